@@ -1,0 +1,3 @@
+namespace Cluster.Api;
+
+internal static class Placeholder;

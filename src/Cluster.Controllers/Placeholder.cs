@@ -1,0 +1,3 @@
+namespace Cluster.Controllers;
+
+internal static class Placeholder;

@@ -1,0 +1,3 @@
+namespace Cluster.Core.Actors;
+
+internal static class Placeholder;
