@@ -1,0 +1,146 @@
+using System.Runtime.ExceptionServices;
+
+namespace Cluster.Core.Actors;
+
+/// <summary>
+/// Async handlers. The handler starts inline on the actor's thread under the actor's own
+/// <see cref="TaskScheduler"/>, so every <c>await</c> continuation comes back to the actor as a
+/// system message and runs with the handler's message and sender restored. While the task is
+/// unfinished the mailbox is suspended: no other user message can interleave with it.
+/// </summary>
+internal sealed partial class ActorCell
+{
+    private ActorTaskScheduler? _taskScheduler;
+    private object? _asyncMessage;
+    private IActorRef? _asyncSender;
+
+    internal void RunAsyncHandler(Func<Task> handler)
+    {
+        var scheduler = _taskScheduler ??= new ActorTaskScheduler(this);
+        var outer = new Task<Task>(handler);
+        _asyncMessage = _currentMessage;
+        _asyncSender = _currentSender;
+        scheduler.RunInline(outer);
+
+        if (outer.IsFaulted)
+        {
+            Rethrow(outer.Exception!);
+        }
+
+        var inner = outer.Result;
+        if (inner.IsCompleted)
+        {
+            _asyncMessage = null;
+            _asyncSender = null;
+            ThrowIfUnsuccessful(inner);
+            return;
+        }
+
+        SuspendNonRecursive();
+        inner.ContinueWith(
+            static (task, state) => ((ActorCell)state!).PostSystem(new AsyncHandlerCompleted(task)),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void ExecuteContinuation(Task task)
+    {
+        if (_taskScheduler is not { } scheduler)
+        {
+            return;
+        }
+
+        var message = _currentMessage;
+        var sender = _currentSender;
+        _currentMessage = _asyncMessage;
+        _currentSender = _asyncSender;
+        try
+        {
+            scheduler.Execute(task);
+        }
+        finally
+        {
+            _currentMessage = message;
+            _currentSender = sender;
+        }
+    }
+
+    private void CompleteAsyncHandler(Task task)
+    {
+        _mailbox.Resume();
+        if (task.IsCompletedSuccessfully)
+        {
+            _asyncMessage = null;
+            _asyncSender = null;
+            return;
+        }
+
+        // Report the failure against the message whose handler failed.
+        _currentMessage = _asyncMessage;
+        _currentSender = _asyncSender;
+        try
+        {
+            ThrowIfUnsuccessful(task);
+        }
+        catch (Exception e)
+        {
+            HandleInvokeFailure(e);
+        }
+        finally
+        {
+            _currentMessage = null;
+            _currentSender = null;
+            _asyncMessage = null;
+            _asyncSender = null;
+        }
+    }
+
+    private static void ThrowIfUnsuccessful(Task task)
+    {
+        if (task.IsFaulted)
+        {
+            Rethrow(task.Exception!);
+        }
+
+        if (task.IsCanceled)
+        {
+            throw new TaskCanceledException(task);
+        }
+    }
+
+    private static void Rethrow(AggregateException aggregate)
+    {
+        var inner = aggregate.InnerExceptions.Count == 1 ? aggregate.InnerExceptions[0] : aggregate;
+        ExceptionDispatchInfo.Capture(inner).Throw();
+    }
+
+    /// <summary>Runs tasks on the actor: queued tasks become <see cref="ExecuteTask"/> system messages.</summary>
+    private sealed class ActorTaskScheduler(ActorCell cell) : TaskScheduler
+    {
+        private bool _inlineAllowed;
+
+        public void RunInline(Task task)
+        {
+            _inlineAllowed = true;
+            try
+            {
+                task.RunSynchronously(this);
+            }
+            finally
+            {
+                _inlineAllowed = false;
+            }
+        }
+
+        public void Execute(Task task) => TryExecuteTask(task);
+
+        protected override void QueueTask(Task task) => cell.PostSystem(new ExecuteTask(task));
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
+            _inlineAllowed && ReferenceEquals(Current, cell) && TryExecuteTask(task);
+
+        protected override IEnumerable<Task>? GetScheduledTasks() => null;
+    }
+}

@@ -1,0 +1,49 @@
+namespace Cluster.Core.Actors;
+
+/// <summary>The receive timeout: a sliding idle timer on the system's <see cref="System.TimeProvider"/>.</summary>
+internal sealed partial class ActorCell
+{
+    private TimeSpan? _receiveTimeout;
+    private ITimer? _receiveTimeoutTimer;
+    private TimerScheduler? _timers;
+    private ActorStash? _stash;
+
+    public TimeSpan? ReceiveTimeout => _receiveTimeout;
+
+    public void SetReceiveTimeout(TimeSpan? timeout)
+    {
+        _receiveTimeout = timeout is { } t && t > TimeSpan.Zero && t != Timeout.InfiniteTimeSpan ? t : null;
+        if (_receiveTimeout is null)
+        {
+            CancelReceiveTimeout();
+        }
+        else
+        {
+            RescheduleReceiveTimeout();
+        }
+    }
+
+    private void RescheduleReceiveTimeout()
+    {
+        var timeout = _receiveTimeout!.Value;
+        if (_receiveTimeoutTimer is { } timer)
+        {
+            timer.Change(timeout, timeout);
+        }
+        else
+        {
+            _receiveTimeoutTimer = _system.TimeProvider.CreateTimer(
+                static state => ((IActorRef)state!).Tell(Actors.ReceiveTimeout.Instance, null),
+                _self,
+                timeout,
+                timeout);
+        }
+    }
+
+    private void CancelReceiveTimeout()
+    {
+        _receiveTimeout = null;
+        _receiveTimeoutTimer?.Dispose();
+        _receiveTimeoutTimer = null;
+    }
+}

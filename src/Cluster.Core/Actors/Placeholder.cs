@@ -1,3 +1,0 @@
-namespace Cluster.Core.Actors;
-
-internal static class Placeholder;

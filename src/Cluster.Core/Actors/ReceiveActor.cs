@@ -1,0 +1,120 @@
+namespace Cluster.Core.Actors;
+
+/// <summary>
+/// An actor whose behaviour is a list of typed handlers, registered in its constructor (or in
+/// <see cref="Become(Action)"/>) and matched in registration order: the first match wins.
+/// Async handlers suspend the mailbox until their task completes, and their continuations run
+/// on the actor, so <c>Self</c>, <c>Sender</c> and <c>Context</c> stay valid after <c>await</c>.
+/// </summary>
+public abstract class ReceiveActor : ActorBase
+{
+    private readonly HandlerList _initial = new();
+    private HandlerList? _building;
+
+    protected ReceiveActor()
+    {
+        _building = _initial;
+    }
+
+    protected internal sealed override bool Receive(object message)
+    {
+        // The constructor has finished by the time the first message arrives.
+        _building = null;
+        return _initial.Handle(message);
+    }
+
+    protected void Receive<T>(Action<T> handler) => Add(new Handler<T>(null, handler));
+
+    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) => Add(new Handler<T>(shouldHandle, handler));
+
+    /// <summary>A handler that decides itself whether it handled the message.</summary>
+    protected void Receive<T>(Func<T, bool> handler) => Add(new PredicateHandler<T>(handler));
+
+    protected void ReceiveAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null) =>
+        Add(new Handler<T>(shouldHandle, m => Cell.RunAsyncHandler(() => handler(m))));
+
+    protected void ReceiveAny(Action<object> handler) => Add(new Handler<object>(null, handler));
+
+    protected void ReceiveAnyAsync(Func<object, Task> handler) =>
+        Add(new Handler<object>(null, m => Cell.RunAsyncHandler(() => handler(m))));
+
+    /// <summary>Replaces the behaviour with the handlers that <paramref name="configure"/> registers.</summary>
+    protected void Become(Action configure) => Context.Become(Build(configure).Handle);
+
+    /// <summary>Pushes the handlers that <paramref name="configure"/> registers; <c>UnbecomeStacked</c> pops them.</summary>
+    protected void BecomeStacked(Action configure) => Context.BecomeStacked(Build(configure).Handle);
+
+    protected void UnbecomeStacked() => Context.UnbecomeStacked();
+
+    private HandlerList Build(Action configure)
+    {
+        var previous = _building;
+        var list = new HandlerList();
+        _building = list;
+        try
+        {
+            configure();
+        }
+        finally
+        {
+            _building = previous;
+        }
+
+        return list;
+    }
+
+    private void Add(IHandler handler)
+    {
+        if (_building is null)
+        {
+            throw new InvalidOperationException(
+                "Receive handlers can only be registered in the constructor or inside Become/BecomeStacked.");
+        }
+
+        _building.Add(handler);
+    }
+
+    private interface IHandler
+    {
+        bool TryHandle(object message);
+    }
+
+    private sealed class HandlerList
+    {
+        private IHandler[] _handlers = [];
+
+        public void Add(IHandler handler) => _handlers = [.. _handlers, handler];
+
+        public bool Handle(object message)
+        {
+            foreach (var handler in _handlers)
+            {
+                if (handler.TryHandle(message))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    private sealed class Handler<T>(Predicate<T>? shouldHandle, Action<T> action) : IHandler
+    {
+        public bool TryHandle(object message)
+        {
+            if (message is T typed && (shouldHandle is null || shouldHandle(typed)))
+            {
+                action(typed);
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    private sealed class PredicateHandler<T>(Func<T, bool> handler) : IHandler
+    {
+        public bool TryHandle(object message) => message is T typed && handler(typed);
+    }
+}
