@@ -32,18 +32,18 @@ public abstract class ActorBase
     internal ActorCell Cell => _cell;
 
     /// <summary>The actor's initial behaviour.</summary>
-    protected internal abstract bool Receive(object message);
+    protected abstract bool Receive(object message);
 
-    protected internal virtual void PreStart()
+    protected virtual void PreStart()
     {
     }
 
-    protected internal virtual void PostStop()
+    protected virtual void PostStop()
     {
     }
 
     /// <summary>Before a restart, on the failed instance. The default stops all children, then calls PostStop.</summary>
-    protected internal virtual void PreRestart(Exception reason, object? message)
+    protected virtual void PreRestart(Exception reason, object? message)
     {
         foreach (var child in Context.GetChildren())
         {
@@ -55,10 +55,10 @@ public abstract class ActorBase
     }
 
     /// <summary>After a restart, on the new instance. The default calls PreStart.</summary>
-    protected internal virtual void PostRestart(Exception reason) => PreStart();
+    protected virtual void PostRestart(Exception reason) => PreStart();
 
     /// <summary>How this actor supervises its children; the default restarts on any exception.</summary>
-    protected internal virtual SupervisorStrategy SupervisorStrategy() => Actors.SupervisorStrategy.DefaultStrategy;
+    protected virtual SupervisorStrategy SupervisorStrategy() => Actors.SupervisorStrategy.DefaultStrategy;
 
     /// <summary>
     /// Called for messages no behaviour handled: an unhandled <see cref="Terminated"/> fails the
@@ -75,4 +75,19 @@ public abstract class ActorBase
     }
 
     internal void InvokeUnhandled(object message) => Unhandled(message);
+
+    // The runtime calls the hooks through these, so user actors in any assembly override plain 'protected' members.
+    internal bool AroundReceive(object message) => Receive(message);
+
+    internal Receive InitialBehavior => Receive;
+
+    internal void AroundPreStart() => PreStart();
+
+    internal void AroundPostStop() => PostStop();
+
+    internal void AroundPreRestart(Exception reason, object? message) => PreRestart(reason, message);
+
+    internal void AroundPostRestart(Exception reason) => PostRestart(reason);
+
+    internal SupervisorStrategy AroundSupervisorStrategy() => SupervisorStrategy();
 }

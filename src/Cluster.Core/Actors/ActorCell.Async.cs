@@ -139,7 +139,7 @@ internal sealed partial class ActorCell
         protected override void QueueTask(Task task) => cell.PostSystem(new ExecuteTask(task));
 
         protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
-            _inlineAllowed && ReferenceEquals(Current, cell) && TryExecuteTask(task);
+            _inlineAllowed && ReferenceEquals(ActorCell.Current, cell) && TryExecuteTask(task);
 
         protected override IEnumerable<Task>? GetScheduledTasks() => null;
     }

@@ -70,7 +70,7 @@ internal sealed partial class ActorCell
             return;
         }
 
-        var strategy = _props.SupervisorStrategy ?? _actor?.SupervisorStrategy() ?? SupervisorStrategy.DefaultStrategy;
+        var strategy = _props.SupervisorStrategy ?? _actor?.AroundSupervisorStrategy() ?? SupervisorStrategy.DefaultStrategy;
         var directive = strategy.Decide(failed.Cause);
         ActorLog.SupervisorDecided(_system.Log, _self.Path.ToString(), failed.Child.Path.ToString(), directive, failed.Cause.GetType().Name);
         switch (directive)
@@ -121,11 +121,11 @@ internal sealed partial class ActorCell
         var previous = _currentMessage;
         try
         {
-            failedActor.PreRestart(cause, _failedMessage);
+            failedActor.AroundPreRestart(cause, _failedMessage);
         }
         catch (Exception e)
         {
-            ActorLog.LifecycleHookFailed(_system.Log, e, _self.Path.ToString(), nameof(ActorBase.PreRestart));
+            ActorLog.LifecycleHookFailed(_system.Log, e, _self.Path.ToString(), "PreRestart");
         }
         finally
         {
@@ -165,11 +165,11 @@ internal sealed partial class ActorCell
             var fresh = NewActorInstance();
             if (postRestart)
             {
-                fresh.PostRestart(cause);
+                fresh.AroundPostRestart(cause);
             }
             else
             {
-                fresh.PreStart();
+                fresh.AroundPreStart();
             }
 
             foreach (var child in survivors)
@@ -227,12 +227,12 @@ internal sealed partial class ActorCell
         {
             if (actor is not null)
             {
-                actor.PostStop();
+                actor.AroundPostStop();
             }
         }
         catch (Exception e)
         {
-            ActorLog.LifecycleHookFailed(_system.Log, e, _self.Path.ToString(), nameof(ActorBase.PostStop));
+            ActorLog.LifecycleHookFailed(_system.Log, e, _self.Path.ToString(), "PostStop");
         }
         finally
         {

@@ -76,6 +76,12 @@ internal sealed partial class ActorCell : IActorContext
         var message = envelope.Message;
         _currentMessage = message;
         _currentSender = envelope.Sender;
+        if (_receiveTimeout is not null && message is not INotInfluenceReceiveTimeout)
+        {
+            // Restart the idle window as the message arrives (a handler may still change or clear it).
+            RescheduleReceiveTimeout();
+        }
+
         try
         {
             if (message is IAutoReceivedMessage)
@@ -95,10 +101,6 @@ internal sealed partial class ActorCell : IActorContext
         {
             _currentMessage = null;
             _currentSender = null;
-            if (_receiveTimeout is not null && message is not INotInfluenceReceiveTimeout)
-            {
-                RescheduleReceiveTimeout();
-            }
         }
     }
 
@@ -202,7 +204,7 @@ internal sealed partial class ActorCell : IActorContext
         }
 
         _actor = instance;
-        _behavior ??= instance.Receive;
+        _behavior ??= instance.InitialBehavior;
         if (instance is IWithStash withStash)
         {
             withStash.Stash = _stash = new ActorStash(this);
@@ -221,7 +223,7 @@ internal sealed partial class ActorCell : IActorContext
         try
         {
             var instance = NewActorInstance();
-            instance.PreStart();
+            instance.AroundPreStart();
         }
         catch (Exception e)
         {
@@ -265,7 +267,7 @@ internal sealed partial class ActorCell : IActorContext
         else
         {
             _behaviorStack?.Clear();
-            _behavior = _actor is null ? null : _actor.Receive;
+            _behavior = _actor?.InitialBehavior;
         }
     }
 

@@ -161,7 +161,7 @@ public sealed class ActorSystem : IAsyncDisposable
     /// <summary>The top of each subtree; does nothing with messages, supervises with the default strategy.</summary>
     private sealed class GuardianActor : ActorBase
     {
-        protected internal override bool Receive(object message) => false;
+        protected override bool Receive(object message) => false;
     }
 
     /// <summary>

@@ -72,9 +72,9 @@ public sealed class BackoffSupervisor : ActorBase, IWithTimers
         return TimeSpan.FromMilliseconds(capped * (1 + jitter));
     }
 
-    protected internal override void PreStart() => StartChild();
+    protected override void PreStart() => StartChild();
 
-    protected internal override SupervisorStrategy SupervisorStrategy() =>
+    protected override SupervisorStrategy SupervisorStrategy() =>
         _options.RestartOnFailureOnly
             ? new OneForOneStrategy(e =>
             {
@@ -83,7 +83,7 @@ public sealed class BackoffSupervisor : ActorBase, IWithTimers
             })
             : Actors.SupervisorStrategy.DefaultStrategy;
 
-    protected internal override bool Receive(object message)
+    protected override bool Receive(object message)
     {
         switch (message)
         {

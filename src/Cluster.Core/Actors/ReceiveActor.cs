@@ -16,7 +16,7 @@ public abstract class ReceiveActor : ActorBase
         _building = _initial;
     }
 
-    protected internal sealed override bool Receive(object message)
+    protected sealed override bool Receive(object message)
     {
         // The constructor has finished by the time the first message arrives.
         _building = null;

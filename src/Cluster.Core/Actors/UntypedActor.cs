@@ -3,7 +3,7 @@ namespace Cluster.Core.Actors;
 /// <summary>An actor with one <see cref="OnReceive"/> method; call <c>Unhandled</c> for what it ignores.</summary>
 public abstract class UntypedActor : ActorBase
 {
-    protected internal sealed override bool Receive(object message)
+    protected sealed override bool Receive(object message)
     {
         OnReceive(message);
         return true;
