@@ -1,32 +1,71 @@
 namespace Cluster.Core.Actors;
 
 /// <summary>
-/// The user-message queue: a multi-producer single-consumer linked queue (Vyukov's intrusive
-/// MPSC design, as in JVM Akka's AbstractNodeQueue). Producers never contend on a lock or a CAS
-/// loop, only one atomic exchange; an empty queue costs one stub node, which keeps idle actors
-/// small. Messages put back by <c>Stash.UnstashAll</c> go to a consumer-only stack that is read
-/// first, so they are processed before anything already queued.
+/// The user-message queue: multi-producer, single-consumer. It is a chain of ring buffers in
+/// the style of .NET's ConcurrentQueue (Vyukov's bounded queue with a sequence number per slot),
+/// simplified for one consumer and starting small: an idle actor pays for 4 slots, a busy one
+/// grows its ring (doubling, up to <see cref="MaxSegmentLength"/>) and then reuses it, so steady
+/// traffic allocates nothing. Messages put back by <c>Stash.UnstashAll</c> go to a consumer-only
+/// stack that is read first.
 /// </summary>
 internal sealed class MessageQueue
 {
-    private Node _head;
-    private Node _tail;
+    private const int InitialSegmentLength = 4;
+    private const int MaxSegmentLength = 1024;
+
+    private Segment _head;
+    private Segment _tail;
     private List<Envelope>? _prepended;
 
     public MessageQueue()
     {
-        _head = _tail = new Node();
+        _head = _tail = new Segment(InitialSegmentLength);
     }
 
-    /// <summary>Whether any message is visible (safe from any thread; may be briefly stale).</summary>
-    public bool HasMessages =>
-        Volatile.Read(ref Volatile.Read(ref _tail).Next) is not null || _prepended is { Count: > 0 };
+    /// <summary>Whether any message is visible or being written (safe from any thread; may be briefly stale).</summary>
+    public bool HasMessages
+    {
+        get
+        {
+            if (_prepended is { Count: > 0 })
+            {
+                return true;
+            }
+
+            for (var segment = Volatile.Read(ref _head); segment is not null; segment = Volatile.Read(ref segment.Next))
+            {
+                if (segment.HasItems)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     public void Enqueue(in Envelope envelope)
     {
-        var node = new Node { Message = envelope.Message, Sender = envelope.Sender };
-        var previous = Interlocked.Exchange(ref _head, node);
-        Volatile.Write(ref previous.Next, node);
+        while (true)
+        {
+            var tail = Volatile.Read(ref _tail);
+            if (tail.TryEnqueue(envelope))
+            {
+                return;
+            }
+
+            // The ring is full: link a bigger one. Rare (only while the queue grows), so a lock is fine.
+            lock (this)
+            {
+                if (ReferenceEquals(tail, Volatile.Read(ref _tail)))
+                {
+                    var next = new Segment(Math.Min(tail.Length * 2, MaxSegmentLength));
+                    Volatile.Write(ref tail.Next, next);
+                    tail.Freeze();
+                    Volatile.Write(ref _tail, next);
+                }
+            }
+        }
     }
 
     /// <summary>Puts an envelope in front of everything else (consumer thread only).</summary>
@@ -42,25 +81,110 @@ internal sealed class MessageQueue
             return true;
         }
 
-        var tail = _tail;
-        var next = Volatile.Read(ref tail.Next);
-        if (next is null)
+        while (true)
         {
-            envelope = default;
+            var head = _head;
+            if (head.TryDequeue(out envelope))
+            {
+                return true;
+            }
+
+            if (!head.IsDrainedAndFrozen)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _head, head.Next!);
+        }
+    }
+
+    private sealed class Segment
+    {
+        public Segment? Next;
+
+        private readonly Slot[] _slots;
+        private readonly int _mask;
+        // Indexes wrap around int; they are only ever compared by subtraction.
+        private int _tailIndex;
+        private int _headIndex;
+        private int _frozenTail;
+        private volatile bool _frozen;
+
+        public Segment(int length)
+        {
+            _slots = new Slot[length];
+            _mask = length - 1;
+            for (var i = 0; i < length; i++)
+            {
+                _slots[i].Sequence = i;
+            }
+        }
+
+        public int Length => _slots.Length;
+
+        public bool HasItems => (_frozen ? _frozenTail : Volatile.Read(ref _tailIndex)) - Volatile.Read(ref _headIndex) > 0;
+
+        /// <summary>Frozen for enqueues and every reserved slot consumed: the consumer may move on.</summary>
+        public bool IsDrainedAndFrozen => _frozen && _frozenTail - _headIndex <= 0;
+
+        public bool TryEnqueue(in Envelope envelope)
+        {
+            var slots = _slots;
+            while (!_frozen)
+            {
+                var tail = Volatile.Read(ref _tailIndex);
+                ref var slot = ref slots[tail & _mask];
+                var diff = Volatile.Read(ref slot.Sequence) - tail;
+                if (diff == 0)
+                {
+                    if (Interlocked.CompareExchange(ref _tailIndex, tail + 1, tail) == tail)
+                    {
+                        slot.Message = envelope.Message;
+                        slot.Sender = envelope.Sender;
+                        Volatile.Write(ref slot.Sequence, tail + 1);
+                        return true;
+                    }
+                }
+                else if (diff < 0)
+                {
+                    return false;
+                }
+            }
+
             return false;
         }
 
-        envelope = new Envelope(next.Message!, next.Sender);
-        next.Message = null;
-        next.Sender = null;
-        Volatile.Write(ref _tail, next);
-        return true;
-    }
+        public bool TryDequeue(out Envelope envelope)
+        {
+            var head = _headIndex;
+            ref var slot = ref _slots[head & _mask];
+            if (Volatile.Read(ref slot.Sequence) != head + 1)
+            {
+                envelope = default;
+                return false;
+            }
 
-    private sealed class Node
-    {
-        public Node? Next;
-        public object? Message;
-        public IActorRef? Sender;
+            envelope = new Envelope(slot.Message!, slot.Sender);
+            slot.Message = null;
+            slot.Sender = null;
+            Volatile.Write(ref slot.Sequence, head + _slots.Length);
+            Volatile.Write(ref _headIndex, head + 1);
+            return true;
+        }
+
+        /// <summary>Stops further enqueues: moving the tail past any valid sequence makes every later attempt see "full".</summary>
+        public void Freeze()
+        {
+            var reserved = Interlocked.Add(ref _tailIndex, _slots.Length * 2) - (_slots.Length * 2);
+            _frozenTail = reserved;
+            _frozen = true;
+        }
+
+        private struct Slot
+        {
+            public object? Message;
+            public IActorRef? Sender;
+            public int Sequence;
+        }
     }
 }
