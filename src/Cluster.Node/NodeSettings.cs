@@ -1,0 +1,43 @@
+using Cluster.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Cluster.Node;
+
+/// <summary>The node host's settings (configuration section <c>node</c>).</summary>
+public sealed record NodeSettings
+{
+    public const string SectionName = "node";
+
+    /// <summary>node.name: this host's node name; defaults to the machine's host name.</summary>
+    public string Name { get; init; } = Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>node.actor-system-name: the actor system's name (the same on every node of one cluster).</summary>
+    public string ActorSystemName { get; init; } = "cluster";
+
+    /// <summary>node.sample-workload: run a short actor workload at start-up and log its result.</summary>
+    public bool SampleWorkload { get; init; }
+
+    public static NodeSettings FromConfiguration(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        var defaults = new NodeSettings();
+        var settings = new NodeSettings
+        {
+            Name = SettingsReader.String(section, "name", defaults.Name),
+            ActorSystemName = SettingsReader.String(section, "actor-system-name", defaults.ActorSystemName),
+            SampleWorkload = SettingsReader.Bool(section, "sample-workload", defaults.SampleWorkload),
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    public void Validate()
+    {
+        SettingsException.Require(!string.IsNullOrWhiteSpace(Name), "node.name", Name, "must not be empty");
+        SettingsException.Require(
+            Cluster.Core.Actors.ActorPath.IsValidActorName(ActorSystemName),
+            "node.actor-system-name",
+            ActorSystemName,
+            "must use ASCII letters, digits and -_.*+:@&=,!~';() and not start with '$'");
+    }
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using Cluster.Core.Actors;
+using Cluster.Core.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cluster.Node.Tests;
+
+public sealed class NodeHostTests
+{
+    [Fact]
+    public async Task NodeHost_Started_NodeAgentAnswersStatus()
+    {
+        using var host = NodeHost.CreateBuilder(["--node:name=test-node"]).Build();
+        await host.StartAsync();
+        var agent = host.Services.GetRequiredService<IRequiredActor<NodeAgentActor>>().ActorRef;
+        var status = await agent.Ask<NodeAgentActor.NodeStatus>(NodeAgentActor.GetStatus.Instance, TimeSpan.FromSeconds(5));
+        Assert.Equal("test-node", status.NodeName);
+        Assert.EndsWith("/user/node-agent", status.AgentPath, StringComparison.Ordinal);
+        await host.StopAsync();
+        Assert.True(host.Services.GetRequiredService<ActorSystem>().WhenTerminated.IsCompleted);
+    }
+
+    [Fact]
+    public async Task NodeProcess_Interrupted_ShutsDownCleanlyWithExitCodeZero()
+    {
+        using var node = NodeProcess.Start("--node:name=proc-node");
+        await node.WaitForOutputAsync("Node proc-node is up", TimeSpan.FromSeconds(30));
+        node.Interrupt();
+        var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Actor system [cluster] terminated", node.Output, StringComparison.Ordinal);
+        Assert.Contains("Node proc-node agent stopped", node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NodeProcess_InvalidSetting_ExitsWithMessageNamingKey()
+    {
+        using var node = NodeProcess.Start("--actors:default-dispatcher:throughput=zero");
+        var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(78, exitCode);
+        Assert.Contains("actors.default-dispatcher.throughput", node.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NodeProcess_SampleWorkload_LogsItsResult()
+    {
+        using var node = NodeProcess.Start("--node:sample-workload=on");
+        await node.WaitForOutputAsync("Sample workload: a token went 1000000 hops", TimeSpan.FromSeconds(60));
+        node.Interrupt();
+        Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+}
+
+/// <summary>The real node executable, run as a child process with its output captured.</summary>
+internal sealed class NodeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+    private readonly Lock _lock = new();
+
+    private NodeProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static NodeProcess Start(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Cluster.Node.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = info };
+        var node = new NodeProcess(process);
+        process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return node;
+    }
+
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                throw new TimeoutException($"The node did not print \"{text}\". Output so far:\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
