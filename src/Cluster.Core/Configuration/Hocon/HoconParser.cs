@@ -175,7 +175,9 @@ internal sealed partial class HoconParser
                     value = ParseValue();
                     break;
                 case HoconTokenKind.OpenBrace when !_json:
-                    value = ParseValue();
+                    // As in the reference implementation, `key { ... }` takes exactly the object: no concatenation follows it.
+                    Advance();
+                    value = ParseObject(braced: true, separator.Origin);
                     break;
                 case HoconTokenKind.PlusEquals:
                     Advance();
