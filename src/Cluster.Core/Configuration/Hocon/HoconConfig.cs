@@ -17,11 +17,11 @@ public sealed partial class HoconConfig
 
     /// <summary>Parses and resolves text in one step.</summary>
     public static HoconConfig Parse(string text, HoconParseOptions? parse = null, HoconResolveOptions? resolve = null) =>
-        HoconDocument.Parse(text, parse).Resolve(resolve);
+        HoconDocument.Parse(text, parse).ResolveOnce(resolve);
 
     /// <summary>Loads and resolves a file in one step.</summary>
     public static HoconConfig Load(string path, HoconParseOptions? parse = null, HoconResolveOptions? resolve = null) =>
-        HoconDocument.Load(path, parse).Resolve(resolve);
+        HoconDocument.Load(path, parse).ResolveOnce(resolve);
 
     /// <summary>True when the path is set to a value other than null.</summary>
     public bool HasPath(string path) => Find(path) is { Type: not HoconValueType.Null };

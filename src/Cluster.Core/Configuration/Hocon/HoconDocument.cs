@@ -50,9 +50,13 @@ public sealed class HoconDocument
     public HoconDocument WithFallback(HoconDocument fallback) =>
         new(HoconMerge.MergeObjects(HoconTreeCopy.CopyObject(fallback.Root), HoconTreeCopy.CopyObject(Root), []));
 
-    public HoconConfig Resolve(HoconResolveOptions? options = null)
+    public HoconConfig Resolve(HoconResolveOptions? options = null) => ResolveTree(HoconTreeCopy.CopyObject(Root), options);
+
+    /// <summary>Resolves a tree nobody else holds, skipping the defensive copy (parse-and-resolve in one step).</summary>
+    internal HoconConfig ResolveOnce(HoconResolveOptions? options) => ResolveTree(Root, options);
+
+    private static HoconConfig ResolveTree(HoconObject root, HoconResolveOptions? options)
     {
-        var root = HoconTreeCopy.CopyObject(Root);
         HoconResolver.ResolveInPlace(root, (options ?? HoconResolveOptions.NoEnvironment).EnvironmentLookup);
         return new HoconConfig(root);
     }

@@ -92,15 +92,31 @@ internal static class HoconMerge
     /// undefined, which drops an optional one (<c>foo = ${?foo}</c> disappears) and leaves a required
     /// one to fail as a cycle.
     /// </summary>
-    public static void FinishSelfReferences(HoconObject obj, string[] path)
+    public static void FinishSelfReferences(HoconObject root) => FinishSelfReferences(root, []);
+
+    private static void FinishSelfReferences(HoconObject obj, List<string> path)
     {
-        foreach (var key in obj.Fields.Keys.ToList())
+        if (obj.IsResolved)
         {
-            obj.Fields[key] = DropUnmatchedSelfReferences(obj.Fields[key], [.. path, key]);
+            return;
+        }
+
+        // Keys are rewritten in place; a snapshot is only needed when some value can change.
+        foreach (var key in obj.Fields.Keys.ToArray())
+        {
+            var value = obj.Fields[key];
+            if (value is HoconScalar or HoconArray)
+            {
+                continue;
+            }
+
+            path.Add(key);
+            obj.Fields[key] = DropUnmatchedSelfReferences(value, path);
+            path.RemoveAt(path.Count - 1);
         }
     }
 
-    private static HoconValue DropUnmatchedSelfReferences(HoconValue value, string[] path)
+    private static HoconValue DropUnmatchedSelfReferences(HoconValue value, List<string> path)
     {
         switch (value)
         {
@@ -137,8 +153,23 @@ internal static class HoconMerge
         }
     }
 
-    private static bool IsSelfReference(HoconSubstitution substitution, string[] fieldPath) =>
-        substitution.Path.Length >= fieldPath.Length && substitution.Path.AsSpan(0, fieldPath.Length).SequenceEqual(fieldPath);
+    private static bool IsSelfReference(HoconSubstitution substitution, IReadOnlyList<string> fieldPath)
+    {
+        if (substitution.Path.Length < fieldPath.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < fieldPath.Count; i++)
+        {
+            if (!string.Equals(substitution.Path[i], fieldPath[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static HoconDelayedMerge Delayed(HoconValue older, HoconValue newer)
     {

@@ -8,16 +8,18 @@ namespace Cluster.Core.Configuration.Hocon;
 /// </summary>
 internal sealed partial class HoconParser
 {
-    private readonly List<HoconToken> _tokens;
+    private readonly HoconTokenizer _tokenizer;
     private readonly bool _json;
     private readonly HoconIncluder _includer;
     private readonly List<string> _pathStack = [];
-    private int _index;
+    private HoconToken _current;
     private int _arrayDepth;
 
-    private HoconParser(List<HoconToken> tokens, bool json, HoconIncluder includer)
+    private HoconParser(HoconTokenizer tokenizer, bool json, HoconIncluder includer)
     {
-        _tokens = tokens;
+        // Tokens are pulled one at a time (the grammar needs one token of look-ahead), so a large file never holds a token list.
+        _tokenizer = tokenizer;
+        _current = tokenizer.NextToken();
         _json = json;
         _includer = includer;
     }
@@ -25,13 +27,22 @@ internal sealed partial class HoconParser
     /// <summary>Parses a whole document; the root is an object or (only for documents that are not configs) an array.</summary>
     public static HoconValue ParseDocument(string text, string source, bool json, HoconIncluder includer)
     {
-        var parser = new HoconParser(HoconTokenizer.Tokenize(text, source, json), json, includer);
+        var parser = new HoconParser(new HoconTokenizer(text, source, json), json, includer);
         return parser.ParseRoot();
     }
 
-    private HoconToken Peek => _tokens[_index];
+    private HoconToken Peek => _current;
 
-    private HoconToken Advance() => _tokens[_index++];
+    private HoconToken Advance()
+    {
+        var token = _current;
+        if (token.Kind != HoconTokenKind.EndOfFile)
+        {
+            _current = _tokenizer.NextToken();
+        }
+
+        return token;
+    }
 
     private static HoconException Error(HoconToken token, string detail) => new(HoconErrorKind.Parse, token.Origin, detail);
 
@@ -70,7 +81,7 @@ internal sealed partial class HoconParser
     {
         while (Peek.Kind == HoconTokenKind.Whitespace || (newlines && Peek.Kind == HoconTokenKind.Newline))
         {
-            _index++;
+            Advance();
         }
     }
 

@@ -21,7 +21,7 @@ internal sealed class HoconResolver
 
     public static void ResolveInPlace(HoconObject root, Func<string, string?>? environment)
     {
-        HoconMerge.FinishSelfReferences(root, []);
+        HoconMerge.FinishSelfReferences(root);
         new HoconResolver(root, environment).ResolveObject(root);
     }
 

@@ -28,7 +28,7 @@ internal readonly record struct HoconPathPiece(string Text, bool Quoted);
 /// A lexical token. <see cref="Text"/> is the original text for numbers (so "1e5" stays "1e5"),
 /// the unescaped content for quoted strings, and the keyword for booleans and null.
 /// </summary>
-internal sealed class HoconToken(HoconTokenKind kind, string text, HoconOrigin origin)
+internal readonly struct HoconToken(HoconTokenKind kind, string text, HoconOrigin origin)
 {
     public HoconTokenKind Kind { get; } = kind;
 

@@ -9,6 +9,8 @@ namespace Cluster.Core.Configuration.Hocon;
 /// </summary>
 internal sealed class HoconTokenizer
 {
+    private static readonly string[] SpaceRuns = Enumerable.Range(0, 65).Select(n => new string(' ', n)).ToArray();
+
     private readonly string _text;
     private readonly string _source;
     private readonly bool _json;
@@ -16,7 +18,7 @@ internal sealed class HoconTokenizer
     private int _line = 1;
     private int _lineStart;
 
-    private HoconTokenizer(string text, string source, bool json)
+    public HoconTokenizer(string text, string source, bool json)
     {
         _text = text;
         _source = source;
@@ -26,7 +28,7 @@ internal sealed class HoconTokenizer
     public static List<HoconToken> Tokenize(string text, string source, bool json)
     {
         var tokenizer = new HoconTokenizer(text, source, json);
-        var tokens = new List<HoconToken>(text.Length / 4);
+        var tokens = new List<HoconToken>();
         while (true)
         {
             var token = tokenizer.NextToken();
@@ -46,7 +48,7 @@ internal sealed class HoconTokenizer
 
     private HoconException Error(string detail) => new(HoconErrorKind.Parse, Here, detail);
 
-    private HoconToken NextToken()
+    public HoconToken NextToken()
     {
         while (!AtEnd && IsCommentStart())
         {
@@ -78,19 +80,19 @@ internal sealed class HoconTokenizer
             case '"':
                 return ReadQuoted(origin);
             case '{':
-                return Single(HoconTokenKind.OpenBrace, origin);
+                return Single(HoconTokenKind.OpenBrace, "{", origin);
             case '}':
-                return Single(HoconTokenKind.CloseBrace, origin);
+                return Single(HoconTokenKind.CloseBrace, "}", origin);
             case '[':
-                return Single(HoconTokenKind.OpenBracket, origin);
+                return Single(HoconTokenKind.OpenBracket, "[", origin);
             case ']':
-                return Single(HoconTokenKind.CloseBracket, origin);
+                return Single(HoconTokenKind.CloseBracket, "]", origin);
             case ',':
-                return Single(HoconTokenKind.Comma, origin);
+                return Single(HoconTokenKind.Comma, ",", origin);
             case ':':
-                return Single(HoconTokenKind.Colon, origin);
+                return Single(HoconTokenKind.Colon, ":", origin);
             case '=' when !_json:
-                return Single(HoconTokenKind.EqualsSign, origin);
+                return Single(HoconTokenKind.EqualsSign, "=", origin);
             case '+' when Peek(1) == '=' && !_json:
                 _position += 2;
                 return new HoconToken(HoconTokenKind.PlusEquals, "+=", origin);
@@ -106,7 +108,7 @@ internal sealed class HoconTokenizer
                 _position++;
             }
 
-            return new HoconToken(HoconTokenKind.Whitespace, _text[start.._position], origin);
+            return new HoconToken(HoconTokenKind.Whitespace, WhitespaceText(start), origin);
         }
 
         if (HoconCharacters.IsNumberStart(c))
@@ -122,12 +124,20 @@ internal sealed class HoconTokenizer
         return ReadUnquoted(origin);
     }
 
+    /// <summary>Indentation is most of a file's whitespace; runs of plain spaces share cached strings.</summary>
+    private string WhitespaceText(int start)
+    {
+        var length = _position - start;
+        var span = _text.AsSpan(start, length);
+        return length < SpaceRuns.Length && !span.ContainsAnyExcept(' ') ? SpaceRuns[length] : span.ToString();
+    }
+
     private bool IsCommentStart() => Peek() == '#' || (Peek() == '/' && Peek(1) == '/');
 
-    private HoconToken Single(HoconTokenKind kind, HoconOrigin origin)
+    private HoconToken Single(HoconTokenKind kind, string text, HoconOrigin origin)
     {
         _position++;
-        return new HoconToken(kind, _text[(_position - 1).._position], origin);
+        return new HoconToken(kind, text, origin);
     }
 
     private HoconToken ReadUnquoted(HoconOrigin origin)
