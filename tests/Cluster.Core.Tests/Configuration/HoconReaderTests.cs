@@ -147,4 +147,30 @@ public sealed class HoconReaderTests
         Assert.Contains("\"origin\":\"user.conf:2\"", shown, StringComparison.Ordinal);
         Assert.Equal(new HoconOrigin("user.conf", 1, 33), config.GetOrigin("db.host"));
     }
+
+    [Fact]
+    public void DelayedMerge_ObjectReadingItsOwnScalarField_ResolvesWithoutCycle()
+    {
+        var config = HoconConfig.Parse("x = { z = 0 }\na = ${x}\na = { b = 1, c = ${a.b} }");
+
+        Assert.Equal(1, config.GetInt("a.c"));
+        Assert.Equal(0, config.GetInt("a.z"));
+    }
+
+    [Fact]
+    public void Concatenation_NumericallyIndexedObjectWithList_JoinsAsLists()
+    {
+        var config = HoconConfig.Parse("obj { \"1\" = b, \"0\" = a }\nl = ${obj} [c]");
+
+        Assert.Equal(["a", "b", "c"], config.GetStringList("l"));
+    }
+
+    [Fact]
+    public void SelfReferenceInsideArray_IsCycleError()
+    {
+        var error = Assert.Throws<HoconException>(() => HoconConfig.Parse("a = [1]\na = [${a}]"));
+
+        Assert.Equal(HoconErrorKind.UnresolvedSubstitution, error.Kind);
+        Assert.Equal(2, error.Origin.Line);
+    }
 }

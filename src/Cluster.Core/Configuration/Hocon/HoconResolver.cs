@@ -190,6 +190,12 @@ internal sealed class HoconResolver
             }
 
             // Descend into an object without resolving all of it, so an object may refer into itself.
+            if (child is HoconDelayedMerge delayed && TryFindDefiningLayer(delayed, path[i + 1]) is { } layer)
+            {
+                current = layer;
+                continue;
+            }
+
             if (child is not HoconObject childObject)
             {
                 if (child is HoconScalar or HoconArray || ResolveField(current, path[i]) is not HoconObject resolvedObject)
@@ -201,6 +207,29 @@ internal sealed class HoconResolver
             }
 
             current = childObject;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// In a pending merge, the literal object whose (non-object) value for <paramref name="key"/> wins
+    /// regardless of older layers, so <c>a = ${x}, a = { b = 1, c = ${a.b} }</c> can read a.b while a
+    /// itself is still being resolved. Null when a newer layer is unresolved and might define the key.
+    /// </summary>
+    private static HoconObject? TryFindDefiningLayer(HoconDelayedMerge delayed, string key)
+    {
+        for (var i = delayed.Stack.Count - 1; i >= 0; i--)
+        {
+            if (delayed.Stack[i] is not HoconObject layer)
+            {
+                return null;
+            }
+
+            if (layer.Fields.TryGetValue(key, out var value))
+            {
+                return value is HoconScalar or HoconArray ? layer : null;
+            }
         }
 
         return null;
@@ -243,6 +272,14 @@ internal sealed class HoconResolver
 
     private static HoconValue JoinContainers(List<HoconValue> values, HoconOrigin origin)
     {
+        // Concatenated with a list, an object with numeric keys ({ "0": a, "1": b }) is that list.
+        if (values.Exists(v => v is HoconArray))
+        {
+            values = values.ConvertAll(v => v is HoconObject obj && HoconConfig.TryNumericallyIndexed(obj, out var items)
+                ? new HoconArray([.. items], v.Origin) { IsResolved = true }
+                : v);
+        }
+
         if (values.TrueForAll(v => v is HoconArray))
         {
             var items = values.SelectMany(v => ((HoconArray)v).MutableItems).ToList();
