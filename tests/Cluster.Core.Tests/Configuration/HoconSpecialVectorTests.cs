@@ -101,4 +101,16 @@ public sealed class HoconSpecialVectorTests
         Assert.Equal(HoconErrorKind.UnresolvedSubstitution, error.Kind);
         Assert.Equal(2, error.Origin.Line);
     }
+
+    [Theory]
+    [InlineData("lightbend/test07.conf")]
+    [InlineData("lightbend/test08.conf")]
+    public void ClasspathStyleInclude_WithSearchDirectory_FindsTestLib(string vector)
+    {
+        var options = new HoconParseOptions { IncludeSearchDirectories = [ConformanceVectors.PathOf("lightbend-test-lib")] };
+
+        var config = HoconConfig.Load(ConformanceVectors.PathOf(vector), options);
+
+        ConformanceVectors.AssertSameTree(ConformanceVectors.PathOf($"expected/{vector}.with-test-lib.expected.json"), config.Root);
+    }
 }

@@ -15,14 +15,16 @@ internal static class HoconFileLoader
     /// name.properties, name.json and name.conf that exists is read and merged in that order (conf
     /// wins), and if none exists a file with exactly that name is read as HOCON.
     /// </summary>
-    public static HoconObject LoadAnySyntax(string path, bool required, int depth, HoconParseOptions options, HoconOrigin origin)
+    public static HoconObject LoadAnySyntax(string path, bool required, int depth, HoconParseOptions options, HoconOrigin origin) =>
+        TryLoadAnySyntax(path, depth, options, origin) ?? Missing(path, required, origin);
+
+    /// <summary>As <see cref="LoadAnySyntax"/>, but null when no candidate file exists.</summary>
+    public static HoconObject? TryLoadAnySyntax(string path, int depth, HoconParseOptions options, HoconOrigin origin)
     {
         var known = Array.Find(ProbeOrder, p => path.EndsWith(p.Extension, StringComparison.Ordinal));
         if (known.Extension is not null)
         {
-            return Exists(path, origin)
-                ? LoadFile(path, known.Syntax, depth, options, origin)
-                : Missing(path, required, origin);
+            return Exists(path, origin) ? LoadFile(path, known.Syntax, depth, options, origin) : null;
         }
 
         HoconObject? result = null;
@@ -41,8 +43,12 @@ internal static class HoconFileLoader
             result = LoadFile(path, HoconSyntax.Conf, depth, options, origin);
         }
 
-        return result ?? Missing(path, required, origin);
+        return result;
     }
+
+    public static HoconObject Missing(string path, bool required, HoconOrigin origin) => required
+        ? throw new HoconException(HoconErrorKind.Include, origin, $"required include '{path}' was not found")
+        : HoconObject.Empty(origin);
 
     public static HoconObject LoadFile(string path, HoconSyntax syntax, int depth, HoconParseOptions options, HoconOrigin origin)
     {
@@ -72,8 +78,4 @@ internal static class HoconFileLoader
             throw new HoconException(HoconErrorKind.Include, origin, $"invalid file name '{path}': {e.Message}", e);
         }
     }
-
-    private static HoconObject Missing(string path, bool required, HoconOrigin origin) => required
-        ? throw new HoconException(HoconErrorKind.Include, origin, $"required include '{path}' was not found")
-        : HoconObject.Empty(origin);
 }

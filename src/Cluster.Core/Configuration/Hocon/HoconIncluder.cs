@@ -50,6 +50,22 @@ internal sealed class HoconIncluder(string? directory, int depth, HoconParseOpti
             throw new HoconException(HoconErrorKind.Include, origin, $"invalid include file name \"{name}\": {e.Message}", e);
         }
 
-        return HoconFileLoader.LoadAnySyntax(path, required, Depth + 1, Options, origin);
+        var loaded = HoconFileLoader.TryLoadAnySyntax(path, Depth + 1, Options, origin);
+
+        // The stand-in for the JVM classpath: a plain include not found beside the including file is
+        // looked up in the application's search directories, so `include "x"` and `include "/x"` find shipped defaults.
+        if (loaded is null && kind == HoconIncludeKind.Heuristic)
+        {
+            foreach (var searchDirectory in Options.IncludeSearchDirectories)
+            {
+                loaded = HoconFileLoader.TryLoadAnySyntax(Path.Combine(searchDirectory, name.TrimStart('/')), Depth + 1, Options, origin);
+                if (loaded is not null)
+                {
+                    break;
+                }
+            }
+        }
+
+        return loaded ?? HoconFileLoader.Missing(path, required, origin);
     }
 }

@@ -25,6 +25,12 @@ public sealed record HoconParseOptions
 
     /// <summary>Where includes in text that does not come from a file are looked up; the working directory when null.</summary>
     public string? BaseDirectory { get; init; }
+
+    /// <summary>
+    /// Where a plain <c>include "x"</c> (not <c>file()</c>) is looked up when it is not found relative to
+    /// the including file, in order: the application-supplied replacement for the JVM classpath.
+    /// </summary>
+    public IReadOnlyList<string> IncludeSearchDirectories { get; init; } = [];
 }
 
 /// <summary>How substitutions are resolved.</summary>
