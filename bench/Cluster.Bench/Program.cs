@@ -1,8 +1,10 @@
 using Cluster.Bench.Actors;
+using Cluster.Bench.Hocon;
 
 return args.FirstOrDefault() switch
 {
     "actors" => ActorBenchmark.Run(args[1..]),
+    "hocon" => HoconBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -10,5 +12,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Cluster.Bench <benchmark> [options]");
     Console.Error.WriteLine("  actors [--quick]   actor runtime: tell, ask, spawn/stop, memory per actor");
+    Console.Error.WriteLine("  hocon [iterations] HOCON parse time of Akka's reference.conf and hocon/reference.conf");
     return 2;
 }

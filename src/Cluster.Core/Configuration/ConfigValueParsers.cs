@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cluster.Core.Configuration.Hocon;
 
 namespace Cluster.Core.Configuration;
 
@@ -83,6 +84,13 @@ public static class ConfigValueParsers
         value = TimeSpan.FromTicks((long)ticks);
         return true;
     }
+
+    /// <summary>
+    /// A HOCON size in bytes: a bare number means bytes; kB, MB, GB... are powers of ten and K, Ki,
+    /// KiB, M... powers of two (units are case-sensitive, so "1 KB" is refused); negative sizes are refused.
+    /// The HOCON typed getters use the same rules.
+    /// </summary>
+    public static bool TryParseSize(string? text, out long bytes) => HoconUnits.TryParseBytes(text, out bytes);
 
     private static (string Number, string Unit) SplitNumberAndUnit(string s)
     {
