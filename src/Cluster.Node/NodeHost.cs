@@ -1,5 +1,6 @@
 using Cluster.Core.Actors;
 using Cluster.Core.Hosting;
+using Cluster.Node.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,14 +10,17 @@ namespace Cluster.Node;
 /// <summary>Builds the node's Generic Host: configuration, logging, the actor system and the node agent.</summary>
 public static class NodeHost
 {
-    public static HostApplicationBuilder CreateBuilder(string[] args)
+    public static HostApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
+        NodeConfiguration.AddNodeSources(builder.Configuration, args, environment ?? NodeConfiguration.ProcessEnvironment());
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+
         // Every module's settings are read and validated here, before anything starts, so a bad
         // key stops the node with one clear message.
         var settings = NodeSettings.FromConfiguration(builder.Configuration);

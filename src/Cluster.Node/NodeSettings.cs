@@ -23,7 +23,7 @@ public sealed record NodeSettings
         var defaults = new NodeSettings();
         var settings = new NodeSettings
         {
-            Name = SettingsReader.String(section, "name", defaults.Name),
+            Name = SettingsReader.String(section, "name", string.Empty) is { Length: > 0 } name ? name : defaults.Name,
             ActorSystemName = SettingsReader.String(section, "actor-system-name", defaults.ActorSystemName),
             SampleWorkload = SettingsReader.Bool(section, "sample-workload", defaults.SampleWorkload),
         };

@@ -1,16 +1,38 @@
-using Microsoft.Extensions.Hosting;
 using Cluster.Core.Configuration;
+using Cluster.Core.Configuration.Hocon;
 using Cluster.Node;
+using Cluster.Node.Configuration;
+using Microsoft.Extensions.Hosting;
 
 try
 {
+    if (args is ["config", "show", .. var rest])
+    {
+        var effective = NodeConfiguration.Effective(rest, NodeConfiguration.ProcessEnvironment());
+        Console.WriteLine(HoconJsonRenderer.Render(effective, HoconRenderOptions.Show));
+        return 0;
+    }
+
     using var host = NodeHost.CreateBuilder(args).Build();
     await host.RunAsync();
     return 0;
 }
-catch (SettingsException e)
+catch (Exception e) when (StartupError.Describe(e) is { } message)
 {
-    // A bad configuration stops the node at start-up with the key and the rule, not a stack trace.
-    await Console.Error.WriteLineAsync($"error: {e.Message}");
+    // A broken configuration stops the node with where and what, never a stack trace.
+    await Console.Error.WriteLineAsync($"error: {message}");
     return 78;
+}
+
+/// <summary>Start-up failures that are the user's configuration, not a bug.</summary>
+internal static class StartupError
+{
+    public static string? Describe(Exception e) => e switch
+    {
+        SettingsException s => s.Message,
+        HoconException h => h.Message,
+        InvalidDataException { InnerException: HoconException h } => h.Message,
+        FileNotFoundException f => $"configuration file not found: {f.FileName ?? f.Message}",
+        _ => null,
+    };
 }

@@ -143,7 +143,7 @@ public sealed class HoconConfigurationProviderTests : IDisposable
             Assert.Equal("5", configuration["actors:log-dead-letters"]);
             Assert.Equal("7", configuration["actors:default-dispatcher:throughput"]);
             Assert.Equal("0ms", configuration["actors:default-dispatcher:throughput-deadline-time"]);
-            Assert.Equal("off", configuration["actors:coordinated-shutdown:exit-clr"]);
+            Assert.Equal("on", configuration["actors:coordinated-shutdown:run-by-actor-system-terminate"]);
         }
         finally
         {

@@ -20,7 +20,8 @@ public sealed partial class HoconProjectFilesTests
         Assert.False(config.GetBoolean("actors.log-dead-letters-during-shutdown"));
         Assert.Equal(TimeSpan.FromSeconds(5), config.GetDuration("actors.coordinated-shutdown.default-phase-timeout"));
         Assert.True(config.GetBoolean("actors.coordinated-shutdown.run-by-actor-system-terminate"));
-        Assert.False(config.GetBoolean("actors.coordinated-shutdown.exit-clr"));
+        Assert.Equal(TimeSpan.FromSeconds(10), config.GetDuration("actors.coordinated-shutdown.phases.actor-system-terminate.timeout"));
+        Assert.Equal("cluster", config.GetString("node.actor-system-name"));
     }
 
     [Fact]

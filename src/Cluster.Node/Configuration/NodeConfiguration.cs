@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Cluster.Core.Configuration;
+using Cluster.Core.Configuration.Hocon;
+using Microsoft.Extensions.Configuration;
+
+namespace Cluster.Node.Configuration;
+
+/// <summary>
+/// The node's configuration layers, lowest first: <c>hocon/reference.conf</c> (every default),
+/// the user's file (<c>--config FILE</c>), environment variables (<c>CLUSTER_ACTORS__ASK_TIMEOUT=5s</c>
+/// sets <c>actors.ask-timeout</c>: <c>__</c> separates path elements, <c>_</c> becomes <c>-</c>), then
+/// command-line flags (<c>--actors:ask-timeout=5s</c>).
+/// </summary>
+public static class NodeConfiguration
+{
+    public const string EnvironmentPrefix = "CLUSTER_";
+    public const string ConfigFileFlag = "config";
+
+    public static string ReferencePath => Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf");
+
+    /// <summary>The user's configuration file named by <c>--config</c>, if any.</summary>
+    public static string? ConfigFile(string[] args)
+    {
+        var file = new ConfigurationBuilder().AddCommandLine(args).Build()[ConfigFileFlag];
+        return string.IsNullOrWhiteSpace(file) ? null : Path.GetFullPath(file);
+    }
+
+    /// <summary>Replaces the builder's sources with the node's layers.</summary>
+    public static void AddNodeSources(IConfigurationBuilder builder, string[] args, IReadOnlyDictionary<string, string?> environment)
+    {
+        builder.Sources.Clear();
+        builder.AddHoconFile(ReferencePath, optional: false);
+        if (ConfigFile(args) is { } file)
+        {
+            builder.AddHoconFile(file, optional: false);
+        }
+
+        builder.AddInMemoryCollection(EnvironmentOverrides(environment).Select(o => new KeyValuePair<string, string?>(o.Key, o.Value)));
+        builder.AddCommandLine(args);
+    }
+
+    /// <summary>Configuration keys set by <c>CLUSTER_</c> environment variables.</summary>
+    public static IEnumerable<(string Key, string Value, string Variable)> EnvironmentOverrides(IReadOnlyDictionary<string, string?> environment)
+    {
+        foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (value is null || !name.StartsWith(EnvironmentPrefix, StringComparison.Ordinal) || name.Length == EnvironmentPrefix.Length)
+            {
+                continue;
+            }
+
+            var segments = name[EnvironmentPrefix.Length..]
+                .Split("__")
+                .Select(s => s.ToLowerInvariant().Replace('_', '-'));
+            yield return (string.Join(':', segments), value, name);
+        }
+    }
+
+    /// <summary>The process environment as a dictionary.</summary>
+    public static IReadOnlyDictionary<string, string?> ProcessEnvironment() =>
+        Environment.GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The effective configuration as a HOCON tree, every value carrying its origin (file and line,
+    /// environment variable, or command line): what <c>config show</c> prints.
+    /// </summary>
+    public static HoconConfig Effective(string[] args, IReadOnlyDictionary<string, string?> environment)
+    {
+        var resolve = new HoconResolveOptions { EnvironmentLookup = name => environment.TryGetValue(name, out var v) ? v : null };
+        var effective = HoconConfig.Load(ReferencePath, null, resolve);
+        if (ConfigFile(args) is { } file)
+        {
+            effective = HoconConfig.Load(file, null, resolve).WithFallback(effective);
+        }
+
+        foreach (var (key, value, variable) in EnvironmentOverrides(environment))
+        {
+            effective = Override(effective, key, value, $"environment variable {variable}");
+        }
+
+        foreach (var (key, value) in new ConfigurationBuilder().AddCommandLine(args).Build().AsEnumerable())
+        {
+            if (value is not null && !key.Equals(ConfigFileFlag, StringComparison.OrdinalIgnoreCase))
+            {
+                effective = Override(effective, key, value, "command line");
+            }
+        }
+
+        return effective;
+    }
+
+    private static HoconConfig Override(HoconConfig config, string key, string value, string origin)
+    {
+        var path = string.Join('.', key.Split(':').Select(segment => JsonSerializer.Serialize(segment)));
+        var text = $"{path} = {JsonSerializer.Serialize(value)}";
+        return HoconConfig.Parse(text, new HoconParseOptions { SourceName = origin }).WithFallback(config);
+    }
+}
