@@ -37,9 +37,11 @@ public static class ActorBenchmark
 
         Console.WriteLine();
         var spawnCount = quick ? 200_000 : 1_000_000;
-        AskAndLifecycle.SpawnAndStop(50_000);
+        AskAndLifecycle.Churn(100_000, 10_000);
+        var churn = AskAndLifecycle.Churn(spawnCount, 10_000);
+        Console.WriteLine($"spawn+stop churn (waves of 10,000 spawned, started, stopped): {churn.ToString("N0", CultureInfo.InvariantCulture)} actors/s through their whole lifecycle");
         var (spawn, stop) = AskAndLifecycle.SpawnAndStop(spawnCount);
-        Console.WriteLine($"spawn: {spawn.ToString("N0", CultureInfo.InvariantCulture)} actors/s started; stop: {stop.ToString("N0", CultureInfo.InvariantCulture)} actors/s terminated ({spawnCount.ToString("N0", CultureInfo.InvariantCulture)} actors)");
+        Console.WriteLine($"bulk: {spawnCount.ToString("N0", CultureInfo.InvariantCulture)} actors alive at once: spawned and started {spawn.ToString("N0", CultureInfo.InvariantCulture)}/s, stopped {stop.ToString("N0", CultureInfo.InvariantCulture)}/s");
 
         var (fresh, afterOne) = AskAndLifecycle.MemoryPerIdleActor(quick ? 20_000 : 100_000);
         Console.WriteLine($"memory per idle actor: {fresh:F0} bytes fresh, {afterOne:F0} bytes after processing one message");

@@ -66,37 +66,70 @@ internal static class AskAndLifecycle
         }
     }
 
+    /// <summary>
+    /// Bulk: spawns <paramref name="count"/> actors that all stay alive (rate until every PreStart
+    /// ran), then stops them all (rate until every PostStop ran). The live heap grows to hold them,
+    /// so this includes the garbage collector promoting every actor.
+    /// </summary>
     public static (double SpawnPerSecond, double StopPerSecond) SpawnAndStop(int count)
     {
         var system = ActorSystem.Create("bench-spawn");
         try
         {
-            using var started = new CountdownEvent(count);
-            using var stopped = new CountdownEvent(count);
-            var props = Props.CreateFrom(() => new Counted(started, stopped));
-            var refs = new IActorRef[count];
-            var spawn = Stopwatch.StartNew();
-            for (var i = 0; i < count; i++)
-            {
-                refs[i] = system.ActorOf(props);
-            }
-
-            started.Wait();
-            var spawnRate = count / spawn.Elapsed.TotalSeconds;
-
-            var stop = Stopwatch.StartNew();
-            foreach (var actor in refs)
-            {
-                system.Stop(actor);
-            }
-
-            stopped.Wait();
-            return (spawnRate, count / stop.Elapsed.TotalSeconds);
+            var (spawn, stop) = Wave(system, count);
+            return (count / spawn.TotalSeconds, count / stop.TotalSeconds);
         }
         finally
         {
             system.Terminate().Wait();
         }
+    }
+
+    /// <summary>
+    /// Churn: waves of <paramref name="waveSize"/> actors are spawned, started, stopped and
+    /// terminated, <paramref name="total"/> actors in all; the rate counts complete lifecycles.
+    /// </summary>
+    public static double Churn(int total, int waveSize)
+    {
+        var system = ActorSystem.Create("bench-churn");
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            for (var done = 0; done < total; done += waveSize)
+            {
+                Wave(system, waveSize);
+            }
+
+            return total / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            system.Terminate().Wait();
+        }
+    }
+
+    private static (TimeSpan Spawn, TimeSpan Stop) Wave(ActorSystem system, int count)
+    {
+        using var started = new CountdownEvent(count);
+        using var stopped = new CountdownEvent(count);
+        var props = Props.CreateFrom(() => new Counted(started, stopped));
+        var refs = new IActorRef[count];
+        var spawn = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            refs[i] = system.ActorOf(props);
+        }
+
+        started.Wait();
+        var spawnTime = spawn.Elapsed;
+        var stop = Stopwatch.StartNew();
+        foreach (var actor in refs)
+        {
+            system.Stop(actor);
+        }
+
+        stopped.Wait();
+        return (spawnTime, stop.Elapsed);
     }
 
     /// <summary>Bytes per idle actor: fresh, and after each has processed one message.</summary>

@@ -6,11 +6,11 @@ internal sealed partial class ActorCell
     private const string NameAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+~";
 
     /// <summary>Children by name; also the lock for itself (ActorOf may be called from outside the actor).</summary>
-    private Dictionary<string, ChildRestartStats>? _children;
+    private Dictionary<string, LocalActorRef>? _children;
     private int _stoppingChildren;
     private long _nextChildNameId;
 
-    private Dictionary<string, ChildRestartStats> Children =>
+    private Dictionary<string, LocalActorRef> Children =>
         _children ?? Interlocked.CompareExchange(ref _children, [], null) ?? _children;
 
     public IActorRef ActorOf(Props props, string? name = null)
@@ -42,7 +42,7 @@ internal sealed partial class ActorCell
 
             var path = _self.Path.Child(name, _system.NextUid());
             child = new LocalActorRef(_system, props, _system.DefaultDispatcher, _self, path);
-            children.Add(name, new ChildRestartStats(child));
+            children.Add(name, child);
         }
 
         child.Cell.Start();
@@ -58,7 +58,7 @@ internal sealed partial class ActorCell
 
         lock (children)
         {
-            return children.TryGetValue(name, out var entry) ? entry.Child : null;
+            return children.TryGetValue(name, out var entry) ? entry : null;
         }
     }
 
@@ -71,7 +71,7 @@ internal sealed partial class ActorCell
 
         lock (children)
         {
-            return children.Values.Select(static e => (IActorRef)e.Child).ToArray();
+            return children.Values.Select(static e => (IActorRef)e).ToArray();
         }
     }
 
@@ -99,9 +99,9 @@ internal sealed partial class ActorCell
 
         lock (children)
         {
-            if (children.TryGetValue(child.Path.Name, out var entry) && entry.Child.Equals(child) && !entry.Stopping)
+            if (children.TryGetValue(child.Path.Name, out var entry) && entry.Equals(child) && !entry.Cell.RestartStats.Stopping)
             {
-                entry.Stopping = true;
+                entry.Cell.RestartStats.Stopping = true;
                 _stoppingChildren++;
             }
         }
@@ -143,11 +143,11 @@ internal sealed partial class ActorCell
 
         lock (children)
         {
-            return children.Values.Select(static e => e.Child).ToArray();
+            return children.Values.ToArray();
         }
     }
 
-    private ChildRestartStats? FindChild(IActorRef child)
+    private LocalActorRef? FindChild(IActorRef child)
     {
         if (_children is not { } children)
         {
@@ -156,7 +156,7 @@ internal sealed partial class ActorCell
 
         lock (children)
         {
-            return children.TryGetValue(child.Path.Name, out var entry) && entry.Child.Path.Uid == child.Path.Uid
+            return children.TryGetValue(child.Path.Name, out var entry) && entry.Path.Uid == child.Path.Uid
                 ? entry
                 : null;
         }
@@ -172,13 +172,13 @@ internal sealed partial class ActorCell
 
         lock (children)
         {
-            if (!children.TryGetValue(child.Path.Name, out var entry) || !entry.Child.Equals(child))
+            if (!children.TryGetValue(child.Path.Name, out var entry) || !entry.Equals(child))
             {
                 return false;
             }
 
             children.Remove(child.Path.Name);
-            if (entry.Stopping)
+            if (entry.Cell.RestartStats.Stopping)
             {
                 _stoppingChildren--;
             }

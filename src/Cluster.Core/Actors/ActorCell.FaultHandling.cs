@@ -64,8 +64,8 @@ internal sealed partial class ActorCell
     /// <summary>As a supervisor: apply the strategy to a child's failure.</summary>
     private void HandleFailedChild(Failed failed)
     {
-        var stats = FindChild(failed.Child);
-        if (stats is null || stats.Stopping)
+        var child = FindChild(failed.Child);
+        if (child is null || child.Cell.RestartStats.Stopping)
         {
             return;
         }
@@ -76,22 +76,22 @@ internal sealed partial class ActorCell
         switch (directive)
         {
             case Directive.Resume:
-                stats.Child.Resume(failed.Cause);
+                child.Resume(failed.Cause);
                 break;
             case Directive.Restart:
-                if (strategy.RequestRestartPermission(stats, _system.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()))
+                if (strategy.RequestRestartPermission(ref child.Cell.RestartStats, _system.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()))
                 {
-                    stats.Child.Restart(failed.Cause);
+                    child.Restart(failed.Cause);
                 }
                 else
                 {
                     ActorLog.RestartLimitReached(_system.Log, failed.Child.Path.ToString(), strategy.MaxNrOfRetries);
-                    Stop(stats.Child);
+                    Stop(child);
                 }
 
                 break;
             case Directive.Stop:
-                Stop(stats.Child);
+                Stop(child);
                 break;
             default:
                 HandleInvokeFailure(failed.Cause);

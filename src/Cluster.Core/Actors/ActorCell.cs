@@ -19,9 +19,16 @@ internal sealed partial class ActorCell : IActorContext
     private readonly Mailbox _mailbox;
 
     private ActorBase? _actor;
+    private static readonly Create CreateMessage = new();
+
+    /// <summary>The parent's bookkeeping about this child; touched only by the parent.</summary>
+    internal ChildRestartStats RestartStats;
+
     private bool _constructing;
+    private bool _pendingCreate;
     private object? _currentMessage;
     private IActorRef? _currentSender;
+    /// <summary>The current behaviour; null means the actor's own <c>Receive</c> (no delegate needed).</summary>
     private Receive? _behavior;
     private List<Receive>? _behaviorStack;
 
@@ -32,6 +39,9 @@ internal sealed partial class ActorCell : IActorContext
         _props = props;
         _parent = parent;
         _mailbox = new Mailbox(this, dispatcher);
+
+        // Set before the ref is published, so whichever run comes first creates the instance.
+        _pendingCreate = true;
     }
 
     public IActorRef Self => _self;
@@ -52,8 +62,22 @@ internal sealed partial class ActorCell : IActorContext
 
     internal ActorBase? Actor => _actor;
 
-    /// <summary>Queues the Create message; the instance is constructed on the actor's own thread.</summary>
-    internal void Start() => _mailbox.PostSystem(new Create());
+    /// <summary>
+    /// Schedules creation: the instance is constructed on the actor's own thread, before any
+    /// system message sent to it meanwhile (a flag rather than a Create message: one allocation
+    /// less per spawn).
+    /// </summary>
+    internal void Start() => _mailbox.ScheduleForCreate();
+
+    /// <summary>Runs the pending creation, if any (mailbox thread, before system messages).</summary>
+    internal void CreateIfPending()
+    {
+        if (_pendingCreate)
+        {
+            _pendingCreate = false;
+            SystemInvoke(CreateMessage);
+        }
+    }
 
     internal void Post(in Envelope envelope) => _mailbox.Post(envelope);
 
@@ -154,7 +178,8 @@ internal sealed partial class ActorCell : IActorContext
 
     private void ReceiveMessage(object message)
     {
-        if (!_behavior!(message))
+        var handled = _behavior is { } behavior ? behavior(message) : _actor!.AroundReceive(message);
+        if (!handled)
         {
             _actor!.InvokeUnhandled(message);
         }
@@ -204,7 +229,6 @@ internal sealed partial class ActorCell : IActorContext
         }
 
         _actor = instance;
-        _behavior ??= instance.InitialBehavior;
         if (instance is IWithStash withStash)
         {
             withStash.Stash = _stash = new ActorStash(this);
@@ -248,9 +272,9 @@ internal sealed partial class ActorCell : IActorContext
     {
         ArgumentNullException.ThrowIfNull(receive);
         var stack = _behaviorStack ??= [];
-        if (stack.Count == 0 && _behavior is not null)
+        if (stack.Count == 0)
         {
-            stack.Add(_behavior);
+            stack.Add(_behavior ?? _actor!.InitialBehavior);
         }
 
         stack.Add(receive);
@@ -267,7 +291,7 @@ internal sealed partial class ActorCell : IActorContext
         else
         {
             _behaviorStack?.Clear();
-            _behavior = _actor?.InitialBehavior;
+            _behavior = null;
         }
     }
 

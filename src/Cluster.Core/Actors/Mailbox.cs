@@ -75,6 +75,10 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         _dispatcher.RegisterForExecution(this, hasMessageHint: false, hasSystemMessageHint: true);
     }
 
+    /// <summary>Schedules the first run, which creates the actor (see <see cref="ActorCell.Start"/>).</summary>
+    public void ScheduleForCreate() =>
+        _dispatcher.RegisterForExecution(this, hasMessageHint: false, hasSystemMessageHint: true);
+
     /// <summary>Takes all pending system messages in the order they were sent.</summary>
     public SystemMessage? DrainSystemMessages()
     {
@@ -230,6 +234,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     private void ProcessAllSystemMessages()
     {
+        _cell.CreateIfPending();
         while (!IsClosed && DrainSystemMessages() is { } batch)
         {
             var message = batch;

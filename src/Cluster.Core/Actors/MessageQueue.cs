@@ -3,9 +3,9 @@ namespace Cluster.Core.Actors;
 /// <summary>
 /// The user-message queue: multi-producer, single-consumer. It is a chain of ring buffers in
 /// the style of .NET's ConcurrentQueue (Vyukov's bounded queue with a sequence number per slot),
-/// simplified for one consumer and starting small: an idle actor pays for 4 slots, a busy one
-/// grows its ring (doubling, up to <see cref="MaxSegmentLength"/>) and then reuses it, so steady
-/// traffic allocates nothing. Messages put back by <c>Stash.UnstashAll</c> go to a consumer-only
+/// simplified for one consumer and starting small: the first ring (4 slots) is allocated with the
+/// first message, a busy actor grows its ring (doubling, up to <see cref="MaxSegmentLength"/>) and
+/// then reuses it, so steady traffic allocates nothing. Messages put back by <c>Stash.UnstashAll</c> go to a consumer-only
 /// stack that is read first.
 /// </summary>
 internal sealed class MessageQueue
@@ -13,14 +13,9 @@ internal sealed class MessageQueue
     private const int InitialSegmentLength = 4;
     private const int MaxSegmentLength = 1024;
 
-    private Segment _head;
-    private Segment _tail;
+    private Segment? _head;
+    private Segment? _tail;
     private List<Envelope>? _prepended;
-
-    public MessageQueue()
-    {
-        _head = _tail = new Segment(InitialSegmentLength);
-    }
 
     /// <summary>Whether any message is visible or being written (safe from any thread; may be briefly stale).</summary>
     public bool HasMessages
@@ -48,7 +43,7 @@ internal sealed class MessageQueue
     {
         while (true)
         {
-            var tail = Volatile.Read(ref _tail);
+            var tail = Volatile.Read(ref _tail) ?? CreateFirstSegment();
             if (tail.TryEnqueue(envelope))
             {
                 return;
@@ -68,6 +63,15 @@ internal sealed class MessageQueue
         }
     }
 
+    private Segment CreateFirstSegment()
+    {
+        // Head first, so the consumer never sees a tail without a head.
+        var first = new Segment(InitialSegmentLength);
+        first = Interlocked.CompareExchange(ref _head, first, null) ?? first;
+        Interlocked.CompareExchange(ref _tail, first, null);
+        return Volatile.Read(ref _tail)!;
+    }
+
     /// <summary>Puts an envelope in front of everything else (consumer thread only).</summary>
     public void EnqueueFirst(in Envelope envelope) => (_prepended ??= []).Add(envelope);
 
@@ -83,7 +87,13 @@ internal sealed class MessageQueue
 
         while (true)
         {
-            var head = _head;
+            var head = Volatile.Read(ref _head);
+            if (head is null)
+            {
+                envelope = default;
+                return false;
+            }
+
             if (head.TryDequeue(out envelope))
             {
                 return true;

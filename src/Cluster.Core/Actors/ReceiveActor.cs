@@ -8,19 +8,23 @@ namespace Cluster.Core.Actors;
 /// </summary>
 public abstract class ReceiveActor : ActorBase
 {
-    private readonly HandlerList _initial = new();
+    private IHandler[] _initial = [];
     private HandlerList? _building;
-
-    protected ReceiveActor()
-    {
-        _building = _initial;
-    }
+    private bool _constructed;
 
     protected sealed override bool Receive(object message)
     {
         // The constructor has finished by the time the first message arrives.
-        _building = null;
-        return _initial.Handle(message);
+        _constructed = true;
+        foreach (var handler in _initial)
+        {
+            if (handler.TryHandle(message))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     protected void Receive<T>(Action<T> handler) => Add(new Handler<T>(null, handler));
@@ -65,13 +69,19 @@ public abstract class ReceiveActor : ActorBase
 
     private void Add(IHandler handler)
     {
-        if (_building is null)
+        if (_building is not null)
+        {
+            _building.Add(handler);
+        }
+        else if (!_constructed)
+        {
+            _initial = [.. _initial, handler];
+        }
+        else
         {
             throw new InvalidOperationException(
                 "Receive handlers can only be registered in the constructor or inside Become/BecomeStacked.");
         }
-
-        _building.Add(handler);
     }
 
     private interface IHandler

@@ -57,7 +57,7 @@ public abstract class SupervisorStrategy
     internal Directive Decide(Exception cause) => Decider(cause);
 
     /// <summary>Whether one more restart is within the limits (counts the restart when it is).</summary>
-    internal bool RequestRestartPermission(ChildRestartStats stats, long nowMs)
+    internal bool RequestRestartPermission(ref ChildRestartStats stats, long nowMs)
     {
         if (MaxNrOfRetries < 0 && WithinTimeRange is null)
         {
@@ -99,15 +99,13 @@ public sealed class OneForOneStrategy : SupervisorStrategy
     }
 }
 
-/// <summary>Per-child restart bookkeeping for the retry window.</summary>
-internal sealed class ChildRestartStats(LocalActorRef child)
+/// <summary>
+/// What a parent tracks about one child: restarts within the retry window, and whether it asked
+/// the child to stop. Kept inline in the child's cell (a struct), so spawning allocates nothing for it.
+/// </summary>
+internal struct ChildRestartStats
 {
-    public LocalActorRef Child { get; } = child;
-
-    public int RetryCount { get; set; }
-
-    public long WindowStartMs { get; set; }
-
-    /// <summary>Whether the parent has asked it to stop (its name stays taken until it has).</summary>
-    public bool Stopping { get; set; }
+    public int RetryCount;
+    public long WindowStartMs;
+    public bool Stopping;
 }
