@@ -10,10 +10,6 @@ namespace Cluster.Core.Actors;
 /// </summary>
 internal sealed partial class ActorCell
 {
-    private ActorTaskScheduler? _taskScheduler;
-    private object? _asyncMessage;
-    private IActorRef? _asyncSender;
-
     internal void RunAsyncHandler(Func<Task> handler)
     {
         var scheduler = _taskScheduler ??= new ActorTaskScheduler(this);

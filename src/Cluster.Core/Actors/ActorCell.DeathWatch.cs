@@ -7,11 +7,6 @@ namespace Cluster.Core.Actors;
 /// </summary>
 internal sealed partial class ActorCell
 {
-    /// <summary>Watched actors and the custom message (WatchWith) to deliver, or null for Terminated.</summary>
-    private Dictionary<IActorRef, object?>? _watching;
-    private HashSet<IActorRef>? _watchedBy;
-    private Dictionary<IActorRef, object?>? _terminatedQueued;
-
     public IActorRef Watch(IActorRef subject) => WatchCore(subject, null);
 
     public IActorRef WatchWith(IActorRef subject, object message)

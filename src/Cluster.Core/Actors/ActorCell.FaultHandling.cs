@@ -23,8 +23,6 @@ internal sealed partial class ActorCell
     private bool _terminating;
     private volatile bool _terminated;
     private WaitingFor _waitingFor;
-    private Exception? _recreateCause;
-    private object? _failedMessage;
 
     internal bool IsTerminated => _terminated;
 

@@ -3,11 +3,6 @@ namespace Cluster.Core.Actors;
 /// <summary>The receive timeout: a sliding idle timer on the system's <see cref="System.TimeProvider"/>.</summary>
 internal sealed partial class ActorCell
 {
-    private TimeSpan? _receiveTimeout;
-    private ITimer? _receiveTimeoutTimer;
-    private TimerScheduler? _timers;
-    private ActorStash? _stash;
-
     public TimeSpan? ReceiveTimeout => _receiveTimeout;
 
     public void SetReceiveTimeout(TimeSpan? timeout)

@@ -30,7 +30,6 @@ internal sealed partial class ActorCell : IActorContext
     private IActorRef? _currentSender;
     /// <summary>The current behaviour; null means the actor's own <c>Receive</c> (no delegate needed).</summary>
     private Receive? _behavior;
-    private List<Receive>? _behaviorStack;
 
     public ActorCell(ActorSystem system, LocalActorRef self, Props props, Dispatcher dispatcher, InternalActorRef parent)
     {
