@@ -44,7 +44,11 @@ public class TestProbe
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Ref.Tell(new ProbeActor.WatchCommand(target, Unwatch: false, done), null);
-        done.Task.Wait(_kit.DefaultTimeout);
+        if (!done.Task.Wait(_kit.DefaultTimeout))
+        {
+            throw new XunitException($"Watch of {target.Path} did not take effect within {_kit.DefaultTimeout}");
+        }
+
         return target;
     }
 
@@ -52,7 +56,11 @@ public class TestProbe
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Ref.Tell(new ProbeActor.WatchCommand(target, Unwatch: true, done), null);
-        done.Task.Wait(_kit.DefaultTimeout);
+        if (!done.Task.Wait(_kit.DefaultTimeout))
+        {
+            throw new XunitException($"Unwatch of {target.Path} did not take effect within {_kit.DefaultTimeout}");
+        }
+
         return target;
     }
 

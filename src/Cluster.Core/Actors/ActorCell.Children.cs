@@ -26,15 +26,17 @@ internal sealed partial class ActorCell
                 $"Illegal actor name [{name}]: names must be non-empty, must not start with '$', and may use ASCII letters, digits and -_.*$+:@&=,!~';()");
         }
 
-        if (IsTerminating)
-        {
-            throw new InvalidOperationException($"Cannot create child [{name}]: [{_self.Path}] is terminating.");
-        }
-
         var children = Children;
         LocalActorRef child;
         lock (children)
         {
+            // Checked under the lock that Terminate takes to set the flag: a child is either in
+            // the snapshot that Terminate stops, or refused here.
+            if (IsTerminating)
+            {
+                throw new InvalidOperationException($"Cannot create child [{name}]: [{_self.Path}] is terminating.");
+            }
+
             if (children.ContainsKey(name))
             {
                 throw new InvalidActorNameException($"Actor name [{name}] is not unique under [{_self.Path}].");

@@ -6,12 +6,33 @@ internal sealed partial class ActorCell
     internal void DrainUserMessagesToDeadLetters()
     {
         // After close the mailbox no longer consumes, so this lock makes the queue's single consumer.
+        // A producer may have reserved a slot (seen by HasMessages) whose write is not visible yet:
+        // wait for it rather than strand the message. Dead letters are published outside the lock.
+        List<Envelope>? dead = null;
         lock (_mailbox)
         {
-            while (_mailbox.Messages.TryDequeue(out var envelope))
+            var spin = new SpinWait();
+            while (_mailbox.Messages.HasMessages)
             {
-                _system.DeadLetters.Tell(new DeadLetter(envelope.Message, envelope.Sender, _self), envelope.Sender);
+                if (_mailbox.Messages.TryDequeue(out var envelope))
+                {
+                    (dead ??= []).Add(envelope);
+                }
+                else
+                {
+                    spin.SpinOnce();
+                }
             }
+        }
+
+        if (dead is null)
+        {
+            return;
+        }
+
+        foreach (var envelope in dead)
+        {
+            _system.DeadLetters.Tell(new DeadLetter(envelope.Message, envelope.Sender, _self), envelope.Sender);
         }
     }
 

@@ -49,6 +49,13 @@ internal sealed partial class ActorCell
 
     private void HandleResume(Exception? causedByFailure)
     {
+        if (causedByFailure is not null && _actor is null && !IsTerminating)
+        {
+            // There is no instance to resume (creation failed): create it instead, as Akka does.
+            FinishRecreate(causedByFailure, postRestart: false);
+            return;
+        }
+
         if (causedByFailure is not null)
         {
             _failed = false;
@@ -190,7 +197,11 @@ internal sealed partial class ActorCell
             return;
         }
 
-        _terminating = true;
+        lock (Children)
+        {
+            _terminating = true;
+        }
+
         CancelReceiveTimeout();
         _timers?.CancelAll();
         UnwatchWatchedActors();
@@ -234,6 +245,9 @@ internal sealed partial class ActorCell
         }
         finally
         {
+            // PostStop may have started timers; nothing may fire at a dead actor.
+            CancelReceiveTimeout();
+            _timers?.CancelAll();
             _waitingFor = WaitingFor.Nothing;
             _terminated = true;
             _mailbox.BecomeClosed();

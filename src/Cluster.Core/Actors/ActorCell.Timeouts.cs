@@ -1,6 +1,6 @@
 namespace Cluster.Core.Actors;
 
-/// <summary>The receive timeout: a sliding idle timer on the system's <see cref="System.TimeProvider"/>.</summary>
+/// <summary>The receive timeout: a sliding, single-shot idle timer on the system's <see cref="System.TimeProvider"/>.</summary>
 internal sealed partial class ActorCell
 {
     public TimeSpan? ReceiveTimeout => _receiveTimeout;
@@ -23,7 +23,7 @@ internal sealed partial class ActorCell
         var timeout = _receiveTimeout!.Value;
         if (_receiveTimeoutTimer is { } timer)
         {
-            timer.Change(timeout, timeout);
+            timer.Change(timeout, Timeout.InfiniteTimeSpan);
         }
         else
         {
@@ -31,7 +31,7 @@ internal sealed partial class ActorCell
                 static state => ((IActorRef)state!).Tell(Actors.ReceiveTimeout.Instance, null),
                 _self,
                 timeout,
-                timeout);
+                Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -99,9 +99,11 @@ internal sealed partial class ActorCell : IActorContext
         var message = envelope.Message;
         _currentMessage = message;
         _currentSender = envelope.Sender;
-        if (_receiveTimeout is not null && message is not INotInfluenceReceiveTimeout)
+        if (_receiveTimeout is not null && (message is not INotInfluenceReceiveTimeout || message is ReceiveTimeout))
         {
-            // Restart the idle window as the message arrives (a handler may still change or clear it).
+            // Restart the idle window as the message is taken (a handler may still change or clear
+            // it). The timer is single-shot and re-armed only here, so at most one ReceiveTimeout is
+            // ever pending, however long a handler runs; delivering one re-arms it, so it repeats while idle.
             RescheduleReceiveTimeout();
         }
 
@@ -191,6 +193,8 @@ internal sealed partial class ActorCell : IActorContext
             case TimerMessage timer:
                 if (_timers?.Intercept(timer) is { } payload)
                 {
+                    // The payload, not the timer envelope, is what Stash must keep: the timer may be gone by the time it is unstashed.
+                    _currentMessage = payload;
                     ReceiveMessage(payload);
                 }
 

@@ -56,4 +56,7 @@ internal static partial class ActorLog
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Actor system [{System}] started")]
     public static partial void SystemStarted(ILogger logger, string system);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Error, Message = "A scheduled action threw; the scheduler carries on")]
+    public static partial void ScheduledActionFailed(ILogger logger, Exception exception);
 }

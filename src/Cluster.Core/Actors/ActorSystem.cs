@@ -28,7 +28,7 @@ public sealed class ActorSystem : IAsyncDisposable
         LoggerFactory = loggerFactory;
         TimeProvider = timeProvider;
         Log = loggerFactory.CreateLogger<ActorSystem>();
-        Scheduler = new Scheduler(timeProvider);
+        Scheduler = new Scheduler(timeProvider, Log);
         EventStream = new EventStream();
         DefaultDispatcher = new Dispatcher(settings.Throughput, settings.ThroughputDeadline);
         _rootPath = ActorPath.Root(name);

@@ -16,7 +16,18 @@ internal sealed class PromiseActorRef<T> : MinimalActorRef
     {
         _system = system;
         _path = path;
-        if (timeout != Timeout.InfiniteTimeSpan)
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellation = cancellationToken.Register(
+                static state =>
+                {
+                    var (self, token) = ((PromiseActorRef<T>, CancellationToken))state!;
+                    self.Complete(() => self._promise.TrySetCanceled(token));
+                },
+                (this, cancellationToken));
+        }
+
+        if (timeout != Timeout.InfiniteTimeSpan && !_promise.Task.IsCompleted)
         {
             _timer = system.TimeProvider.CreateTimer(
                 static state =>
@@ -30,15 +41,11 @@ internal sealed class PromiseActorRef<T> : MinimalActorRef
                 Timeout.InfiniteTimeSpan);
         }
 
-        if (cancellationToken.CanBeCanceled)
+        // Completed while we were still arming (a cancelled token): release what was armed.
+        if (_promise.Task.IsCompleted)
         {
-            _cancellation = cancellationToken.Register(
-                static state =>
-                {
-                    var (self, token) = ((PromiseActorRef<T>, CancellationToken))state!;
-                    self.Complete(() => self._promise.TrySetCanceled(token));
-                },
-                (this, cancellationToken));
+            _timer?.Dispose();
+            _cancellation.Dispose();
         }
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Cluster.Core.Actors;
 
 /// <summary>A scheduled action that can be cancelled.</summary>
@@ -12,7 +14,7 @@ public interface ICancelable
 /// Sends messages later or repeatedly (Akka's ITellScheduler), on the system's
 /// <see cref="TimeProvider"/>: a manual clock in tests makes every schedule deterministic.
 /// </summary>
-public sealed class Scheduler(TimeProvider timeProvider)
+public sealed class Scheduler(TimeProvider timeProvider, ILogger logger)
 {
     public ICancelable ScheduleTellOnceCancelable(TimeSpan delay, ICanTell receiver, object message, IActorRef? sender) =>
         Schedule(delay, Timeout.InfiniteTimeSpan, () => receiver.Tell(message, sender), once: true);
@@ -39,12 +41,12 @@ public sealed class Scheduler(TimeProvider timeProvider)
     private ScheduledTimer Schedule(TimeSpan delay, TimeSpan period, Action action, bool once)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var scheduled = new ScheduledTimer(action, once);
+        var scheduled = new ScheduledTimer(action, once, logger);
         scheduled.Start(timeProvider, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, period);
         return scheduled;
     }
 
-    private sealed class ScheduledTimer(Action action, bool once) : ICancelable
+    private sealed class ScheduledTimer(Action action, bool once, ILogger logger) : ICancelable
     {
         private ITimer? _timer;
         private int _cancelled;
@@ -78,7 +80,15 @@ public sealed class Scheduler(TimeProvider timeProvider)
                 Cancel();
             }
 
-            action();
+            try
+            {
+                action();
+            }
+            catch (Exception e)
+            {
+                // A timer thread must never carry an exception out: it would end the process.
+                ActorLog.ScheduledActionFailed(logger, e);
+            }
         }
     }
 }
