@@ -1,0 +1,131 @@
+namespace Cluster.Core.Persistence.Journal;
+
+/// <summary>
+/// The event journal (Akka's AsyncWriteJournal plus the read side of Persistence Query). One
+/// contract, several stores: in-memory for unit tests, SQLite embedded, PostgreSQL across hosts;
+/// one contract test suite runs against all of them.
+/// </summary>
+public interface IJournal : IAsyncDisposable
+{
+    /// <summary>Signalled after every commit, so live queries wake within milliseconds.</summary>
+    JournalNotifier Notifier { get; }
+
+    /// <summary>Creates the schema and runs pending migrations.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a batch. Returns one entry per write, in order: null when it is durably stored,
+    /// an exception when it was rejected and nothing of it was stored (for example a sequence
+    /// number that already exists). Throws when the store itself failed: then nothing is known,
+    /// and every writer in the batch must treat its write as failed.
+    /// </summary>
+    Task<IReadOnlyList<Exception?>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default);
+
+    /// <summary>Events of one persistence id with <paramref name="fromSequenceNr"/> ≤ seq ≤ <paramref name="toSequenceNr"/>, ascending, at most <paramref name="max"/>.</summary>
+    IAsyncEnumerable<JournalEntry> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default);
+
+    /// <summary>The highest sequence number ever stored for the id (deletions never lower it), or 0.</summary>
+    Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes (logically, at once; physically at compaction) the id's events up to <paramref name="toSequenceNr"/>, atomically.</summary>
+    Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default);
+
+    /// <summary>Committed events carrying <paramref name="tag"/> with ordering &gt; <paramref name="afterOrdering"/>, ascending, at most <paramref name="limit"/>.</summary>
+    IAsyncEnumerable<JournalEntry> CurrentEventsByTagAsync(string tag, long afterOrdering, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>All committed events with ordering &gt; <paramref name="afterOrdering"/>, ascending, at most <paramref name="limit"/>.</summary>
+    IAsyncEnumerable<JournalEntry> CurrentAllEventsAsync(long afterOrdering, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Persistence ids that have events not deleted.</summary>
+    IAsyncEnumerable<string> CurrentPersistenceIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The highest ordering committed (0 when empty).</summary>
+    Task<long> HighestOrderingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Orderings at or below this have been compacted away: a reader that needs them must re-list
+    /// (Kubernetes' 410 Gone). 0 when nothing was compacted.
+    /// </summary>
+    Task<long> CompactedThroughOrderingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes history nobody can need: events older than the request's cut-off that are covered
+    /// by their id's latest snapshot, and deleted events older than the cut-off. Never removes
+    /// the row that holds an id's highest sequence number.
+    /// </summary>
+    Task<CompactionResult> CompactAsync(CompactionRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The snapshot store (Akka's SnapshotStore).</summary>
+public interface ISnapshotStore : IAsyncDisposable
+{
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The youngest snapshot matching the criteria, or null.</summary>
+    Task<SnapshotEntry?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores (or replaces) the snapshot at its sequence number.</summary>
+    Task SaveAsync(SnapshotEntry snapshot, CancellationToken cancellationToken = default);
+
+    Task DeleteAsync(string persistenceId, long sequenceNr, CancellationToken cancellationToken = default);
+
+    Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A write was rejected because the sequence number is already taken (another writer got there first).</summary>
+public sealed class SequenceConflictException : Exception
+{
+    public SequenceConflictException()
+    {
+    }
+
+    public SequenceConflictException(string message)
+        : base(message)
+    {
+    }
+
+    public SequenceConflictException(string message, Exception? inner)
+        : base(message, inner)
+    {
+    }
+
+    public SequenceConflictException(string persistenceId, long sequenceNr, Exception? inner = null)
+        : base($"Sequence number {sequenceNr} of [{persistenceId}] is already taken by another writer.", inner)
+    {
+        PersistenceId = persistenceId;
+        SequenceNr = sequenceNr;
+    }
+
+    public string? PersistenceId { get; }
+
+    public long SequenceNr { get; }
+}
+
+/// <summary>Readers asked for history that compaction has removed; they must start again from a fresh read.</summary>
+public sealed class JournalCompactedException : Exception
+{
+    public JournalCompactedException()
+    {
+    }
+
+    public JournalCompactedException(string message)
+        : base(message)
+    {
+    }
+
+    public JournalCompactedException(string message, Exception? inner)
+        : base(message, inner)
+    {
+    }
+
+    public JournalCompactedException(long requested, long compactedThrough)
+        : base($"Events after ordering {requested} are no longer available: the journal is compacted through {compactedThrough}.")
+    {
+        Requested = requested;
+        CompactedThrough = compactedThrough;
+    }
+
+    public long Requested { get; }
+
+    public long CompactedThrough { get; }
+}

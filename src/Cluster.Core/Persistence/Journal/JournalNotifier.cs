@@ -1,0 +1,51 @@
+namespace Cluster.Core.Persistence.Journal;
+
+/// <summary>
+/// In-process "something was committed" signal (the journal calls <see cref="Committed"/> after
+/// each commit). Live queries wait on <see cref="WaitAsync"/> with a polling interval as a fallback
+/// (writers in other processes, PostgreSQL LISTEN/NOTIFY hints, missed signals).
+/// </summary>
+public sealed class JournalNotifier
+{
+    private TaskCompletionSource<long> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _highestOrdering;
+
+    /// <summary>The highest ordering announced so far.</summary>
+    public long HighestOrdering => Volatile.Read(ref _highestOrdering);
+
+    /// <summary>Announces that events up to <paramref name="highestOrdering"/> are committed.</summary>
+    public void Committed(long highestOrdering)
+    {
+        long current;
+        do
+        {
+            current = Volatile.Read(ref _highestOrdering);
+            if (highestOrdering <= current)
+            {
+                break;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _highestOrdering, highestOrdering, current) != current);
+
+        Interlocked.Exchange(ref _next, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(highestOrdering);
+    }
+
+    /// <summary>Completes at the next commit after <paramref name="afterOrdering"/>, or after <paramref name="pollInterval"/>.</summary>
+    public async Task WaitAsync(long afterOrdering, TimeSpan pollInterval, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var next = Volatile.Read(ref _next).Task;
+        if (HighestOrdering > afterOrdering)
+        {
+            return;
+        }
+
+        try
+        {
+            await next.WaitAsync(pollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Poll anyway: a writer we are not told about may have committed.
+        }
+    }
+}
