@@ -81,13 +81,13 @@ public abstract class ActorBase
 
     internal Receive InitialBehavior => Receive;
 
-    internal void AroundPreStart() => PreStart();
+    internal virtual void AroundPreStart() => PreStart();
 
     internal void AroundPostStop() => PostStop();
 
     internal void AroundPreRestart(Exception reason, object? message) => PreRestart(reason, message);
 
-    internal void AroundPostRestart(Exception reason) => PostRestart(reason);
+    internal virtual void AroundPostRestart(Exception reason) => PostRestart(reason);
 
     internal SupervisorStrategy AroundSupervisorStrategy() => SupervisorStrategy();
 }

@@ -8,39 +8,31 @@ namespace Cluster.Core.Actors;
 /// </summary>
 public abstract class ReceiveActor : ActorBase
 {
-    private IHandler[] _initial = [];
-    private HandlerList? _building;
+    private IMessageHandler[] _initial = [];
+    private MessageHandlerList? _building;
     private bool _constructed;
 
     protected sealed override bool Receive(object message)
     {
         // The constructor has finished by the time the first message arrives.
         _constructed = true;
-        foreach (var handler in _initial)
-        {
-            if (handler.TryHandle(message))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return MessageHandlerList.Handle(_initial, message);
     }
 
-    protected void Receive<T>(Action<T> handler) => Add(new Handler<T>(null, handler));
+    protected void Receive<T>(Action<T> handler) => Add(new MessageHandler<T>(null, handler));
 
-    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) => Add(new Handler<T>(shouldHandle, handler));
+    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) => Add(new MessageHandler<T>(shouldHandle, handler));
 
     /// <summary>A handler that decides itself whether it handled the message.</summary>
-    protected void Receive<T>(Func<T, bool> handler) => Add(new PredicateHandler<T>(handler));
+    protected void Receive<T>(Func<T, bool> handler) => Add(new PredicateMessageHandler<T>(handler));
 
     protected void ReceiveAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null) =>
-        Add(new Handler<T>(shouldHandle, m => Cell.RunAsyncHandler(() => handler(m))));
+        Add(new MessageHandler<T>(shouldHandle, m => Cell.RunAsyncHandler(() => handler(m))));
 
-    protected void ReceiveAny(Action<object> handler) => Add(new Handler<object>(null, handler));
+    protected void ReceiveAny(Action<object> handler) => Add(new MessageHandler<object>(null, handler));
 
     protected void ReceiveAnyAsync(Func<object, Task> handler) =>
-        Add(new Handler<object>(null, m => Cell.RunAsyncHandler(() => handler(m))));
+        Add(new MessageHandler<object>(null, m => Cell.RunAsyncHandler(() => handler(m))));
 
     /// <summary>Replaces the behaviour with the handlers that <paramref name="configure"/> registers.</summary>
     protected void Become(Action configure) => Context.Become(Build(configure).Handle);
@@ -50,10 +42,10 @@ public abstract class ReceiveActor : ActorBase
 
     protected void UnbecomeStacked() => Context.UnbecomeStacked();
 
-    private HandlerList Build(Action configure)
+    private MessageHandlerList Build(Action configure)
     {
         var previous = _building;
-        var list = new HandlerList();
+        var list = new MessageHandlerList();
         _building = list;
         try
         {
@@ -67,7 +59,7 @@ public abstract class ReceiveActor : ActorBase
         return list;
     }
 
-    private void Add(IHandler handler)
+    private void Add(IMessageHandler handler)
     {
         if (_building is not null)
         {
@@ -82,49 +74,5 @@ public abstract class ReceiveActor : ActorBase
             throw new InvalidOperationException(
                 "Receive handlers can only be registered in the constructor or inside Become/BecomeStacked.");
         }
-    }
-
-    private interface IHandler
-    {
-        bool TryHandle(object message);
-    }
-
-    private sealed class HandlerList
-    {
-        private IHandler[] _handlers = [];
-
-        public void Add(IHandler handler) => _handlers = [.. _handlers, handler];
-
-        public bool Handle(object message)
-        {
-            foreach (var handler in _handlers)
-            {
-                if (handler.TryHandle(message))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
-
-    private sealed class Handler<T>(Predicate<T>? shouldHandle, Action<T> action) : IHandler
-    {
-        public bool TryHandle(object message)
-        {
-            if (message is T typed && (shouldHandle is null || shouldHandle(typed)))
-            {
-                action(typed);
-                return true;
-            }
-
-            return false;
-        }
-    }
-
-    private sealed class PredicateHandler<T>(Func<T, bool> handler) : IHandler
-    {
-        public bool TryHandle(object message) => message is T typed && handler(typed);
     }
 }

@@ -1,0 +1,157 @@
+using Cluster.Core.Actors;
+using Cluster.Core.Persistence.Journal;
+
+namespace Cluster.Core.Persistence;
+
+/// <summary>Persisting: events are serialized at once, stored as one group, then handled in order.</summary>
+public abstract partial class ReceivePersistentActor
+{
+    /// <summary>Stores <paramref name="event"/>; <paramref name="handler"/> runs once it is stored. Commands wait until then.</summary>
+    protected void Persist<TEvent>(TEvent @event, Action<TEvent> handler)
+        where TEvent : notnull => PersistAll([@event], handler);
+
+    /// <summary>Stores all <paramref name="events"/> atomically (all or none); the handler runs for each, in order.</summary>
+    protected void PersistAll<TEvent>(IEnumerable<TEvent> events, Action<TEvent> handler)
+        where TEvent : notnull
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (IsRecovering)
+        {
+            throw new InvalidOperationException($"[{PersistenceId}] cannot persist while recovering.");
+        }
+
+        var batch = events.Cast<object>().ToArray();
+        if (batch.Length == 0)
+        {
+            return;
+        }
+
+        var first = _assignedSequenceNr + 1;
+        AtomicWriteOrRejection write;
+        try
+        {
+            var serialized = new JournalEvent[batch.Length];
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var (manifest, payload) = PersistenceExtension.Serialization.Serialize(batch[i]);
+                serialized[i] = new JournalEvent(first + i, manifest, payload, TagsFor(batch[i]));
+            }
+
+            write = new AtomicWriteOrRejection(new AtomicWrite(PersistenceId, PersistenceExtension.WriterUuid, serialized), null);
+            _assignedSequenceNr += batch.Length;
+        }
+        catch (PersistenceSerializationException e)
+        {
+            // Rejected before it reached the journal: no sequence number is used up.
+            write = new AtomicWriteOrRejection(null, e);
+        }
+
+        _pending.Add(new PendingInvocation(batch, e => handler((TEvent)e), first, write));
+    }
+
+    /// <summary>Saves <paramref name="snapshot"/> at the current sequence number; the actor gets <see cref="SaveSnapshotSuccess"/> or <see cref="SaveSnapshotFailure"/>.</summary>
+    protected void SaveSnapshot(object snapshot)
+    {
+        var metadata = new SnapshotMetadata(PersistenceId, LastSequenceNr, Context.System.TimeProvider.GetUtcNow());
+        Task save;
+        try
+        {
+            var (manifest, payload) = PersistenceExtension.Serialization.Serialize(snapshot);
+            save = PersistenceExtension.SnapshotStore.SaveAsync(new SnapshotEntry(PersistenceId, metadata.SequenceNr, metadata.Timestamp.UtcTicks, manifest, payload));
+        }
+        catch (PersistenceSerializationException e)
+        {
+            save = Task.FromException(e);
+        }
+
+        NotifySelf(save, () => new SaveSnapshotSuccess(metadata), e => new SaveSnapshotFailure(metadata, e));
+    }
+
+    /// <summary>Deletes events up to <paramref name="toSequenceNr"/>; the actor gets <see cref="DeleteMessagesSuccess"/> or <see cref="DeleteMessagesFailure"/>.</summary>
+    protected void DeleteMessages(long toSequenceNr) =>
+        NotifySelf(
+            PersistenceExtension.Journal.DeleteMessagesToAsync(PersistenceId, toSequenceNr),
+            () => new DeleteMessagesSuccess(toSequenceNr),
+            e => new DeleteMessagesFailure(e, toSequenceNr));
+
+    /// <summary>Deletes snapshots matching <paramref name="criteria"/> (fire and forget; failures are logged by the store).</summary>
+    protected Task DeleteSnapshots(SnapshotSelectionCriteria criteria) =>
+        PersistenceExtension.SnapshotStore.DeleteAsync(PersistenceId, criteria);
+
+    /// <summary>
+    /// Writes what the last command persisted and runs the handlers once it is stored. Runs as an
+    /// async handler, so the mailbox waits; handlers that persist again extend the wait.
+    /// </summary>
+    private async Task FlushPendingAsync()
+    {
+        while (_pending.Count > 0)
+        {
+            var invocations = _pending.ToArray();
+            _pending.Clear();
+
+            // All writes of one round go to the journal together (one batch for this actor, as Akka does).
+            var results = invocations
+                .Select(i => i.Write.Write is { } w ? PersistenceExtension.Writer.WriteAsync(w) : Task.FromResult<Exception?>(i.Write.Rejection))
+                .ToArray();
+
+            for (var i = 0; i < invocations.Length; i++)
+            {
+                var invocation = invocations[i];
+                Exception? rejection;
+                try
+                {
+                    rejection = await results[i];
+                }
+                catch (Exception failure)
+                {
+                    for (var e = 0; e < invocation.Events.Length; e++)
+                    {
+                        OnPersistFailure(failure, invocation.Events[e], invocation.FirstSequenceNr + e);
+                    }
+
+                    _pending.Clear();
+                    Context.Stop(Self);
+                    return;
+                }
+
+                if (rejection is not null)
+                {
+                    for (var e = 0; e < invocation.Events.Length; e++)
+                    {
+                        OnPersistRejected(rejection, invocation.Events[e], invocation.FirstSequenceNr + e);
+                    }
+
+                    continue;
+                }
+
+                for (var e = 0; e < invocation.Events.Length; e++)
+                {
+                    // Each handler sees its own event's sequence number, as in Akka.
+                    LastSequenceNr = invocation.FirstSequenceNr + e;
+                    invocation.Handler(invocation.Events[e]);
+                    MaybeSnapshot(LastSequenceNr);
+                }
+            }
+        }
+    }
+
+    /// <summary>Tells this actor how <paramref name="task"/> ended.</summary>
+    private void NotifySelf(Task task, Func<object> success, Func<Exception, object> failure)
+    {
+        var self = Self;
+        _ = task.ContinueWith(
+            t => self.Tell(t.IsCompletedSuccessfully ? success() : failure(t.Exception is { } e ? Futures.Unwrap(e) : new TaskCanceledException(t)), self),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void MaybeSnapshot(long sequenceNr)
+    {
+        var every = SnapshotEvery;
+        if (every > 0 && sequenceNr % every == 0 && SnapshotState() is { } state)
+        {
+            SaveSnapshot(state);
+        }
+    }
+}
