@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cluster.Core.Actors;
 using Cluster.Core.Configuration;
 using Cluster.Core.Configuration.Hocon;
+using Cluster.Core.Persistence;
 using Cluster.Node.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -18,13 +19,14 @@ public sealed class NodeConfigurationTests
         return builder.Build();
     }
 
-    private static (ActorSystemSettings Actors, NodeSettings Node) Settings(IConfiguration configuration) =>
-        (ActorSystemSettings.FromConfiguration(configuration), NodeSettings.FromConfiguration(configuration));
+    private static (ActorSystemSettings Actors, NodeSettings Node, PersistenceSettings Persistence) Settings(IConfiguration configuration) =>
+        (ActorSystemSettings.FromConfiguration(configuration), NodeSettings.FromConfiguration(configuration), PersistenceSettings.FromConfiguration(configuration));
 
     [Fact]
     public void ReferenceConf_Alone_GivesTheCodeDefaults()
     {
-        var (actors, node) = Settings(Build([]));
+        var (actors, node, persistence) = Settings(Build([]));
+        Assert.Equal(PersistenceSettings.Default, persistence);
         Assert.Equal(ActorSystemSettings.Default with { PhaseTimeouts = actors.PhaseTimeouts }, actors);
         Assert.Equal(ActorSystemSettings.Default.PhaseTimeouts.OrderBy(p => p.Key), actors.PhaseTimeouts.OrderBy(p => p.Key));
         Assert.Equal(new NodeSettings(), node);
@@ -44,8 +46,8 @@ public sealed class NodeConfigurationTests
         }
     }
 
-    private static string Describe((ActorSystemSettings Actors, NodeSettings Node) settings) =>
-        JsonSerializer.Serialize(settings.Actors) + JsonSerializer.Serialize(settings.Node);
+    private static string Describe((ActorSystemSettings Actors, NodeSettings Node, PersistenceSettings Persistence) settings) =>
+        JsonSerializer.Serialize(settings.Actors) + JsonSerializer.Serialize(settings.Node) + JsonSerializer.Serialize(settings.Persistence);
 
     private static string OtherValidValue(string value)
     {
@@ -80,7 +82,7 @@ public sealed class NodeConfigurationTests
                 ["CLUSTER_ACTORS__DEFAULT_DISPATCHER__THROUGHPUT"] = "60",
                 ["OTHER_VARIABLE"] = "ignored",
             };
-            var (actors, node) = Settings(Build(["--config", file, "--actors:default-dispatcher:throughput=70"], environment));
+            var (actors, node, _) = Settings(Build(["--config", file, "--actors:default-dispatcher:throughput=70"], environment));
             Assert.Equal(TimeSpan.FromSeconds(20), actors.AskTimeout);
             Assert.Equal(6, actors.LogDeadLetters);
             Assert.Equal(70, actors.Throughput);
