@@ -1,10 +1,12 @@
 using Cluster.Bench.Actors;
 using Cluster.Bench.Hocon;
+using Cluster.Bench.Persistence;
 
 return args.FirstOrDefault() switch
 {
     "actors" => ActorBenchmark.Run(args[1..]),
     "hocon" => HoconBenchmark.Run(args[1..]),
+    "persistence" => PersistenceBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -12,6 +14,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Cluster.Bench <benchmark> [options]");
     Console.Error.WriteLine("  actors [--quick]   actor runtime: tell, ask, spawn/stop, memory per actor");
+    Console.Error.WriteLine("  persistence [--quick]  events/s and latency with 1, 100, 1000 persistent actors; recovery rate");
     Console.Error.WriteLine("  hocon [iterations] HOCON parse time of Akka's reference.conf and hocon/reference.conf");
     return 2;
 }
