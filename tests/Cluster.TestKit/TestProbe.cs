@@ -40,25 +40,18 @@ public class TestProbe
         target.Tell(LastMessage ?? throw new XunitException("Forward: no message has been received yet."), LastSender);
 
     /// <summary>Watches <paramref name="target"/>; its <see cref="Terminated"/> arrives in this probe's queue.</summary>
-    public IActorRef Watch(IActorRef target)
+    public IActorRef Watch(IActorRef target) => SendWatchCommand(target, unwatch: false);
+
+    public IActorRef Unwatch(IActorRef target) => SendWatchCommand(target, unwatch: true);
+
+    /// <summary>Has the probe actor (un)watch and waits until it has, so the caller can rely on it at once.</summary>
+    private IActorRef SendWatchCommand(IActorRef target, bool unwatch)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Ref.Tell(new ProbeActor.WatchCommand(target, Unwatch: false, done), null);
+        Ref.Tell(new ProbeActor.WatchCommand(target, unwatch, done), null);
         if (!done.Task.Wait(_kit.DefaultTimeout))
         {
-            throw new XunitException($"Watch of {target.Path} did not take effect within {_kit.DefaultTimeout}");
-        }
-
-        return target;
-    }
-
-    public IActorRef Unwatch(IActorRef target)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Ref.Tell(new ProbeActor.WatchCommand(target, Unwatch: true, done), null);
-        if (!done.Task.Wait(_kit.DefaultTimeout))
-        {
-            throw new XunitException($"Unwatch of {target.Path} did not take effect within {_kit.DefaultTimeout}");
+            throw new XunitException($"{(unwatch ? "Unwatch" : "Watch")} of {target.Path} did not take effect within {_kit.DefaultTimeout}");
         }
 
         return target;
