@@ -29,6 +29,7 @@ public static class PersistenceBenchmark
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         foreach (var journal in journals)
         {
+            Warm(journal);
             foreach (var (actors, perActor) in Loads(quick))
             {
                 var (events, snapshots) = journal.Open();
@@ -53,6 +54,17 @@ public static class PersistenceBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>One short write and recovery run first, so the figures show compiled code, not the JIT warming up.</summary>
+    private static void Warm(Journal journal)
+    {
+        var (events, snapshots) = journal.Open();
+        events.InitializeAsync().GetAwaiter().GetResult();
+        snapshots.InitializeAsync().GetAwaiter().GetResult();
+        PersistenceLoad.Write(events, snapshots, 100, 20, "warm-w");
+        PersistenceLoad.Recover(events, snapshots, 20, 1_000, "warm-r");
+        events.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     private static IEnumerable<(int Actors, int PerActor)> Loads(bool quick) =>
