@@ -6,7 +6,8 @@ return args.FirstOrDefault() switch
 {
     "actors" => ActorBenchmark.Run(args[1..]),
     "hocon" => HoconBenchmark.Run(args[1..]),
-    "persistence" => PersistenceBenchmark.Run(args[1..]),
+    "persistence" => await PersistenceBenchmark.Run(args[1..]),
+    "etcd" => await EtcdBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -14,7 +15,9 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Cluster.Bench <benchmark> [options]");
     Console.Error.WriteLine("  actors [--quick]   actor runtime: tell, ask, spawn/stop, memory per actor");
-    Console.Error.WriteLine("  persistence [--quick]  events/s and latency with 1, 100, 1000 persistent actors; recovery rate");
+    Console.Error.WriteLine("  persistence [--quick] [--postgres CONNECTION] [--dir PATH]  events/s and write p50/p99 with 1, 100, 1000 persistent actors");
+    Console.Error.WriteLine("                     per journal, recovery rate, and etcd at the same concurrency with the ratio");
     Console.Error.WriteLine("  hocon [iterations] HOCON parse time of Akka's reference.conf and hocon/reference.conf");
+    Console.Error.WriteLine("  etcd [--quick] [--seconds N] [--dir PATH] [--grpc]  durable puts/s and p50/p99 of a local etcd at 1, 100, 1000 writers");
     return 2;
 }

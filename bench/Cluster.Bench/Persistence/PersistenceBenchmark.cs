@@ -11,7 +11,7 @@ public static class PersistenceBenchmark
 {
     private sealed record Journal(string Name, Func<(IJournal Journal, ISnapshotStore Snapshots)> Open);
 
-    public static int Run(string[] args)
+    public static Task<int> Run(string[] args)
     {
         var quick = args.Contains("--quick");
         var journals = new List<Journal>
@@ -53,7 +53,7 @@ public static class PersistenceBenchmark
             events.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
-        return 0;
+        return Task.FromResult(0);
     }
 
     /// <summary>One short write and recovery run first, so the figures show compiled code, not the JIT warming up.</summary>
