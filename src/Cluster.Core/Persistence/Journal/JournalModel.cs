@@ -32,6 +32,24 @@ public sealed record AtomicWrite(string PersistenceId, string WriterUuid, IReadO
             throw new ArgumentException($"An atomic write for [{PersistenceId}] has no events.");
         }
 
+        foreach (var e in Events)
+        {
+            // The SQL schemas cap these columns; checking here makes an oversized value a rejection
+            // of this write instead of a failure of the whole batch.
+            if (e.Manifest.Length > 500)
+            {
+                throw new ArgumentException($"Manifest of [{PersistenceId}] event {e.SequenceNr} is longer than 500 characters.");
+            }
+
+            foreach (var tag in e.Tags)
+            {
+                if (string.IsNullOrEmpty(tag) || tag.Length > 64)
+                {
+                    throw new ArgumentException($"Tag of [{PersistenceId}] event {e.SequenceNr} is empty or longer than 64 characters.");
+                }
+            }
+        }
+
         for (var i = 1; i < Events.Count; i++)
         {
             if (Events[i].SequenceNr != Events[i - 1].SequenceNr + 1)
