@@ -41,6 +41,32 @@ internal sealed partial class ActorCell
             TaskScheduler.Default);
     }
 
+    /// <summary>Keeps user messages waiting (one suspension; pair with <see cref="ResumeMailbox"/>).</summary>
+    internal void SuspendMailbox() => SuspendNonRecursive();
+
+    internal void ResumeMailbox() => _mailbox.Resume();
+
+    private void RunCallback(RunOnActor run)
+    {
+        var message = _currentMessage;
+        var sender = _currentSender;
+        _currentMessage = run.Message;
+        _currentSender = run.Sender;
+        try
+        {
+            run.Action(run.State);
+        }
+        catch (Exception e)
+        {
+            HandleInvokeFailure(e);
+        }
+        finally
+        {
+            _currentMessage = message;
+            _currentSender = sender;
+        }
+    }
+
     private void ExecuteContinuation(Task task)
     {
         if (_taskScheduler is not { } scheduler)

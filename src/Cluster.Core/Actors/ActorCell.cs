@@ -144,6 +144,9 @@ internal sealed partial class ActorCell : IActorContext
                 case AsyncHandlerCompleted completed:
                     CompleteAsyncHandler(completed.Task);
                     break;
+                case RunOnActor run:
+                    RunCallback(run);
+                    break;
                 case Watch watch:
                     AddWatcher(watch.Watchee, watch.Watcher);
                     break;

@@ -73,6 +73,21 @@ internal sealed class ExecuteTask(Task task) : SystemMessage
     public Task Task { get; } = task;
 }
 
+/// <summary>
+/// Runs a callback on the actor's thread, as if handling <see cref="Message"/> from
+/// <see cref="Sender"/>, even while the mailbox is suspended (completions of work the actor waits for).
+/// </summary>
+internal sealed class RunOnActor(Action<object?> action, object? state, object? message, IActorRef? sender) : SystemMessage
+{
+    public Action<object?> Action { get; } = action;
+
+    public object? State { get; } = state;
+
+    public object? Message { get; } = message;
+
+    public IActorRef? Sender { get; } = sender;
+}
+
 /// <summary>An async handler's task finished: resume the mailbox, or fail.</summary>
 internal sealed class AsyncHandlerCompleted(Task task) : SystemMessage
 {

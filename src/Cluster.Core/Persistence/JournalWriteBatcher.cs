@@ -25,7 +25,8 @@ internal sealed class JournalWriteBatcher : IAsyncDisposable
     /// <summary>Completes with null when stored, with the cause when rejected; faults when the journal failed.</summary>
     public Task<Exception?> WriteAsync(AtomicWrite write)
     {
-        var pending = new PendingWrite(write, new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Continuations run inline on the batcher: its only caller continues with a cheap post to an actor's mailbox.
+        var pending = new PendingWrite(write, new TaskCompletionSource<Exception?>());
         if (!_queue.Writer.TryWrite(pending))
         {
             pending.Completion.TrySetException(new ObjectDisposedException(nameof(JournalWriteBatcher), "The journal is shutting down."));

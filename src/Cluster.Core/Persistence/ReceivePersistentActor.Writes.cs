@@ -79,31 +79,49 @@ public abstract partial class ReceivePersistentActor
         PersistenceExtension.SnapshotStore.DeleteAsync(PersistenceId, criteria);
 
     /// <summary>
-    /// Writes what the last command persisted and runs the handlers once it is stored. Runs as an
-    /// async handler, so the mailbox waits; handlers that persist again extend the wait.
+    /// Hands what the current command (or event handler) persisted to the journal, all at once,
+    /// and keeps the mailbox waiting until it is stored and handled: the completion comes back to
+    /// the actor as a system message, which runs the handlers with the command's sender.
     /// </summary>
-    private async Task FlushPendingAsync()
+    private void SubmitPending()
     {
-        while (_pending.Count > 0)
+        var round = new PersistRound(_pending.ToArray(), Cell.CurrentMessage, Cell.CurrentSender);
+        _pending.Clear();
+        round.Results = new Task<Exception?>[round.Invocations.Length];
+        for (var i = 0; i < round.Invocations.Length; i++)
         {
-            var invocations = _pending.ToArray();
-            _pending.Clear();
+            var write = round.Invocations[i].Write;
+            round.Results[i] = write.Write is { } w ? PersistenceExtension.Writer.WriteAsync(w) : Task.FromResult(write.Rejection);
+        }
 
-            // All writes of one round go to the journal together (one batch for this actor, as Akka does).
-            var results = invocations
-                .Select(i => i.Write.Write is { } w ? PersistenceExtension.Writer.WriteAsync(w) : Task.FromResult<Exception?>(i.Write.Rejection))
-                .ToArray();
-
-            for (var i = 0; i < invocations.Length; i++)
+        Cell.SuspendMailbox();
+        round.Owner = this;
+        Task all = round.Results.Length == 1 ? round.Results[0] : Task.WhenAll(round.Results);
+        var cell = Cell;
+        all.ContinueWith(
+            static (_, state) =>
             {
-                var invocation = invocations[i];
-                Exception? rejection;
-                try
+                var (cell, round) = ((ActorCell, PersistRound))state!;
+                cell.PostSystem(new RunOnActor(static r => ((PersistRound)r!).Owner!.CompleteRound((PersistRound)r!), round, round.Message, round.Sender));
+            },
+            (cell, round),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>On the actor: run handlers (or report rejection/failure) in order, then let commands in again.</summary>
+    private void CompleteRound(PersistRound round)
+    {
+        try
+        {
+            for (var i = 0; i < round.Invocations.Length; i++)
+            {
+                var invocation = round.Invocations[i];
+                var result = round.Results![i];
+                if (!result.IsCompletedSuccessfully)
                 {
-                    rejection = await results[i];
-                }
-                catch (Exception failure)
-                {
+                    var failure = result.Exception is { } aggregate ? Futures.Unwrap(aggregate) : new TaskCanceledException(result);
                     for (var e = 0; e < invocation.Events.Length; e++)
                     {
                         OnPersistFailure(failure, invocation.Events[e], invocation.FirstSequenceNr + e);
@@ -114,7 +132,7 @@ public abstract partial class ReceivePersistentActor
                     return;
                 }
 
-                if (rejection is not null)
+                if (result.Result is { } rejection)
                 {
                     for (var e = 0; e < invocation.Events.Length; e++)
                     {
@@ -132,7 +150,30 @@ public abstract partial class ReceivePersistentActor
                     MaybeSnapshot(LastSequenceNr);
                 }
             }
+
+            // Handlers that persisted again extend the wait with a new round.
+            if (_pending.Count > 0)
+            {
+                SubmitPending();
+            }
         }
+        finally
+        {
+            Cell.ResumeMailbox();
+        }
+    }
+
+    private sealed class PersistRound(PendingInvocation[] invocations, object? message, IActorRef? sender)
+    {
+        public PendingInvocation[] Invocations { get; } = invocations;
+
+        public object? Message { get; } = message;
+
+        public IActorRef? Sender { get; } = sender;
+
+        public Task<Exception?>[]? Results { get; set; }
+
+        public ReceivePersistentActor? Owner { get; set; }
     }
 
     /// <summary>Tells this actor how <paramref name="task"/> ended.</summary>

@@ -60,7 +60,10 @@ public abstract partial class ReceivePersistentActor : ActorBase
         _commandHandlers.Add(new MessageHandler<T>(null, m => Cell.RunAsyncHandler(async () =>
         {
             await handler(m);
-            await FlushPendingAsync();
+            if (_pending.Count > 0)
+            {
+                SubmitPending();
+            }
         })));
 
     /// <summary>Tags stored with an event (for EventsByTag queries); the default is none.</summary>
@@ -103,7 +106,7 @@ public abstract partial class ReceivePersistentActor : ActorBase
         var handled = _commandHandlers.Handle(message);
         if (_pending.Count > 0)
         {
-            Cell.RunAsyncHandler(FlushPendingAsync);
+            SubmitPending();
         }
 
         return handled;
