@@ -28,7 +28,7 @@ start() {
     echo "PostgreSQL already running on 127.0.0.1:$port" >&2
   else
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=400" start >/dev/null \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=400" start >/dev/null 2>&1 \
       || { tail -20 "$dir/server.log" >&2; exit 1; }
   fi
   echo "CLUSTER_TEST_POSTGRES=Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"

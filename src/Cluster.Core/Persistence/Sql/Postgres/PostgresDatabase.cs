@@ -72,6 +72,21 @@ public sealed partial class PostgresDatabase : SqlDatabase
 
     internal override async Task<T> InWriteTransactionAsync<T>(bool exclusive, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunWriteTransactionAsync(exclusive, work, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            // The server went away: idle pooled connections are dead too, so drop them and let the
+            // next write open fresh ones once the server is back.
+            _dataSource.Clear();
+            throw;
+        }
+    }
+
+    private async Task<T> RunWriteTransactionAsync<T>(bool exclusive, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (exclusive)
