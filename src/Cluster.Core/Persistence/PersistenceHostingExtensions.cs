@@ -1,7 +1,9 @@
+using Cluster.Core.Actors;
 using Cluster.Core.Hosting;
 using Cluster.Core.Persistence.Journal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Cluster.Core.Persistence;
 
@@ -31,6 +33,15 @@ public static class PersistenceHostingExtensions
             var serialization = new PersistenceSerialization();
             registerTypes(serialization);
             Persistence.Install(system, events, snapshots, serialization, effective);
+
+            var compactor = new JournalCompactor(
+                events,
+                effective.CompactionHistoryWindow,
+                effective.CompactionInterval,
+                system.TimeProvider,
+                system.LoggerFactory.CreateLogger<JournalCompactor>());
+            compactor.Start();
+            system.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "stop-journal-compaction", _ => compactor.DisposeAsync().AsTask());
         });
     }
 }

@@ -17,6 +17,12 @@ public sealed record PersistenceSettings
     /// <summary>persistence.snapshot-every: save a snapshot every N events when the actor offers its state; 0 = never.</summary>
     public int SnapshotEvery { get; init; }
 
+    /// <summary>persistence.compaction.history-window: history kept for watchers to resume from before compaction may remove it.</summary>
+    public TimeSpan CompactionHistoryWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>persistence.compaction.interval: how often background compaction runs.</summary>
+    public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     public static PersistenceSettings Default { get; } = new();
 
     public static PersistenceSettings FromConfiguration(IConfiguration configuration)
@@ -28,6 +34,8 @@ public sealed record PersistenceSettings
             MaxConcurrentRecoveries = SettingsReader.Int(section, "max-concurrent-recoveries", defaults.MaxConcurrentRecoveries),
             MaxBatchSize = SettingsReader.Int(section, "journal:max-batch-size", defaults.MaxBatchSize),
             SnapshotEvery = SettingsReader.Int(section, "snapshot-every", defaults.SnapshotEvery),
+            CompactionHistoryWindow = SettingsReader.Duration(section, "compaction:history-window", defaults.CompactionHistoryWindow),
+            CompactionInterval = SettingsReader.Duration(section, "compaction:interval", defaults.CompactionInterval),
         };
         settings.Validate();
         return settings;
@@ -38,5 +46,7 @@ public sealed record PersistenceSettings
         SettingsException.Require(MaxConcurrentRecoveries >= 1, "persistence.max-concurrent-recoveries", MaxConcurrentRecoveries, "must be at least 1");
         SettingsException.Require(MaxBatchSize >= 1, "persistence.journal.max-batch-size", MaxBatchSize, "must be at least 1");
         SettingsException.Require(SnapshotEvery >= 0, "persistence.snapshot-every", SnapshotEvery, "must not be negative (0 turns it off)");
+        SettingsException.Require(CompactionHistoryWindow >= TimeSpan.Zero, "persistence.compaction.history-window", CompactionHistoryWindow, "must not be negative");
+        SettingsException.Require(CompactionInterval > TimeSpan.Zero, "persistence.compaction.interval", CompactionInterval, "must be positive");
     }
 }

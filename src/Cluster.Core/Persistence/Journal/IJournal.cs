@@ -50,8 +50,9 @@ public interface IJournal : IAsyncDisposable
 
     /// <summary>
     /// Removes history nobody can need: events older than the request's cut-off that are covered
-    /// by their id's latest snapshot, and deleted events older than the cut-off. Never removes
-    /// the row that holds an id's highest sequence number.
+    /// by their id's latest snapshot, and deleted events older than the cut-off. An id's highest
+    /// sequence number is never forgotten: its row stays unless it is deleted, and then the
+    /// number is kept aside (SQL journals: journal_metadata).
     /// </summary>
     Task<CompactionResult> CompactAsync(CompactionRequest request, CancellationToken cancellationToken = default);
 }
