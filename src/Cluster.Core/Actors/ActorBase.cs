@@ -24,7 +24,8 @@ public abstract class ActorBase
 
     protected IActorRef Self => _cell.Self;
 
-    protected IActorRef Sender => Context.Sender;
+    /// <summary>The sender of the message being processed (valid inside a handler, like Akka's).</summary>
+    protected IActorRef Sender => _cell.Sender;
 
     /// <summary>A logger whose category is the actor's type.</summary>
     protected ILogger Log => _log ??= _cell.System.LoggerFactory.CreateLogger(GetType());

@@ -99,7 +99,7 @@ internal sealed partial class ActorCell : IActorContext
         var message = envelope.Message;
         _currentMessage = message;
         _currentSender = envelope.Sender;
-        if (_receiveTimeout is not null && (message is not INotInfluenceReceiveTimeout || message is ReceiveTimeout))
+        if (_hasReceiveTimeout && (message is not INotInfluenceReceiveTimeout || message is ReceiveTimeout))
         {
             // Restart the idle window as the message is taken (a handler may still change or clear
             // it). The timer is single-shot and re-armed only here, so at most one ReceiveTimeout is

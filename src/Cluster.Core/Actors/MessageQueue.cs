@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Cluster.Core.Actors;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal sealed class MessageQueue
 {
     private const int InitialSegmentLength = 4;
     private const int MaxSegmentLength = 1024;
+    private const int CacheLine = 64;
 
     private Segment? _head;
     private Segment? _tail;
@@ -115,8 +118,7 @@ internal sealed class MessageQueue
         private readonly Slot[] _slots;
         private readonly int _mask;
         // Indexes wrap around int; they are only ever compared by subtraction.
-        private int _tailIndex;
-        private int _headIndex;
+        private Indexes _indexes;
         private int _frozenTail;
         private volatile bool _frozen;
 
@@ -132,22 +134,22 @@ internal sealed class MessageQueue
 
         public int Length => _slots.Length;
 
-        public bool HasItems => (_frozen ? _frozenTail : Volatile.Read(ref _tailIndex)) - Volatile.Read(ref _headIndex) > 0;
+        public bool HasItems => (_frozen ? _frozenTail : Volatile.Read(ref _indexes.Tail)) - Volatile.Read(ref _indexes.Head) > 0;
 
         /// <summary>Frozen for enqueues and every reserved slot consumed: the consumer may move on.</summary>
-        public bool IsDrainedAndFrozen => _frozen && _frozenTail - _headIndex <= 0;
+        public bool IsDrainedAndFrozen => _frozen && _frozenTail - _indexes.Head <= 0;
 
         public bool TryEnqueue(in Envelope envelope)
         {
             var slots = _slots;
             while (!_frozen)
             {
-                var tail = Volatile.Read(ref _tailIndex);
+                var tail = Volatile.Read(ref _indexes.Tail);
                 ref var slot = ref slots[tail & _mask];
                 var diff = Volatile.Read(ref slot.Sequence) - tail;
                 if (diff == 0)
                 {
-                    if (Interlocked.CompareExchange(ref _tailIndex, tail + 1, tail) == tail)
+                    if (Interlocked.CompareExchange(ref _indexes.Tail, tail + 1, tail) == tail)
                     {
                         slot.Message = envelope.Message;
                         slot.Sender = envelope.Sender;
@@ -166,7 +168,7 @@ internal sealed class MessageQueue
 
         public bool TryDequeue(out Envelope envelope)
         {
-            var head = _headIndex;
+            var head = _indexes.Head;
             ref var slot = ref _slots[head & _mask];
             if (Volatile.Read(ref slot.Sequence) != head + 1)
             {
@@ -178,16 +180,31 @@ internal sealed class MessageQueue
             slot.Message = null;
             slot.Sender = null;
             Volatile.Write(ref slot.Sequence, head + _slots.Length);
-            Volatile.Write(ref _headIndex, head + 1);
+            Volatile.Write(ref _indexes.Head, head + 1);
             return true;
         }
 
         /// <summary>Stops further enqueues: moving the tail past any valid sequence makes every later attempt see "full".</summary>
         public void Freeze()
         {
-            var reserved = Interlocked.Add(ref _tailIndex, _slots.Length * 2) - (_slots.Length * 2);
+            var reserved = Interlocked.Add(ref _indexes.Tail, _slots.Length * 2) - (_slots.Length * 2);
             _frozenTail = reserved;
             _frozen = true;
+        }
+
+        /// <summary>
+        /// The producers' tail on a cache line of its own, apart from the consumer's head and from the
+        /// fields the consumer reads (as ConcurrentQueue pads them): otherwise every enqueue's CAS
+        /// would invalidate a line the consumer needs for every dequeue, and the reverse.
+        /// </summary>
+        [StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine)]
+        private struct Indexes
+        {
+            [FieldOffset(CacheLine)]
+            public int Tail;
+
+            [FieldOffset(2 * CacheLine)]
+            public int Head;
         }
 
         private struct Slot
