@@ -8,8 +8,25 @@ command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is requi
 
 dotnet build Actors.sln -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "error: build failed" >&2; exit 1; }
 
+# The PostgreSQL journal tests need a server: unless one is given in CLUSTER_TEST_POSTGRES, start a
+# throwaway PostgreSQL 15 on loopback (scripts/postgres.sh) and remove it when the tests end.
+if [ -z "${CLUSTER_TEST_POSTGRES:-}" ]; then
+  if [ -x /usr/lib/postgresql/15/bin/pg_ctl ]; then
+    export PG_PORT=${PG_PORT:-54329}
+    trap 'bash scripts/postgres.sh destroy >/dev/null 2>&1 || true' EXIT
+    bash scripts/postgres.sh destroy >/dev/null 2>&1 || true
+    pg=$(bash scripts/postgres.sh start) || { echo "error: could not start PostgreSQL" >&2; exit 1; }
+    export "${pg?}"
+    echo "$pg"
+  elif [ -n "${CLUSTER_REQUIRE_POSTGRES:-}" ]; then
+    echo "error: PostgreSQL 15 is required but not installed" >&2
+    exit 1
+  else
+    echo "note: PostgreSQL 15 is not installed; the PostgreSQL journal tests are skipped"
+  fi
+fi
+
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 dotnet test Actors.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
@@ -17,6 +34,7 @@ sum() { grep -oE "$1: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}'; }
 passed=$(sum Passed)
 failed=$(sum Failed)
 skipped=$(sum Skipped)
+rm -f "$log"
 echo
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then

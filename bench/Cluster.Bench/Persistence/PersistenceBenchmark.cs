@@ -136,7 +136,7 @@ public static class PersistenceBenchmark
 /// </summary>
 internal sealed class PostgresForBenchmark : IDisposable
 {
-    private const string Port = "54339";
+    private const string Port = "54349";
     private readonly string? _script;
 
     private PostgresForBenchmark(string? connectionString, string? script)
