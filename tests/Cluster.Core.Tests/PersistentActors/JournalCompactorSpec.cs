@@ -58,38 +58,12 @@ public sealed class JournalCompactorSpec
     private static async Task<int> CountAsync(IJournal journal) =>
         (await journal.ReplayAsync("lease", 1, long.MaxValue, long.MaxValue).ToListAsync()).Count;
 
-    private sealed class BlockingCompactionJournal(Task gate) : IJournal
+    private sealed class BlockingCompactionJournal(Task gate) : Persistence.DelegatingJournal(new InMemoryJournal())
     {
-        private readonly InMemoryJournal _inner = new();
-
-        public JournalNotifier Notifier => _inner.Notifier;
-
-        public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task<IReadOnlyList<Exception?>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default) => _inner.WriteAsync(writes, cancellationToken);
-
-        public IAsyncEnumerable<JournalEntry> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default) => _inner.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, cancellationToken);
-
-        public Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken = default) => _inner.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
-
-        public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) => _inner.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
-
-        public IAsyncEnumerable<JournalEntry> CurrentEventsByTagAsync(string tag, long afterOrdering, int limit, CancellationToken cancellationToken = default) => _inner.CurrentEventsByTagAsync(tag, afterOrdering, limit, cancellationToken);
-
-        public IAsyncEnumerable<JournalEntry> CurrentAllEventsAsync(long afterOrdering, int limit, CancellationToken cancellationToken = default) => _inner.CurrentAllEventsAsync(afterOrdering, limit, cancellationToken);
-
-        public IAsyncEnumerable<string> CurrentPersistenceIdsAsync(CancellationToken cancellationToken = default) => _inner.CurrentPersistenceIdsAsync(cancellationToken);
-
-        public Task<long> HighestOrderingAsync(CancellationToken cancellationToken = default) => _inner.HighestOrderingAsync(cancellationToken);
-
-        public Task<long> CompactedThroughOrderingAsync(CancellationToken cancellationToken = default) => _inner.CompactedThroughOrderingAsync(cancellationToken);
-
-        public async Task<CompactionResult> CompactAsync(CompactionRequest request, CancellationToken cancellationToken = default)
+        public override async Task<CompactionResult> CompactAsync(CompactionRequest request, CancellationToken cancellationToken = default)
         {
             await gate;
-            return await _inner.CompactAsync(request, cancellationToken);
+            return await Inner.CompactAsync(request, cancellationToken);
         }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

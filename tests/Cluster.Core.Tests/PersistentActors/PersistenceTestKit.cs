@@ -29,7 +29,7 @@ public abstract class PersistenceTestKit : TestKit.TestKit
 }
 
 /// <summary>Wraps a journal to count batches and hold writes at a gate.</summary>
-public sealed class InstrumentedJournal(IJournal inner) : IJournal
+public sealed class InstrumentedJournal(IJournal inner) : Persistence.DelegatingJournal(inner)
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<int> _batchSizes = new();
 
@@ -37,43 +37,16 @@ public sealed class InstrumentedJournal(IJournal inner) : IJournal
 
     public IReadOnlyCollection<int> BatchSizes => _batchSizes;
 
-    public JournalNotifier Notifier => inner.Notifier;
-
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
-
-    public async Task<IReadOnlyList<Exception?>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<Exception?>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
     {
         _batchSizes.Enqueue(writes.Count);
         await Task.Run(() => Gate.Wait(TimeSpan.FromSeconds(30)), cancellationToken);
-        return await inner.WriteAsync(writes, cancellationToken);
+        return await Inner.WriteAsync(writes, cancellationToken);
     }
 
-    public IAsyncEnumerable<JournalEntry> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default) =>
-        inner.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, cancellationToken);
-
-    public Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken = default) =>
-        inner.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
-
-    public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
-        inner.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
-
-    public IAsyncEnumerable<JournalEntry> CurrentEventsByTagAsync(string tag, long afterOrdering, int limit, CancellationToken cancellationToken = default) =>
-        inner.CurrentEventsByTagAsync(tag, afterOrdering, limit, cancellationToken);
-
-    public IAsyncEnumerable<JournalEntry> CurrentAllEventsAsync(long afterOrdering, int limit, CancellationToken cancellationToken = default) =>
-        inner.CurrentAllEventsAsync(afterOrdering, limit, cancellationToken);
-
-    public IAsyncEnumerable<string> CurrentPersistenceIdsAsync(CancellationToken cancellationToken = default) => inner.CurrentPersistenceIdsAsync(cancellationToken);
-
-    public Task<long> HighestOrderingAsync(CancellationToken cancellationToken = default) => inner.HighestOrderingAsync(cancellationToken);
-
-    public Task<long> CompactedThroughOrderingAsync(CancellationToken cancellationToken = default) => inner.CompactedThroughOrderingAsync(cancellationToken);
-
-    public Task<CompactionResult> CompactAsync(CompactionRequest request, CancellationToken cancellationToken = default) => inner.CompactAsync(request, cancellationToken);
-
-    public ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         Gate.Dispose();
-        return inner.DisposeAsync();
+        return base.DisposeAsync();
     }
 }

@@ -115,32 +115,8 @@ public sealed class ReadJournalSpec
     }
 
     /// <summary>A journal whose commits are never announced (as for writes from another process).</summary>
-    private sealed class SilentNotifierJournal(InMemoryJournal inner) : IJournal
+    private sealed class SilentNotifierJournal(InMemoryJournal inner) : Persistence.DelegatingJournal(inner)
     {
-        public JournalNotifier Notifier { get; } = new();
-
-        public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
-
-        public Task<IReadOnlyList<Exception?>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default) => inner.WriteAsync(writes, cancellationToken);
-
-        public IAsyncEnumerable<JournalEntry> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default) => inner.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, cancellationToken);
-
-        public Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken = default) => inner.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
-
-        public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) => inner.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
-
-        public IAsyncEnumerable<JournalEntry> CurrentEventsByTagAsync(string tag, long afterOrdering, int limit, CancellationToken cancellationToken = default) => inner.CurrentEventsByTagAsync(tag, afterOrdering, limit, cancellationToken);
-
-        public IAsyncEnumerable<JournalEntry> CurrentAllEventsAsync(long afterOrdering, int limit, CancellationToken cancellationToken = default) => inner.CurrentAllEventsAsync(afterOrdering, limit, cancellationToken);
-
-        public IAsyncEnumerable<string> CurrentPersistenceIdsAsync(CancellationToken cancellationToken = default) => inner.CurrentPersistenceIdsAsync(cancellationToken);
-
-        public Task<long> HighestOrderingAsync(CancellationToken cancellationToken = default) => inner.HighestOrderingAsync(cancellationToken);
-
-        public Task<long> CompactedThroughOrderingAsync(CancellationToken cancellationToken = default) => inner.CompactedThroughOrderingAsync(cancellationToken);
-
-        public Task<CompactionResult> CompactAsync(CompactionRequest request, CancellationToken cancellationToken = default) => inner.CompactAsync(request, cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
+        public override JournalNotifier Notifier { get; } = new();
     }
 }
