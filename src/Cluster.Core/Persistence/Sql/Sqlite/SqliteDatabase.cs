@@ -40,12 +40,6 @@ public sealed class SqliteDatabase : SqlDatabase
 
     internal override string TagAggregate => "group_concat(t.tag, char(31))";
 
-    internal override Task<Dictionary<string, long>> ReadHighestSequenceNrsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> persistenceIds, CancellationToken cancellationToken) =>
-        SqliteBatchWriter.ReadHighestSequenceNrsAsync(connection, transaction, persistenceIds, cancellationToken);
-
-    internal override Task<long> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AtomicWrite> writes, long created, CancellationToken cancellationToken) =>
-        SqliteBatchWriter.InsertEventsAsync(connection, transaction, writes, created, cancellationToken);
-
     protected override IReadOnlyList<string> Migrations => SqliteSchema.Migrations;
 
     /// <summary>
