@@ -84,9 +84,9 @@ public abstract class ActorBase
 
     internal virtual void AroundPreStart() => PreStart();
 
-    internal void AroundPostStop() => PostStop();
+    internal virtual void AroundPostStop() => PostStop();
 
-    internal void AroundPreRestart(Exception reason, object? message) => PreRestart(reason, message);
+    internal virtual void AroundPreRestart(Exception reason, object? message) => PreRestart(reason, message);
 
     internal virtual void AroundPostRestart(Exception reason) => PostRestart(reason);
 

@@ -3,12 +3,28 @@ namespace Cluster.Core.Persistence;
 /// <summary>Recovery: snapshot, replay, RecoveryCompleted; with the mailbox waiting throughout.</summary>
 public abstract partial class ReceivePersistentActor
 {
+    private RecoveryPermit? _recoveryPermit;
+
+    /// <summary>A stop or restart during recovery gives the permit back (the recovery's own finally never runs then).</summary>
+    internal override void AroundPostStop()
+    {
+        _recoveryPermit?.Release();
+        base.AroundPostStop();
+    }
+
+    internal override void AroundPreRestart(Exception reason, object? message)
+    {
+        _recoveryPermit?.Release();
+        base.AroundPreRestart(reason, message);
+    }
+
     private async Task RecoverAsync()
     {
         var persistence = PersistenceExtension;
         var recovery = Recovery;
         object? current = null;
-        await persistence.RecoveryPermits.WaitAsync();
+        var permit = _recoveryPermit = new RecoveryPermit(persistence.RecoveryPermits);
+        await permit.AcquireAsync();
         try
         {
             var snapshot = recovery.FromSnapshot.MaxSequenceNr == 0
@@ -40,6 +56,12 @@ public abstract partial class ReceivePersistentActor
             IsRecovering = false;
             current = RecoveryCompleted.Instance;
             _recoverHandlers.Handle(RecoveryCompleted.Instance);
+
+            // Events persisted in the RecoveryCompleted handler go out now, before any command.
+            if (_pending.Count > 0)
+            {
+                SubmitPending();
+            }
         }
         catch (Exception e)
         {
@@ -48,7 +70,7 @@ public abstract partial class ReceivePersistentActor
         }
         finally
         {
-            persistence.RecoveryPermits.Release();
+            permit.Release();
         }
     }
 }

@@ -115,6 +115,13 @@ public abstract partial class ReceivePersistentActor
     {
         try
         {
+            if (!ReferenceEquals(Cell.Actor, this))
+            {
+                // The actor restarted while the write was pending: the new incarnation recovers
+                // these events from the journal; this one must not run its handlers.
+                return;
+            }
+
             for (var i = 0; i < round.Invocations.Length; i++)
             {
                 var invocation = round.Invocations[i];
@@ -137,6 +144,16 @@ public abstract partial class ReceivePersistentActor
                     for (var e = 0; e < invocation.Events.Length; e++)
                     {
                         OnPersistRejected(rejection, invocation.Events[e], invocation.FirstSequenceNr + e);
+                    }
+
+                    if (rejection is SequenceConflictException)
+                    {
+                        // Another writer owns these sequence numbers: this incarnation's state is
+                        // stale. It stops (its supervisor restarts it, and recovery reads the truth)
+                        // rather than writing on top of someone else's history.
+                        _pending.Clear();
+                        Context.Stop(Self);
+                        return;
                     }
 
                     continue;

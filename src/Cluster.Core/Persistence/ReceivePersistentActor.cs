@@ -59,7 +59,16 @@ public abstract partial class ReceivePersistentActor : ActorBase
     protected void CommandAsync<T>(Func<T, Task> handler) =>
         _commandHandlers.Add(new MessageHandler<T>(null, m => Cell.RunAsyncHandler(async () =>
         {
-            await handler(m);
+            try
+            {
+                await handler(m);
+            }
+            catch
+            {
+                _pending.Clear();
+                throw;
+            }
+
             if (_pending.Count > 0)
             {
                 SubmitPending();
@@ -96,20 +105,28 @@ public abstract partial class ReceivePersistentActor : ActorBase
                 return true;
             case SaveSnapshotSuccess success:
                 SnapshotSequenceNr = Math.Max(SnapshotSequenceNr, success.Metadata.SequenceNr);
-                _commandHandlers.Handle(message);
-                return true;
-            case SaveSnapshotFailure or DeleteMessagesSuccess or DeleteMessagesFailure:
-                _commandHandlers.Handle(message);
-                return true;
+                break;
         }
 
-        var handled = _commandHandlers.Handle(message);
+        bool handled;
+        try
+        {
+            handled = _commandHandlers.Handle(message);
+        }
+        catch
+        {
+            // A failed command's events are not persisted (as with a restart, also under Resume).
+            _pending.Clear();
+            throw;
+        }
+
         if (_pending.Count > 0)
         {
             SubmitPending();
         }
 
-        return handled;
+        // Snapshot and delete replies are the runtime's own; unhandled they are simply dropped.
+        return handled || message is SaveSnapshotSuccess or SaveSnapshotFailure or DeleteMessagesSuccess or DeleteMessagesFailure;
     }
 
     internal override void AroundPreStart()

@@ -121,7 +121,7 @@ public sealed class PersistentActorSpec(ITestOutputHelper output) : PersistenceT
     }
 
     [Fact]
-    public async Task SequenceConflict_IsRejectedForThatActorOnly_OthersInTheBatchAreStored()
+    public async Task SequenceConflict_IsReportedAndStopsThatActorOnly_OthersInTheBatchAreStored()
     {
         var probe = CreateTestProbe();
         var victim = Counter("conflict", probe);
@@ -134,11 +134,13 @@ public sealed class PersistentActorSpec(ITestOutputHelper output) : PersistenceT
         var stolen = await Journal.WriteAsync([new AtomicWrite("conflict", "other-writer", [new JournalEvent(1, manifest, payload, [])])]);
         Assert.Null(stolen[0]);
 
+        Watch(victim);
         victim.Tell(1, TestActor);
         innocent.Tell(1, TestActor);
-        var replies = new[] { ReceiveOneOrFail(), ReceiveOneOrFail() };
+        var replies = new[] { ReceiveOneOrFail(), ReceiveOneOrFail(), ReceiveOneOrFail() };
         Assert.Contains(replies, r => r is Status.Failure { Cause: SequenceConflictException });
         Assert.Contains(replies, r => Equals(r, ("applied", 1, 1L)));
+        Assert.Contains(replies, r => r is Terminated t && t.ActorRef.Equals(victim));
         Assert.Equal(1, await Journal.ReadHighestSequenceNrAsync("innocent", 0));
     }
 

@@ -102,7 +102,8 @@ public class SqlJournal : IJournal
         try
         {
             // Logical only: the rows (and so the highest sequence number) stay until compaction.
-            await Database.InWriteTransactionAsync(exclusive: false,
+            // Exclusive (PostgreSQL: the advisory lock), so it cannot interleave with compaction.
+            await Database.InWriteTransactionAsync(exclusive: true,
                 (connection, transaction) => SqlCommands.ExecuteAsync(connection, transaction, SqlJournalStatements.MarkDeleted, cancellationToken,
                     ("@pid", persistenceId), ("@to", toSequenceNr)),
                 cancellationToken).ConfigureAwait(false);

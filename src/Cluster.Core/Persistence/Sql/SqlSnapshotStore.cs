@@ -74,7 +74,8 @@ public class SqlSnapshotStore : ISnapshotStore
     {
         try
         {
-            await Database.InWriteTransactionAsync(exclusive: false,
+            // Exclusive (PostgreSQL: the advisory lock), so it cannot interleave with compaction.
+            await Database.InWriteTransactionAsync(exclusive: true,
                 (connection, transaction) => SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters),
                 cancellationToken).ConfigureAwait(false);
         }
