@@ -14,6 +14,7 @@ internal sealed class JournalWriteBatcher : IAsyncDisposable
     private readonly IJournal _journal;
     private readonly int _maxBatchSize;
     private readonly Task _loop;
+    private int _queued;
 
     public JournalWriteBatcher(IJournal journal, int maxBatchSize)
     {
@@ -22,13 +23,18 @@ internal sealed class JournalWriteBatcher : IAsyncDisposable
         _loop = Task.Run(LoopAsync);
     }
 
+    /// <summary>Writes waiting for the next transaction (tests observe group commit with it).</summary>
+    internal int QueuedCount => Volatile.Read(ref _queued);
+
     /// <summary>Completes with null when stored, with the cause when rejected; faults when the journal failed.</summary>
     public Task<Exception?> WriteAsync(AtomicWrite write)
     {
         // Continuations run inline on the batcher: its only caller continues with a cheap post to an actor's mailbox.
         var pending = new PendingWrite(write, new TaskCompletionSource<Exception?>());
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref _queued);
             pending.Completion.TrySetException(new ObjectDisposedException(nameof(JournalWriteBatcher), "The journal is shutting down."));
         }
 
@@ -51,6 +57,7 @@ internal sealed class JournalWriteBatcher : IAsyncDisposable
             writes.Clear();
             while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var pending))
             {
+                Interlocked.Decrement(ref _queued);
                 batch.Add(pending);
                 writes.Add(pending.Write);
             }

@@ -227,7 +227,8 @@ public sealed class GroupCommitSpec(ITestOutputHelper output)
             counter.Tell(1, TestActor);
         }
 
-        Thread.Sleep(100);
+        // All 19 are queued behind the write in flight before the gate opens, so they must share one batch.
+        AwaitCondition(() => Persistence.Writer.QueuedCount == 19);
         journal.Gate.Set();
         Probe.ReceiveN(20);
         Assert.Equal([1, 19], journal.BatchSizes);
