@@ -46,65 +46,43 @@ internal sealed partial class ActorCell
 
     internal void ResumeMailbox() => _mailbox.Resume();
 
-    private void RunCallback(RunOnActor run)
-    {
-        var message = _currentMessage;
-        var sender = _currentSender;
-        _currentMessage = run.Message;
-        _currentSender = run.Sender;
-        try
-        {
-            run.Action(run.State);
-        }
-        catch (Exception e)
-        {
-            HandleInvokeFailure(e);
-        }
-        finally
-        {
-            _currentMessage = message;
-            _currentSender = sender;
-        }
-    }
+    private void RunCallback(RunOnActor run) =>
+        RunAs(run.Message, run.Sender, static run => run.Action(run.State), run);
 
     private void ExecuteContinuation(Task task)
     {
-        if (_taskScheduler is not { } scheduler)
+        if (_taskScheduler is { } scheduler)
         {
-            return;
-        }
-
-        var message = _currentMessage;
-        var sender = _currentSender;
-        _currentMessage = _asyncMessage;
-        _currentSender = _asyncSender;
-        try
-        {
-            scheduler.Execute(task);
-        }
-        finally
-        {
-            _currentMessage = message;
-            _currentSender = sender;
+            RunAs(_asyncMessage, _asyncSender, static work => work.Scheduler.Execute(work.Task), (Scheduler: scheduler, Task: task));
         }
     }
 
     private void CompleteAsyncHandler(Task task)
     {
         _mailbox.Resume();
-        if (task.IsCompletedSuccessfully)
+        var (message, sender) = (_asyncMessage, _asyncSender);
+        _asyncMessage = null;
+        _asyncSender = null;
+        if (!task.IsCompletedSuccessfully)
         {
-            _asyncMessage = null;
-            _asyncSender = null;
-            return;
+            // Report the failure against the message whose handler failed.
+            RunAs(message, sender, static t => ThrowIfUnsuccessful(t), task);
         }
+    }
 
-        // Report the failure against the message whose handler failed.
-        _currentMessage = _asyncMessage;
-        _currentSender = _asyncSender;
+    /// <summary>
+    /// Runs work on the actor as if it were handling <paramref name="message"/> from
+    /// <paramref name="sender"/> (so Sender and the failure log are right); a failure goes to supervision.
+    /// </summary>
+    private void RunAs<TState>(object? message, IActorRef? sender, Action<TState> work, TState state)
+    {
+        var previousMessage = _currentMessage;
+        var previousSender = _currentSender;
+        _currentMessage = message;
+        _currentSender = sender;
         try
         {
-            ThrowIfUnsuccessful(task);
+            work(state);
         }
         catch (Exception e)
         {
@@ -112,10 +90,8 @@ internal sealed partial class ActorCell
         }
         finally
         {
-            _currentMessage = null;
-            _currentSender = null;
-            _asyncMessage = null;
-            _asyncSender = null;
+            _currentMessage = previousMessage;
+            _currentSender = previousSender;
         }
     }
 
