@@ -1,3 +1,0 @@
-namespace Cluster.Api;
-
-internal static class Placeholder;

@@ -1,0 +1,49 @@
+namespace Cluster.Core.Registry;
+
+/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1 and coordination.k8s.io/v1 that this cluster serves.</summary>
+public static class BuiltInKinds
+{
+    private static readonly string[] StatusOnly = ["status"];
+    private static readonly string[] StatusAndScale = ["status", "scale"];
+    private static readonly string[] All_ = ["all"];
+
+    public static ResourceKind Namespace { get; } = new("", "v1", "Namespace", "namespaces", Namespaced: false) { ShortNames = ["ns"], Subresources = ["status", "finalize"] };
+
+    public static ResourceKind Pod { get; } = new("", "v1", "Pod", "pods", Namespaced: true) { ShortNames = ["po"], Categories = All_, Subresources = ["status", "binding"] };
+
+    public static ResourceKind Node { get; } = new("", "v1", "Node", "nodes", Namespaced: false) { ShortNames = ["no"], Subresources = StatusOnly };
+
+    public static ResourceKind Service { get; } = new("", "v1", "Service", "services", Namespaced: true) { ShortNames = ["svc"], Categories = All_, Subresources = StatusOnly };
+
+    public static ResourceKind Endpoints { get; } = new("", "v1", "Endpoints", "endpoints", Namespaced: true) { ShortNames = ["ep"] };
+
+    public static ResourceKind ResourceQuota { get; } = new("", "v1", "ResourceQuota", "resourcequotas", Namespaced: true) { ShortNames = ["quota"], Subresources = StatusOnly };
+
+    public static ResourceKind ConfigMap { get; } = new("", "v1", "ConfigMap", "configmaps", Namespaced: true) { ShortNames = ["cm"] };
+
+    public static ResourceKind Secret { get; } = new("", "v1", "Secret", "secrets", Namespaced: true);
+
+    public static ResourceKind Event { get; } = new("", "v1", "Event", "events", Namespaced: true) { ShortNames = ["ev"] };
+
+    public static ResourceKind ServiceAccount { get; } = new("", "v1", "ServiceAccount", "serviceaccounts", Namespaced: true) { ShortNames = ["sa"] };
+
+    public static ResourceKind Deployment { get; } = new("apps", "v1", "Deployment", "deployments", Namespaced: true) { ShortNames = ["deploy"], Categories = All_, Subresources = StatusAndScale, TracksGeneration = true };
+
+    public static ResourceKind ReplicaSet { get; } = new("apps", "v1", "ReplicaSet", "replicasets", Namespaced: true) { ShortNames = ["rs"], Categories = All_, Subresources = StatusAndScale, TracksGeneration = true };
+
+    public static ResourceKind DaemonSet { get; } = new("apps", "v1", "DaemonSet", "daemonsets", Namespaced: true) { ShortNames = ["ds"], Categories = All_, Subresources = StatusOnly, TracksGeneration = true };
+
+    public static ResourceKind StatefulSet { get; } = new("apps", "v1", "StatefulSet", "statefulsets", Namespaced: true) { ShortNames = ["sts"], Categories = All_, Subresources = StatusAndScale, TracksGeneration = true };
+
+    public static ResourceKind Job { get; } = new("batch", "v1", "Job", "jobs", Namespaced: true) { Categories = All_, Subresources = StatusOnly, TracksGeneration = true };
+
+    public static ResourceKind CronJob { get; } = new("batch", "v1", "CronJob", "cronjobs", Namespaced: true) { ShortNames = ["cj"], Categories = All_, Subresources = StatusOnly, TracksGeneration = true };
+
+    public static ResourceKind Lease { get; } = new("coordination.k8s.io", "v1", "Lease", "leases", Namespaced: true);
+
+    public static IReadOnlyList<ResourceKind> All { get; } =
+    [
+        Namespace, Pod, Node, Service, Endpoints, ResourceQuota, ConfigMap, Secret, Event, ServiceAccount,
+        Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob, Lease,
+    ];
+}
