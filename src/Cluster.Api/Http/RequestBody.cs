@@ -1,0 +1,130 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Objects;
+using Microsoft.AspNetCore.Http;
+using YamlDotNet.Core;
+
+namespace Cluster.Api.Http;
+
+/// <summary>Reads request bodies within the size limit: JSON, YAML, or one of the four patch formats.</summary>
+public static class RequestBody
+{
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
+
+    /// <summary>The raw body; 413 when it exceeds <paramref name="limit"/> bytes.</summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw ApiException.TooLarge(limit);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw ApiException.TooLarge(limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The media type without parameters, lower case ("application/json" when absent).</summary>
+    public static string MediaType(HttpRequest request)
+    {
+        var type = request.ContentType;
+        if (string.IsNullOrWhiteSpace(type))
+        {
+            return "application/json";
+        }
+
+        var semicolon = type.IndexOf(';', StringComparison.Ordinal);
+        return (semicolon < 0 ? type : type[..semicolon]).Trim().ToLowerInvariant();
+    }
+
+    /// <summary>An object body (create, update): JSON or YAML.</summary>
+    public static async Task<(JsonObject Object, byte[] Raw)> ReadObjectAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        var media = MediaType(request);
+        if (media is not ("application/json" or "application/yaml" or "application/vnd.kubernetes.protobuf" or "*/*"))
+        {
+            throw ApiException.UnsupportedMediaType(media);
+        }
+
+        var raw = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
+        var node = media == "application/yaml" ? ParseYaml(raw) : ParseJson(raw);
+        return node is JsonObject obj ? (obj, raw) : throw ApiException.BadRequest("the request body must be a JSON object");
+    }
+
+    /// <summary>A patch body and its type, from the Content-Type (415 for anything else).</summary>
+    public static async Task<(PatchType Type, JsonNode Patch, byte[] Raw)> ReadPatchAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        var media = MediaType(request);
+        PatchType type = media switch
+        {
+            "application/json-patch+json" => PatchType.Json,
+            "application/merge-patch+json" => PatchType.Merge,
+            "application/strategic-merge-patch+json" => PatchType.StrategicMerge,
+            "application/apply-patch+yaml" => PatchType.Apply,
+            _ => throw ApiException.UnsupportedMediaType(media),
+        };
+        var raw = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
+        var node = type == PatchType.Apply ? ParseYaml(raw) : ParseJson(raw);
+        if (node is null)
+        {
+            throw ApiException.BadRequest("the patch body is empty");
+        }
+
+        if (type == PatchType.Json ? node is not JsonArray : node is not JsonObject)
+        {
+            throw ApiException.BadRequest(type == PatchType.Json
+                ? "the JSON patch must be an array of operations"
+                : "the patch must be a JSON object");
+        }
+
+        return (type, node, raw);
+    }
+
+    public static JsonNode? ParseJson(byte[] raw)
+    {
+        if (raw.Length == 0)
+        {
+            throw ApiException.BadRequest("the request body is empty");
+        }
+
+        try
+        {
+            return JsonNode.Parse(raw, NodeOptions, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest("the body of the request could not be decoded as JSON: " + e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            // JsonObject refuses a property name that occurs twice.
+            throw ApiException.BadRequest("the body of the request could not be decoded: " + e.Message);
+        }
+    }
+
+    public static JsonNode? ParseYaml(byte[] raw)
+    {
+        try
+        {
+            return YamlToJson.Parse(Encoding.UTF8.GetString(raw));
+        }
+        catch (YamlException e)
+        {
+            throw ApiException.BadRequest("the body of the request could not be decoded as YAML: " + e.Message);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Cluster.Core.Registry.Cache;
+
+/// <summary>
+/// One version of an object as the watch cache keeps it: serialized once (lists and watch events
+/// copy these bytes to the wire), with the few things selectors need kept at hand. Immutable.
+/// </summary>
+public sealed class CachedObject
+{
+    private CachedObject(string ns, string name, long resourceVersion, byte[] json, IReadOnlyDictionary<string, string> labels, string? uid)
+    {
+        Namespace = ns;
+        Name = name;
+        ResourceVersion = resourceVersion;
+        Json = json;
+        Labels = labels;
+        Uid = uid;
+        Key = KeyOf(ns, name);
+    }
+
+    private CachedObject(string key)
+    {
+        Namespace = Name = "";
+        Json = [];
+        Labels = new Dictionary<string, string>();
+        Key = key;
+    }
+
+    public string Namespace { get; }
+
+    public string Name { get; }
+
+    /// <summary>The journal ordering of the event that produced this version.</summary>
+    public long ResourceVersion { get; }
+
+    /// <summary>The object as UTF-8 JSON, resourceVersion included.</summary>
+    public byte[] Json { get; }
+
+    public IReadOnlyDictionary<string, string> Labels { get; }
+
+    public string? Uid { get; }
+
+    /// <summary>Builds the cached form of <paramref name="obj"/> (already stamped with its resourceVersion).</summary>
+    public static CachedObject From(JsonObject obj, long resourceVersion) =>
+        new(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj), resourceVersion, JsonSerializer.SerializeToUtf8Bytes(obj, CacheJson.Options), ObjectMeta.Labels(obj), ObjectMeta.Uid(obj));
+
+    /// <summary>A fresh, private JSON tree of this version (callers may change it).</summary>
+    public JsonObject ToJsonObject() => JsonNode.Parse(Json)!.AsObject();
+
+    /// <summary>The sort and lookup key: namespace, then name (lists are ordered by it, as Kubernetes orders them).</summary>
+    public string Key { get; }
+
+    public static string KeyOf(string ns, string name) => ns + "/" + name;
+
+    /// <summary>A key-only instance for range lookups in sorted sets.</summary>
+    internal static CachedObject Probe(string key) => new(key);
+}
+
+internal static class CacheJson
+{
+    /// <summary>Compact output; non-ASCII text kept as is (as the Kubernetes API server writes it).</summary>
+    public static readonly JsonSerializerOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}

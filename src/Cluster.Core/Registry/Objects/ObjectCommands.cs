@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+
+namespace Cluster.Core.Registry.Objects;
+
+/// <summary>How a write is carried out (query parameters of the request).</summary>
+/// <param name="DryRun">Run every rule, store nothing (<c>dryRun=All</c>).</param>
+/// <param name="FieldManager">Who makes the change (managedFields); kubectl names itself, e.g. kubectl-client-side-apply.</param>
+/// <param name="Force">Server-side apply: take ownership of conflicting fields.</param>
+public sealed record WriteOptions(bool DryRun = false, string? FieldManager = null, bool Force = false)
+{
+    public static WriteOptions Default { get; } = new();
+}
+
+/// <summary>Kubernetes' DeleteOptions.</summary>
+/// <param name="PropagationPolicy">Background (default), Foreground or Orphan.</param>
+/// <param name="GracePeriodSeconds">0 removes at once; null takes the kind's default.</param>
+public sealed record DeleteOptions(
+    string? PropagationPolicy = null,
+    long? GracePeriodSeconds = null,
+    string? PreconditionUid = null,
+    string? PreconditionResourceVersion = null,
+    bool DryRun = false)
+{
+    public static DeleteOptions Default { get; } = new();
+}
+
+/// <summary>The four patch formats of the Kubernetes API.</summary>
+public enum PatchType
+{
+    /// <summary>RFC 6902, <c>application/json-patch+json</c>.</summary>
+    Json,
+
+    /// <summary>RFC 7386, <c>application/merge-patch+json</c>.</summary>
+    Merge,
+
+    /// <summary><c>application/strategic-merge-patch+json</c>, with the kinds' merge keys.</summary>
+    StrategicMerge,
+
+    /// <summary>Server-side apply, <c>application/apply-patch+yaml</c>.</summary>
+    Apply,
+}
+
+/// <summary>What an object actor is asked to do; each answers an <see cref="ObjectReply"/> or a <c>Status.Failure</c> carrying an <see cref="ApiException"/>.</summary>
+public static class ObjectCommand
+{
+    public sealed record Get;
+
+    public sealed record Create(JsonObject Object, WriteOptions Options);
+
+    /// <summary>A full replacement (PUT) of the object or of one subresource ("status").</summary>
+    public sealed record Update(JsonObject Object, string? Subresource, WriteOptions Options);
+
+    /// <summary>A patch of the object or of its "status"; Apply creates the object when it is missing.</summary>
+    public sealed record Patch(PatchType Type, JsonNode Body, string? Subresource, WriteOptions Options);
+
+    public sealed record Delete(DeleteOptions Options);
+
+    /// <summary>Binds a pod to a node (the pods/binding subresource).</summary>
+    public sealed record Bind(string NodeName, WriteOptions Options);
+}
+
+/// <summary>The outcome of a command.</summary>
+/// <param name="Object">The object as stored (with its resourceVersion), or as it would be for a dry run.</param>
+/// <param name="Created">The write created the object (HTTP 201).</param>
+/// <param name="Removed">The object is gone (a delete that did not wait for finalizers or grace).</param>
+public sealed record ObjectReply(JsonObject Object, bool Created = false, bool Removed = false);

@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Cluster.Core.Persistence;
+
+namespace Cluster.Core.Registry.Objects;
+
+/// <summary>
+/// The journal events of an object actor. Each carries the whole object, so the latest event of
+/// an id is its state: the watch cache rebuilds every kind from the ordered event feed alone, and
+/// compaction may drop everything older. resourceVersion is not trusted from the payload: readers
+/// stamp it with the event's journal ordering.
+/// </summary>
+public static class ObjectEvents
+{
+    /// <summary>The object was created or changed; <see cref="Object"/> is its new state.</summary>
+    public sealed record Stored(JsonObject Object);
+
+    /// <summary>The object was removed; <see cref="Object"/> is its last state (what a DELETED watch event shows).</summary>
+    public sealed record Deleted(JsonObject Object);
+
+    /// <summary>Registers the events (and the actor's snapshot) with stable manifests.</summary>
+    public static PersistenceSerialization Register(PersistenceSerialization serialization)
+    {
+        ArgumentNullException.ThrowIfNull(serialization);
+        return serialization
+            .Register("registry.object-stored.v1", ObjectEventsJsonContext.Default.Stored)
+            .Register("registry.object-deleted.v1", ObjectEventsJsonContext.Default.Deleted)
+            .Register("registry.object-snapshot.v1", ObjectEventsJsonContext.Default.ObjectSnapshot);
+    }
+}
+
+[JsonSerializable(typeof(ObjectEvents.Stored))]
+[JsonSerializable(typeof(ObjectEvents.Deleted))]
+[JsonSerializable(typeof(ObjectSnapshot))]
+internal sealed partial class ObjectEventsJsonContext : JsonSerializerContext;

@@ -1,0 +1,395 @@
+using System.Text.Json.Nodes;
+using Cluster.Core.Registry.Patching;
+using Cluster.Core.Registry.Validation;
+
+namespace Cluster.Core.Registry.Objects;
+
+/// <summary>What a command decided: the event to store (null: nothing changes) and the answer.</summary>
+/// <param name="Event">An <see cref="ObjectEvents.Stored"/> or <see cref="ObjectEvents.Deleted"/>, or null for a no-op.</param>
+/// <param name="Reply">The object to answer with (before the new resourceVersion is stamped).</param>
+public sealed record Decision(object? Event, JsonObject Reply, bool Created = false, bool Removed = false);
+
+/// <summary>
+/// The rules every object follows, whatever its kind (Kubernetes' generic registry store plus
+/// rest.BeforeCreate/BeforeUpdate), as pure functions of the current state and a command. The
+/// object actor runs them one command at a time, so there are no races between them.
+/// <code>
+///   (absent) ──create / apply──▶ live ──update / patch──▶ live
+///      ▲                          │ delete: no finalizers, no grace period
+///      ├──────────────────────────┘
+///      │                          │ delete: finalizers or a grace period
+///      │                          ▼
+///      └── last finalizer removed ── terminating (deletionTimestamp set; finalizers may only be removed)
+/// </code>
+/// </summary>
+public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy strategy, TimeProvider clock, Func<string> newUid)
+{
+    /// <summary>Fields of metadata that only the registry sets; clients' values are ignored.</summary>
+    private static readonly string[] SystemMetadata = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "resourceVersion", "selfLink"];
+
+    public ResourceKind Kind => kind;
+
+    public Decision Create(JsonObject? current, JsonObject incoming, WriteOptions options)
+    {
+        var name = ObjectMeta.Name(incoming);
+        if (current is not null)
+        {
+            throw ApiException.AlreadyExists(kind, name);
+        }
+
+        var obj = (JsonObject)incoming.DeepClone();
+        var metadata = ObjectMeta.Metadata(obj);
+        foreach (var field in SystemMetadata)
+        {
+            metadata.Remove(field);
+        }
+
+        metadata.Remove("managedFields");
+        metadata["uid"] = newUid();
+        metadata["creationTimestamp"] = ObjectMeta.Timestamp(clock.GetUtcNow());
+        if (kind.TracksGeneration)
+        {
+            metadata["generation"] = 1;
+        }
+
+        strategy.PrepareForCreate(obj);
+        ThrowIfInvalid(name, [.. MetadataValidation.ValidateCreate(obj, kind), .. strategy.Validate(obj)]);
+        RecordManager(null, obj, options);
+        return new Decision(new ObjectEvents.Stored(obj), obj, Created: true);
+    }
+
+    public Decision Update(JsonObject? current, JsonObject incoming, string? subresource, WriteOptions options)
+    {
+        var name = ObjectMeta.Name(incoming);
+        if (current is null)
+        {
+            throw ApiException.NotFound(kind, name);
+        }
+
+        var precondition = ObjectMeta.ResourceVersion(incoming);
+        if (!string.IsNullOrEmpty(precondition) && precondition != ObjectMeta.ResourceVersion(current))
+        {
+            throw ApiException.StaleResourceVersion(kind, name);
+        }
+
+        return Change(current, (JsonObject)incoming.DeepClone(), subresource, options);
+    }
+
+    public Decision Patch(JsonObject? current, PatchType type, JsonNode body, string? subresource, WriteOptions options)
+    {
+        if (type == PatchType.Apply)
+        {
+            return Apply(current, body, options);
+        }
+
+        if (current is null)
+        {
+            throw ApiException.NotFound(kind, NameOf(body));
+        }
+
+        var patched = type switch
+        {
+            PatchType.Json => JsonPatch.Apply(current, body),
+            PatchType.Merge => MergePatch.Apply(current, body),
+            _ => StrategicMergePatch.Apply(current, body, PatchSchema.For(kind.ApiVersion, kind.Kind)),
+        };
+        if (patched is not JsonObject patchedObject)
+        {
+            throw new ApiException(422, "Invalid", "the patch did not produce an object");
+        }
+
+        // A resourceVersion in the patch is a precondition (kubectl label --resource-version).
+        if (ObjectMeta.ResourceVersion(patchedObject) != ObjectMeta.ResourceVersion(current))
+        {
+            throw ApiException.StaleResourceVersion(kind, ObjectMeta.Name(current));
+        }
+
+        return Change(current, patchedObject, subresource, options);
+    }
+
+    public Decision Bind(JsonObject? current, string nodeName, WriteOptions options)
+    {
+        if (current is null)
+        {
+            throw ApiException.NotFound(kind, "");
+        }
+
+        var name = ObjectMeta.Name(current);
+        if (ObjectMeta.DeletionTimestamp(current) is not null)
+        {
+            throw ApiException.Conflict(kind, name, "pod is being deleted, cannot be assigned to a host");
+        }
+
+        if (ObjectMeta.GetString(current["spec"], "nodeName") is { Length: > 0 } assigned)
+        {
+            throw ApiException.Conflict(kind, name, $"pod {name} is already assigned to node \"{assigned}\"");
+        }
+
+        var obj = (JsonObject)current.DeepClone();
+        if (obj["spec"] is not JsonObject spec)
+        {
+            spec = [];
+            obj["spec"] = spec;
+        }
+
+        spec["nodeName"] = nodeName;
+        RecordManager(current, obj, options);
+        return new Decision(new ObjectEvents.Stored(obj), obj);
+    }
+
+    public Decision Delete(JsonObject? current, string name, DeleteOptions options)
+    {
+        if (current is null)
+        {
+            throw ApiException.NotFound(kind, name);
+        }
+
+        CheckDeletePreconditions(current, name, options);
+        var obj = (JsonObject)current.DeepClone();
+        var metadata = ObjectMeta.Metadata(obj);
+        var now = clock.GetUtcNow();
+        if (ObjectMeta.DeletionTimestamp(current) is not null)
+        {
+            // Already terminating: only a forced delete without finalizers ends the grace period early.
+            return options.GracePeriodSeconds == 0 && IsRemovable(obj)
+                ? new Decision(new ObjectEvents.Deleted(obj), obj, Removed: true)
+                : new Decision(null, current);
+        }
+
+        AddPropagationFinalizer(metadata, options.PropagationPolicy);
+        var grace = GracePeriod(obj, options);
+        if (grace > 0 || !IsRemovable(obj, ignoreDeletionTimestamp: true))
+        {
+            metadata["deletionTimestamp"] = ObjectMeta.Timestamp(now.AddSeconds(grace));
+            metadata["deletionGracePeriodSeconds"] = grace;
+            if (kind == BuiltInKinds.Namespace)
+            {
+                SetNamespacePhase(obj, "Terminating");
+            }
+
+            return new Decision(new ObjectEvents.Stored(obj), obj);
+        }
+
+        return new Decision(new ObjectEvents.Deleted(obj), obj, Removed: true);
+    }
+
+    private Decision Change(JsonObject current, JsonObject obj, string? subresource, WriteOptions options)
+    {
+        var name = ObjectMeta.Name(current);
+        var metadata = ObjectMeta.Metadata(obj);
+        var old = ObjectMeta.Metadata(current);
+        foreach (var field in SystemMetadata)
+        {
+            CopyField(old, metadata, field);
+        }
+
+        if (metadata["managedFields"] is null)
+        {
+            CopyField(old, metadata, "managedFields");
+        }
+
+        if (subresource == "status")
+        {
+            // Status writers (controllers, node agents) cannot change metadata or spec on the way.
+            var managed = metadata["managedFields"]?.DeepClone();
+            obj["metadata"] = old.DeepClone();
+            ObjectMeta.Metadata(obj)["managedFields"] = managed;
+            strategy.PrepareForStatusUpdate(obj, current);
+        }
+        else if (subresource == "finalize" && kind == BuiltInKinds.Namespace)
+        {
+            var finalizers = obj["spec"]?["finalizers"]?.DeepClone();
+            obj = (JsonObject)current.DeepClone();
+            SpecOf(obj)["finalizers"] = finalizers;
+        }
+        else
+        {
+            strategy.PrepareForUpdate(obj, current);
+        }
+
+        if (kind.TracksGeneration && !JsonNode.DeepEquals(obj["spec"], current["spec"]))
+        {
+            ObjectMeta.Metadata(obj)["generation"] = ObjectMeta.Generation(current) + 1;
+        }
+
+        var causes = new List<StatusCause>(MetadataValidation.ValidateUpdate(obj, current, kind));
+        causes.AddRange(strategy.ValidateUpdate(obj, current));
+        if (ObjectMeta.DeletionTimestamp(current) is not null && ObjectMeta.Finalizers(obj).Except(ObjectMeta.Finalizers(current)).Any())
+        {
+            causes.Add(StatusCause.Forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted"));
+        }
+
+        ThrowIfInvalid(name, causes);
+        if (SameContent(obj, current))
+        {
+            return new Decision(null, current);
+        }
+
+        RecordManager(current, obj, options);
+        return ObjectMeta.DeletionTimestamp(obj) is not null && IsRemovable(obj)
+            ? new Decision(new ObjectEvents.Deleted(obj), obj, Removed: true)
+            : new Decision(new ObjectEvents.Stored(obj), obj);
+    }
+
+    private Decision Apply(JsonObject? current, JsonNode body, WriteOptions options)
+    {
+        if (body is not JsonObject applied)
+        {
+            throw ApiException.BadRequest("the apply patch must be an object");
+        }
+
+        if (string.IsNullOrEmpty(options.FieldManager))
+        {
+            throw ApiException.BadRequest("PATCH requests of type application/apply-patch+yaml must include a fieldManager query parameter");
+        }
+
+        var merged = ServerSideApply.Apply(current, applied, new ApplyOptions(options.FieldManager, options.Force, kind.ApiVersion, clock.GetUtcNow()));
+        if (current is null)
+        {
+            var managed = ObjectMeta.Metadata(merged)["managedFields"]?.DeepClone();
+            var created = Create(null, merged, options with { FieldManager = null });
+            ObjectMeta.Metadata(created.Reply)["managedFields"] = managed;
+            return created;
+        }
+
+        if (ObjectMeta.ResourceVersion(applied) is { Length: > 0 } precondition && precondition != ObjectMeta.ResourceVersion(current))
+        {
+            throw ApiException.StaleResourceVersion(kind, ObjectMeta.Name(current));
+        }
+
+        return Change(current, merged, null, options with { FieldManager = null });
+    }
+
+    private void ThrowIfInvalid(string name, IReadOnlyList<StatusCause> causes)
+    {
+        if (causes.Count > 0)
+        {
+            throw ApiException.Invalid(kind, name, causes);
+        }
+    }
+
+    private void RecordManager(JsonObject? old, JsonObject updated, WriteOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.FieldManager))
+        {
+            ManagedFields.RecordUpdate(old, updated, options.FieldManager, kind.ApiVersion, clock.GetUtcNow());
+        }
+    }
+
+    private void CheckDeletePreconditions(JsonObject current, string name, DeleteOptions options)
+    {
+        if (options.PreconditionUid is { Length: > 0 } uid && uid != ObjectMeta.Uid(current))
+        {
+            throw ApiException.Conflict(kind, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {ObjectMeta.Uid(current)}");
+        }
+
+        if (options.PreconditionResourceVersion is { Length: > 0 } rv && rv != ObjectMeta.ResourceVersion(current))
+        {
+            throw ApiException.Conflict(kind, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {ObjectMeta.ResourceVersion(current)}");
+        }
+    }
+
+    /// <summary>Pods on a node get their grace period (the node agent finishes the delete); everything else goes at once.</summary>
+    private long GracePeriod(JsonObject obj, DeleteOptions options)
+    {
+        if (kind != BuiltInKinds.Pod || ObjectMeta.GetString(obj["spec"], "nodeName") is not { Length: > 0 })
+        {
+            return 0;
+        }
+
+        if (options.GracePeriodSeconds is { } requested)
+        {
+            return Math.Max(0, requested);
+        }
+
+        return obj["spec"]?["terminationGracePeriodSeconds"] is JsonValue v && v.TryGetValue<long>(out var seconds) ? Math.Max(0, seconds) : 30;
+    }
+
+    private static void AddPropagationFinalizer(JsonObject metadata, string? policy)
+    {
+        var finalizer = policy switch
+        {
+            "Foreground" => "foregroundDeletion",
+            "Orphan" => "orphan",
+            _ => null,
+        };
+        if (finalizer is null)
+        {
+            return;
+        }
+
+        if (metadata["finalizers"] is not JsonArray list)
+        {
+            list = [];
+            metadata["finalizers"] = list;
+        }
+
+        if (!list.Any(n => n?.GetValue<string>() == finalizer))
+        {
+            list.Add(finalizer);
+        }
+    }
+
+    /// <summary>Nothing holds the object back: no finalizers (and for a namespace, no spec.finalizers either).</summary>
+    private bool IsRemovable(JsonObject obj, bool ignoreDeletionTimestamp = false)
+    {
+        if (!ignoreDeletionTimestamp && ObjectMeta.DeletionTimestamp(obj) is null)
+        {
+            return false;
+        }
+
+        if (ObjectMeta.Finalizers(obj).Count > 0)
+        {
+            return false;
+        }
+
+        return kind != BuiltInKinds.Namespace || obj["spec"]?["finalizers"] is not JsonArray { Count: > 0 };
+    }
+
+    private static void SetNamespacePhase(JsonObject obj, string phase)
+    {
+        if (obj["status"] is not JsonObject status)
+        {
+            status = [];
+            obj["status"] = status;
+        }
+
+        status["phase"] = phase;
+    }
+
+    private static JsonObject SpecOf(JsonObject obj)
+    {
+        if (obj["spec"] is not JsonObject spec)
+        {
+            spec = [];
+            obj["spec"] = spec;
+        }
+
+        return spec;
+    }
+
+    private static void CopyField(JsonObject from, JsonObject to, string field)
+    {
+        if (from[field] is { } value)
+        {
+            to[field] = value.DeepClone();
+        }
+        else
+        {
+            to.Remove(field);
+        }
+    }
+
+    /// <summary>Equal but for bookkeeping: a write that changes nothing is not stored (same resourceVersion, "patched (no change)").</summary>
+    private static bool SameContent(JsonObject a, JsonObject b)
+    {
+        var left = (JsonObject)a.DeepClone();
+        var right = (JsonObject)b.DeepClone();
+        ObjectMeta.Metadata(left).Remove("managedFields");
+        ObjectMeta.Metadata(right).Remove("managedFields");
+        return JsonNode.DeepEquals(left, right);
+    }
+
+    private static string NameOf(JsonNode body) =>
+        body is JsonObject o ? ObjectMeta.Name(o) : "";
+}

@@ -1,0 +1,57 @@
+using Cluster.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Cluster.Core.Registry;
+
+/// <summary>The registry's settings (configuration section <c>registry</c>).</summary>
+public sealed record RegistrySettings
+{
+    public const string SectionName = "registry";
+
+    /// <summary>registry.number-of-shards: shards the object actors are grouped into.</summary>
+    public int NumberOfShards { get; init; } = 100;
+
+    /// <summary>registry.passivate-idle-after: an object actor idle this long is stopped (its state stays in the journal and the watch cache); 0 keeps them.</summary>
+    public TimeSpan PassivateIdleAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>registry.request-timeout: how long a write waits for its object actor.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>registry.watch-cache.history: events per kind a watch can resume from; older resourceVersions get 410 Expired.</summary>
+    public int WatchCacheHistory { get; init; } = 10_000;
+
+    /// <summary>registry.watch-cache.watcher-buffer: events buffered per watcher before a slow watcher is closed.</summary>
+    public int WatcherBuffer { get; init; } = 10_000;
+
+    /// <summary>registry.watch-cache.feed-batch-size: journal events read per round trip by the cache feed.</summary>
+    public int FeedBatchSize { get; init; } = 1000;
+
+    public static RegistrySettings Default { get; } = new();
+
+    public static RegistrySettings FromConfiguration(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        var d = Default;
+        var settings = new RegistrySettings
+        {
+            NumberOfShards = SettingsReader.Int(section, "number-of-shards", d.NumberOfShards),
+            PassivateIdleAfter = SettingsReader.Duration(section, "passivate-idle-after", d.PassivateIdleAfter),
+            RequestTimeout = SettingsReader.Duration(section, "request-timeout", d.RequestTimeout),
+            WatchCacheHistory = SettingsReader.Int(section, "watch-cache:history", d.WatchCacheHistory),
+            WatcherBuffer = SettingsReader.Int(section, "watch-cache:watcher-buffer", d.WatcherBuffer),
+            FeedBatchSize = SettingsReader.Int(section, "watch-cache:feed-batch-size", d.FeedBatchSize),
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    public void Validate()
+    {
+        SettingsException.Require(NumberOfShards >= 1, "registry.number-of-shards", NumberOfShards, "must be at least 1");
+        SettingsException.Require(PassivateIdleAfter >= TimeSpan.Zero, "registry.passivate-idle-after", PassivateIdleAfter, "must not be negative (0 turns passivation off)");
+        SettingsException.Require(RequestTimeout > TimeSpan.Zero, "registry.request-timeout", RequestTimeout, "must be positive");
+        SettingsException.Require(WatchCacheHistory >= 1, "registry.watch-cache.history", WatchCacheHistory, "must be at least 1");
+        SettingsException.Require(WatcherBuffer >= 1, "registry.watch-cache.watcher-buffer", WatcherBuffer, "must be at least 1");
+        SettingsException.Require(FeedBatchSize >= 1, "registry.watch-cache.feed-batch-size", FeedBatchSize, "must be at least 1");
+    }
+}

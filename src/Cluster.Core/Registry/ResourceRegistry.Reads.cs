@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cluster.Core.Registry.Cache;
+
+namespace Cluster.Core.Registry;
+
+/// <summary>Lists and watches, served from the watch cache.</summary>
+public sealed partial class ResourceRegistry
+{
+    /// <summary>One page of the kind's objects (of <paramref name="ns"/>, or all when null) matching the selectors, in namespace/name order.</summary>
+    public async Task<ListResult> ListAsync(ResourceKind kind, string? ns, ListOptions options, CancellationToken cancellationToken)
+    {
+        if (options.ResourceVersion != "0")
+        {
+            await Feed.WaitForCommittedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var cache = Feed.Cache(kind);
+        var filter = FilterFor(kind, options);
+        var scope = kind.Namespaced ? ns : null;
+        if (options.Fields?.TryGetExactMatch("metadata.name", out var only) == true && options.Continue is null)
+        {
+            var single = scope is null ? null : cache.Get(scope, only);
+            var rv = cache.ResourceVersion;
+            if (scope is null)
+            {
+                return FilterPage(cache.List(null).Items, filter, rv, options.Limit);
+            }
+
+            return new ListResult(single is not null && filter(single) ? [single] : [], rv, null, null);
+        }
+
+        var afterKey = options.Continue is { Length: > 0 } token ? DecodeContinue(token) : null;
+        var (items, version) = cache.List(scope, afterKey);
+        return FilterPage(items, filter, version, options.Limit);
+    }
+
+    /// <summary>
+    /// Starts a watch. resourceVersion null, "" or "0": synthetic ADDED events for the current
+    /// objects, then changes; a number: every change after it (410 Expired when too old).
+    /// </summary>
+    public async Task<(Watcher Watcher, Func<CachedObject, bool> Filter)> WatchAsync(ResourceKind kind, string? ns, ListOptions options, CancellationToken cancellationToken)
+    {
+        long? from = null;
+        if (options.ResourceVersion is { Length: > 0 } text && text != "0")
+        {
+            from = ParseResourceVersion(text);
+        }
+        else if (options.ResourceVersion is null or "")
+        {
+            await Feed.WaitForCommittedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        string? name = null;
+        if (options.Fields?.TryGetExactMatch("metadata.name", out var exact) == true)
+        {
+            name = exact;
+        }
+
+        var watcher = Feed.Cache(kind).Watch(kind.Namespaced ? ns : null, name, from, _settings.WatcherBuffer);
+        return (watcher, FilterFor(kind, options));
+    }
+
+    /// <summary>Parses a resourceVersion given by a client (400 when it is not a number).</summary>
+    public static long ParseResourceVersion(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw ApiException.BadRequest($"Invalid value: \"{text}\": must be a non-negative integer resourceVersion");
+
+    /// <summary>The selectors of <paramref name="options"/> as one predicate; fields beyond metadata are read by the kind's strategy.</summary>
+    public Func<CachedObject, bool> FilterFor(ResourceKind kind, ListOptions options)
+    {
+        var labels = options.Labels is { IsEverything: false } l ? l : null;
+        var fields = options.Fields is { Requirements.Count: > 0 } f ? f : null;
+        if (labels is null && fields is null)
+        {
+            return static _ => true;
+        }
+
+        var strategy = _strategies.For(kind);
+        return obj =>
+        {
+            if (labels is not null && !labels.Matches(obj.Labels))
+            {
+                return false;
+            }
+
+            if (fields is null)
+            {
+                return true;
+            }
+
+            JsonObject? parsed = null;
+            return fields.Matches(field => field switch
+            {
+                "metadata.name" => obj.Name,
+                "metadata.namespace" => obj.Namespace,
+                _ => strategy.SelectableField(parsed ??= obj.ToJsonObject(), field),
+            });
+        };
+    }
+
+    private static ListResult FilterPage(IReadOnlyList<CachedObject> items, Func<CachedObject, bool> filter, long version, int limit)
+    {
+        var page = new List<CachedObject>(limit > 0 ? Math.Min(limit, items.Count) : items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (!filter(item))
+            {
+                continue;
+            }
+
+            if (limit > 0 && page.Count == limit)
+            {
+                return new ListResult(page, version, EncodeContinue(page[^1].Key, version), items.Count - i);
+            }
+
+            page.Add(item);
+        }
+
+        return new ListResult(page, version, null, null);
+    }
+
+    /// <summary>A continue token: the last key served and the list's version, as base64 JSON (opaque to clients, as in Kubernetes).</summary>
+    private static string EncodeContinue(string lastKey, long version) =>
+        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["v"] = "meta.k8s.io/v1", ["rv"] = version, ["start"] = lastKey }));
+
+    private static string DecodeContinue(string token)
+    {
+        try
+        {
+            var node = JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token)));
+            return node?["start"]?.GetValue<string>() ?? throw new FormatException("no start key");
+        }
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
+        {
+            throw ApiException.BadRequest("continue key is not valid: " + e.Message);
+        }
+    }
+}

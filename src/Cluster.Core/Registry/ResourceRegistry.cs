@@ -1,0 +1,228 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Cluster.Core.Actors;
+using Cluster.Core.Persistence;
+using Cluster.Core.Registry.Cache;
+using Cluster.Core.Registry.Objects;
+using Cluster.Core.Registry.Strategies;
+using Cluster.Core.Sharding;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Core.Registry;
+
+/// <summary>
+/// The generic store (Kubernetes' registry.Store) over object actors and the watch cache: writes
+/// go to the object's actor through the shard region, reads and watches come from the cache
+/// after it has caught up with every committed write. Kinds differ only by their strategy.
+/// </summary>
+public sealed partial class ResourceRegistry : IAsyncDisposable
+{
+    private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    private readonly ActorSystem _system;
+    private readonly RegistrySettings _settings;
+    private readonly StrategyCatalog _strategies;
+    private readonly Random _random;
+    private IActorRef? _region;
+    private RegistryFeed? _feed;
+
+    public ResourceRegistry(ActorSystem system, KindCatalog kinds, StrategyCatalog strategies, RegistrySettings settings, Random? random = null)
+    {
+        _system = system;
+        Kinds = kinds;
+        _strategies = strategies;
+        _settings = settings;
+        _random = random ?? new Random();
+    }
+
+    public KindCatalog Kinds { get; }
+
+    /// <summary>The namespaces every cluster has from its first start.</summary>
+    public static IReadOnlyList<string> InitialNamespaces { get; } = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    private RegistryFeed Feed => _feed ?? throw new InvalidOperationException("The registry is not started.");
+
+    /// <summary>Starts the object actors' region and the watch cache; completes when the cache is loaded and the initial namespaces exist.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var persistence = Persistence.Persistence.Get(_system);
+        _feed = new RegistryFeed(persistence.Journal, persistence.Serialization, Kinds, _settings, _system.LoggerFactory.CreateLogger<RegistryFeed>(), _system.TimeProvider);
+        _region = ShardRegion.Start(_system, "registry", EntityProps, new ShardRegionSettings(_settings.NumberOfShards, _settings.PassivateIdleAfter));
+        _feed.Start();
+        await _feed.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var ns in InitialNamespaces)
+        {
+            if (Feed.Cache(BuiltInKinds.Namespace).Get("", ns) is null)
+            {
+                var obj = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } };
+                try
+                {
+                    await CreateAsync(BuiltInKinds.Namespace, "", obj, WriteOptions.Default, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ApiException e) when (e.Reason == "AlreadyExists")
+                {
+                }
+            }
+        }
+    }
+
+    public KindCache Cache(ResourceKind kind) => Feed.Cache(kind);
+
+    /// <summary>Waits until reads reflect every write committed so far.</summary>
+    public Task SyncAsync(CancellationToken cancellationToken) => Feed.WaitForCommittedAsync(cancellationToken);
+
+    public async Task<ObjectReply> CreateAsync(ResourceKind kind, string ns, JsonObject obj, WriteOptions options, CancellationToken cancellationToken)
+    {
+        var metadata = ObjectMeta.Metadata(obj);
+        if (kind.Namespaced)
+        {
+            metadata["namespace"] = ns;
+            await RequireNamespaceForCreateAsync(kind, ns, ObjectMeta.Name(obj), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            metadata.Remove("namespace");
+        }
+
+        var generate = ObjectMeta.Name(obj).Length == 0 ? ObjectMeta.GetString(metadata, "generateName") : null;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (generate is { Length: > 0 })
+            {
+                metadata["name"] = generate + RandomSuffix();
+            }
+
+            var name = ObjectMeta.Name(obj);
+            if (name.Length == 0)
+            {
+                throw ApiException.Invalid(kind, "", [StatusCause.Required("metadata.name", "name or generateName is required")]);
+            }
+
+            try
+            {
+                return await SendAsync(kind, ns, name, new ObjectCommand.Create(obj, options), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ApiException e) when (e.Reason == "AlreadyExists" && generate is { Length: > 0 } && attempt < 8)
+            {
+                // A generated name collided: draw another one, as the API server does.
+            }
+        }
+    }
+
+    public Task<ObjectReply> UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, string? subresource, WriteOptions options, CancellationToken cancellationToken) =>
+        SendAsync(kind, ns, name, new ObjectCommand.Update(obj, subresource, options), cancellationToken);
+
+    public Task<ObjectReply> PatchAsync(ResourceKind kind, string ns, string name, PatchType type, JsonNode patch, string? subresource, WriteOptions options, CancellationToken cancellationToken) =>
+        PatchCoreAsync(kind, ns, name, type, patch, subresource, options, cancellationToken);
+
+    public Task<ObjectReply> DeleteAsync(ResourceKind kind, string ns, string name, DeleteOptions options, CancellationToken cancellationToken) =>
+        SendAsync(kind, ns, name, new ObjectCommand.Delete(options), cancellationToken);
+
+    public Task<ObjectReply> BindAsync(string ns, string name, string nodeName, WriteOptions options, CancellationToken cancellationToken) =>
+        SendAsync(BuiltInKinds.Pod, ns, name, new ObjectCommand.Bind(nodeName, options), cancellationToken);
+
+    /// <summary>The object from the cache; with <paramref name="resourceVersion"/> "0" whatever the cache holds, otherwise after it caught up with every committed write.</summary>
+    public async Task<CachedObject> GetAsync(ResourceKind kind, string ns, string name, string? resourceVersion, CancellationToken cancellationToken)
+    {
+        if (resourceVersion != "0")
+        {
+            await Feed.WaitForCommittedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return Feed.Cache(kind).Get(kind.Namespaced ? ns : "", name) ?? throw ApiException.NotFound(kind, name);
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_feed is not null)
+        {
+            await _feed.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The persistence id (and entity id) of an object: "group/plural/namespace/name"; over-long names are hashed to fit the journal's 255 characters.</summary>
+    public static string PersistenceIdOf(ResourceKind kind, string ns, string name)
+    {
+        var prefix = kind.Namespaced ? kind.StorageKey + "/" + ns + "/" : kind.StorageKey + "/";
+        if (prefix.Length + name.Length <= 255)
+        {
+            return prefix + name;
+        }
+
+        return prefix + "~" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
+    }
+
+    private async Task<ObjectReply> PatchCoreAsync(ResourceKind kind, string ns, string name, PatchType type, JsonNode patch, string? subresource, WriteOptions options, CancellationToken cancellationToken)
+    {
+        if (type == PatchType.Apply && kind.Namespaced)
+        {
+            // Apply may create: the namespace must exist then, as for a create.
+            if (Feed.Cache(kind).Get(ns, name) is null)
+            {
+                await RequireNamespaceForCreateAsync(kind, ns, name, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (patch is JsonObject applied)
+            {
+                ObjectMeta.Metadata(applied)["namespace"] = ns;
+            }
+        }
+
+        return await SendAsync(kind, ns, name, new ObjectCommand.Patch(type, patch, subresource, options), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ObjectReply> SendAsync(ResourceKind kind, string ns, string name, object command, CancellationToken cancellationToken)
+    {
+        if (name.Length == 0 || name is "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('%', StringComparison.Ordinal))
+        {
+            throw ApiException.Invalid(kind, name, [StatusCause.Invalid("metadata.name", name, "may not be '.' or '..' and may not contain '/' or '%'")]);
+        }
+
+        var region = _region ?? throw ApiException.Unavailable("the registry is starting");
+        try
+        {
+            return await region.Ask<ObjectReply>(new ShardingEnvelope(PersistenceIdOf(kind, kind.Namespaced ? ns : "", name), command), _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new ApiException(504, "Timeout", $"Timeout: request did not complete within the allowed duration ({_settings.RequestTimeout.TotalSeconds:0}s)");
+        }
+    }
+
+    private async Task RequireNamespaceForCreateAsync(ResourceKind kind, string ns, string name, CancellationToken cancellationToken)
+    {
+        await Feed.WaitForCommittedAsync(cancellationToken).ConfigureAwait(false);
+        var nsObject = Feed.Cache(BuiltInKinds.Namespace).Get("", ns) ?? throw ApiException.NamespaceNotFound(ns);
+        if (ObjectMeta.DeletionTimestamp(nsObject.ToJsonObject()) is not null)
+        {
+            throw ApiException.NamespaceTerminating(kind, name, ns);
+        }
+    }
+
+    private Props EntityProps(string persistenceId)
+    {
+        var second = persistenceId.IndexOf('/', persistenceId.IndexOf('/', StringComparison.Ordinal) + 1);
+        var storageKey = persistenceId[..second];
+        var kind = Kinds.Kinds.First(k => k.StorageKey == storageKey);
+        var name = persistenceId[(persistenceId.LastIndexOf('/') + 1)..];
+        var rules = new ObjectRules(kind, _strategies.For(kind), _system.TimeProvider, () => Guid.NewGuid().ToString());
+        return Props.CreateFrom(() => new ObjectActor(persistenceId, name, rules, _settings.PassivateIdleAfter));
+    }
+
+    private string RandomSuffix()
+    {
+        Span<char> chars = stackalloc char[5];
+        lock (_random)
+        {
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = GenerateNameAlphabet[_random.Next(GenerateNameAlphabet.Length)];
+            }
+        }
+
+        return new string(chars);
+    }
+}
