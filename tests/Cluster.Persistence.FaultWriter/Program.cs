@@ -21,9 +21,9 @@ for (long next = 1; ; next += EventsPerWrite)
             .ToArray()))
         .ToArray();
     var results = await journal.WriteAsync(batch);
-    if (results.Any(r => r is not null))
+    if (results.Any(r => r.Rejection is not null))
     {
-        await Console.Error.WriteLineAsync("rejected: " + results.First(r => r is not null));
+        await Console.Error.WriteLineAsync("rejected: " + results.First(r => r.Rejection is not null).Rejection);
         return 1;
     }
 

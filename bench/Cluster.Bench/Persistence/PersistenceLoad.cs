@@ -114,7 +114,7 @@ internal static class PersistenceLoad
                     .Select(seq => new JournalEvent(seq, manifest, payload, []))
                     .ToArray();
                 var result = journal.WriteAsync([new AtomicWrite($"{runId}-{i}", "bench", events)]).GetAwaiter().GetResult();
-                if (result[0] is { } rejection)
+                if (result[0].Rejection is { } rejection)
                 {
                     throw rejection;
                 }

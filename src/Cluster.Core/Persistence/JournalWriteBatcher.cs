@@ -26,11 +26,11 @@ internal sealed class JournalWriteBatcher : IAsyncDisposable
     /// <summary>Writes waiting for the next transaction (tests observe group commit with it).</summary>
     internal int QueuedCount => Volatile.Read(ref _queued);
 
-    /// <summary>Completes with null when stored, with the cause when rejected; faults when the journal failed.</summary>
-    public Task<Exception?> WriteAsync(AtomicWrite write)
+    /// <summary>Completes with the write's orderings when stored, with the cause when rejected; faults when the journal failed.</summary>
+    public Task<WriteResult> WriteAsync(AtomicWrite write)
     {
         // Continuations run inline on the batcher: its only caller continues with a cheap post to an actor's mailbox.
-        var pending = new PendingWrite(write, new TaskCompletionSource<Exception?>());
+        var pending = new PendingWrite(write, new TaskCompletionSource<WriteResult>());
         Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(pending))
         {
@@ -80,5 +80,5 @@ internal sealed class JournalWriteBatcher : IAsyncDisposable
         }
     }
 
-    private sealed record PendingWrite(AtomicWrite Write, TaskCompletionSource<Exception?> Completion);
+    private sealed record PendingWrite(AtomicWrite Write, TaskCompletionSource<WriteResult> Completion);
 }

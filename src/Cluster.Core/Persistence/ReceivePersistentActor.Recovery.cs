@@ -34,6 +34,9 @@ public abstract partial class ReceivePersistentActor
             {
                 var state = persistence.Serialization.Deserialize(snapshot.Manifest, snapshot.Payload, PersistenceId, snapshot.SequenceNr);
                 LastSequenceNr = SnapshotSequenceNr = snapshot.SequenceNr;
+
+                // Snapshots do not record an ordering; an actor that needs it keeps it in its snapshot state.
+                LastOrdering = 0;
                 current = new SnapshotOffer(new SnapshotMetadata(PersistenceId, snapshot.SequenceNr, new DateTimeOffset(snapshot.Timestamp, TimeSpan.Zero)), state);
                 _recoverHandlers.Handle(current);
             }
@@ -47,6 +50,7 @@ public abstract partial class ReceivePersistentActor
                     current = entry;
                     var @event = persistence.Serialization.Deserialize(entry.Manifest, entry.Payload, PersistenceId, entry.SequenceNr);
                     LastSequenceNr = entry.SequenceNr;
+                    LastOrdering = entry.Ordering;
                     _recoverHandlers.Handle(@event);
                 }
             }

@@ -87,11 +87,11 @@ public abstract partial class ReceivePersistentActor
     {
         var round = new PersistRound(_pending.ToArray(), Cell.CurrentMessage, Cell.CurrentSender);
         _pending.Clear();
-        round.Results = new Task<Exception?>[round.Invocations.Length];
+        round.Results = new Task<WriteResult>[round.Invocations.Length];
         for (var i = 0; i < round.Invocations.Length; i++)
         {
             var write = round.Invocations[i].Write;
-            round.Results[i] = write.Write is { } w ? PersistenceExtension.Writer.WriteAsync(w) : Task.FromResult(write.Rejection);
+            round.Results[i] = write.Write is { } w ? PersistenceExtension.Writer.WriteAsync(w) : Task.FromResult(WriteResult.Rejected(write.Rejection!));
         }
 
         Cell.SuspendMailbox();
@@ -139,7 +139,7 @@ public abstract partial class ReceivePersistentActor
                     return;
                 }
 
-                if (result.Result is { } rejection)
+                if (result.Result.Rejection is { } rejection)
                 {
                     for (var e = 0; e < invocation.Events.Length; e++)
                     {
@@ -159,10 +159,12 @@ public abstract partial class ReceivePersistentActor
                     continue;
                 }
 
+                var orderings = result.Result.Orderings;
                 for (var e = 0; e < invocation.Events.Length; e++)
                 {
-                    // Each handler sees its own event's sequence number, as in Akka.
+                    // Each handler sees its own event's sequence number (as in Akka) and ordering.
                     LastSequenceNr = invocation.FirstSequenceNr + e;
+                    LastOrdering = orderings[e];
                     invocation.Handler(invocation.Events[e]);
                     MaybeSnapshot(LastSequenceNr);
                 }
@@ -188,7 +190,7 @@ public abstract partial class ReceivePersistentActor
 
         public IActorRef? Sender { get; } = sender;
 
-        public Task<Exception?>[]? Results { get; set; }
+        public Task<WriteResult>[]? Results { get; set; }
 
         public ReceivePersistentActor? Owner { get; set; }
     }

@@ -37,6 +37,18 @@ public abstract partial class ReceivePersistentActor : ActorBase
     /// <summary>The sequence number of the last event persisted or replayed.</summary>
     protected long LastSequenceNr { get; private set; }
 
+    /// <summary>
+    /// The journal ordering (global commit position, <see cref="Journal.JournalEntry.Ordering"/>)
+    /// of the last event persisted or replayed. While an event handler runs (a <c>Persist</c> or
+    /// <c>PersistAll</c> handler, once the journal stored the event; or a <c>Recover</c> handler
+    /// for a replayed event) it is that event's ordering, the same value a read journal reports
+    /// for it. While a <see cref="SnapshotOffer"/> is handled it is 0, as snapshots do not record
+    /// orderings (and stays 0 if no event is replayed after the snapshot). It is 0 before any
+    /// event. Unlike <see cref="LastSequenceNr"/> it is not raised past deleted or skipped events
+    /// at the end of recovery: it is always the ordering of an event this actor actually handled.
+    /// </summary>
+    protected long LastOrdering { get; private set; }
+
     /// <summary>The sequence number of the last snapshot saved or recovered from.</summary>
     protected long SnapshotSequenceNr { get; private set; }
 

@@ -18,11 +18,11 @@ public abstract partial class JournalContractSpec
         {
             if (i == 300)
             {
-                Assert.IsType<SequenceConflictException>(results[i]);
+                Assert.IsType<SequenceConflictException>(results[i].Rejection);
             }
             else
             {
-                Assert.Null(results[i]);
+                Assert.Null(results[i].Rejection);
             }
         }
 

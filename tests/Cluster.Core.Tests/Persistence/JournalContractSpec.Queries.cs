@@ -117,7 +117,7 @@ public abstract partial class JournalContractSpec
         Assert.Equal(3, await Journal.ReadHighestSequenceNrAsync("gone", 0));
         Assert.Empty(await ReplaySeqsAsync("gone"));
         var rewrite = await Journal.WriteAsync([Write("gone", 1, 1)]);
-        Assert.IsType<SequenceConflictException>(rewrite[0]);
+        Assert.IsType<SequenceConflictException>(rewrite[0].Rejection);
         await WriteOkAsync(Write("gone", 4, 1));
         Assert.Equal([4L], await ReplaySeqsAsync("gone"));
         Assert.Equal([1L], await ReplaySeqsAsync("kept"));

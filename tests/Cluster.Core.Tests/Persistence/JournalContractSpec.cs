@@ -43,7 +43,7 @@ public abstract partial class JournalContractSpec : IAsyncLifetime
     protected async Task WriteOkAsync(params AtomicWrite[] writes)
     {
         var results = await Journal.WriteAsync(writes);
-        Assert.All(results, Assert.Null);
+        Assert.All(results, r => Assert.Null(r.Rejection));
     }
 
     protected async Task<List<long>> ReplaySeqsAsync(string persistenceId, long from = 1, long to = long.MaxValue, long max = long.MaxValue) =>
@@ -125,11 +125,11 @@ public abstract partial class JournalContractSpec : IAsyncLifetime
 
         var results = await Journal.WriteAsync([Write("a", 1, 2), Write("b", 1, 3), Write("c", 1, 1)]);
 
-        Assert.Null(results[0]);
-        var conflict = Assert.IsType<SequenceConflictException>(results[1]);
+        Assert.Null(results[0].Rejection);
+        var conflict = Assert.IsType<SequenceConflictException>(results[1].Rejection);
         Assert.Equal("b", conflict.PersistenceId);
         Assert.Equal(1, conflict.SequenceNr);
-        Assert.Null(results[2]);
+        Assert.Null(results[2].Rejection);
         Assert.Equal([1L, 2], await ReplaySeqsAsync("a"));
         Assert.Equal([1L], await ReplaySeqsAsync("b"));
         Assert.Equal(1, await Journal.ReadHighestSequenceNrAsync("b", 0));
@@ -144,9 +144,9 @@ public abstract partial class JournalContractSpec : IAsyncLifetime
 
         var results = await Journal.WriteAsync([holes, longTag, Write("c", 1, 1)]);
 
-        Assert.IsType<ArgumentException>(results[0]);
-        Assert.IsType<ArgumentException>(results[1]);
-        Assert.Null(results[2]);
+        Assert.IsType<ArgumentException>(results[0].Rejection);
+        Assert.IsType<ArgumentException>(results[1].Rejection);
+        Assert.Null(results[2].Rejection);
         Assert.Empty(await ReplaySeqsAsync("a"));
         Assert.Empty(await ReplaySeqsAsync("b"));
         Assert.Equal([1L], await ReplaySeqsAsync("c"));
@@ -157,9 +157,9 @@ public abstract partial class JournalContractSpec : IAsyncLifetime
     {
         var results = await Journal.WriteAsync([Write("a", 1, 2), Write("a", 3, 2), Write("a", 4, 1)]);
 
-        Assert.Null(results[0]);
-        Assert.Null(results[1]);
-        Assert.IsType<SequenceConflictException>(results[2]);
+        Assert.Null(results[0].Rejection);
+        Assert.Null(results[1].Rejection);
+        Assert.IsType<SequenceConflictException>(results[2].Rejection);
         Assert.Equal([1L, 2, 3, 4], await ReplaySeqsAsync("a"));
     }
 
@@ -179,7 +179,7 @@ public abstract partial class JournalContractSpec : IAsyncLifetime
             for (var seq = 1; seq <= SequenceNumbers; seq++)
             {
                 var write = new AtomicWrite("contended", $"writer-{w}", [new JournalEvent(seq, "m", new byte[] { (byte)w }, [])]);
-                var result = (await journal.WriteAsync([write]))[0];
+                var result = (await journal.WriteAsync([write]))[0].Rejection;
                 if (result is null)
                 {
                     Interlocked.Increment(ref wins[seq]);

@@ -30,7 +30,7 @@ public sealed class PostgresFaultSpec : IRequiresPostgres
                 for (var b = 0; b < BatchesPerWriter; b++)
                 {
                     var results = await journals[w].WriteAsync([Write($"w{w}-a", b * 3 + 1, 3), Write($"w{w}-b", b * 2 + 1, 2)]);
-                    Assert.All(results, Assert.Null);
+                    Assert.All(results, r => Assert.Null(r.Rejection));
                 }
             })).ToArray();
             var allWritten = Task.WhenAll(writers);
@@ -79,7 +79,7 @@ public sealed class PostgresFaultSpec : IRequiresPostgres
         {
             var journal = new PostgresJournal(sourceDb);
             await journal.InitializeAsync();
-            Assert.All(await journal.WriteAsync([Write("a", 1, 3), Write("b", 1, 2)]), Assert.Null);
+            Assert.All(await journal.WriteAsync([Write("a", 1, 3), Write("b", 1, 2)]), r => Assert.Null(r.Rejection));
             await new PostgresSnapshotStore(sourceDb).SaveAsync(new SnapshotEntry("a", 2, 5, "s", [9]));
             var original = await journal.CurrentAllEventsAsync(0, 100).ToListAsync();
 
@@ -91,7 +91,7 @@ public sealed class PostgresFaultSpec : IRequiresPostgres
             var copy = await restored.CurrentAllEventsAsync(0, 100).ToListAsync();
             Assert.Equal(original.Select(e => (e.Ordering, e.PersistenceId, e.SequenceNr, e.Tags[0])), copy.Select(e => (e.Ordering, e.PersistenceId, e.SequenceNr, e.Tags[0])));
             Assert.Equal(2, (await new PostgresSnapshotStore(targetDb).LoadAsync("a", SnapshotSelectionCriteria.Latest))?.SequenceNr);
-            Assert.All(await restored.WriteAsync([Write("a", 4, 1)]), Assert.Null);
+            Assert.All(await restored.WriteAsync([Write("a", 4, 1)]), r => Assert.Null(r.Rejection));
             Assert.True((await restored.CurrentAllEventsAsync(0, 100).ToListAsync())[^1].Ordering > original[^1].Ordering);
             await Assert.ThrowsAsync<JournalStoreException>(() => targetDb.RestoreAsync(backupFile));
         }
@@ -116,7 +116,7 @@ public sealed class PostgresFaultSpec : IRequiresPostgres
             await using var database = PostgresTestServer.NewDatabase("public", connectionString);
             var journal = new PostgresJournal(database);
             await journal.InitializeAsync();
-            Assert.All(await journal.WriteAsync([Write("a", 1, 1)]), Assert.Null);
+            Assert.All(await journal.WriteAsync([Write("a", 1, 1)]), r => Assert.Null(r.Rejection));
 
             await PostgresTestServer.RunScriptAsync("stop", Port, directory);
             var failure = await Assert.ThrowsAsync<JournalStoreException>(() => journal.WriteAsync([Write("a", 2, 1)]));
@@ -124,7 +124,7 @@ public sealed class PostgresFaultSpec : IRequiresPostgres
             Assert.Contains("write failed", failure.Message, StringComparison.Ordinal);
 
             await PostgresTestServer.RunScriptAsync("start", Port, directory);
-            Assert.All(await journal.WriteAsync([Write("a", 2, 1)]), Assert.Null);
+            Assert.All(await journal.WriteAsync([Write("a", 2, 1)]), r => Assert.Null(r.Rejection));
             Assert.Equal([1L, 2], await journal.ReplayAsync("a", 1, long.MaxValue, long.MaxValue).Select(e => e.SequenceNr).ToListAsync());
         }
         finally

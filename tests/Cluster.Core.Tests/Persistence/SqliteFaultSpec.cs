@@ -90,7 +90,7 @@ public sealed class SqliteFaultSpec : IDisposable
             var writes = Enumerable.Range(0, 100)
                 .Select(id => new AtomicWrite($"lease-{id}", "w", Enumerable.Range(cycle * 5 + 1, 5).Select(s => new JournalEvent(s, "renewed", payload, ["leases"])).ToArray()))
                 .ToArray();
-            Assert.All(await journal.WriteAsync(writes), Assert.Null);
+            Assert.All(await journal.WriteAsync(writes), r => Assert.Null(r.Rejection));
             foreach (var id in Enumerable.Range(0, 100))
             {
                 await snapshots.SaveAsync(new SnapshotEntry($"lease-{id}", (cycle + 1) * 5, clock.GetUtcNow().UtcTicks, "lease", payload));

@@ -21,7 +21,7 @@ public sealed class SqliteStartupSpec
             for (var i = 0; i < journals.Length; i++)
             {
                 var result = await journals[i].WriteAsync([new AtomicWrite($"id-{i}", "w", [new JournalEvent(1, "m", new byte[] { 1 }, [])])]);
-                Assert.Null(result[0]);
+                Assert.Null(result[0].Rejection);
             }
 
             Assert.Equal(6, await journals[0].HighestOrderingAsync());

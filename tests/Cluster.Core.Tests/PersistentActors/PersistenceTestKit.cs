@@ -37,7 +37,7 @@ public sealed class InstrumentedJournal(IJournal inner) : Persistence.Delegating
 
     public IReadOnlyCollection<int> BatchSizes => _batchSizes;
 
-    public override async Task<IReadOnlyList<Exception?>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
     {
         _batchSizes.Enqueue(writes.Count);
         await Task.Run(() => Gate.Wait(TimeSpan.FromSeconds(30)), cancellationToken);

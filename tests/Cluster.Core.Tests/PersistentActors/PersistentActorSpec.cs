@@ -132,7 +132,7 @@ public sealed class PersistentActorSpec(ITestOutputHelper output) : PersistenceT
         // Another writer takes sequence number 1 of "conflict" behind the actor's back.
         var (manifest, payload) = Serialization.Serialize(new Incremented(100));
         var stolen = await Journal.WriteAsync([new AtomicWrite("conflict", "other-writer", [new JournalEvent(1, manifest, payload, [])])]);
-        Assert.Null(stolen[0]);
+        Assert.Null(stolen[0].Rejection);
 
         Watch(victim);
         victim.Tell(1, TestActor);

@@ -13,7 +13,7 @@ public sealed class ReadJournalSpec
     {
         var (manifest, payload) = _serialization.Serialize(new Incremented(by));
         var result = await journal.WriteAsync([new AtomicWrite(id, "w", [new JournalEvent(seq, manifest, payload, tags)])]);
-        Assert.Null(result[0]);
+        Assert.Null(result[0].Rejection);
     }
 
     [Fact]

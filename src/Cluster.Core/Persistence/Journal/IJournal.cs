@@ -14,12 +14,14 @@ public interface IJournal : IAsyncDisposable
     Task InitializeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores a batch. Returns one entry per write, in order: null when it is durably stored,
-    /// an exception when it was rejected and nothing of it was stored (for example a sequence
-    /// number that already exists). Throws when the store itself failed: then nothing is known,
-    /// and every writer in the batch must treat its write as failed.
+    /// Stores a batch. Returns one result per write, in order: when it is durably stored, the
+    /// orderings assigned to its events (one per event, ascending, each above every ordering
+    /// committed before this batch, and equal to what the read side reports for that event); when
+    /// it was rejected and nothing of it was stored (for example a sequence number that already
+    /// exists), the rejection. Throws when the store itself failed: then nothing is known, and
+    /// every writer in the batch must treat its write as failed.
     /// </summary>
-    Task<IReadOnlyList<Exception?>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default);
 
     /// <summary>Events of one persistence id with <paramref name="fromSequenceNr"/> ≤ seq ≤ <paramref name="toSequenceNr"/>, ascending, at most <paramref name="max"/>.</summary>
     IAsyncEnumerable<JournalEntry> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default);

@@ -22,14 +22,14 @@ public sealed class InMemoryJournal(TimeProvider? timeProvider = null, InMemoryS
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public Task<IReadOnlyList<Exception?>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
     {
         if (FailWritesWith is { } failure)
         {
-            return Task.FromException<IReadOnlyList<Exception?>>(failure);
+            return Task.FromException<IReadOnlyList<WriteResult>>(failure);
         }
 
-        var results = new Exception?[writes.Count];
+        var results = new WriteResult[writes.Count];
         long highest;
         lock (_lock)
         {
@@ -43,32 +43,36 @@ public sealed class InMemoryJournal(TimeProvider? timeProvider = null, InMemoryS
                 }
                 catch (ArgumentException e)
                 {
-                    results[i] = e;
+                    results[i] = WriteResult.Rejected(e);
                     continue;
                 }
 
                 var stream = StreamOf(write.PersistenceId);
                 if (write.LowestSequenceNr <= stream.Highest)
                 {
-                    results[i] = new SequenceConflictException(write.PersistenceId, write.LowestSequenceNr);
+                    results[i] = WriteResult.Rejected(new SequenceConflictException(write.PersistenceId, write.LowestSequenceNr));
                     continue;
                 }
 
-                foreach (var e in write.Events)
+                var orderings = new long[write.Events.Count];
+                for (var k = 0; k < orderings.Length; k++)
                 {
+                    var e = write.Events[k];
                     var entry = new JournalEntry(++_ordering, write.PersistenceId, e.SequenceNr, e.Manifest, e.Payload.ToArray(), e.Tags.ToArray(), write.WriterUuid, now);
                     stream.Events.Add(e.SequenceNr, entry);
                     _byOrdering.Add(entry.Ordering, entry);
+                    orderings[k] = entry.Ordering;
                 }
 
                 stream.Highest = write.HighestSequenceNr;
+                results[i] = WriteResult.Stored(orderings);
             }
 
             highest = _ordering;
         }
 
         Notifier.Committed(highest);
-        return Task.FromResult<IReadOnlyList<Exception?>>(results);
+        return Task.FromResult<IReadOnlyList<WriteResult>>(results);
     }
 
     public async IAsyncEnumerable<JournalEntry> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, [EnumeratorCancellation] CancellationToken cancellationToken = default)

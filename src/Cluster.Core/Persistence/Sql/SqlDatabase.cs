@@ -99,25 +99,28 @@ public abstract class SqlDatabase : IAsyncDisposable
         return result;
     }
 
-    /// <summary>Inserts the events and their tags; returns the highest ordering assigned.</summary>
-    internal virtual async Task<long> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AtomicWrite> writes, long created, CancellationToken cancellationToken)
+    /// <summary>Inserts the events and their tags; returns, per write, the orderings assigned to its events.</summary>
+    internal virtual async Task<long[][]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AtomicWrite> writes, long created, CancellationToken cancellationToken)
     {
         await using var insert = SqlCommands.Create(connection, transaction, SqlJournalStatements.InsertEventReturningOrdering,
             ("@pid", ""), ("@seq", 0L), ("@created", created), ("@manifest", ""), ("@message", Array.Empty<byte>()), ("@writer", ""));
         await using var insertTag = SqlCommands.Create(connection, transaction, SqlJournalStatements.InsertTag,
             ("@ordering", 0L), ("@tag", ""), ("@pid", ""), ("@seq", 0L));
-        var highest = 0L;
-        foreach (var write in writes)
+        var orderings = new long[writes.Count][];
+        for (var w = 0; w < writes.Count; w++)
         {
-            foreach (var e in write.Events)
+            var write = writes[w];
+            orderings[w] = new long[write.Events.Count];
+            for (var k = 0; k < write.Events.Count; k++)
             {
+                var e = write.Events[k];
                 insert.Parameters[0].Value = write.PersistenceId;
                 insert.Parameters[1].Value = e.SequenceNr;
                 insert.Parameters[3].Value = e.Manifest;
                 insert.Parameters[4].Value = e.Payload.ToArray();
                 insert.Parameters[5].Value = write.WriterUuid;
                 var ordering = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-                highest = Math.Max(highest, ordering);
+                orderings[w][k] = ordering;
                 foreach (var tag in e.Tags.Distinct(StringComparer.Ordinal))
                 {
                     insertTag.Parameters[0].Value = ordering;
@@ -129,7 +132,7 @@ public abstract class SqlDatabase : IAsyncDisposable
             }
         }
 
-        return highest;
+        return orderings;
     }
 
     /// <summary>Gives freed space back after compaction (SQLite); nothing by default.</summary>

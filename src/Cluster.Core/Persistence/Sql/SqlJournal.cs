@@ -30,7 +30,7 @@ public class SqlJournal : IJournal
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Database.InitializeAsync(cancellationToken);
 
-    public async Task<IReadOnlyList<Exception?>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
     {
         var invalid = new Exception?[writes.Count];
         for (var i = 0; i < writes.Count; i++)
@@ -47,12 +47,13 @@ public class SqlJournal : IJournal
 
         for (var attempt = 1; ; attempt++)
         {
-            var results = (Exception?[])invalid.Clone();
+            var rejections = (Exception?[])invalid.Clone();
             try
             {
-                var highest = await Database.InWriteTransactionAsync(exclusive: true,
-                    (connection, transaction) => StoreAcceptedAsync(connection, transaction, writes, results, cancellationToken),
+                var results = await Database.InWriteTransactionAsync(exclusive: true,
+                    (connection, transaction) => StoreAcceptedAsync(connection, transaction, writes, rejections, cancellationToken),
                     cancellationToken).ConfigureAwait(false);
+                var highest = results.Length == 0 ? 0 : results.Max(r => r.LastOrdering);
                 if (highest > 0)
                 {
                     Notifier.Committed(highest);
@@ -202,37 +203,36 @@ public class SqlJournal : IJournal
             reader.GetInt64(6));
     }
 
-    private async Task<long> StoreAcceptedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AtomicWrite> writes, Exception?[] results, CancellationToken cancellationToken)
+    /// <summary>Rejects the writes that lost a race, inserts the rest; <paramref name="rejections"/> comes in with the invalid ones.</summary>
+    private async Task<WriteResult[]> StoreAcceptedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AtomicWrite> writes, Exception?[] rejections, CancellationToken cancellationToken)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < writes.Count; i++)
         {
-            if (results[i] is null)
+            if (rejections[i] is null)
             {
                 ids.Add(writes[i].PersistenceId);
             }
         }
 
-        if (ids.Count == 0)
-        {
-            return 0;
-        }
-
         // Inside the exclusive transaction nobody else can insert, so this check is authoritative:
         // a write at or below an id's highest sequence number lost the race and is rejected alone.
-        var highest = await Database.ReadHighestSequenceNrsAsync(connection, transaction, ids, cancellationToken).ConfigureAwait(false);
+        var highest = ids.Count == 0
+            ? []
+            : await Database.ReadHighestSequenceNrsAsync(connection, transaction, ids, cancellationToken).ConfigureAwait(false);
+        var results = new WriteResult[writes.Count];
         var accepted = new List<AtomicWrite>(writes.Count);
         for (var i = 0; i < writes.Count; i++)
         {
-            if (results[i] is not null)
+            var write = writes[i];
+            if (rejections[i] is null && write.LowestSequenceNr <= highest[write.PersistenceId])
             {
-                continue;
+                rejections[i] = new SequenceConflictException(write.PersistenceId, write.LowestSequenceNr);
             }
 
-            var write = writes[i];
-            if (write.LowestSequenceNr <= highest[write.PersistenceId])
+            if (rejections[i] is { } rejection)
             {
-                results[i] = new SequenceConflictException(write.PersistenceId, write.LowestSequenceNr);
+                results[i] = WriteResult.Rejected(rejection);
                 continue;
             }
 
@@ -240,9 +240,18 @@ public class SqlJournal : IJournal
             accepted.Add(write);
         }
 
-        return accepted.Count == 0
-            ? 0
+        var orderings = accepted.Count == 0
+            ? []
             : await Database.InsertEventsAsync(connection, transaction, accepted, _clock.GetUtcNow().UtcTicks, cancellationToken).ConfigureAwait(false);
+        for (int i = 0, next = 0; i < writes.Count; i++)
+        {
+            if (rejections[i] is null)
+            {
+                results[i] = WriteResult.Stored(orderings[next++]);
+            }
+        }
+
+        return results;
     }
 
     private async Task<List<JournalEntry>> ReadPageAsync(string sql, long afterOrdering, int limit, CancellationToken cancellationToken, params (string Name, object? Value)[] extra)

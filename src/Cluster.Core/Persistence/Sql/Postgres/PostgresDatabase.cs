@@ -121,7 +121,7 @@ public sealed partial class PostgresDatabase : SqlDatabase
         return result;
     }
 
-    internal override async Task<long> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AtomicWrite> writes, long created, CancellationToken cancellationToken)
+    internal override async Task<long[][]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AtomicWrite> writes, long created, CancellationToken cancellationToken)
     {
         // One multi-row insert for the batch (a round trip per event would dominate group commit).
         var events = writes.SelectMany(w => w.Events.Select(e => (Write: w, Event: e))).ToArray();
@@ -159,7 +159,8 @@ public sealed partial class PostgresDatabase : SqlDatabase
             await insertTags.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return orderings.Count == 0 ? 0 : orderings.Values.Max();
+        // Per event, not first..last: the sequence may leave gaps even within one statement.
+        return writes.Select(w => w.Events.Select(e => orderings[(w.PersistenceId, e.SequenceNr)]).ToArray()).ToArray();
     }
 
     /// <summary>A 64-bit FNV-1a hash: advisory lock keys must be the same in every process.</summary>
