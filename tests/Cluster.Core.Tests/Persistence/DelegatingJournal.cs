@@ -29,6 +29,9 @@ public class DelegatingJournal(IJournal inner, bool disposeInner = true) : IJour
     public virtual IAsyncEnumerable<JournalEntry> CurrentAllEventsAsync(long afterOrdering, int limit, CancellationToken cancellationToken = default) =>
         Inner.CurrentAllEventsAsync(afterOrdering, limit, cancellationToken);
 
+    public virtual IAsyncEnumerable<JournalEntry> CurrentStoredEventsAsync(long afterOrdering, int limit, CancellationToken cancellationToken = default) =>
+        Inner.CurrentStoredEventsAsync(afterOrdering, limit, cancellationToken);
+
     public virtual IAsyncEnumerable<string> CurrentPersistenceIdsAsync(CancellationToken cancellationToken = default) => Inner.CurrentPersistenceIdsAsync(cancellationToken);
 
     public virtual Task<long> HighestOrderingAsync(CancellationToken cancellationToken = default) => Inner.HighestOrderingAsync(cancellationToken);

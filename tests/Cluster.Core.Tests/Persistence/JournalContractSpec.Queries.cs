@@ -138,4 +138,20 @@ public abstract partial class JournalContractSpec
         Assert.Equal([3L], rest.Select(e => e.SequenceNr));
         Assert.Equal([3L], (await Journal.CurrentEventsByTagAsync("t", result.CompactedThroughOrdering, 10).ToListAsync()).Select(e => e.SequenceNr));
     }
+
+    [JournalFact]
+    public async Task CurrentStoredEvents_BelowCompactedThrough_ReturnsWhatSurvived()
+    {
+        await WriteOkAsync(Write("a", 1, 3));
+        await WriteOkAsync(Write("b", 1, 1));
+        await Snapshots.SaveAsync(new SnapshotEntry("a", 2, Clock.GetUtcNow().UtcTicks, "state", [2]));
+        Clock.Advance(TimeSpan.FromMinutes(10));
+        var result = await Journal.CompactAsync(new CompactionRequest(Clock.GetUtcNow().UtcTicks));
+        Assert.True(result.CompactedThroughOrdering > 0);
+
+        var stored = await Journal.CurrentStoredEventsAsync(0, 10).ToListAsync();
+
+        Assert.Equal(["a:3", "b:1"], stored.Select(e => e.PersistenceId + ":" + e.SequenceNr));
+        Assert.True(stored[0].Ordering < stored[1].Ordering);
+    }
 }

@@ -38,6 +38,13 @@ public interface IJournal : IAsyncDisposable
     /// <summary>All committed events with ordering &gt; <paramref name="afterOrdering"/>, ascending, at most <paramref name="limit"/>.</summary>
     IAsyncEnumerable<JournalEntry> CurrentAllEventsAsync(long afterOrdering, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Like <see cref="CurrentAllEventsAsync"/>, but never refuses a range that compaction has
+    /// thinned out: it returns what is still stored. For readers that rebuild state from each
+    /// id's latest event (which compaction always keeps), such as the registry's watch cache.
+    /// </summary>
+    IAsyncEnumerable<JournalEntry> CurrentStoredEventsAsync(long afterOrdering, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Persistence ids that have events not deleted.</summary>
     IAsyncEnumerable<string> CurrentPersistenceIdsAsync(CancellationToken cancellationToken = default);
 

@@ -135,6 +135,16 @@ public sealed class InMemoryJournal(TimeProvider? timeProvider = null, InMemoryS
         }
     }
 
+    public async IAsyncEnumerable<JournalEntry> CurrentStoredEventsAsync(long afterOrdering, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        foreach (var entry in Snapshot(afterOrdering, static _ => true, limit, allowCompacted: true))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return entry;
+        }
+    }
+
     public async IAsyncEnumerable<string> CurrentPersistenceIdsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.Yield();
@@ -209,11 +219,11 @@ public sealed class InMemoryJournal(TimeProvider? timeProvider = null, InMemoryS
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private List<JournalEntry> Snapshot(long afterOrdering, Func<JournalEntry, bool> filter, int limit)
+    private List<JournalEntry> Snapshot(long afterOrdering, Func<JournalEntry, bool> filter, int limit, bool allowCompacted = false)
     {
         lock (_lock)
         {
-            if (afterOrdering < _compactedThrough)
+            if (afterOrdering < _compactedThrough && !allowCompacted)
             {
                 throw new JournalCompactedException(afterOrdering, _compactedThrough);
             }

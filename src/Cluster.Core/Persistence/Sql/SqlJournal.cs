@@ -133,6 +133,15 @@ public class SqlJournal : IJournal
         }
     }
 
+    public async IAsyncEnumerable<JournalEntry> CurrentStoredEventsAsync(long afterOrdering, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var page = await ReadPageAsync(SqlJournalStatements.AllEvents(Database.TagAggregate), afterOrdering, limit, cancellationToken, allowCompacted: true).ConfigureAwait(false);
+        foreach (var entry in page)
+        {
+            yield return entry;
+        }
+    }
+
     public async IAsyncEnumerable<string> CurrentPersistenceIdsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await Database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -254,7 +263,10 @@ public class SqlJournal : IJournal
         return results;
     }
 
-    private async Task<List<JournalEntry>> ReadPageAsync(string sql, long afterOrdering, int limit, CancellationToken cancellationToken, params (string Name, object? Value)[] extra)
+    private Task<List<JournalEntry>> ReadPageAsync(string sql, long afterOrdering, int limit, CancellationToken cancellationToken, params (string Name, object? Value)[] extra) =>
+        ReadPageAsync(sql, afterOrdering, limit, cancellationToken, allowCompacted: false, extra);
+
+    private async Task<List<JournalEntry>> ReadPageAsync(string sql, long afterOrdering, int limit, CancellationToken cancellationToken, bool allowCompacted, params (string Name, object? Value)[] extra)
     {
         var page = new List<JournalEntry>();
         if (limit <= 0)
@@ -275,7 +287,7 @@ public class SqlJournal : IJournal
         // Checked after reading: compaction removes rows and raises the mark in one transaction, so
         // if it removed rows this page needed, this read of the mark sees it and the page is refused.
         var compactedThrough = await SqlCommands.ScalarAsync(connection, null, SqlJournalStatements.CompactedThrough, cancellationToken).ConfigureAwait(false);
-        return afterOrdering < compactedThrough ? throw new JournalCompactedException(afterOrdering, compactedThrough) : page;
+        return afterOrdering < compactedThrough && !allowCompacted ? throw new JournalCompactedException(afterOrdering, compactedThrough) : page;
     }
 
     private async Task<(long Removed, long CompactedThrough)> CompactInTransactionAsync(DbConnection connection, DbTransaction transaction, long cutoff, CancellationToken cancellationToken)

@@ -98,7 +98,7 @@ public sealed partial class RegistryFeed : IAsyncDisposable
             {
                 var observed = _journal.Notifier.HighestOrdering;
                 var count = 0;
-                await foreach (var entry in _journal.CurrentAllEventsAsync(after, _settings.FeedBatchSize, !live, ct).ConfigureAwait(false))
+                await foreach (var entry in _journal.CurrentStoredEventsAsync(after, _settings.FeedBatchSize, ct).ConfigureAwait(false))
                 {
                     count++;
                     Route(entry, live);

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Cluster.Api.Http;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Objects;
+using Microsoft.AspNetCore.Http;
+
+namespace Cluster.Api.Resources;
+
+/// <summary>delete and deletecollection, with DeleteOptions from the body and the query.</summary>
+public sealed partial class ResourceHandlers
+{
+    private async Task DeleteAsync(HttpContext context, ApiPath path, CancellationToken ct)
+    {
+        var options = await ReadDeleteOptionsAsync(context.Request, ct).ConfigureAwait(false);
+        var reply = await registry.DeleteAsync(path.Kind, Namespace(path), path.Name!, options, ct).ConfigureAwait(false);
+
+        // 200 when the object is gone, 202 when it waits for finalizers or a grace period (as upstream).
+        await ResponseWriter.WriteAsync(context, reply.Removed || options.DryRun ? 200 : 202, reply.Object, ct).ConfigureAwait(false);
+    }
+
+    private async Task DeleteCollectionAsync(HttpContext context, ApiPath path, CancellationToken ct)
+    {
+        var options = await ReadDeleteOptionsAsync(context.Request, ct).ConfigureAwait(false);
+        var list = await registry.ListAsync(path.Kind, path.Namespace, ApiQuery.List(context.Request) with { Limit = 0, Continue = null }, ct).ConfigureAwait(false);
+        var deleted = new JsonArray();
+        foreach (var item in list.Items)
+        {
+            try
+            {
+                var reply = await registry.DeleteAsync(path.Kind, item.Namespace, item.Name, options, ct).ConfigureAwait(false);
+                deleted.Add(reply.Object.DeepClone());
+            }
+            catch (ApiException e) when (e.Code == 404)
+            {
+                // Deleted by someone else meanwhile.
+            }
+        }
+
+        var result = new JsonObject
+        {
+            ["kind"] = path.Kind.Kind + "List",
+            ["apiVersion"] = path.Kind.ApiVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = list.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            ["items"] = deleted,
+        };
+        await ResponseWriter.WriteAsync(context, 200, result, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>DeleteOptions: the JSON body (kubectl sends one), overridden by query parameters.</summary>
+    private async Task<DeleteOptions> ReadDeleteOptionsAsync(HttpRequest request, CancellationToken ct)
+    {
+        var raw = await RequestBody.ReadBytesAsync(request, settings.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        var body = raw.Length == 0 ? null : RequestBody.ParseJson(raw) as JsonObject;
+        if (raw.Length > 0 && body is null)
+        {
+            throw ApiException.BadRequest("DeleteOptions must be a JSON object");
+        }
+
+        string? policy = ObjectMeta.GetString(body, "propagationPolicy");
+        if (body?["orphanDependents"] is JsonValue orphan && orphan.TryGetValue<bool>(out var o) && policy is null)
+        {
+            policy = o ? "Orphan" : "Background";
+        }
+
+        policy = ApiQuery.Get(request, "propagationPolicy") ?? policy;
+        if (policy is not (null or "Background" or "Foreground" or "Orphan"))
+        {
+            throw ApiException.BadRequest($"propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+        }
+
+        long? grace = body?["gracePeriodSeconds"] is JsonValue g && g.TryGetValue<long>(out var seconds) ? seconds : null;
+        grace = ApiQuery.Long(request, "gracePeriodSeconds") ?? grace;
+        var dryRun = ApiQuery.DryRun(request) || body?["dryRun"] is JsonArray { Count: > 0 };
+        var preconditions = body?["preconditions"];
+        return new DeleteOptions(policy, grace, ObjectMeta.GetString(preconditions, "uid"), ObjectMeta.GetString(preconditions, "resourceVersion"), dryRun);
+    }
+}

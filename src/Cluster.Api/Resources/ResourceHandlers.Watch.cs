@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cluster.Api.Http;
+using Cluster.Api.Tables;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Cache;
+using Microsoft.AspNetCore.Http;
+
+namespace Cluster.Api.Resources;
+
+/// <summary>
+/// watch: a chunked stream of one JSON event per line, flushed after each burst. Selectors apply to
+/// events as upstream does: an object that stops matching is DELETED, one that starts matching ADDED.
+/// </summary>
+public sealed partial class ResourceHandlers
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    private async Task WatchAsync(HttpContext context, ApiPath path, CancellationToken requestAborted)
+    {
+        var request = context.Request;
+        var options = ApiQuery.List(request);
+        var bookmarks = ApiQuery.Flag(request, "allowWatchBookmarks");
+        var sendInitialEnd = ApiQuery.Flag(request, "sendInitialEvents");
+        var table = ApiQuery.Shape(request) == ResponseShape.Table;
+        var include = IncludeObjectOf(request);
+        var timeout = ApiQuery.Long(request, "timeoutSeconds") is { } seconds and > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : settings.MinWatchTimeout * (1 + Random.Shared.NextDouble());
+        using var deadline = new CancellationTokenSource(timeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, deadline.Token);
+        var ct = linked.Token;
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = ResponseWriter.Json;
+        var stream = new WatchStream(context.Response, path.Kind, table, include, clock);
+        Watcher watcher;
+        Func<CachedObject, bool> filter;
+        try
+        {
+            (watcher, filter) = await registry.WatchAsync(path.Kind, path.Namespace, options, requestAborted).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.Code == 410)
+        {
+            await stream.WriteErrorAsync(e, requestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        using (watcher)
+        {
+            await context.Response.StartAsync(requestAborted).ConfigureAwait(false);
+            try
+            {
+                foreach (var e in watcher.Initial)
+                {
+                    stream.Add(e, filter);
+                }
+
+                if (sendInitialEnd && watcher.BookmarkVersion() is { } initialEnd)
+                {
+                    stream.AddBookmark(initialEnd, initialEventsEnd: true);
+                }
+
+                await stream.FlushAsync(ct).ConfigureAwait(false);
+                while (!ct.IsCancellationRequested)
+                {
+                    var ready = watcher.Live.WaitToReadAsync(ct).AsTask();
+                    if (bookmarks)
+                    {
+                        var first = await Task.WhenAny(ready, Task.Delay(settings.BookmarkInterval, clock, ct)).ConfigureAwait(false);
+                        if (first != ready)
+                        {
+                            if (watcher.BookmarkVersion() is { } version)
+                            {
+                                stream.AddBookmark(version, initialEventsEnd: false);
+                                await stream.FlushAsync(ct).ConfigureAwait(false);
+                            }
+
+                            continue;
+                        }
+                    }
+
+                    if (!await ready.ConfigureAwait(false))
+                    {
+                        // Closed: the watcher fell behind or the server is stopping; the client re-watches.
+                        return;
+                    }
+
+                    while (watcher.Live.TryRead(out var e))
+                    {
+                        stream.Add(e, filter);
+                    }
+
+                    await stream.FlushAsync(ct).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // timeoutSeconds reached or the client left: the stream simply ends.
+            }
+        }
+    }
+
+    /// <summary>Serializes watch events into the response, buffering a burst between flushes.</summary>
+    private sealed class WatchStream(HttpResponse response, ResourceKind kind, bool table, IncludeObject include, TimeProvider clock)
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+        private bool _columnsSent;
+
+        public void Add(WatchEvent e, Func<CachedObject, bool> filter)
+        {
+            var matchesNow = filter(e.Object);
+            var matchedBefore = e.Previous is not null && filter(e.Previous);
+            var type = e.Type switch
+            {
+                WatchEventType.Added => matchesNow ? "ADDED" : null,
+                WatchEventType.Modified when matchesNow => matchedBefore ? "MODIFIED" : "ADDED",
+                WatchEventType.Modified => matchedBefore ? "DELETED" : null,
+                WatchEventType.Deleted => matchesNow || matchedBefore ? "DELETED" : null,
+                _ => null,
+            };
+            if (type is not null)
+            {
+                Write(type, e.Object);
+            }
+        }
+
+        public void AddBookmark(long resourceVersion, bool initialEventsEnd)
+        {
+            var metadata = new JsonObject { ["resourceVersion"] = resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            if (initialEventsEnd)
+            {
+                metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+            }
+
+            var bookmark = new JsonObject { ["kind"] = kind.Kind, ["apiVersion"] = kind.ApiVersion, ["metadata"] = metadata };
+            using var w = new Utf8JsonWriter(_buffer, ApiJson.WriterOptions);
+            w.WriteStartObject();
+            w.WriteString("type", "BOOKMARK");
+            w.WritePropertyName("object");
+            bookmark.WriteTo(w);
+            w.WriteEndObject();
+            w.Flush();
+            _buffer.Write(NewLine);
+        }
+
+        public async Task WriteErrorAsync(ApiException error, CancellationToken ct)
+        {
+            using (var w = new Utf8JsonWriter(_buffer, ApiJson.WriterOptions))
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "ERROR");
+                w.WritePropertyName("object");
+                ApiJson.Status(error).WriteTo(w);
+                w.WriteEndObject();
+            }
+
+            _buffer.Write(NewLine);
+            await FlushAsync(ct).ConfigureAwait(false);
+        }
+
+        public async Task FlushAsync(CancellationToken ct)
+        {
+            if (_buffer.WrittenCount > 0)
+            {
+                await response.Body.WriteAsync(_buffer.WrittenMemory, ct).ConfigureAwait(false);
+                _buffer.ResetWrittenCount();
+            }
+
+            await response.Body.FlushAsync(ct).ConfigureAwait(false);
+        }
+
+        private void Write(string type, CachedObject obj)
+        {
+            using var w = new Utf8JsonWriter(_buffer, ApiJson.WriterOptions);
+            w.WriteStartObject();
+            w.WriteString("type", type);
+            w.WritePropertyName("object");
+            if (table)
+            {
+                TableWriter.WriteTable(w, kind, [obj.ToJsonObject()], obj.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), null, include, includeColumns: !_columnsSent, clock.GetUtcNow());
+                _columnsSent = true;
+            }
+            else
+            {
+                w.WriteRawValue(obj.Json, skipInputValidation: true);
+            }
+
+            w.WriteEndObject();
+            w.Flush();
+            _buffer.Write(NewLine);
+        }
+    }
+}

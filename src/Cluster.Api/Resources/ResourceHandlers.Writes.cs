@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using Cluster.Api.Http;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Objects;
+using Microsoft.AspNetCore.Http;
+
+namespace Cluster.Api.Resources;
+
+/// <summary>create, update, patch: bodies are checked here (size, syntax, type, unknown fields), the rules run in the object's actor.</summary>
+public sealed partial class ResourceHandlers
+{
+    private async Task CreateAsync(HttpContext context, ApiPath path, CancellationToken ct)
+    {
+        var (obj, raw) = await RequestBody.ReadObjectAsync(context.Request, settings.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        CheckTypeMeta(path.Kind, obj);
+        CheckBodyNamespace(path, obj);
+        CheckFields(context, path.Kind, obj, raw);
+        var reply = await registry.CreateAsync(path.Kind, Namespace(path), obj, ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
+        await ResponseWriter.WriteAsync(context, 201, reply.Object, ct).ConfigureAwait(false);
+    }
+
+    private async Task UpdateAsync(HttpContext context, ApiPath path, string? subresource, CancellationToken ct)
+    {
+        var (obj, raw) = await RequestBody.ReadObjectAsync(context.Request, settings.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        CheckTypeMeta(path.Kind, obj);
+        CheckBodyNamespace(path, obj);
+        var bodyName = ObjectMeta.Name(obj);
+        if (bodyName.Length == 0)
+        {
+            ObjectMeta.Metadata(obj)["name"] = path.Name;
+        }
+        else if (bodyName != path.Name)
+        {
+            throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({path.Name})");
+        }
+
+        CheckFields(context, path.Kind, obj, raw);
+        var reply = await registry.UpdateAsync(path.Kind, Namespace(path), path.Name!, obj, subresource, ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
+        await ResponseWriter.WriteAsync(context, 200, reply.Object, ct).ConfigureAwait(false);
+    }
+
+    private async Task PatchAsync(HttpContext context, ApiPath path, string? subresource, CancellationToken ct)
+    {
+        var (type, patch, raw) = await RequestBody.ReadPatchAsync(context.Request, settings.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        var options = ApiQuery.Write(context.Request);
+        if (type == PatchType.Apply && patch is JsonObject applied)
+        {
+            CheckTypeMeta(path.Kind, applied);
+            CheckBodyNamespace(path, applied);
+            var name = ObjectMeta.Name(applied);
+            if (name.Length > 0 && name != path.Name)
+            {
+                throw ApiException.BadRequest($"the name of the object ({name}) does not match the name on the URL ({path.Name})");
+            }
+
+            ObjectMeta.Metadata(applied)["name"] = path.Name;
+            CheckFields(context, path.Kind, applied, raw);
+            options = options with { FieldManager = ApiQuery.Get(context.Request, "fieldManager") };
+        }
+        else if (type != PatchType.Json && patch is JsonObject merge)
+        {
+            CheckFields(context, path.Kind, merge, raw, isPatch: true);
+        }
+
+        var reply = await registry.PatchAsync(path.Kind, Namespace(path), path.Name!, type, patch, subresource, options, ct).ConfigureAwait(false);
+        await ResponseWriter.WriteAsync(context, reply.Created ? 201 : 200, reply.Object, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>apiVersion and kind, when given, must name this resource (kubectl always sends them); missing ones are filled in.</summary>
+    private static void CheckTypeMeta(ResourceKind kind, JsonObject obj)
+    {
+        var apiVersion = obj["apiVersion"] is JsonValue av && av.TryGetValue<string>(out var a) ? a : null;
+        var kindName = obj["kind"] is JsonValue kv && kv.TryGetValue<string>(out var k) ? k : null;
+        if (obj["apiVersion"] is not null && apiVersion is null || obj["kind"] is not null && kindName is null)
+        {
+            throw ApiException.BadRequest("apiVersion and kind must be strings");
+        }
+
+        if (apiVersion is { Length: > 0 } && apiVersion != kind.ApiVersion)
+        {
+            throw ApiException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({kind.ApiVersion})");
+        }
+
+        if (kindName is { Length: > 0 } && kindName != kind.Kind)
+        {
+            throw ApiException.BadRequest($"the kind in the data ({kindName}) does not match the expected kind ({kind.Kind})");
+        }
+
+        if (obj["metadata"] is { } metadata && metadata is not JsonObject)
+        {
+            throw ApiException.BadRequest("metadata must be an object");
+        }
+
+        obj["apiVersion"] = kind.ApiVersion;
+        obj["kind"] = kind.Kind;
+    }
+
+    private static void CheckBodyNamespace(ApiPath path, JsonObject obj)
+    {
+        if (!path.Kind.Namespaced)
+        {
+            return;
+        }
+
+        var ns = ObjectMeta.Namespace(obj);
+        if (ns.Length > 0 && ns != path.Namespace)
+        {
+            throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+    }
+}
