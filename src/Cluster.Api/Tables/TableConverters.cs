@@ -1,0 +1,50 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Cluster.Core.Registry;
+
+namespace Cluster.Api.Tables;
+
+/// <summary>
+/// The Table converter of each kind: the API server's printers for the built-in kinds, and the
+/// default convertor (Name, Created At) for any other kind.
+/// </summary>
+public static class TableConverters
+{
+    private static readonly FrozenDictionary<(string Group, string Kind), ITableConverter> ByKind = new Dictionary<(string, string), ITableConverter>
+    {
+        [("", "Pod")] = PodPrinter.Converter,
+        [("", "Service")] = ServiceNodePrinters.Service,
+        [("", "Node")] = ServiceNodePrinters.Node,
+        [("", "Endpoints")] = CorePrinters.Endpoints,
+        [("", "Namespace")] = CorePrinters.Namespace,
+        [("", "ConfigMap")] = CorePrinters.ConfigMap,
+        [("", "Secret")] = CorePrinters.Secret,
+        [("", "ServiceAccount")] = CorePrinters.ServiceAccount,
+        [("", "ResourceQuota")] = CorePrinters.ResourceQuota,
+        [("", "Event")] = EventPrinter.Converter,
+        [("apps", "Deployment")] = WorkloadPrinters.Deployment,
+        [("apps", "ReplicaSet")] = WorkloadPrinters.ReplicaSet,
+        [("apps", "DaemonSet")] = WorkloadPrinters.DaemonSet,
+        [("apps", "StatefulSet")] = WorkloadPrinters.StatefulSet,
+        [("batch", "Job")] = WorkloadPrinters.Job,
+        [("batch", "CronJob")] = WorkloadPrinters.CronJob,
+        [("coordination.k8s.io", "Lease")] = CorePrinters.Lease,
+    }.ToFrozenDictionary();
+
+    /// <summary>
+    /// apiserver's DefaultTableConvertor: the name and the creation time as an RFC 3339 date (Go's zero
+    /// time when unset).
+    /// </summary>
+    public static ITableConverter Default { get; } = new TableConverter(
+        [Columns.Name, new("Created At", "date", "", Columns.CreationTimestampDoc, 0)],
+        (obj, _) =>
+        [
+            JsonRead.Name(obj),
+            (JsonRead.Time(obj, "metadata", "creationTimestamp") ?? DateTimeOffset.MinValue)
+                .UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        ]);
+
+    /// <summary>The converter for a kind; the default one for kinds without a printer.</summary>
+    public static ITableConverter For(ResourceKind kind) =>
+        ByKind.TryGetValue((kind.Group, kind.Kind), out var converter) ? converter : Default;
+}
