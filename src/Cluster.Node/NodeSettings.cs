@@ -17,6 +17,9 @@ public sealed record NodeSettings
     /// <summary>node.sample-workload: run a short actor workload at start-up and log its result.</summary>
     public bool SampleWorkload { get; init; }
 
+    /// <summary>node.data-dir (flag --data-dir): the journal and admin.kubeconfig live here.</summary>
+    public string DataDirectory { get; init; } = "data";
+
     public static NodeSettings FromConfiguration(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
@@ -26,6 +29,7 @@ public sealed record NodeSettings
             Name = SettingsReader.String(section, "name", string.Empty) is { Length: > 0 } name ? name : defaults.Name,
             ActorSystemName = SettingsReader.String(section, "actor-system-name", defaults.ActorSystemName),
             SampleWorkload = SettingsReader.Bool(section, "sample-workload", defaults.SampleWorkload),
+            DataDirectory = SettingsReader.String(section, "data-dir", defaults.DataDirectory),
         };
         settings.Validate();
         return settings;
@@ -34,6 +38,7 @@ public sealed record NodeSettings
     public void Validate()
     {
         SettingsException.Require(!string.IsNullOrWhiteSpace(Name), "node.name", Name, "must not be empty");
+        SettingsException.Require(!string.IsNullOrWhiteSpace(DataDirectory), "node.data-dir", DataDirectory, "must not be empty");
         SettingsException.Require(
             Cluster.Core.Actors.ActorPath.IsValidActorName(ActorSystemName),
             "node.actor-system-name",

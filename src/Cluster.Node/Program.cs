@@ -2,7 +2,6 @@ using Cluster.Core.Configuration;
 using Cluster.Core.Configuration.Hocon;
 using Cluster.Node;
 using Cluster.Node.Configuration;
-using Microsoft.Extensions.Hosting;
 
 try
 {
@@ -13,8 +12,8 @@ try
         return 0;
     }
 
-    using var host = NodeHost.CreateBuilder(args).Build();
-    await host.RunAsync();
+    await using var app = NodeHost.Build(args);
+    await app.RunAsync();
     return 0;
 }
 catch (Exception e) when (StartupError.Describe(e) is { } message)

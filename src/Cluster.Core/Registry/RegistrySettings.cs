@@ -17,6 +17,9 @@ public sealed record RegistrySettings
     /// <summary>registry.request-timeout: how long a write waits for its object actor.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>registry.snapshot-every: an object actor snapshots every N events (0: never), so compaction can drop older events.</summary>
+    public int SnapshotEvery { get; init; } = 16;
+
     /// <summary>registry.watch-cache.history: events per kind a watch can resume from; older resourceVersions get 410 Expired.</summary>
     public int WatchCacheHistory { get; init; } = 10_000;
 
@@ -37,6 +40,7 @@ public sealed record RegistrySettings
             NumberOfShards = SettingsReader.Int(section, "number-of-shards", d.NumberOfShards),
             PassivateIdleAfter = SettingsReader.Duration(section, "passivate-idle-after", d.PassivateIdleAfter),
             RequestTimeout = SettingsReader.Duration(section, "request-timeout", d.RequestTimeout),
+            SnapshotEvery = SettingsReader.Int(section, "snapshot-every", d.SnapshotEvery),
             WatchCacheHistory = SettingsReader.Int(section, "watch-cache:history", d.WatchCacheHistory),
             WatcherBuffer = SettingsReader.Int(section, "watch-cache:watcher-buffer", d.WatcherBuffer),
             FeedBatchSize = SettingsReader.Int(section, "watch-cache:feed-batch-size", d.FeedBatchSize),
@@ -50,6 +54,7 @@ public sealed record RegistrySettings
         SettingsException.Require(NumberOfShards >= 1, "registry.number-of-shards", NumberOfShards, "must be at least 1");
         SettingsException.Require(PassivateIdleAfter >= TimeSpan.Zero, "registry.passivate-idle-after", PassivateIdleAfter, "must not be negative (0 turns passivation off)");
         SettingsException.Require(RequestTimeout > TimeSpan.Zero, "registry.request-timeout", RequestTimeout, "must be positive");
+        SettingsException.Require(SnapshotEvery >= 0, "registry.snapshot-every", SnapshotEvery, "must not be negative (0 turns it off)");
         SettingsException.Require(WatchCacheHistory >= 1, "registry.watch-cache.history", WatchCacheHistory, "must be at least 1");
         SettingsException.Require(WatcherBuffer >= 1, "registry.watch-cache.watcher-buffer", WatcherBuffer, "must be at least 1");
         SettingsException.Require(FeedBatchSize >= 1, "registry.watch-cache.feed-batch-size", FeedBatchSize, "must be at least 1");

@@ -209,7 +209,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         var kind = Kinds.Kinds.First(k => k.StorageKey == storageKey);
         var name = persistenceId[(persistenceId.LastIndexOf('/') + 1)..];
         var rules = new ObjectRules(kind, _strategies.For(kind), _system.TimeProvider, () => Guid.NewGuid().ToString());
-        return Props.CreateFrom(() => new ObjectActor(persistenceId, name, rules, _settings.PassivateIdleAfter));
+        return Props.CreateFrom(() => new ObjectActor(persistenceId, name, rules, _settings.PassivateIdleAfter, _settings.SnapshotEvery));
     }
 
     private string RandomSuffix()

@@ -18,6 +18,36 @@ public static class NodeConfiguration
 
     public static string ReferencePath => Path.Combine(AppContext.BaseDirectory, "hocon", "reference.conf");
 
+    /// <summary>Short flags and the configuration keys they set.</summary>
+    private static readonly Dictionary<string, string> FlagAliases = new(StringComparer.Ordinal)
+    {
+        ["--data-dir"] = "node:data-dir",
+        ["--api-address"] = "api:address",
+    };
+
+    /// <summary>Rewrites the short flags (<c>--data-dir DIR</c>, <c>--api-address HOST:PORT</c>, also with '=') into configuration keys.</summary>
+    public static string[] NormalizeFlags(string[] args)
+    {
+        var result = new List<string>(args.Length);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            var flag = equals > 0 ? arg[..equals] : arg;
+            if (FlagAliases.TryGetValue(flag, out var key))
+            {
+                var value = equals > 0 ? arg[(equals + 1)..] : i + 1 < args.Length ? args[++i] : throw new SettingsException($"{flag} needs a value");
+                result.Add($"--{key}={value}");
+            }
+            else
+            {
+                result.Add(arg);
+            }
+        }
+
+        return [.. result];
+    }
+
     /// <summary>The user's configuration file named by <c>--config</c>, if any.</summary>
     public static string? ConfigFile(string[] args)
     {
@@ -28,6 +58,7 @@ public static class NodeConfiguration
     /// <summary>Replaces the builder's sources with the node's layers.</summary>
     public static void AddNodeSources(IConfigurationBuilder builder, string[] args, IReadOnlyDictionary<string, string?> environment)
     {
+        args = NormalizeFlags(args);
         builder.Sources.Clear();
         builder.AddHoconFile(ReferencePath, optional: false);
         if (ConfigFile(args) is { } file)
@@ -68,6 +99,7 @@ public static class NodeConfiguration
     /// </summary>
     public static HoconConfig Effective(string[] args, IReadOnlyDictionary<string, string?> environment)
     {
+        args = NormalizeFlags(args);
         var resolve = new HoconResolveOptions { EnvironmentLookup = name => environment.TryGetValue(name, out var v) ? v : null };
         var effective = HoconConfig.Load(ReferencePath, null, resolve);
         if (ConfigFile(args) is { } file)

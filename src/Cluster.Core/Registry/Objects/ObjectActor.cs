@@ -15,8 +15,11 @@ public sealed class ObjectActor : ReceivePersistentActor
     private readonly string _name;
     private ObjectState _state = ObjectState.Empty;
 
-    public ObjectActor(string persistenceId, string name, ObjectRules rules, TimeSpan passivateAfter)
+    private readonly int _snapshotEvery;
+
+    public ObjectActor(string persistenceId, string name, ObjectRules rules, TimeSpan passivateAfter, int snapshotEvery)
     {
+        _snapshotEvery = snapshotEvery;
         PersistenceId = persistenceId;
         _name = name;
         _rules = rules;
@@ -48,6 +51,8 @@ public sealed class ObjectActor : ReceivePersistentActor
     }
 
     public override string PersistenceId { get; }
+
+    protected override int SnapshotEvery => _snapshotEvery;
 
     protected override object? SnapshotState() => new ObjectSnapshot(_state.Current, _state.Ordering);
 

@@ -1,0 +1,189 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Cluster.Api;
+using Cluster.Core.Hosting;
+using Cluster.Core.Persistence;
+using Cluster.Core.Persistence.Journal;
+using Cluster.Core.Persistence.Sql;
+using Cluster.Core.Persistence.Sql.Postgres;
+using Cluster.Core.Persistence.Sql.Sqlite;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Objects;
+using Cluster.TestKit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Cluster.Api.Tests;
+
+/// <summary>
+/// The API server in-process over a real Kestrel socket on a free loopback port, with the registry
+/// on one journal backend: "memory", "sqlite" (a file that survives <see cref="RestartAsync"/>) or
+/// "postgres" (a fresh schema on the server named by CLUSTER_TEST_POSTGRES).
+/// </summary>
+public sealed class ApiTestHost : IAsyncDisposable
+{
+    private readonly string _backend;
+    private readonly string _directory;
+    private readonly string _schema = "api_" + Guid.NewGuid().ToString("N")[..16];
+    private readonly ITestOutputHelper? _output;
+    private readonly RegistrySettings _registrySettings;
+    private readonly InMemoryJournal _memoryJournal = new();
+    private readonly InMemorySnapshotStore _memorySnapshots = new();
+    private WebApplication? _app;
+
+    private ApiTestHost(string backend, ITestOutputHelper? output, RegistrySettings settings)
+    {
+        _backend = backend;
+        _output = output;
+        _registrySettings = settings;
+        _directory = Path.Combine(Path.GetTempPath(), "api-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+    }
+
+    /// <summary>The backends every contract test runs against (PostgreSQL when a server is configured or required).</summary>
+    public static TheoryData<string> Backends()
+    {
+        var data = new TheoryData<string> { "memory", "sqlite" };
+        if (Environment.GetEnvironmentVariable("CLUSTER_TEST_POSTGRES") is { Length: > 0 } || Environment.GetEnvironmentVariable("CLUSTER_REQUIRE_POSTGRES") == "1")
+        {
+            data.Add("postgres");
+        }
+
+        return data;
+    }
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public ResourceRegistry Registry => _app!.Services.GetRequiredService<ResourceRegistry>();
+
+    public static async Task<ApiTestHost> StartAsync(string backend, ITestOutputHelper? output = null, RegistrySettings? settings = null)
+    {
+        var host = new ApiTestHost(backend, output, settings ?? RegistrySettings.Default);
+        await host.StartCoreAsync();
+        return host;
+    }
+
+    /// <summary>Stops the server and starts a new one on the same stored data (not for "memory" across processes, but the same journal instance).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartCoreAsync();
+    }
+
+    public async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? body = null, string contentType = "application/json", string? accept = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using var response = await Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    public Task<(int Status, JsonNode? Body)> GetAsync(string path, string? accept = null) => SendAsync(HttpMethod.Get, path, accept: accept);
+
+    public Task<(int Status, JsonNode? Body)> PostAsync(string path, string body) => SendAsync(HttpMethod.Post, path, body);
+
+    public Task<(int Status, JsonNode? Body)> PutAsync(string path, string body) => SendAsync(HttpMethod.Put, path, body);
+
+    public Task<(int Status, JsonNode? Body)> PatchAsync(string path, string body, string type = "application/merge-patch+json") => SendAsync(HttpMethod.Patch, path, body, type);
+
+    public Task<(int Status, JsonNode? Body)> DeleteAsync(string path, string? body = null) => SendAsync(HttpMethod.Delete, path, body);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_backend == "postgres")
+        {
+            await using var dataSource = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("CLUSTER_TEST_POSTGRES")!);
+            await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+            await command.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task StartCoreAsync()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Services.AddRoutingCore();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (_output is not null)
+        {
+            builder.Logging.AddProvider(new TestOutputLoggerProvider(_output));
+        }
+
+        builder.Services.AddClusterRegistry(_registrySettings);
+        builder.Services.AddKubernetesApi(ApiServerSettings.Default with { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
+        builder.Services.AddActorSystem("api-test", (actors, _) =>
+        {
+            actors.WithPersistence(_ => Journal(), _ => Snapshots(), s => ObjectEvents.Register(s), PersistenceSettings.Default);
+            actors.WithRegistry();
+        });
+        _app = builder.Build();
+        _app.MapKubernetesApi();
+        await _app.StartAsync();
+        _app.Services.GetRequiredService<ApiReadiness>().MarkReady();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private SqlDatabase? _database;
+
+    private IJournal Journal() => _backend switch
+    {
+        "memory" => _memoryJournal,
+        _ => new SqlJournal(Database(), ownsDatabase: true),
+    };
+
+    private ISnapshotStore Snapshots() => _backend switch
+    {
+        "memory" => _memorySnapshots,
+        _ => new SqlSnapshotStore(Database()),
+    };
+
+    private SqlDatabase Database() => _database ??= _backend switch
+    {
+        "sqlite" => new SqliteDatabase(Path.Combine(_directory, "cluster.db")),
+        "postgres" => new PostgresDatabase(
+            Environment.GetEnvironmentVariable("CLUSTER_TEST_POSTGRES") ?? throw new InvalidOperationException("CLUSTER_TEST_POSTGRES is not set but PostgreSQL tests are required"),
+            _schema),
+        _ => throw new ArgumentException("unknown backend " + _backend),
+    };
+
+    private async Task StopAsync()
+    {
+        Client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+            _database = null;
+        }
+    }
+}
