@@ -138,7 +138,8 @@ public sealed class LabelRequirement
             case LabelOperator.LessThan: sb.Append('<'); break;
         }
 
-        sb.AppendJoin(",", Values.Count == 1 ? Values : Values.Order(StringComparer.Ordinal));
+        IEnumerable<string> values = Values.Count == 1 ? Values : Values.Order(StringComparer.Ordinal);
+        sb.AppendJoin(',', values);
         if (Operator is LabelOperator.In or LabelOperator.NotIn)
         {
             sb.Append(')');
