@@ -80,6 +80,10 @@ public sealed partial class ResourceRegistry
         }
 
         var strategy = _strategies.For(kind);
+
+        // An unsupported field is refused up front, even when nothing would be listed (as upstream).
+        var probe = new JsonObject();
+        fields?.EnsureSupported(kind, field => field is "metadata.name" or "metadata.namespace" || strategy.SelectableField(probe, field) is not null);
         return obj =>
         {
             if (labels is not null && !labels.Matches(obj.Labels))
