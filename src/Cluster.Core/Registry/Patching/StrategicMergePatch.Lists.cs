@@ -37,6 +37,9 @@ public static partial class StrategicMergePatch
             }
 
             (serverOrder, patchItems) = MergeSpecialElements(serverOrder, patchItems, key, field);
+
+            // Merging consumes the patch items, so their order is kept as keys first.
+            var patchOrder = patchItems.Select(p => (JsonNode?)new JsonObject { [key] = KeyOf(p, key)?.DeepClone() }).ToList();
             merged = [.. serverOrder];
             foreach (var item in patchItems)
             {
@@ -52,6 +55,8 @@ public static partial class StrategicMergePatch
                     merged.Add(MergeMap(null, patchMap, field.Schema));
                 }
             }
+
+            patchItems = patchOrder;
         }
 
         var (inPatch, serverOnly) = Partition(merged, patchItems, key);
