@@ -79,7 +79,7 @@ public sealed partial class ResourceRegistry
             return static _ => true;
         }
 
-        var strategy = _strategies.For(kind);
+        var strategy = StrategyFor(kind);
 
         // An unsupported field is refused up front, even when nothing would be listed (as upstream).
         var probe = new JsonObject();

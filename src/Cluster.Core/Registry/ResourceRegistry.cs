@@ -208,9 +208,12 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         var storageKey = persistenceId[..second];
         var kind = Kinds.Kinds.First(k => k.StorageKey == storageKey);
         var name = persistenceId[(persistenceId.LastIndexOf('/') + 1)..];
-        var rules = new ObjectRules(kind, _strategies.For(kind), _system.TimeProvider, () => Guid.NewGuid().ToString());
+        var rules = new ObjectRules(kind, StrategyFor(kind), _system.TimeProvider, () => Guid.NewGuid().ToString());
         return Props.CreateFrom(() => new ObjectActor(persistenceId, name, rules, _settings.PassivateIdleAfter, _settings.SnapshotEvery));
     }
+
+    private IResourceStrategy StrategyFor(ResourceKind kind) =>
+        _strategies.Find(kind) ?? throw new InvalidOperationException($"No strategy is registered for {kind.QualifiedResource}.");
 
     private string RandomSuffix()
     {

@@ -54,7 +54,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
 
         strategy.PrepareForCreate(obj);
         ThrowIfInvalid(name, [.. MetadataValidation.ValidateCreate(obj, kind), .. strategy.Validate(obj)]);
-        RecordManager(null, obj, options);
+        obj = RecordManager(null, obj, options);
         return new Decision(new ObjectEvents.Stored(obj), obj, Created: true);
     }
 
@@ -133,7 +133,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         }
 
         spec["nodeName"] = nodeName;
-        RecordManager(current, obj, options);
+        obj = RecordManager(current, obj, options);
         return new Decision(new ObjectEvents.Stored(obj), obj);
     }
 
@@ -225,7 +225,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             return new Decision(null, current);
         }
 
-        RecordManager(current, obj, options);
+        obj = RecordManager(current, obj, options, subresource);
         return ObjectMeta.DeletionTimestamp(obj) is not null && IsRemovable(obj)
             ? new Decision(new ObjectEvents.Deleted(obj), obj, Removed: true)
             : new Decision(new ObjectEvents.Stored(obj), obj);
@@ -243,7 +243,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             throw ApiException.BadRequest("PATCH requests of type application/apply-patch+yaml must include a fieldManager query parameter");
         }
 
-        var merged = ServerSideApply.Apply(current, applied, new ApplyOptions(options.FieldManager, options.Force, kind.ApiVersion, clock.GetUtcNow()));
+        var merged = ServerSideApply.Apply(current, applied, new ApplyOptions(options.FieldManager, kind.ApiVersion, clock.GetUtcNow(), options.Force));
         if (current is null)
         {
             var managed = ObjectMeta.Metadata(merged)["managedFields"]?.DeepClone();
@@ -268,13 +268,11 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         }
     }
 
-    private void RecordManager(JsonObject? old, JsonObject updated, WriteOptions options)
-    {
-        if (!string.IsNullOrEmpty(options.FieldManager))
-        {
-            ManagedFields.RecordUpdate(old, updated, options.FieldManager, kind.ApiVersion, clock.GetUtcNow());
-        }
-    }
+    /// <summary>The object with the writer's fields recorded in managedFields (unchanged when no manager is named).</summary>
+    private JsonObject RecordManager(JsonObject? old, JsonObject updated, WriteOptions options, string? subresource = null) =>
+        string.IsNullOrEmpty(options.FieldManager)
+            ? updated
+            : ManagedFields.RecordUpdate(old, updated, options.FieldManager, kind.ApiVersion, clock.GetUtcNow(), subresource);
 
     private void CheckDeletePreconditions(JsonObject current, string name, DeleteOptions options)
     {
