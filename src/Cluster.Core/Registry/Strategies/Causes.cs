@@ -54,6 +54,30 @@ public sealed class Causes
     public void TooLong(string path, int max) =>
         _items.Add(new StatusCause("FieldValueTooLong", "Too long: may not be more than " + max.ToString(CultureInfo.InvariantCulture) + " bytes", path));
 
+    /// <summary>
+    /// The <c>name</c> of a list item: Required when <paramref name="required"/> and empty, else checked
+    /// by <paramref name="rule"/> and, when <paramref name="unique"/> is given, Duplicate on a repeat.
+    /// </summary>
+    public void Name(JsonObject item, string path, Func<string, IReadOnlyList<string>> rule, ISet<string>? unique, bool required)
+    {
+        var name = JsonFields.Str(item, "name") ?? "";
+        if (name.Length == 0)
+        {
+            if (required)
+            {
+                Required(path);
+            }
+
+            return;
+        }
+
+        InvalidEach(path, name, rule(name));
+        if (unique is not null && !unique.Add(name))
+        {
+            Duplicate(path, name);
+        }
+    }
+
     /// <summary>ValidateImmutableField: a cause when the value changed (absent and null read alike).</summary>
     public void ImmutableField(string path, JsonNode? updated, JsonNode? old)
     {

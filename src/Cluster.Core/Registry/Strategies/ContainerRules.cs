@@ -19,19 +19,7 @@ internal static class ContainerRules
         foreach (var (i, container) in JsonFields.Items(containers))
         {
             var at = JsonFields.Index(path, i);
-            var name = JsonFields.Str(container, "name") ?? "";
-            if (name.Length == 0)
-            {
-                causes.Required(at + ".name");
-            }
-            else
-            {
-                causes.InvalidEach(at + ".name", name, NameRules.Dns1123Label(name));
-                if (!names.Add(name))
-                {
-                    causes.Duplicate(at + ".name", name);
-                }
-            }
+            causes.Name(container, at + ".name", NameRules.Dns1123Label, names, required: true);
 
             var image = JsonFields.Str(container, "image") ?? "";
             if (image.Length == 0)
@@ -109,14 +97,7 @@ internal static class ContainerRules
         foreach (var (i, port) in JsonFields.Items(ports))
         {
             var at = JsonFields.Index(path, i);
-            if (JsonFields.Str(port, "name") is { Length: > 0 } name)
-            {
-                causes.InvalidEach(at + ".name", name, NameRules.PortName(name));
-                if (!names.Add(name))
-                {
-                    causes.Duplicate(at + ".name", name);
-                }
-            }
+            causes.Name(port, at + ".name", NameRules.PortName, names, required: false);
 
             var containerPort = JsonFields.Int(port, "containerPort");
             if (containerPort is null)
@@ -148,15 +129,7 @@ internal static class ContainerRules
         foreach (var (i, variable) in JsonFields.Items(env))
         {
             var at = JsonFields.Index(path, i);
-            var name = JsonFields.Str(variable, "name") ?? "";
-            if (name.Length == 0)
-            {
-                causes.Required(at + ".name");
-            }
-            else
-            {
-                causes.InvalidEach(at + ".name", name, NameRules.EnvVarName(name));
-            }
+            causes.Name(variable, at + ".name", NameRules.EnvVarName, unique: null, required: true);
 
             if (JsonFields.Obj(variable, "valueFrom") is not { } from)
             {

@@ -39,15 +39,7 @@ internal sealed class EndpointsStrategy : ResourceStrategy
             foreach (var (j, port) in JsonFields.Items(ports))
             {
                 var portPath = JsonFields.Index(at + ".ports", j);
-                var name = JsonFields.Str(port, "name") ?? "";
-                if (name.Length == 0 && ports!.Count > 1)
-                {
-                    causes.Required(portPath + ".name");
-                }
-                else if (name.Length > 0)
-                {
-                    causes.InvalidEach(portPath + ".name", name, NameRules.Dns1123Label(name));
-                }
+                causes.Name(port, portPath + ".name", NameRules.Dns1123Label, unique: null, required: ports!.Count > 1);
 
                 var number = JsonFields.Int(port, "port") ?? 0;
                 foreach (var message in NameRules.PortNumber(number))

@@ -21,10 +21,19 @@ internal static class JsonFields
 
     public static long? Int(JsonNode? node, string key) => node is JsonObject o ? AsLong(o[key]) : null;
 
-    public static long? AsLong(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l) ? l
-        : node is JsonValue d && d.GetValueKind() == JsonValueKind.Number && d.TryGetValue<double>(out var x) && x == Math.Floor(x) && Math.Abs(x) < 9e18 ? (long)x
-        : null;
+    /// <summary>An integral JSON number (parsed or set from C#, of any numeric type), else null.</summary>
+    public static long? AsLong(JsonNode? node)
+    {
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        var text = v.ToJsonString();
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l
+            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e18 ? (long)d
+            : null;
+    }
 
     public static bool? Bool(JsonNode? node, string key) =>
         node is JsonObject o && o[key] is JsonValue v ? v.GetValueKind() switch

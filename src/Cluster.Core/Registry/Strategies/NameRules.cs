@@ -17,53 +17,11 @@ public static partial class NameRules
     private const string LabelValueMessage = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
     private const string ConfigKeyMessage = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
 
-    public static IReadOnlyList<string> Dns1123Label(string value)
-    {
-        var errors = new List<string>();
-        if (value.Length > 63)
-        {
-            errors.Add(MaxLength(63));
-        }
+    public static IReadOnlyList<string> Dns1123Label(string value) => Check(value, 63, Dns1123LabelRegex(), Dns1123LabelMessage);
 
-        if (!Dns1123LabelRegex().IsMatch(value))
-        {
-            errors.Add(Dns1123LabelMessage);
-        }
+    public static IReadOnlyList<string> Dns1123Subdomain(string value) => Check(value, 253, Dns1123SubdomainRegex(), Dns1123SubdomainMessage);
 
-        return errors;
-    }
-
-    public static IReadOnlyList<string> Dns1123Subdomain(string value)
-    {
-        var errors = new List<string>();
-        if (value.Length > 253)
-        {
-            errors.Add(MaxLength(253));
-        }
-
-        if (!Dns1123SubdomainRegex().IsMatch(value))
-        {
-            errors.Add(Dns1123SubdomainMessage);
-        }
-
-        return errors;
-    }
-
-    public static IReadOnlyList<string> Dns1035Label(string value)
-    {
-        var errors = new List<string>();
-        if (value.Length > 63)
-        {
-            errors.Add(MaxLength(63));
-        }
-
-        if (!Dns1035LabelRegex().IsMatch(value))
-        {
-            errors.Add(Dns1035LabelMessage);
-        }
-
-        return errors;
-    }
+    public static IReadOnlyList<string> Dns1035Label(string value) => Check(value, 63, Dns1035LabelRegex(), Dns1035LabelMessage);
 
     /// <summary>A label or annotation key: an optional DNS subdomain prefix and '/', then a name of at most 63 characters.</summary>
     public static IReadOnlyList<string> QualifiedName(string value)
@@ -109,36 +67,12 @@ public static partial class NameRules
         return errors;
     }
 
-    public static IReadOnlyList<string> LabelValue(string value)
-    {
-        var errors = new List<string>();
-        if (value.Length > 63)
-        {
-            errors.Add(MaxLength(63));
-        }
-
-        if (!LabelValueRegex().IsMatch(value))
-        {
-            errors.Add(LabelValueMessage);
-        }
-
-        return errors;
-    }
+    public static IReadOnlyList<string> LabelValue(string value) => Check(value, 63, LabelValueRegex(), LabelValueMessage);
 
     /// <summary>A ConfigMap or Secret key.</summary>
     public static IReadOnlyList<string> ConfigMapKey(string value)
     {
-        var errors = new List<string>();
-        if (value.Length > 253)
-        {
-            errors.Add(MaxLength(253));
-        }
-
-        if (!ConfigKeyRegex().IsMatch(value))
-        {
-            errors.Add(ConfigKeyMessage);
-        }
-
+        var errors = new List<string>(Check(value, 253, ConfigKeyRegex(), ConfigKeyMessage));
         if (value == ".")
         {
             errors.Add("must not be '.'");
@@ -204,6 +138,23 @@ public static partial class NameRules
         value.Contains(':', StringComparison.Ordinal)
             ? !value.Contains('%', StringComparison.Ordinal) && IPAddress.TryParse(value, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
             : Ipv4Regex().IsMatch(value) && IPAddress.TryParse(value, out _) && value.Split('.').All(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+
+    /// <summary>The two checks most rules make: a maximum length, then a pattern.</summary>
+    private static List<string> Check(string value, int max, Regex regex, string message)
+    {
+        var errors = new List<string>();
+        if (value.Length > max)
+        {
+            errors.Add(MaxLength(max));
+        }
+
+        if (!regex.IsMatch(value))
+        {
+            errors.Add(message);
+        }
+
+        return errors;
+    }
 
     private static string MaxLength(int max) => $"must be no more than {max} characters";
 

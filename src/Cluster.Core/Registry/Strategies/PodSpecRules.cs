@@ -117,19 +117,7 @@ public static class PodSpecRules
         foreach (var (i, volume) in JsonFields.Items(JsonFields.Arr(spec, "volumes")))
         {
             var at = JsonFields.Index(path, i);
-            var name = JsonFields.Str(volume, "name") ?? "";
-            if (name.Length == 0)
-            {
-                causes.Required(at + ".name");
-            }
-            else
-            {
-                causes.InvalidEach(at + ".name", name, NameRules.Dns1123Label(name));
-                if (!names.Add(name))
-                {
-                    causes.Duplicate(at + ".name", name);
-                }
-            }
+            causes.Name(volume, at + ".name", NameRules.Dns1123Label, names, required: true);
 
             var sources = volume.Count(p => p.Key != "name" && p.Value is not null);
             if (sources == 0)

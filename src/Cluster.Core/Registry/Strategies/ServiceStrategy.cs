@@ -152,19 +152,7 @@ internal sealed class ServiceStrategy : ResourceStrategy
         foreach (var (i, port) in JsonFields.Items(ports))
         {
             var at = JsonFields.Index("spec.ports", i);
-            var name = JsonFields.Str(port, "name") ?? "";
-            if (name.Length == 0 && requireName)
-            {
-                causes.Required(at + ".name");
-            }
-            else if (name.Length > 0)
-            {
-                causes.InvalidEach(at + ".name", name, NameRules.Dns1123Label(name));
-                if (!names.Add(name))
-                {
-                    causes.Duplicate(at + ".name", name);
-                }
-            }
+            causes.Name(port, at + ".name", NameRules.Dns1123Label, names, requireName);
 
             var number = JsonFields.Int(port, "port") ?? 0;
             foreach (var message in NameRules.PortNumber(number))
