@@ -88,4 +88,13 @@ public sealed class QuantitySpec
         Assert.Equal("2m", Quantity.Parse("1100u").RoundUp(3).ToString());
         Assert.Equal("1Gi", Quantity.Parse("1Gi").RoundUp(3).ToString());
     }
+
+    [Fact]
+    public void FromDecimal_Value_RoundTripsAndHashesLikeParsed()
+    {
+        var q = Quantity.FromDecimal(0.25m);
+        Assert.Equal("250m", q.ToString());
+        Assert.Equal(Quantity.Parse("250m").GetHashCode(), q.GetHashCode());
+        Assert.Equal("-3", Quantity.FromDecimal(-3m).ToString());
+    }
 }
