@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Cluster.Api;
 using Cluster.Core.Hosting;
 using Cluster.Core.Persistence;
 using Cluster.Core.Persistence.Journal;

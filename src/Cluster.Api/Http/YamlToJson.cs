@@ -68,7 +68,7 @@ public static class YamlToJson
         }
     }
 
-    private static JsonNode? Scalar(YamlScalarNode scalar)
+    private static JsonValue? Scalar(YamlScalarNode scalar)
     {
         var text = scalar.Value ?? "";
         if (scalar.Style is not ScalarStyle.Plain)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Cluster.Api.Http;
 using Cluster.Api.Tables;
 using Cluster.Core.Registry;
@@ -89,11 +88,4 @@ public sealed partial class ResourceHandlers
     }
 
     private static string Version(long resourceVersion) => resourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static JsonObject TypeMeta(ResourceKind kind, JsonObject obj)
-    {
-        obj["apiVersion"] ??= kind.ApiVersion;
-        obj["kind"] ??= kind.Kind;
-        return obj;
-    }
 }

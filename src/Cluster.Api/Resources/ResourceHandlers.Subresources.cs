@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Cluster.Api.Http;
 using Cluster.Core.Registry;
-using Cluster.Core.Registry.Cache;
 using Cluster.Core.Registry.Objects;
 using Cluster.Core.Registry.Patching;
 using Cluster.Core.Registry.Selectors;

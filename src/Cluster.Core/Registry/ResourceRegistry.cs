@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Cluster.Core.Actors;
-using Cluster.Core.Persistence;
 using Cluster.Core.Registry.Cache;
 using Cluster.Core.Registry.Objects;
 using Cluster.Core.Registry.Strategies;

@@ -47,7 +47,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         await using var host = await ApiTestHost.StartAsync("memory", output);
         var huge = new string('x', 3 * 1024 * 1024 + 10);
 
-        var (status, body) = await host.PostAsync(ConfigMaps, $$"""{"metadata":{"name":"big"},"data":{"a":"{{huge}}"}}""");
+        var (status, body) = await host.PostAsync(ConfigMaps, $$$"""{"metadata":{"name":"big"},"data":{"a":"{{{huge}}}"}}""");
 
         Assert.Equal(413, status);
         Assert.Equal("RequestEntityTooLarge", body!["reason"]!.GetValue<string>());

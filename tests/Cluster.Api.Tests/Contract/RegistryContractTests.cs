@@ -13,10 +13,10 @@ public sealed class RegistryContractTests(ITestOutputHelper output)
     public static TheoryData<string> Backends => ApiTestHost.Backends();
 
     internal static string Pod(string name, string labels = "{\"app\":\"web\"}") =>
-        $$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{name}}","labels":{{labels}}},"spec":{"containers":[{"name":"app","image":"busybox:1.36","x-unknown-to-us":"kept"}]}}""";
+        $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","labels":{{{labels}}}},"spec":{"containers":[{"name":"app","image":"busybox:1.36","x-unknown-to-us":"kept"}]}}""";
 
     internal static string Deployment(string name, int replicas = 1) =>
-        $$"""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"{{name}}"},"spec":{"replicas":{{replicas}},"selector":{"matchLabels":{"app":"{{name}}"}},"template":{"metadata":{"labels":{"app":"{{name}}"}},"spec":{"containers":[{"name":"app","image":"busybox:1.36"}]}}}}""";
+        $$$$$$"""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"{{{{{{name}}}}}}"},"spec":{"replicas":{{{{{{replicas}}}}}},"selector":{"matchLabels":{"app":"{{{{{{name}}}}}}"}},"template":{"metadata":{"labels":{"app":"{{{{{{name}}}}}}"}},"spec":{"containers":[{"name":"app","image":"busybox:1.36"}]}}}}""";
 
     [Theory]
     [MemberData(nameof(Backends))]

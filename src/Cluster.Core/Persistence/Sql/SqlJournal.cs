@@ -135,7 +135,7 @@ public class SqlJournal : IJournal
 
     public async IAsyncEnumerable<JournalEntry> CurrentStoredEventsAsync(long afterOrdering, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var page = await ReadPageAsync(SqlJournalStatements.AllEvents(Database.TagAggregate), afterOrdering, limit, cancellationToken, allowCompacted: true).ConfigureAwait(false);
+        var page = await ReadPageAsync(SqlJournalStatements.AllEvents(Database.TagAggregate), afterOrdering, limit, allowCompacted: true, cancellationToken).ConfigureAwait(false);
         foreach (var entry in page)
         {
             yield return entry;
@@ -264,9 +264,9 @@ public class SqlJournal : IJournal
     }
 
     private Task<List<JournalEntry>> ReadPageAsync(string sql, long afterOrdering, int limit, CancellationToken cancellationToken, params (string Name, object? Value)[] extra) =>
-        ReadPageAsync(sql, afterOrdering, limit, cancellationToken, allowCompacted: false, extra);
+        ReadPageAsync(sql, afterOrdering, limit, allowCompacted: false, cancellationToken, extra);
 
-    private async Task<List<JournalEntry>> ReadPageAsync(string sql, long afterOrdering, int limit, CancellationToken cancellationToken, bool allowCompacted, params (string Name, object? Value)[] extra)
+    private async Task<List<JournalEntry>> ReadPageAsync(string sql, long afterOrdering, int limit, bool allowCompacted, CancellationToken cancellationToken, params (string Name, object? Value)[] extra)
     {
         var page = new List<JournalEntry>();
         if (limit <= 0)

@@ -23,6 +23,7 @@ public sealed partial class RegistryFeed : IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _processed;
+    private int _disposed;
     private Task? _loop;
 
     public RegistryFeed(IJournal journal, PersistenceSerialization serialization, KindCatalog kinds, RegistrySettings settings, ILogger logger, TimeProvider clock)
@@ -67,6 +68,11 @@ public sealed partial class RegistryFeed : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {

@@ -37,7 +37,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             throw ApiException.AlreadyExists(kind, name);
         }
 
-        var obj = (JsonObject)incoming.DeepClone();
+        var obj = Normalized(incoming);
         var metadata = ObjectMeta.Metadata(obj);
         foreach (var field in SystemMetadata)
         {
@@ -49,10 +49,11 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         metadata["creationTimestamp"] = ObjectMeta.Timestamp(clock.GetUtcNow());
         if (kind.TracksGeneration)
         {
-            metadata["generation"] = 1;
+            metadata["generation"] = 1L;
         }
 
         strategy.PrepareForCreate(obj);
+        obj = Normalized(obj);
         ThrowIfInvalid(name, [.. MetadataValidation.ValidateCreate(obj, kind), .. strategy.Validate(obj)]);
         obj = RecordManager(null, obj, options);
         return new Decision(new ObjectEvents.Stored(obj), obj, Created: true);
@@ -72,7 +73,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             throw ApiException.StaleResourceVersion(kind, name);
         }
 
-        return Change(current, (JsonObject)incoming.DeepClone(), subresource, options);
+        return Change(current, Normalized(incoming), subresource, options);
     }
 
     public Decision Patch(JsonObject? current, PatchType type, JsonNode body, string? subresource, WriteOptions options)
@@ -104,7 +105,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             throw ApiException.StaleResourceVersion(kind, ObjectMeta.Name(current));
         }
 
-        return Change(current, patchedObject, subresource, options);
+        return Change(current, Normalized(patchedObject), subresource, options);
     }
 
     public Decision Bind(JsonObject? current, string nodeName, WriteOptions options)
@@ -207,6 +208,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             strategy.PrepareForUpdate(obj, current);
         }
 
+        obj = Normalized(obj);
         if (kind.TracksGeneration && !JsonNode.DeepEquals(obj["spec"], current["spec"]))
         {
             ObjectMeta.Metadata(obj)["generation"] = ObjectMeta.Generation(current) + 1;
@@ -260,7 +262,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         return Change(current, merged, null, options with { FieldManager = null });
     }
 
-    private void ThrowIfInvalid(string name, IReadOnlyList<StatusCause> causes)
+    private void ThrowIfInvalid(string name, List<StatusCause> causes)
     {
         if (causes.Count > 0)
         {
@@ -387,6 +389,13 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         ObjectMeta.Metadata(right).Remove("managedFields");
         return JsonNode.DeepEquals(left, right);
     }
+
+    /// <summary>
+    /// A copy whose values are all JSON-backed, as if read from the wire: values created in code
+    /// (an int) and parsed ones (a JSON number) then read alike (JsonValue.TryGetValue is exact about CLR types).
+    /// </summary>
+    private static JsonObject Normalized(JsonObject obj) =>
+        JsonNode.Parse(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(obj))!.AsObject();
 
     private static string NameOf(JsonNode body) =>
         body is JsonObject o ? ObjectMeta.Name(o) : "";
