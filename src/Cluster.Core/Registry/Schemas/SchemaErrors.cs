@@ -24,14 +24,14 @@ public static class SchemaErrors
     /// <summary>Parses <c>?fieldValidation=</c>; absent or empty means Warn, as upstream.</summary>
     public static bool TryParseFieldValidation(string? value, out FieldValidation validation)
     {
-        validation = value switch
+        (var known, validation) = value switch
         {
-            null or "" or "Warn" => FieldValidation.Warn,
-            "Strict" => FieldValidation.Strict,
-            "Ignore" => FieldValidation.Ignore,
-            _ => (FieldValidation)(-1),
+            null or "" or "Warn" => (true, FieldValidation.Warn),
+            "Strict" => (true, FieldValidation.Strict),
+            "Ignore" => (true, FieldValidation.Ignore),
+            _ => (false, FieldValidation.Warn),
         };
-        return Enum.IsDefined(validation);
+        return known;
     }
 
     /// <summary>
