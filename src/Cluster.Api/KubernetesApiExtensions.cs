@@ -1,5 +1,6 @@
 using Cluster.Api.Discovery;
 using Cluster.Api.Http;
+using Cluster.Api.OpenApi;
 using Cluster.Api.Resources;
 using Cluster.Core.Registry;
 using Microsoft.AspNetCore.Builder;
@@ -37,6 +38,25 @@ public static class KubernetesApiExtensions
             endpoints.MapGet(probe, (HttpContext context, ApiReadiness readiness) => readiness.WriteAsync(context, probe == "/livez"));
         }
 
+        endpoints.MapGet("/openapi/v3", (HttpContext context) =>
+            ResponseWriter.WriteBytesAsync(context, 200, OpenApiDocuments.BuiltIn.Root, context.RequestAborted));
+        endpoints.MapGet("/openapi/v3/{**path}", (HttpContext context, string path) =>
+        {
+            if (!OpenApiDocuments.BuiltIn.TryGet(path, out var document, out var hash))
+            {
+                return ResponseWriter.WriteStatusAsync(context, ResourceHandlers.NotFound());
+            }
+
+            // Hashed URLs never change content (as upstream): kubectl's HTTP cache may keep them.
+            if (context.Request.Query["hash"] == hash)
+            {
+                context.Response.Headers.CacheControl = "public, immutable";
+            }
+
+            context.Response.Headers.ETag = "\"" + hash + "\"";
+            return ResponseWriter.WriteBytesAsync(context, 200, document, context.RequestAborted);
+        });
+        endpoints.MapGet("/openapi/v2", (HttpContext context) => ResponseWriter.WriteStatusAsync(context, ResourceHandlers.NotFound()));
         endpoints.MapGet("/api", (HttpContext context, DiscoveryDocuments discovery, ApiServerSettings settings) =>
             WriteDiscoveryAsync(context, discovery.Aggregated(core: true), DiscoveryDocuments.ApiVersions(settings.Address)));
         endpoints.MapGet("/apis", (HttpContext context, DiscoveryDocuments discovery) =>
