@@ -2,7 +2,9 @@ using System.Text.Json;
 using Cluster.Core.Actors;
 using Cluster.Core.Configuration;
 using Cluster.Core.Configuration.Hocon;
+using Cluster.Api;
 using Cluster.Core.Persistence;
+using Cluster.Core.Registry;
 using Cluster.Node.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -19,14 +21,17 @@ public sealed class NodeConfigurationTests
         return builder.Build();
     }
 
-    private static (ActorSystemSettings Actors, NodeSettings Node, PersistenceSettings Persistence) Settings(IConfiguration configuration) =>
-        (ActorSystemSettings.FromConfiguration(configuration), NodeSettings.FromConfiguration(configuration), PersistenceSettings.FromConfiguration(configuration));
+    private static (ActorSystemSettings Actors, NodeSettings Node, PersistenceSettings Persistence, RegistrySettings Registry, ApiServerSettings Api) Settings(IConfiguration configuration) =>
+        (ActorSystemSettings.FromConfiguration(configuration), NodeSettings.FromConfiguration(configuration), PersistenceSettings.FromConfiguration(configuration),
+         RegistrySettings.FromConfiguration(configuration), ApiServerSettings.FromConfiguration(configuration));
 
     [Fact]
     public void ReferenceConf_Alone_GivesTheCodeDefaults()
     {
-        var (actors, node, persistence) = Settings(Build([]));
+        var (actors, node, persistence, registry, api) = Settings(Build([]));
         Assert.Equal(PersistenceSettings.Default, persistence);
+        Assert.Equal(RegistrySettings.Default, registry);
+        Assert.Equal(ApiServerSettings.Default, api);
         Assert.Equal(ActorSystemSettings.Default with { PhaseTimeouts = actors.PhaseTimeouts }, actors);
         Assert.Equal(ActorSystemSettings.Default.PhaseTimeouts.OrderBy(p => p.Key), actors.PhaseTimeouts.OrderBy(p => p.Key));
         Assert.Equal(new NodeSettings(), node);
@@ -46,8 +51,9 @@ public sealed class NodeConfigurationTests
         }
     }
 
-    private static string Describe((ActorSystemSettings Actors, NodeSettings Node, PersistenceSettings Persistence) settings) =>
-        JsonSerializer.Serialize(settings.Actors) + JsonSerializer.Serialize(settings.Node) + JsonSerializer.Serialize(settings.Persistence);
+    private static string Describe((ActorSystemSettings Actors, NodeSettings Node, PersistenceSettings Persistence, RegistrySettings Registry, ApiServerSettings Api) settings) =>
+        JsonSerializer.Serialize(settings.Actors) + JsonSerializer.Serialize(settings.Node) + JsonSerializer.Serialize(settings.Persistence) +
+        JsonSerializer.Serialize(settings.Registry) + JsonSerializer.Serialize(settings.Api);
 
     private static string OtherValidValue(string value)
     {
@@ -66,6 +72,11 @@ public sealed class NodeConfigurationTests
             return $"{(long)duration.TotalMilliseconds + 4242}ms";
         }
 
+        if (System.Text.RegularExpressions.Regex.IsMatch(value, @"^[0-9.]+:[0-9]+$"))
+        {
+            return value[..value.LastIndexOf(':')] + ":1";
+        }
+
         return value + "-changed";
     }
 
@@ -82,7 +93,7 @@ public sealed class NodeConfigurationTests
                 ["CLUSTER_ACTORS__DEFAULT_DISPATCHER__THROUGHPUT"] = "60",
                 ["OTHER_VARIABLE"] = "ignored",
             };
-            var (actors, node, _) = Settings(Build(["--config", file, "--actors:default-dispatcher:throughput=70"], environment));
+            var (actors, node, _, _, _) = Settings(Build(["--config", file, "--actors:default-dispatcher:throughput=70"], environment));
             Assert.Equal(TimeSpan.FromSeconds(20), actors.AskTimeout);
             Assert.Equal(6, actors.LogDeadLetters);
             Assert.Equal(70, actors.Throughput);

@@ -10,7 +10,8 @@ public sealed class NodeHostTests
     [Fact]
     public async Task NodeHost_Started_NodeAgentAnswersStatus()
     {
-        using var host = NodeHost.CreateBuilder(["--node:name=test-node"]).Build();
+        var data = Path.Combine(Path.GetTempPath(), "node-host-" + Guid.NewGuid().ToString("N"));
+        await using var host = NodeHost.Build(["--node:name=test-node", "--api-address=127.0.0.1:0", "--data-dir=" + data]);
         await host.StartAsync();
         var agent = host.Services.GetRequiredService<IRequiredActor<NodeAgentActor>>().ActorRef;
         var status = await agent.Ask<NodeAgentActor.NodeStatus>(NodeAgentActor.GetStatus.Instance, TimeSpan.FromSeconds(5));
@@ -75,8 +76,19 @@ internal sealed class NodeProcess : IDisposable
         }
     }
 
+    /// <summary>Starts the node; unless the arguments say otherwise it gets a fresh data directory and a free API port.</summary>
     public static NodeProcess Start(params string[] args)
     {
+        if (!args.Any(a => a.StartsWith("--data-dir", StringComparison.Ordinal)))
+        {
+            args = [.. args, "--data-dir=" + Path.Combine(Path.GetTempPath(), "node-proc-" + Guid.NewGuid().ToString("N"))];
+        }
+
+        if (!args.Any(a => a.StartsWith("--api-address", StringComparison.Ordinal)))
+        {
+            args = [.. args, "--api-address=127.0.0.1:0"];
+        }
+
         var dll = Path.Combine(AppContext.BaseDirectory, "Cluster.Node.dll");
         var info = new ProcessStartInfo("dotnet")
         {
