@@ -4,6 +4,7 @@ using Cluster.Core.Registry.Strategies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Cluster.Core.Registry;
 
@@ -33,6 +34,9 @@ public static class RegistryHostingExtensions
         {
             var registry = services.GetRequiredService<ResourceRegistry>();
             await registry.StartAsync(ct).ConfigureAwait(false);
+            var namespaces = new NamespaceLifecycle(registry, system.TimeProvider, system.LoggerFactory.CreateLogger<NamespaceLifecycle>(), TimeSpan.FromMilliseconds(500));
+            namespaces.Start();
+            system.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-namespace-lifecycle", _ => namespaces.DisposeAsync().AsTask());
             system.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-registry-feed", _ => registry.DisposeAsync().AsTask());
         });
     }

@@ -134,4 +134,30 @@ public sealed class RegistryContractTests(ITestOutputHelper output)
         var (_, namespaces) = await host.GetAsync("/api/v1/namespaces");
         Assert.Equal(["default", "kube-node-lease", "kube-public", "kube-system"], namespaces!["items"]!.AsArray().Select(n => n!["metadata"]!["name"]!.GetValue<string>()));
     }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task DeleteNamespace_WithObjects_TerminatesDeletesContentsThenDisappears(string backend)
+    {
+        await using var host = await ApiTestHost.StartAsync(backend, output);
+        await host.PostAsync("/api/v1/namespaces", """{"metadata":{"name":"doomed"}}""");
+        await host.PostAsync("/api/v1/namespaces/doomed/configmaps", """{"metadata":{"name":"a"}}""");
+        await host.PostAsync("/api/v1/namespaces/doomed/pods", Pod("p"));
+
+        var (status, terminating) = await host.DeleteAsync("/api/v1/namespaces/doomed");
+
+        Assert.Equal(202, status);
+        Assert.Equal("Terminating", terminating!["status"]!["phase"]!.GetValue<string>());
+        var (refused, _) = await host.PostAsync("/api/v1/namespaces/doomed/configmaps", """{"metadata":{"name":"late"}}""");
+        Assert.True(refused is 403 or 404, $"create in a terminating namespace answered {refused}");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await host.GetAsync("/api/v1/namespaces/doomed")).Status != 404)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the namespace was not removed");
+            await Task.Delay(100);
+        }
+
+        Assert.Empty((await host.GetAsync("/api/v1/namespaces/doomed/configmaps")).Body!["items"]!.AsArray());
+        Assert.Empty((await host.GetAsync("/api/v1/namespaces/doomed/pods")).Body!["items"]!.AsArray());
+    }
 }
