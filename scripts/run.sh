@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the node and starts a single-node cluster in the foreground with hocon/single-node.conf,
-# which runs a sample actor workload at start-up. Ctrl+C stops it cleanly.
-# Extra arguments are passed to the node, e.g. --node:name=dev or --actors:ask-timeout=5s.
+# Builds the node and starts a single-node cluster (hocon/single-node.conf, state in
+# ${CLUSTER_DATA_DIR:-data}), then runs a sample workload: applies examples/sample-workload.yaml
+# with the real kubectl and lists what the cluster stores. The node keeps running in the
+# foreground; Ctrl+C stops it cleanly. Extra arguments go to the node, e.g. --api-address 127.0.0.1:7443.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -9,4 +10,31 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 dotnet build src/Cluster.Node -c Release --nologo -v quiet -clp:ErrorsOnly
-exec dotnet src/Cluster.Node/bin/Release/net10.0/Cluster.Node.dll --config hocon/single-node.conf "$@"
+data=${CLUSTER_DATA_DIR:-data}
+mkdir -p "$data"
+rm -f "$data/admin.kubeconfig"
+dotnet src/Cluster.Node/bin/Release/net10.0/Cluster.Node.dll --config hocon/single-node.conf --data-dir "$data" "$@" &
+node=$!
+# Background jobs of a script ignore SIGINT, so Ctrl+C is passed on as SIGTERM (a clean stop too).
+trap 'kill -TERM $node 2>/dev/null; wait $node' INT TERM
+
+for _ in $(seq 1 120); do
+  [ -s "$data/admin.kubeconfig" ] && break
+  kill -0 $node 2>/dev/null || { wait $node; exit $?; }
+  sleep 0.5
+done
+[ -s "$data/admin.kubeconfig" ] || { echo "error: the node did not become ready" >&2; kill -TERM $node; exit 1; }
+
+export KUBECONFIG="$PWD/$data/admin.kubeconfig"
+if command -v kubectl >/dev/null; then
+  echo "== sample workload: kubectl apply -f examples/sample-workload.yaml"
+  kubectl apply -f examples/sample-workload.yaml
+  kubectl get namespaces
+  kubectl get all,configmaps -n sample -o wide
+else
+  echo "note: kubectl is not installed; skipping the sample workload"
+fi
+echo
+echo "The cluster is running. In another shell: export KUBECONFIG=$KUBECONFIG; kubectl get all -A"
+echo "Ctrl+C stops it."
+wait $node
