@@ -56,8 +56,10 @@ public sealed class Shard : ReceiveActor
     {
         if (_ids.TryGetValue(entity, out var id) && !_stopping.ContainsKey(id))
         {
+            // A PoisonPill, not Stop: what is already in the entity's mailbox is still processed;
+            // only messages arriving from now on wait here for the next incarnation.
             _stopping[id] = [];
-            Context.Stop(entity);
+            entity.Tell(PoisonPill.Instance, Self);
         }
     }
 
