@@ -1,76 +1,142 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace Cluster.Api.Http;
 
 /// <summary>
 /// Reads a YAML document into a JSON tree with the YAML 1.2 core schema that Kubernetes' sigs.k8s.io/yaml
 /// applies: plain scalars true/false, null/~, integers and floats become JSON values, quoted
-/// scalars stay strings. JSON is YAML, so JSON bodies read the same way.
+/// scalars stay strings. It works on the parser's event stream with an explicit stack, so a
+/// hostile document can neither overflow the call stack nor expand aliases (they are refused).
 /// </summary>
 public static class YamlToJson
 {
+    /// <summary>Nesting deeper than this is refused (Kubernetes objects nest far less).</summary>
+    public const int MaxDepth = 64;
+
     /// <summary>The single document in <paramref name="text"/> (null for an empty one); throws <see cref="YamlException"/> on malformed input.</summary>
     public static JsonNode? Parse(string text)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
-        if (stream.Documents.Count == 0)
+        var parser = new Parser(new StringReader(text));
+        parser.Consume<StreamStart>();
+        if (parser.TryConsume<StreamEnd>(out _))
         {
             return null;
         }
 
-        if (stream.Documents.Count > 1)
+        parser.Consume<DocumentStart>();
+        var root = ReadDocument(parser);
+        parser.Consume<DocumentEnd>();
+        if (!parser.TryConsume<StreamEnd>(out _))
         {
-            throw new YamlException("expected a single YAML document, found " + stream.Documents.Count.ToString(CultureInfo.InvariantCulture));
+            throw new YamlException("expected a single YAML document, found more");
         }
 
-        return Convert(stream.Documents[0].RootNode, 0);
+        return root;
     }
 
-    private static JsonNode? Convert(YamlNode node, int depth)
+    private static JsonNode? ReadDocument(Parser parser)
     {
-        if (depth > 256)
+        // Each open container with the key waiting for its value (for mappings).
+        var stack = new Stack<(JsonNode Container, string? PendingKey)>();
+        JsonNode? root = null;
+        var rootSet = false;
+        while (true)
         {
-            throw new YamlException("the document nests deeper than 256 levels");
-        }
-
-        switch (node)
-        {
-            case YamlMappingNode map:
-                var obj = new JsonObject();
-                foreach (var (key, value) in map.Children)
+            var current = parser.Current ?? throw new YamlException("unexpected end of the document");
+            if (current is DocumentEnd)
+            {
+                if (stack.Count > 0 || !rootSet)
                 {
-                    var name = key is YamlScalarNode s ? s.Value ?? "" : throw new YamlException(key.Start, key.End, "mapping keys must be scalars");
-                    if (obj.ContainsKey(name))
+                    throw new YamlException(current.Start, current.End, "unexpected end of the document");
+                }
+
+                return root;
+            }
+
+            parser.MoveNext();
+            switch (current)
+            {
+                case AnchorAlias alias:
+                    throw new YamlException(alias.Start, alias.End, "YAML aliases are not allowed");
+                case MappingStart or SequenceStart:
+                    if (stack.Count >= MaxDepth)
                     {
-                        throw new YamlException(key.Start, key.End, $"duplicate key \"{name}\"");
+                        throw new YamlException(current.Start, current.End, $"the document nests deeper than {MaxDepth} levels");
                     }
 
-                    obj[name] = Convert(value, depth + 1);
-                }
+                    JsonNode container = current is MappingStart ? new JsonObject() : new JsonArray();
+                    Add(stack, container, ref root, ref rootSet, current);
+                    stack.Push((container, null));
+                    break;
+                case MappingEnd or SequenceEnd:
+                    var (done, pending) = stack.Pop();
+                    if (pending is not null)
+                    {
+                        throw new YamlException(current.Start, current.End, $"key \"{pending}\" has no value");
+                    }
 
-                return obj;
-            case YamlSequenceNode sequence:
-                var array = new JsonArray();
-                foreach (var item in sequence.Children)
-                {
-                    array.Add(Convert(item, depth + 1));
-                }
+                    _ = done;
+                    break;
+                case Scalar scalar:
+                    if (stack.Count > 0 && stack.Peek() is { Container: JsonObject, PendingKey: null } top)
+                    {
+                        if (((JsonObject)top.Container).ContainsKey(scalar.Value))
+                        {
+                            throw new YamlException(scalar.Start, scalar.End, $"duplicate key \"{scalar.Value}\"");
+                        }
 
-                return array;
-            case YamlScalarNode scalar:
-                return Scalar(scalar);
-            default:
-                throw new YamlException(node.Start, node.End, "unsupported YAML node (aliases are not allowed)");
+                        stack.Pop();
+                        stack.Push((top.Container, scalar.Value));
+                    }
+                    else
+                    {
+                        Add(stack, ScalarValue(scalar), ref root, ref rootSet, current);
+                    }
+
+                    break;
+                default:
+                    throw new YamlException(current.Start, current.End, "unsupported YAML construct " + current.GetType().Name);
+            }
         }
     }
 
-    private static JsonValue? Scalar(YamlScalarNode scalar)
+    private static void Add(Stack<(JsonNode Container, string? PendingKey)> stack, JsonNode? value, ref JsonNode? root, ref bool rootSet, ParsingEvent at)
     {
-        var text = scalar.Value ?? "";
+        if (stack.Count == 0)
+        {
+            if (rootSet)
+            {
+                throw new YamlException(at.Start, at.End, "more than one root value");
+            }
+
+            root = value;
+            rootSet = true;
+            return;
+        }
+
+        var (container, key) = stack.Pop();
+        if (container is JsonArray array)
+        {
+            array.Add(value);
+            stack.Push((container, null));
+            return;
+        }
+
+        if (key is null)
+        {
+            throw new YamlException(at.Start, at.End, "mapping keys must be scalars");
+        }
+
+        ((JsonObject)container)[key] = value;
+        stack.Push((container, null));
+    }
+
+    private static JsonValue? ScalarValue(Scalar scalar)
+    {
+        var text = scalar.Value;
         if (scalar.Style is not ScalarStyle.Plain)
         {
             return JsonValue.Create(text);

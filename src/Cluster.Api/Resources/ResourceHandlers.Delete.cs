@@ -22,19 +22,20 @@ public sealed partial class ResourceHandlers
     {
         var options = await ReadDeleteOptionsAsync(context.Request, ct).ConfigureAwait(false);
         var list = await registry.ListAsync(path.Kind, path.Namespace, ApiQuery.List(context.Request) with { Limit = 0, Continue = null }, ct).ConfigureAwait(false);
-        var deleted = new JsonArray();
-        foreach (var item in list.Items)
+        var replies = new JsonObject?[list.Items.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, list.Items.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, token) =>
         {
+            var item = list.Items[i];
             try
             {
-                var reply = await registry.DeleteAsync(path.Kind, item.Namespace, item.Name, options, ct).ConfigureAwait(false);
-                deleted.Add(reply.Object.DeepClone());
+                replies[i] = (await registry.DeleteAsync(path.Kind, item.Namespace, item.Name, options, token).ConfigureAwait(false)).Object;
             }
             catch (ApiException e) when (e.Code == 404)
             {
                 // Deleted by someone else meanwhile.
             }
-        }
+        }).ConfigureAwait(false);
+        var deleted = new JsonArray(replies.OfType<JsonObject>().Select(r => r.DeepClone()).ToArray());
 
         var result = new JsonObject
         {

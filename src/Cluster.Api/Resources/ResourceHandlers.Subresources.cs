@@ -27,6 +27,9 @@ public sealed partial class ResourceHandlers
             case "PATCH":
                 var (type, patch, _) = await RequestBody.ReadPatchAsync(context.Request, settings.MaxRequestBodyBytes, ct).ConfigureAwait(false);
                 var live = ScaleOf(path.Kind, (await registry.GetAsync(path.Kind, ns, path.Name!, null, ct).ConfigureAwait(false)).ToJsonObject());
+
+                // Only a resourceVersion the client put in the patch is a precondition, not the one just read.
+                ((JsonObject)live["metadata"]!).Remove("resourceVersion");
                 var patched = type switch
                 {
                     PatchType.Json => JsonPatch.Apply(live, patch),

@@ -54,23 +54,32 @@ public sealed partial class ResourceHandlers
             {
                 foreach (var e in watcher.Initial)
                 {
-                    stream.Add(e, filter);
+                    if (stream.Add(e, filter))
+                    {
+                        await stream.FlushAsync(ct).ConfigureAwait(false);
+                    }
                 }
 
-                if (sendInitialEnd && watcher.BookmarkVersion() is { } initialEnd)
+                if (sendInitialEnd)
                 {
-                    stream.AddBookmark(initialEnd, initialEventsEnd: true);
+                    stream.AddBookmark(watcher.StartVersion, initialEventsEnd: true);
                 }
 
                 await stream.FlushAsync(ct).ConfigureAwait(false);
+
+                // One pending read and one bookmark timer for the whole watch (no per-wake-up timers).
+                using var ticker = bookmarks ? new PeriodicTimer(settings.BookmarkInterval, clock) : null;
+                Task<bool>? tick = null;
+                Task<bool>? ready = null;
                 while (!ct.IsCancellationRequested)
                 {
-                    var ready = watcher.Live.WaitToReadAsync(ct).AsTask();
-                    if (bookmarks)
+                    ready ??= watcher.Live.WaitToReadAsync(ct).AsTask();
+                    if (ticker is not null)
                     {
-                        var first = await Task.WhenAny(ready, Task.Delay(settings.BookmarkInterval, clock, ct)).ConfigureAwait(false);
-                        if (first != ready)
+                        tick ??= ticker.WaitForNextTickAsync(ct).AsTask();
+                        if (await Task.WhenAny(ready, tick).ConfigureAwait(false) == tick)
                         {
+                            tick = null;
                             if (watcher.BookmarkVersion() is { } version)
                             {
                                 stream.AddBookmark(version, initialEventsEnd: false);
@@ -81,7 +90,9 @@ public sealed partial class ResourceHandlers
                         }
                     }
 
-                    if (!await ready.ConfigureAwait(false))
+                    var more = await ready.ConfigureAwait(false);
+                    ready = null;
+                    if (!more)
                     {
                         // Closed: the watcher fell behind or the server is stopping; the client re-watches.
                         return;
@@ -89,7 +100,10 @@ public sealed partial class ResourceHandlers
 
                     while (watcher.Live.TryRead(out var e))
                     {
-                        stream.Add(e, filter);
+                        if (stream.Add(e, filter))
+                        {
+                            await stream.FlushAsync(ct).ConfigureAwait(false);
+                        }
                     }
 
                     await stream.FlushAsync(ct).ConfigureAwait(false);
@@ -108,7 +122,8 @@ public sealed partial class ResourceHandlers
         private readonly ArrayBufferWriter<byte> _buffer = new(4096);
         private bool _columnsSent;
 
-        public void Add(WatchEvent e, Func<CachedObject, bool> filter)
+        /// <summary>Adds the event if it passes the selectors; true when the buffer is large enough to flush.</summary>
+        public bool Add(WatchEvent e, Func<CachedObject, bool> filter)
         {
             var matchesNow = filter(e.Object);
             var matchedBefore = e.Previous is not null && filter(e.Previous);
@@ -124,6 +139,8 @@ public sealed partial class ResourceHandlers
             {
                 Write(type, e.Object);
             }
+
+            return _buffer.WrittenCount > 64 * 1024;
         }
 
         public void AddBookmark(long resourceVersion, bool initialEventsEnd)

@@ -54,7 +54,7 @@ public sealed partial class ResourceHandlers(ResourceRegistry registry, ApiServe
                 "GET" when ApiQuery.Flag(context.Request, "watch") => WatchAsync(context, path, ct),
                 "GET" => ListAsync(context, path, ct),
                 "POST" when !path.Kind.Namespaced || path.Namespace is not null => CreateAsync(context, path, ct),
-                "DELETE" => DeleteCollectionAsync(context, path, ct),
+                "DELETE" when !path.Kind.Namespaced || path.Namespace is not null => DeleteCollectionAsync(context, path, ct),
                 _ => throw ApiException.MethodNotSupported(path.Kind, method),
             };
         }

@@ -21,7 +21,7 @@ public sealed record RegistrySettings
     public int SnapshotEvery { get; init; } = 16;
 
     /// <summary>registry.watch-cache.history: events per kind a watch can resume from; older resourceVersions get 410 Expired.</summary>
-    public int WatchCacheHistory { get; init; } = 10_000;
+    public int WatchCacheHistory { get; init; } = 100_000;
 
     /// <summary>registry.watch-cache.watcher-buffer: events buffered per watcher before a slow watcher is closed.</summary>
     public int WatcherBuffer { get; init; } = 10_000;

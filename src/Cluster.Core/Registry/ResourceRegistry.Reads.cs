@@ -14,27 +14,29 @@ public sealed partial class ResourceRegistry
     {
         if (options.ResourceVersion != "0")
         {
-            await Feed.WaitForCommittedAsync(cancellationToken).ConfigureAwait(false);
+            await SyncAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var cache = Feed.Cache(kind);
         var filter = FilterFor(kind, options);
         var scope = kind.Namespaced ? ns : null;
-        if (options.Fields?.TryGetExactMatch("metadata.name", out var only) == true && options.Continue is null)
+        if (options.Fields?.TryGetExactMatch("metadata.name", out var only) == true && scope is not null && options.Continue is null)
         {
-            var single = scope is null ? null : cache.Get(scope, only);
-            var rv = cache.ResourceVersion;
-            if (scope is null)
-            {
-                return FilterPage(cache.List(null).Items, filter, rv, options.Limit);
-            }
-
-            return new ListResult(single is not null && filter(single) ? [single] : [], rv, null, null);
+            var single = cache.Get(scope, only);
+            return new ListResult(single is not null && filter(single) ? [single] : [], cache.ResourceVersion, null, null);
         }
 
         var afterKey = options.Continue is { Length: > 0 } token ? DecodeContinue(token) : null;
-        var (items, version) = cache.List(scope, afterKey);
-        return FilterPage(items, filter, version, options.Limit);
+
+        // One item more than the page tells whether another page follows.
+        var (items, version) = cache.List(scope, afterKey, filter, options.Limit > 0 ? options.Limit + 1 : 0);
+        if (options.Limit > 0 && items.Count > options.Limit)
+        {
+            var page = items.Take(options.Limit).ToArray();
+            return new ListResult(page, version, EncodeContinue(page[^1].Key, version), null);
+        }
+
+        return new ListResult(items, version, null, null);
     }
 
     /// <summary>
@@ -47,10 +49,11 @@ public sealed partial class ResourceRegistry
         if (options.ResourceVersion is { Length: > 0 } text && text != "0")
         {
             from = ParseResourceVersion(text);
+            await WaitForVersionAsync(from.Value, cancellationToken).ConfigureAwait(false);
         }
         else if (options.ResourceVersion is null or "")
         {
-            await Feed.WaitForCommittedAsync(cancellationToken).ConfigureAwait(false);
+            await SyncAsync(cancellationToken).ConfigureAwait(false);
         }
 
         string? name = null;
@@ -101,31 +104,10 @@ public sealed partial class ResourceRegistry
             {
                 "metadata.name" => obj.Name,
                 "metadata.namespace" => obj.Namespace,
+                _ when obj.Fields.TryGetValue(field, out var value) => value,
                 _ => strategy.SelectableField(parsed ??= obj.ToJsonObject(), field),
             });
         };
-    }
-
-    private static ListResult FilterPage(IReadOnlyList<CachedObject> items, Func<CachedObject, bool> filter, long version, int limit)
-    {
-        var page = new List<CachedObject>(limit > 0 ? Math.Min(limit, items.Count) : items.Count);
-        for (var i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            if (!filter(item))
-            {
-                continue;
-            }
-
-            if (limit > 0 && page.Count == limit)
-            {
-                return new ListResult(page, version, EncodeContinue(page[^1].Key, version), items.Count - i);
-            }
-
-            page.Add(item);
-        }
-
-        return new ListResult(page, version, null, null);
     }
 
     /// <summary>A continue token: the last key served and the list's version, as base64 JSON (opaque to clients, as in Kubernetes).</summary>

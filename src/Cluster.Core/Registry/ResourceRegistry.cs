@@ -46,7 +46,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var persistence = Persistence.Persistence.Get(_system);
-        _feed = new RegistryFeed(persistence.Journal, persistence.Serialization, Kinds, _settings, _system.LoggerFactory.CreateLogger<RegistryFeed>(), _system.TimeProvider);
+        _feed = new RegistryFeed(persistence.Journal, persistence.Serialization, Kinds, _strategies, _settings, _system.LoggerFactory.CreateLogger<RegistryFeed>(), _system.TimeProvider);
         _region = ShardRegion.Start(_system, "registry", EntityProps, new ShardRegionSettings(_settings.NumberOfShards, _settings.PassivateIdleAfter));
         _feed.Start();
         await _feed.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -68,8 +68,36 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
 
     public KindCache Cache(ResourceKind kind) => Feed.Cache(kind);
 
-    /// <summary>Waits until reads reflect every write committed so far.</summary>
-    public Task SyncAsync(CancellationToken cancellationToken) => Feed.WaitForCommittedAsync(cancellationToken);
+    /// <summary>Waits until reads reflect every write committed so far (504 when the cache cannot catch up in time).</summary>
+    public async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Feed.WaitForCommittedAsync(cancellationToken).WaitAsync(_settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new ApiException(504, "Timeout", "Timeout: the watch cache did not catch up with the journal in time") { RetryAfterSeconds = 1 };
+        }
+    }
+
+    /// <summary>A watch from a version the cache has not reached yet waits a moment for it (upstream: "Too large resource version").</summary>
+    private async Task WaitForVersionAsync(long version, CancellationToken cancellationToken)
+    {
+        if (Feed.ProcessedOrdering >= version)
+        {
+            return;
+        }
+
+        try
+        {
+            await Feed.WaitForAsync(version, cancellationToken).WaitAsync(TimeSpan.FromSeconds(3), _system.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new ApiException(504, "Timeout", $"Too large resource version: {version}, current: {Feed.ProcessedOrdering}") { RetryAfterSeconds = 1 };
+        }
+    }
 
     public async Task<ObjectReply> CreateAsync(ResourceKind kind, string ns, JsonObject obj, WriteOptions options, CancellationToken cancellationToken)
     {
@@ -126,7 +154,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     {
         if (resourceVersion != "0")
         {
-            await Feed.WaitForCommittedAsync(cancellationToken).ConfigureAwait(false);
+            await SyncAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return Feed.Cache(kind).Get(kind.Namespaced ? ns : "", name) ?? throw ApiException.NotFound(kind, name);
@@ -193,8 +221,14 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
 
     private async Task RequireNamespaceForCreateAsync(ResourceKind kind, string ns, string name, CancellationToken cancellationToken)
     {
-        await Feed.WaitForCommittedAsync(cancellationToken).ConfigureAwait(false);
-        var nsObject = Feed.Cache(BuiltInKinds.Namespace).Get("", ns) ?? throw ApiException.NamespaceNotFound(ns);
+        // The cache usually knows the namespace already; only a miss waits for it to catch up.
+        var nsObject = Feed.Cache(BuiltInKinds.Namespace).Get("", ns);
+        if (nsObject is null)
+        {
+            await SyncAsync(cancellationToken).ConfigureAwait(false);
+            nsObject = Feed.Cache(BuiltInKinds.Namespace).Get("", ns) ?? throw ApiException.NamespaceNotFound(ns);
+        }
+
         if (ObjectMeta.DeletionTimestamp(nsObject.ToJsonObject()) is not null)
         {
             throw ApiException.NamespaceTerminating(kind, name, ns);

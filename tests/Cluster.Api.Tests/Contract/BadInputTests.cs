@@ -110,4 +110,68 @@ public sealed class BadInputTests(ITestOutputHelper output)
         Assert.Equal("dry", body!["metadata"]!["name"]!.GetValue<string>());
         Assert.Equal(404, (await host.GetAsync(ConfigMaps + "/dry")).Status);
     }
+
+    [Fact]
+    public async Task DeeplyNestedYaml_IsBadRequestNotACrash()
+    {
+        await using var host = await ApiTestHost.StartAsync("memory", output);
+        var deep = "metadata:\n  name: deep\ndata:\n  a: " + new string('[', 200_000) + new string(']', 200_000) + "\n";
+
+        var (status, body) = await host.SendAsync(HttpMethod.Post, ConfigMaps, deep, "application/yaml");
+
+        Assert.Equal(400, status);
+        Assert.Contains("deeper than 64", body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(200, (await host.GetAsync("/api/v1/namespaces")).Status);
+    }
+
+    [Fact]
+    public async Task YamlAliases_AreRefused()
+    {
+        await using var host = await ApiTestHost.StartAsync("memory", output);
+        var bomb = "metadata:\n  name: bomb\n  labels: &a {x: y}\n  annotations: *a\n";
+
+        var (status, body) = await host.SendAsync(HttpMethod.Post, ConfigMaps, bomb, "application/yaml");
+
+        Assert.Equal(400, status);
+        Assert.Contains("aliases", body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeeplyNestedJson_IsBadRequest()
+    {
+        await using var host = await ApiTestHost.StartAsync("memory", output);
+        var deep = "{\"metadata\":{\"name\":\"deep\"},\"data\":{\"a\":\"b\"},\"x\":" + new string('[', 100) + new string(']', 100) + "}";
+
+        var (status, _) = await host.PostAsync(ConfigMaps, deep);
+
+        Assert.Equal(400, status);
+    }
+
+    [Fact]
+    public async Task WrongFieldType_IsBadRequestNamingTheField()
+    {
+        await using var host = await ApiTestHost.StartAsync("memory", output);
+
+        var (status, body) = await host.PostAsync("/apis/apps/v1/namespaces/default/deployments", """{"metadata":{"name":"d"},"spec":{"replicas":"three","selector":{"matchLabels":{"a":"b"}},"template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}""");
+
+        Assert.Equal(400, status);
+        Assert.Contains("spec.replicas", body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownField_UnderStrict_IsBadRequest_UnderWarn_IsAWarningAndKept()
+    {
+        await using var host = await ApiTestHost.StartAsync("memory", output);
+        const string body = """{"metadata":{"name":"u"},"data":{"a":"b"},"extra":1}""";
+
+        var (strict, error) = await host.PostAsync(ConfigMaps + "?fieldValidation=Strict", body);
+        Assert.Equal(400, strict);
+        Assert.Contains("unknown field \"extra\"", error!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, ConfigMaps + "?fieldValidation=Warn") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        using var response = await host.Client.SendAsync(request);
+        Assert.Equal(201, (int)response.StatusCode);
+        Assert.Contains(response.Headers.GetValues("Warning"), w => w.Contains("unknown field", StringComparison.Ordinal));
+        Assert.Equal(1, (await host.GetAsync(ConfigMaps + "/u")).Body!["extra"]!.GetValue<int>());
+    }
 }

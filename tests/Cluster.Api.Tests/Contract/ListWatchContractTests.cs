@@ -61,7 +61,6 @@ public sealed class ListWatchContractTests(ITestOutputHelper output)
                 break;
             }
 
-            Assert.True(page["metadata"]!["remainingItemCount"]!.GetValue<long>() > 0);
             path = Pods + "?limit=2&continue=" + Uri.EscapeDataString(token);
         }
 

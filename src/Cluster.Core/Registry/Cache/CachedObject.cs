@@ -9,8 +9,11 @@ namespace Cluster.Core.Registry.Cache;
 /// </summary>
 public sealed class CachedObject
 {
-    private CachedObject(string ns, string name, long resourceVersion, byte[] json, IReadOnlyDictionary<string, string> labels, string? uid)
+    private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>();
+
+    private CachedObject(string ns, string name, long resourceVersion, byte[] json, IReadOnlyDictionary<string, string> labels, string? uid, IReadOnlyDictionary<string, string> fields)
     {
+        Fields = fields;
         Namespace = ns;
         Name = name;
         ResourceVersion = resourceVersion;
@@ -22,6 +25,7 @@ public sealed class CachedObject
 
     private CachedObject(string key)
     {
+        Fields = NoFields;
         Namespace = Name = "";
         Json = [];
         Labels = new Dictionary<string, string>();
@@ -42,9 +46,39 @@ public sealed class CachedObject
 
     public string? Uid { get; }
 
+    /// <summary>The values of the kind's selectable fields (spec.nodeName, status.phase, ...), read once so selectors never re-parse the object.</summary>
+    public IReadOnlyDictionary<string, string> Fields { get; }
+
     /// <summary>Builds the cached form of <paramref name="obj"/> (already stamped with its resourceVersion).</summary>
-    public static CachedObject From(JsonObject obj, long resourceVersion) =>
-        new(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj), resourceVersion, JsonSerializer.SerializeToUtf8Bytes(obj, CacheJson.Options), ObjectMeta.Labels(obj), ObjectMeta.Uid(obj));
+    public static CachedObject From(JsonObject obj, long resourceVersion, IResourceStrategy? strategy = null, IReadOnlyList<string>? selectableFields = null)
+    {
+        var fields = NoFields;
+        if (strategy is not null && selectableFields is { Count: > 0 })
+        {
+            var values = new Dictionary<string, string>(selectableFields.Count, StringComparer.Ordinal);
+            foreach (var field in selectableFields)
+            {
+                if (strategy.SelectableField(obj, field) is { } value)
+                {
+                    values[field] = value;
+                }
+            }
+
+            fields = values;
+        }
+
+        return new(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj), resourceVersion, JsonSerializer.SerializeToUtf8Bytes(obj, CacheJson.Options), ObjectMeta.Labels(obj), ObjectMeta.Uid(obj), fields);
+    }
+
+    /// <summary>Field selector names used across the built-in kinds; each kind's cache keeps those its strategy supports.</summary>
+    public static IReadOnlyList<string> CandidateFields { get; } =
+    [
+        "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork",
+        "status.phase", "status.podIP", "status.nominatedNodeName", "spec.unschedulable", "type", "reason", "source",
+        "reportingComponent", "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+        "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "status.replicas",
+        "status.successful", "spec.clusterIP", "spec.type",
+    ];
 
     /// <summary>A fresh, private JSON tree of this version (callers may change it).</summary>
     public JsonObject ToJsonObject() => JsonNode.Parse(Json)!.AsObject();

@@ -62,33 +62,49 @@ public sealed class KindCache
         }
     }
 
-    /// <summary>A consistent snapshot: the objects (of <paramref name="ns"/>, or all) after <paramref name="afterKey"/>, in key order, and the version they are at.</summary>
-    public (IReadOnlyList<CachedObject> Items, long ResourceVersion) List(string? ns, string? afterKey = null)
+    /// <summary>
+    /// A consistent snapshot: the objects (of <paramref name="ns"/>, or all) after
+    /// <paramref name="afterKey"/> in key order that pass <paramref name="filter"/>, at most
+    /// <paramref name="limit"/> (0: all), and the version they are at. A page starts where the
+    /// previous one ended (a range lookup), so paging through a large kind costs O(n) in total.
+    /// </summary>
+    public (IReadOnlyList<CachedObject> Items, long ResourceVersion) List(string? ns, string? afterKey = null, Func<CachedObject, bool>? filter = null, int limit = 0)
     {
         lock (_lock)
         {
-            IEnumerable<CachedObject> range = _sorted;
+            var items = new List<CachedObject>(limit > 0 ? Math.Min(limit, 1024) : Math.Min(_sorted.Count, 1024));
             if (_sorted.Count == 0)
             {
-                return ([], _resourceVersion);
+                return (items, _resourceVersion);
             }
 
-            var min = _sorted.Min!;
-            var max = _sorted.Max!;
-            if (ns is not null)
+            // Keys are "namespace/name": one namespace is one contiguous range ('0' follows '/').
+            var lower = ns is null ? _sorted.Min!.Key : ns + "/";
+            if (afterKey is not null && string.CompareOrdinal(afterKey, lower) > 0)
             {
-                // Keys are "namespace/name": one namespace is one contiguous range ('0' follows '/').
-                range = string.CompareOrdinal(ns + "/", max.Key) > 0 || string.CompareOrdinal(ns + "0", min.Key) < 0
-                    ? []
-                    : _sorted.GetViewBetween(Probe(ns + "/"), Probe(ns + "0"));
+                lower = afterKey;
             }
 
-            var items = new List<CachedObject>();
-            foreach (var item in range)
+            var upper = ns is null ? _sorted.Max!.Key : ns + "0";
+            if (string.CompareOrdinal(lower, upper) > 0 || string.CompareOrdinal(lower, _sorted.Max!.Key) > 0 || string.CompareOrdinal(upper, _sorted.Min!.Key) < 0)
             {
-                if (afterKey is null || string.CompareOrdinal(item.Key, afterKey) > 0)
+                return (items, _resourceVersion);
+            }
+
+            foreach (var item in _sorted.GetViewBetween(Probe(lower), Probe(upper)))
+            {
+                if (afterKey is not null && string.CompareOrdinal(item.Key, afterKey) <= 0)
+                {
+                    continue;
+                }
+
+                if (filter is null || filter(item))
                 {
                     items.Add(item);
+                    if (limit > 0 && items.Count == limit)
+                    {
+                        break;
+                    }
                 }
             }
 
@@ -106,7 +122,7 @@ public sealed class KindCache
         lock (_lock)
         {
             List<WatchEvent> initial = [];
-            var probe = new Watcher(this, ns, name, capacity, initial);
+            var probe = new Watcher(this, ns, name, capacity, initial, _resourceVersion);
             if (fromResourceVersion is not { } from)
             {
                 foreach (var obj in name is not null && ns is not null ? Single(ns, name) : _sorted)

@@ -19,6 +19,7 @@ public sealed partial class RegistryFeed : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, KindCache> _byStorageKey;
+    private readonly Dictionary<string, (IResourceStrategy Strategy, IReadOnlyList<string> Fields)> _selectable;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,8 +27,19 @@ public sealed partial class RegistryFeed : IAsyncDisposable
     private int _disposed;
     private Task? _loop;
 
-    public RegistryFeed(IJournal journal, PersistenceSerialization serialization, KindCatalog kinds, RegistrySettings settings, ILogger logger, TimeProvider clock)
+    public RegistryFeed(IJournal journal, PersistenceSerialization serialization, KindCatalog kinds, Strategies.StrategyCatalog strategies, RegistrySettings settings, ILogger logger, TimeProvider clock)
     {
+        var probe = new System.Text.Json.Nodes.JsonObject();
+        _selectable = kinds.Kinds
+            .Where(k => strategies.Find(k) is not null)
+            .ToDictionary(
+                k => k.StorageKey,
+                k =>
+                {
+                    var strategy = strategies.Find(k)!;
+                    return (strategy, (IReadOnlyList<string>)CachedObject.CandidateFields.Where(f => strategy.SelectableField(probe, f) is not null).ToArray());
+                },
+                StringComparer.Ordinal);
         _journal = journal;
         _serialization = serialization;
         _settings = settings;
@@ -151,14 +163,26 @@ public sealed partial class RegistryFeed : IAsyncDisposable
             return;
         }
 
-        var @event = _serialization.Deserialize(entry.Manifest, entry.Payload, entry.PersistenceId, entry.SequenceNr);
+        object @event;
+        try
+        {
+            @event = _serialization.Deserialize(entry.Manifest, entry.Payload, entry.PersistenceId, entry.SequenceNr);
+        }
+        catch (PersistenceSerializationException e)
+        {
+            // One unreadable event must not stop the cache for everyone: it is logged and skipped.
+            LogUnreadable(_logger, e, entry.PersistenceId, entry.SequenceNr, entry.Ordering);
+            return;
+        }
+
+        var (strategy, fields) = _selectable.TryGetValue(cache.Kind.StorageKey, out var selectable) ? selectable : (null, null);
         switch (@event)
         {
             case ObjectEvents.Stored stored:
-                cache.Apply(CachedObject.From(ObjectState.Stamp(stored.Object, entry.Ordering), entry.Ordering), removed: false, live);
+                cache.Apply(CachedObject.From(ObjectState.Stamp(stored.Object, entry.Ordering), entry.Ordering, strategy, fields), removed: false, live);
                 break;
             case ObjectEvents.Deleted deleted:
-                cache.Apply(CachedObject.From(ObjectState.Stamp(deleted.Object, entry.Ordering), entry.Ordering), removed: true, live);
+                cache.Apply(CachedObject.From(ObjectState.Stamp(deleted.Object, entry.Ordering), entry.Ordering, strategy, fields), removed: true, live);
                 break;
         }
     }
@@ -189,6 +213,9 @@ public sealed partial class RegistryFeed : IAsyncDisposable
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Watch cache loaded through journal ordering {Ordering}: {Objects} objects")]
     private static partial void LogLoaded(ILogger logger, long ordering, int objects);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Watch cache skipped an unreadable event: [{PersistenceId}] sequence number {SequenceNr} at ordering {Ordering}")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string persistenceId, long sequenceNr, long ordering);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Watch cache feed failed after ordering {Ordering} (attempt {Attempt}); retrying")]
     private static partial void LogFeedFailed(ILogger logger, Exception exception, long ordering, int attempt);

@@ -15,8 +15,9 @@ public sealed class Watcher : IDisposable
     private readonly Channel<WatchEvent> _channel;
     private int _overflowed;
 
-    internal Watcher(KindCache cache, string? ns, string? name, int capacity, IReadOnlyList<WatchEvent> initial)
+    internal Watcher(KindCache cache, string? ns, string? name, int capacity, IReadOnlyList<WatchEvent> initial, long startVersion)
     {
+        StartVersion = startVersion;
         _cache = cache;
         Namespace = ns;
         Name = name;
@@ -29,6 +30,9 @@ public sealed class Watcher : IDisposable
 
     /// <summary>Only the object of this name (a metadata.name field selector; null: all).</summary>
     public string? Name { get; }
+
+    /// <summary>The cache's version when the watch started: <see cref="Initial"/> covers everything up to it.</summary>
+    public long StartVersion { get; }
 
     /// <summary>Events to deliver before the live ones, in order.</summary>
     public IReadOnlyList<WatchEvent> Initial { get; }

@@ -54,6 +54,13 @@ public sealed class ObjectActor : ReceivePersistentActor
 
     protected override int SnapshotEvery => _snapshotEvery;
 
+    /// <summary>The journal failed: the writer learns at once (503, retry), then the actor stops and the next command recovers it.</summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistFailure(cause, @event, sequenceNr);
+        Sender.Tell(new Status.Failure(ApiException.Unavailable("the write could not be stored: " + cause.Message)));
+    }
+
     protected override object? SnapshotState() => new ObjectSnapshot(_state.Current, _state.Ordering);
 
     private void Decide(Func<Decision> decide, bool dryRun)
@@ -68,6 +75,12 @@ public sealed class ObjectActor : ReceivePersistentActor
             Sender.Tell(new Status.Failure(e));
             return;
         }
+        catch (Exception e)
+        {
+            // A bug or an input the rules did not expect: the caller gets a 500 at once, not a timeout.
+            Sender.Tell(new Status.Failure(ApiException.Internal(e.Message)));
+            return;
+        }
 
         if (decision.Event is null || dryRun)
         {
@@ -78,6 +91,12 @@ public sealed class ObjectActor : ReceivePersistentActor
         Persist(decision.Event, e =>
         {
             _state = _state.Apply(e, LastOrdering);
+            if (e is ObjectEvents.Deleted)
+            {
+                // A tombstone snapshot lets compaction drop the object's older events.
+                SaveSnapshot(new ObjectSnapshot(null, _state.Ordering));
+            }
+
             var stored = _state.Current ?? _state.LastDeleted!;
             Sender.Tell(new ObjectReply(stored, decision.Created, decision.Removed));
         });

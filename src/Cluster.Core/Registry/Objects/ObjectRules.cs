@@ -228,7 +228,9 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         }
 
         obj = RecordManager(current, obj, options, subresource);
-        return ObjectMeta.DeletionTimestamp(obj) is not null && IsRemovable(obj)
+
+        // As upstream (ShouldDeleteDuringUpdate): only once no grace period is running.
+        return ObjectMeta.DeletionTimestamp(obj) is not null && IsRemovable(obj) && GraceOver(current)
             ? new Decision(new ObjectEvents.Deleted(obj), obj, Removed: true)
             : new Decision(new ObjectEvents.Stored(obj), obj);
     }
@@ -346,6 +348,9 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         return kind != BuiltInKinds.Namespace || obj["spec"]?["finalizers"] is not JsonArray { Count: > 0 };
     }
 
+    private static bool GraceOver(JsonObject current) =>
+        current["metadata"]?["deletionGracePeriodSeconds"] is not JsonValue grace || !grace.TryGetValue<long>(out var seconds) || seconds == 0;
+
     private static void SetNamespacePhase(JsonObject obj, string phase)
     {
         if (obj["status"] is not JsonObject status)
@@ -395,7 +400,10 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
     /// (an int) and parsed ones (a JSON number) then read alike (JsonValue.TryGetValue is exact about CLR types).
     /// </summary>
     private static JsonObject Normalized(JsonObject obj) =>
-        JsonNode.Parse(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(obj))!.AsObject();
+        JsonNode.Parse(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(obj, DeepJson), documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = 256 })!.AsObject();
+
+    /// <summary>Deeper than any body the API accepts (64 levels), so serializing never fails on depth.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions DeepJson = new() { MaxDepth = 256 };
 
     private static string NameOf(JsonNode body) =>
         body is JsonObject o ? ObjectMeta.Name(o) : "";
