@@ -14,8 +14,9 @@ public sealed partial class ResourceHandlers
         var options = await ReadDeleteOptionsAsync(context.Request, ct).ConfigureAwait(false);
         var reply = await registry.DeleteAsync(path.Kind, Namespace(path), path.Name!, options, ct).ConfigureAwait(false);
 
-        // 200 when the object is gone, 202 when it waits for finalizers or a grace period (as upstream).
-        await ResponseWriter.WriteAsync(context, reply.Removed || options.DryRun ? 200 : 202, reply.Object, ct).ConfigureAwait(false);
+        // 200 whether the object is gone or waits for finalizers or a grace period, as upstream
+        // (which keeps 202 for the legacy orphanDependents=false case only).
+        await ResponseWriter.WriteAsync(context, 200, reply.Object, ct).ConfigureAwait(false);
     }
 
     private async Task DeleteCollectionAsync(HttpContext context, ApiPath path, CancellationToken ct)
