@@ -137,11 +137,26 @@ public sealed partial class ResourceHandlers
             };
             if (type is not null)
             {
-                Write(type, e.Object);
+                if (!table && type == NaturalType(e.Type))
+                {
+                    _buffer.Write(e.Frame(type));
+                }
+                else
+                {
+                    Write(type, e.Object);
+                }
             }
 
             return _buffer.WrittenCount > 64 * 1024;
         }
+
+        private static string NaturalType(WatchEventType type) => type switch
+        {
+            WatchEventType.Added => "ADDED",
+            WatchEventType.Modified => "MODIFIED",
+            WatchEventType.Deleted => "DELETED",
+            _ => "BOOKMARK",
+        };
 
         public void AddBookmark(long resourceVersion, bool initialEventsEnd)
         {
