@@ -115,6 +115,8 @@ public sealed class ListWatchContractTests(ITestOutputHelper output)
             await host.PostAsync(Pods, RegistryContractTests.Pod("p" + i));
         }
 
+        // A list is a consistent read: once it answers, the cache has seen all six writes.
+        await host.GetAsync(Pods);
         var events = await WatchClient.ReadAsync(host, Pods + "?watch=true&resourceVersion=" + old, count: 1);
 
         Assert.Equal("ERROR", events[0]["type"]!.GetValue<string>());
