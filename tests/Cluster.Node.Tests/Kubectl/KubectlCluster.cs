@@ -12,7 +12,6 @@ public class KubectlCluster : IAsyncLifetime
     private static readonly TimeSpan NodeTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "kubectl-e2e-" + Guid.NewGuid().ToString("N"));
-    private readonly List<KubectlProcess> _background = [];
     private NodeProcess? _node;
     private string _home = "";
     private int _starts;
@@ -28,13 +27,24 @@ public class KubectlCluster : IAsyncLifetime
         await StartNodeAsync();
     }
 
-    /// <summary>Stops the node with SIGTERM, requires a clean exit, and starts it again on the same data directory.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops the node with SIGTERM (or SIGINT, as Ctrl+C does), requires a clean exit, and starts it again on the
+    /// same data directory.
+    /// </summary>
+    public async Task RestartAsync(bool interrupt = false)
     {
         var node = _node ?? throw new InvalidOperationException("The node is not running.");
-        node.Terminate();
+        if (interrupt)
+        {
+            node.Interrupt();
+        }
+        else
+        {
+            node.Terminate();
+        }
+
         var exitCode = await node.WaitForExitAsync(NodeTimeout);
-        Assert.True(exitCode == 0, $"The node exited with {exitCode} on SIGTERM.\n{node.Output}");
+        Assert.True(exitCode == 0, $"The node exited with {exitCode} on {(interrupt ? "SIGINT" : "SIGTERM")}.\n{node.Output}");
         node.Dispose();
         await StartNodeAsync();
     }
@@ -47,13 +57,9 @@ public class KubectlCluster : IAsyncLifetime
         return await kubectl.WaitForExitAsync(CallTimeout);
     }
 
-    /// <summary>Starts a long-running kubectl (get -w, wait, delete) that the fixture kills at the latest on dispose.</summary>
-    public KubectlProcess StartBackground(params string[] args)
-    {
-        var kubectl = KubectlProcess.Start(Environment(new Dictionary<string, string>()), WorkDir, args);
-        _background.Add(kubectl);
-        return kubectl;
-    }
+    /// <summary>Starts a long-running kubectl (get -w, wait, delete); disposing it kills it if still running.</summary>
+    public KubectlProcess StartBackground(params string[] args) =>
+        KubectlProcess.Start(Environment(new Dictionary<string, string>()), WorkDir, args);
 
     /// <summary>Runs a command that must succeed and returns its stdout.</summary>
     public async Task<string> OutputAsync(params string[] args)
@@ -63,6 +69,17 @@ public class KubectlCluster : IAsyncLifetime
         return result.StdOut;
     }
 
+    /// <summary>Applies <see cref="Manifests.Shop"/> into a new namespace and requires all five objects created.</summary>
+    public async Task ApplyShopAsync(string ns)
+    {
+        var applied = await RunAsync("apply", "-f", WriteFile(ns + ".yaml", Manifests.Shop(ns)));
+        KubectlAssert.StdOutLines(applied, $"namespace/{ns} created", "configmap/settings created", "deployment.apps/web created", "service/web created", "pod/worker created");
+    }
+
+    /// <summary>One object's fields through -o jsonpath, without the line end the runner adds.</summary>
+    public async Task<string> JsonPathAsync(string resource, string ns, string path) =>
+        (await OutputAsync("get", resource, "-n", ns, "-o", "jsonpath=" + path)).TrimEnd('\n');
+
     public string WriteFile(string name, string content)
     {
         File.WriteAllText(Path.Combine(WorkDir, name), content);
@@ -71,19 +88,20 @@ public class KubectlCluster : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var kubectl in _background)
+        try
         {
-            kubectl.Dispose();
+            if (_node is { } node)
+            {
+                node.Terminate();
+                await node.WaitForExitAsync(NodeTimeout);
+            }
         }
-
-        if (_node is { } node)
+        finally
         {
-            node.Terminate();
-            await node.WaitForExitAsync(NodeTimeout);
-            node.Dispose();
+            // Kills the node if it did not stop, so no test run leaves one behind.
+            _node?.Dispose();
+            Directory.Delete(_root, recursive: true);
         }
-
-        Directory.Delete(_root, recursive: true);
     }
 
     private Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> extra)

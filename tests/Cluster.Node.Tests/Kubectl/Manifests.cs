@@ -126,6 +126,13 @@ public static class Manifests
           key: value
         """;
 
+    public static string Namespace(string name) => $"""
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: {name}
+        """;
+
     public static string ConfigMap(string ns, string name, string key, string value) => $"""
         apiVersion: v1
         kind: ConfigMap
