@@ -127,11 +127,10 @@ internal sealed class NodeProcess : IDisposable
     }
 
     /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
-    public void Interrupt()
-    {
-        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
+    public void Interrupt() => Signal("-INT");
+
+    /// <summary>Sends SIGTERM, as a service manager does on stop.</summary>
+    public void Terminate() => Signal("-TERM");
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -148,6 +147,12 @@ internal sealed class NodeProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     private void Append(string? line)
