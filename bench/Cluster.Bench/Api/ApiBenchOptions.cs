@@ -20,6 +20,9 @@ public sealed record ApiBenchOptions
 
     public TimeSpan PacedDuration { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Paced reads ask for resourceVersion=0 (served from the cache without waiting for it to catch up with the journal); a diagnostic.</summary>
+    public bool StaleReads { get; init; }
+
     public int ListPods { get; init; } = 150_000;
 
     public int PageSize { get; init; } = 500;
@@ -31,6 +34,9 @@ public sealed record ApiBenchOptions
     public TimeSpan WatchGap { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public int Seed { get; init; } = 42;
+
+    /// <summary>Extra environment for the node only (--node-env K=V, repeatable), e.g. DOTNET_gcServer=1 for GC experiments.</summary>
+    public IReadOnlyDictionary<string, string> NodeEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Parent of the node's data directory (same disk as the journal would be on).</summary>
     public string DataParent { get; init; } = Path.GetTempPath();
@@ -60,14 +66,18 @@ public sealed record ApiBenchOptions
             ListPods = Int(args, "--pods") ?? o.ListPods,
             WriteRate = Int(args, "--write-rate") ?? o.WriteRate,
             ReadRate = Int(args, "--read-rate") ?? o.ReadRate,
+            PacedDuration = Int(args, "--paced-seconds") is { } p ? TimeSpan.FromSeconds(p) : o.PacedDuration,
+            StaleReads = args.Contains("--stale-reads"),
             PhaseDuration = Int(args, "--seconds") is { } s ? TimeSpan.FromSeconds(s) : o.PhaseDuration,
             WatcherLevels = Option(args, "--watchers")?.Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray() ?? o.WatcherLevels,
             DataParent = Option(args, "--dir") ?? o.DataParent,
+            NodeEnvironment = args.Select((a, i) => (a, i)).Where(p => p.a == "--node-env" && p.i + 1 < args.Length)
+                .Select(p => args[p.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : ""),
             Phases = Option(args, "--phases")?.Split(',').ToHashSet() ?? o.Phases,
         };
     }
 
-    public const string Usage = "api [--quick] [--phases list,rw,watch] [--pods N] [--watchers 1000,5000] [--write-rate N] [--read-rate N] [--seconds N] [--seed N] [--dir PATH]";
+    public const string Usage = "api [--quick] [--phases list,rw,watch] [--pods N] [--watchers 1000,5000] [--write-rate N] [--read-rate N] [--seconds N] [--paced-seconds N] [--stale-reads] [--seed N] [--dir PATH] [--node-env K=V]...";
 
     private static string? Option(string[] args, string name)
     {

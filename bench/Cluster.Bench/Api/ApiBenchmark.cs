@@ -31,8 +31,12 @@ public static class ApiBenchmark
         }
 
         output.WriteLine(Report.F($"open-file limit (soft; .NET raises it to the hard limit, here and in the node): {fileLimit}"));
-        await using var node = await NodeProcess.StartAsync(options.DataParent, cancel.Token);
+        await using var node = await NodeProcess.StartAsync(options.DataParent, options.NodeEnvironment, cancel.Token);
         output.WriteLine($"node: pid {node.Pid}, {node.BaseUri}, data in {node.DataDirectory}");
+        if (options.NodeEnvironment.Count > 0)
+        {
+            output.WriteLine("node environment: " + string.Join(" ", options.NodeEnvironment.Select(kv => $"{kv.Key}={kv.Value}")));
+        }
         output.WriteLine();
 
         var summary = new List<string>();
@@ -42,23 +46,27 @@ public static class ApiBenchmark
             if (options.Phases.Contains("list"))
             {
                 output.WriteLine(Report.F($"== list: {options.ListPods:N0} pods =="));
+                var load = MachineLoad.Start(node.Pid);
                 var (create, runs) = await ListPhase.RunAsync(node, options, output, cancel.Token);
                 Report.PrintRows(output, [create]);
                 ListPhase.Print(output, runs);
+                output.WriteLine(" " + load.Describe());
                 output.WriteLine();
                 failed |= create.Summary.Errors > 0;
                 summary.Add(Report.F($" bulk create {create.Summary.Count:N0} pods, {options.Clients} clients   {create.Summary.PerSecond,10:N0} pods/s  (p99 {create.Summary.P99Ms:0.0} ms)"));
                 foreach (var r in runs)
                 {
-                    summary.Add(Report.F($" {r.Name,-44}{r.Items,8:N0} items {r.Total.TotalSeconds,7:0.00} s  node RSS +{Report.Megabytes(r.Growth),-9} target <= {ListSecondsTarget} s: {Report.Verdict(r.Total.TotalSeconds, ListSecondsTarget)}"));
+                    summary.Add(Report.F($" {r.Name,-50}{r.Items,8:N0} items {r.Total.TotalSeconds,7:0.00} s  node RSS +{Report.Megabytes(r.Growth),-9} target <= {ListSecondsTarget} s: {Report.Verdict(r.Total.TotalSeconds, ListSecondsTarget)}"));
                 }
             }
 
             if (options.Phases.Contains("rw"))
             {
                 output.WriteLine(Report.F($"== create / update / get: {options.Clients} clients, {options.PhaseDuration.TotalSeconds:0} s each; then paced =="));
+                var load = MachineLoad.Start(node.Pid);
                 var rows = await ReadWritePhase.RunAsync(node, options, output, cancel.Token);
                 Report.PrintRows(output, rows);
+                output.WriteLine(" " + load.Describe());
                 output.WriteLine();
                 failed |= rows.Any(r => r.Summary.Errors > 0);
                 foreach (var r in rows.Take(3))
@@ -74,8 +82,10 @@ public static class ApiBenchmark
             if (options.Phases.Contains("watch"))
             {
                 output.WriteLine(Report.F($"== watch fan-out: {string.Join(", ", options.WatcherLevels.Select(l => l.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} watchers, {options.WatchRounds} rounds each (+2 warm-up) =="));
+                var load = MachineLoad.Start(node.Pid);
                 var levels = await WatchPhase.RunAsync(node, options, output, cancel.Token);
                 WatchPhase.Print(output, levels);
+                output.WriteLine(" " + load.Describe());
                 output.WriteLine();
                 failed |= levels.Any(l => l.Missing > 0);
                 foreach (var l in levels)

@@ -48,10 +48,12 @@ public static class ListPhase
 
         var runs = new List<ListRun>();
         var subsetPath = $"/api/v1/namespaces/{SubsetNamespace}/pods";
-        runs.Add(await MeasureAsync(node, Report.F($"GET {subsetPath}"), clock => StreamAsync(api.Http, subsetPath, clock, ct), ct));
-        for (var i = 1; i <= 2; i++)
+        foreach (var (label, path) in new[] { ($"GET {subsetPath}", subsetPath), ("GET /api/v1/pods", "/api/v1/pods") })
         {
-            runs.Add(await MeasureAsync(node, Report.F($"GET /api/v1/pods (run {i})"), clock => StreamAsync(api.Http, "/api/v1/pods", clock, ct), ct));
+            for (var i = 1; i <= 2; i++)
+            {
+                runs.Add(await MeasureAsync(node, Report.F($"{label} (run {i})"), clock => StreamAsync(api.Http, path, clock, ct), ct));
+            }
         }
 
         runs.Add(await MeasureAsync(node, Report.F($"GET /api/v1/pods?limit={options.PageSize} + continue"), clock => PagedAsync(api.Http, options.PageSize, clock, ct), ct));
@@ -60,10 +62,10 @@ public static class ListPhase
 
     public static void Print(TextWriter output, IReadOnlyList<ListRun> runs)
     {
-        output.WriteLine(" list                                           items  pages       MB  first byte   total s    MB/s   node RSS before     peak   growth    after  node CPU");
+        output.WriteLine(" list                                                 items  pages       MB  first byte   total s    MB/s   node RSS before     peak   growth    after  node CPU");
         foreach (var r in runs)
         {
-            output.WriteLine(Report.F($" {r.Name,-44}{r.Items,9}{r.Pages,7}{r.Bytes / 1048576.0,9:0.0}{r.FirstByte.TotalMilliseconds,9:0} ms{r.Total.TotalSeconds,10:0.000}{r.Bytes / 1048576.0 / r.Total.TotalSeconds,8:0}{Mb(r.RssBefore),18}{Mb(r.RssPeak),9}{"+" + Mb(r.Growth),9}{Mb(r.RssAfter),9}{r.ServerCpu.TotalSeconds,8:0.00} s"));
+            output.WriteLine(Report.F($" {r.Name,-50}{r.Items,9}{r.Pages,7}{r.Bytes / 1048576.0,9:0.0}{r.FirstByte.TotalMilliseconds,9:0} ms{r.Total.TotalSeconds,10:0.000}{r.Bytes / 1048576.0 / r.Total.TotalSeconds,8:0}{Mb(r.RssBefore),18}{Mb(r.RssPeak),9}{"+" + Mb(r.Growth),9}{Mb(r.RssAfter),9}{r.ServerCpu.TotalSeconds,8:0.00} s"));
         }
 
         output.WriteLine(Report.F($" (node RSS in MB; peak = max of VmRSS sampled every 20 ms ({runs.Min(r => r.Samples)}+ samples per list) and {(runs.All(r => r.KernelPeak) ? "VmHWM reset before each list" : "no VmHWM (clear_refs not allowed)")}; growth = peak - before)"));

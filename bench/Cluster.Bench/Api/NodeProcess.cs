@@ -48,7 +48,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public static string NodeAssembly => Path.Combine(AppContext.BaseDirectory, "Cluster.Node.dll");
 
     /// <summary>Starts the node and returns once <c>/readyz</c> answers ok; throws with the node's last log lines otherwise.</summary>
-    public static async Task<NodeProcess> StartAsync(string parentDirectory, CancellationToken ct)
+    public static async Task<NodeProcess> StartAsync(string parentDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         if (!File.Exists(NodeAssembly))
         {
@@ -73,6 +73,11 @@ public sealed class NodeProcess : IAsyncDisposable
         })
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
         }
 
         var guard = new Process { StartInfo = info };

@@ -42,17 +42,19 @@ public static class ReadWritePhase
         using var paced = new ApiClient(node.BaseUri, 2048);
         var writeRandom = new Random(options.Seed + 1000);
         var readRandom = new Random(options.Seed + 2000);
-        var meter = CpuMeter.Start(node.Pid);
+        var load = MachineLoad.Start(node.Pid);
         var writes = Load.PacedAsync(options.WriteRate, options.PacedDuration, op =>
             paced.SendAsync(HttpMethod.Patch, $"{PodsPath}/rw-{writeRandom.NextInt64(pods)}", ApiClient.LabelPatch(op), ApiClient.MergePatch, ct), ct);
+        var stale = options.StaleReads ? "?resourceVersion=0" : "";
         var reads = Load.PacedAsync(options.ReadRate, options.PacedDuration, _ =>
-            paced.SendAsync(HttpMethod.Get, $"{PodsPath}/rw-{readRandom.NextInt64(pods)}", null, null, ct), ct);
+            paced.SendAsync(HttpMethod.Get, $"{PodsPath}/rw-{readRandom.NextInt64(pods)}{stale}", null, null, ct), ct);
         await Task.WhenAll(writes, reads);
-        var (server, bench) = meter.Used();
+        var (server, bench) = load.Ours.Used();
+        log.WriteLine("  paced run " + load.Describe());
         // The CPU of the mixed run is split between its two rows in proportion to their requests.
         var share = (double)writes.Result.Count / Math.Max(1, writes.Result.Count + reads.Result.Count);
         rows.Add(new ApiRow(Report.F($"paced writes {options.WriteRate:0}/s (PATCH)"), "open", writes.Result, server * share, bench * share));
-        rows.Add(new ApiRow(Report.F($"paced reads {options.ReadRate:0}/s (GET)"), "open", reads.Result, server * (1 - share), bench * (1 - share)));
+        rows.Add(new ApiRow(Report.F($"paced reads {options.ReadRate:0}/s (GET{(options.StaleReads ? " rv=0" : "")})"), "open", reads.Result, server * (1 - share), bench * (1 - share)));
         return rows;
     }
 

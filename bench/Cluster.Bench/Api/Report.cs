@@ -17,6 +17,39 @@ public readonly record struct CpuMeter(int Pid, TimeSpan Server, TimeSpan Bench)
     }
 }
 
+/// <summary>
+/// CPU used on the whole machine by processes other than the node and this benchmark since <see cref="Start"/>
+/// (from /proc/stat), so a figure taken while other work competed for the cores says so.
+/// </summary>
+public readonly record struct MachineLoad(CpuMeter Ours, double MachineBusySeconds, long StartTimestamp)
+{
+    public static MachineLoad Start(int pid) => new(CpuMeter.Start(pid), BusySeconds(), Stopwatch.GetTimestamp());
+
+    /// <summary>"other processes used 0.4 cores on average (3.9 core-s over 9.8 s)".</summary>
+    public string Describe()
+    {
+        var (server, bench) = Ours.Used();
+        var other = Math.Max(0, BusySeconds() - MachineBusySeconds - server.TotalSeconds - bench.TotalSeconds);
+        var wall = Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
+        return Report.F($"CPU during this phase: node {server.TotalSeconds:0.0} core-s, benchmark {bench.TotalSeconds:0.0} core-s, other processes {other:0.0} core-s ({other / wall:0.00} cores on average over {wall:0.0} s)");
+    }
+
+    private static double BusySeconds()
+    {
+        try
+        {
+            // cpu  user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var ticks = fields.Skip(1).Take(8).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            return (ticks.Sum() - ticks[3] - ticks[4]) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or FormatException or InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+}
+
 /// <summary>One measured request mix: what it was, its figures, and the CPU the node and the benchmark spent on it.</summary>
 public sealed record ApiRow(string Name, string Clients, LatencySummary Summary, TimeSpan ServerCpu, TimeSpan BenchCpu);
 
