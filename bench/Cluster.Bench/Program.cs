@@ -1,4 +1,5 @@
 using Cluster.Bench.Actors;
+using Cluster.Bench.Api;
 using Cluster.Bench.Hocon;
 using Cluster.Bench.Persistence;
 
@@ -8,6 +9,7 @@ return args.FirstOrDefault() switch
     "hocon" => HoconBenchmark.Run(args[1..]),
     "persistence" => await PersistenceBenchmark.Run(args[1..]),
     "etcd" => await EtcdBenchmark.Run(args[1..]),
+    "api" => await ApiBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -19,5 +21,8 @@ static int Usage()
     Console.Error.WriteLine("                     per journal, recovery rate, and etcd at the same concurrency with the ratio");
     Console.Error.WriteLine("  hocon [iterations] HOCON parse time of Akka's reference.conf and hocon/reference.conf");
     Console.Error.WriteLine("  etcd [--quick] [--seconds N] [--dir PATH] [--grpc]  durable puts/s and p50/p99 of a local etcd at 1, 100, 1000 writers");
+    Console.Error.WriteLine("  " + ApiBenchOptions.Usage);
+    Console.Error.WriteLine("                     a started Cluster.Node over HTTP: create/PATCH/get throughput and p50/p99 at 64 clients, paced");
+    Console.Error.WriteLine("                     2,000 writes/s with reads, listing 150,000 pods (time, node RSS), watch fan-out to 1,000/5,000");
     return 2;
 }

@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace Cluster.Bench.Api;
+
+/// <summary>Memory and CPU time of a Linux process from /proc, and this process's open-file limit.</summary>
+public static class ProcStats
+{
+    /// <summary>VmRSS and VmHWM (peak RSS) in bytes; zeros when /proc is unreadable.</summary>
+    public static (long Rss, long Peak) Memory(int pid)
+    {
+        long rss = 0, peak = 0;
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    rss = Kilobytes(line) * 1024;
+                }
+                else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    peak = Kilobytes(line) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return (rss, peak);
+    }
+
+    /// <summary>Resets the process's VmHWM to its current RSS (Linux clear_refs 5); false when not allowed.</summary>
+    public static bool ResetPeak(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>User plus system CPU time the process has used.</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the whole line.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>
+    /// This process's soft open-file limit, or -1 when unknown. The .NET runtime raises the soft limit to the hard
+    /// one at start-up, on its own and in the node, so this is what both get.
+    /// </summary>
+    public static long OpenFileLimit()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+            var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+            return soft is null ? -1 : soft == "unlimited" ? long.MaxValue : long.Parse(soft, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            return -1;
+        }
+    }
+
+    private static long Kilobytes(string line) =>
+        long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+}
