@@ -30,7 +30,7 @@ public sealed class ObjectActor : ReceivePersistentActor
         {
             if (offer.Snapshot is ObjectSnapshot snapshot)
             {
-                _state = new ObjectState(snapshot.Object, snapshot.Ordering);
+                _state = ObjectState.Of(snapshot.Object, snapshot.Ordering);
             }
         });
 
@@ -91,13 +91,17 @@ public sealed class ObjectActor : ReceivePersistentActor
         Persist(decision.Event, e =>
         {
             _state = _state.Apply(e, LastOrdering);
+            var stored = e switch
+            {
+                ObjectEvents.Stored s => s.Object,
+                _ => _state.LastDeleted!,
+            };
             if (e is ObjectEvents.Deleted)
             {
                 // A tombstone snapshot lets compaction drop the object's older events.
                 SaveSnapshot(new ObjectSnapshot(null, _state.Ordering));
             }
 
-            var stored = _state.Current ?? _state.LastDeleted!;
             Sender.Tell(new ObjectReply(stored, decision.Created, decision.Removed));
         });
     }
