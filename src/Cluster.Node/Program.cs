@@ -16,6 +16,12 @@ try
     await app.RunAsync();
     return 0;
 }
+catch (OperationCanceledException)
+{
+    // Ctrl+C or SIGTERM while the node was still starting: the start was abandoned and the
+    // actor system shut down; that is a clean stop too.
+    return 0;
+}
 catch (Exception e) when (StartupError.Describe(e) is { } message)
 {
     // A broken configuration stops the node with where and what, never a stack trace.

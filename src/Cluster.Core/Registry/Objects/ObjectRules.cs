@@ -105,7 +105,8 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             throw ApiException.StaleResourceVersion(kind, ObjectMeta.Name(current));
         }
 
-        return Change(current, Normalized(patchedObject), subresource, options);
+        // Patch results are built from parsed JSON already; Change normalizes after the strategy's defaults.
+        return Change(current, patchedObject, subresource, options);
     }
 
     public Decision Bind(JsonObject? current, string nodeName, WriteOptions options)
@@ -388,11 +389,41 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
     /// <summary>Equal but for bookkeeping: a write that changes nothing is not stored (same resourceVersion, "patched (no change)").</summary>
     private static bool SameContent(JsonObject a, JsonObject b)
     {
-        var left = (JsonObject)a.DeepClone();
-        var right = (JsonObject)b.DeepClone();
-        ObjectMeta.Metadata(left).Remove("managedFields");
-        ObjectMeta.Metadata(right).Remove("managedFields");
-        return JsonNode.DeepEquals(left, right);
+        // Compared in place, property by property, skipping metadata.managedFields (no copies).
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var (name, value) in a)
+        {
+            if (!b.TryGetPropertyValue(name, out var other))
+            {
+                return false;
+            }
+
+            if (name == "metadata" && value is JsonObject left && other is JsonObject right)
+            {
+                if (left.Count - (left.ContainsKey("managedFields") ? 1 : 0) != right.Count - (right.ContainsKey("managedFields") ? 1 : 0))
+                {
+                    return false;
+                }
+
+                foreach (var (field, fieldValue) in left)
+                {
+                    if (field != "managedFields" && (!right.TryGetPropertyValue(field, out var otherValue) || !JsonNode.DeepEquals(fieldValue, otherValue)))
+                    {
+                        return false;
+                    }
+                }
+            }
+            else if (!JsonNode.DeepEquals(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
