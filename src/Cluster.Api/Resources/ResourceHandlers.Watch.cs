@@ -194,13 +194,16 @@ public sealed partial class ResourceHandlers
 
         public async Task FlushAsync(CancellationToken ct)
         {
+            // Writing to the body pipe also flushes it: one send per burst, no separate flush.
             if (_buffer.WrittenCount > 0)
             {
-                await response.Body.WriteAsync(_buffer.WrittenMemory, ct).ConfigureAwait(false);
+                await response.BodyWriter.WriteAsync(_buffer.WrittenMemory, ct).ConfigureAwait(false);
                 _buffer.ResetWrittenCount();
             }
-
-            await response.Body.FlushAsync(ct).ConfigureAwait(false);
+            else
+            {
+                await response.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
+            }
         }
 
         private void Write(string type, CachedObject obj)

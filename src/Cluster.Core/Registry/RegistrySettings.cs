@@ -12,7 +12,7 @@ public sealed record RegistrySettings
     public int NumberOfShards { get; init; } = 100;
 
     /// <summary>registry.passivate-idle-after: an object actor idle this long is stopped (its state stays in the journal and the watch cache); 0 keeps them.</summary>
-    public TimeSpan PassivateIdleAfter { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan PassivateIdleAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>registry.request-timeout: how long a write waits for its object actor.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);

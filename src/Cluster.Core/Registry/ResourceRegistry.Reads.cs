@@ -104,7 +104,7 @@ public sealed partial class ResourceRegistry
             {
                 "metadata.name" => obj.Name,
                 "metadata.namespace" => obj.Namespace,
-                _ when obj.Fields.TryGetValue(field, out var value) => value,
+                _ when obj.TryGetField(field, out var value) => value,
                 _ => strategy.SelectableField(parsed ??= obj.ToJsonObject(), field),
             });
         };

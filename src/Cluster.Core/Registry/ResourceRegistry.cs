@@ -23,6 +23,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     private readonly RegistrySettings _settings;
     private readonly StrategyCatalog _strategies;
     private readonly Random _random;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ResourceKind, ObjectRules> _rules = new();
     private IActorRef? _region;
     private RegistryFeed? _feed;
 
@@ -241,7 +242,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         var storageKey = persistenceId[..second];
         var kind = Kinds.Kinds.First(k => k.StorageKey == storageKey);
         var name = persistenceId[(persistenceId.LastIndexOf('/') + 1)..];
-        var rules = new ObjectRules(kind, StrategyFor(kind), _system.TimeProvider, () => Guid.NewGuid().ToString());
+        var rules = _rules.GetOrAdd(kind, k => new ObjectRules(k, StrategyFor(k), _system.TimeProvider, () => Guid.NewGuid().ToString()));
         return Props.CreateFrom(() => new ObjectActor(persistenceId, name, rules, _settings.PassivateIdleAfter, _settings.SnapshotEvery));
     }
 

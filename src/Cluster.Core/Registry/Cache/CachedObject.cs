@@ -9,11 +9,13 @@ namespace Cluster.Core.Registry.Cache;
 /// </summary>
 public sealed class CachedObject
 {
-    private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>();
+    private readonly IReadOnlyList<string> _fieldNames;
+    private readonly string?[] _fieldValues;
 
-    private CachedObject(string ns, string name, long resourceVersion, byte[] json, IReadOnlyDictionary<string, string> labels, string? uid, IReadOnlyDictionary<string, string> fields)
+    private CachedObject(string ns, string name, long resourceVersion, byte[] json, IReadOnlyDictionary<string, string> labels, string? uid, IReadOnlyList<string> fieldNames, string?[] fieldValues)
     {
-        Fields = fields;
+        _fieldNames = fieldNames;
+        _fieldValues = fieldValues;
         Namespace = ns;
         Name = name;
         ResourceVersion = resourceVersion;
@@ -25,7 +27,8 @@ public sealed class CachedObject
 
     private CachedObject(string key)
     {
-        Fields = NoFields;
+        _fieldNames = [];
+        _fieldValues = [];
         Namespace = Name = "";
         Json = [];
         Labels = new Dictionary<string, string>();
@@ -46,28 +49,47 @@ public sealed class CachedObject
 
     public string? Uid { get; }
 
-    /// <summary>The values of the kind's selectable fields (spec.nodeName, status.phase, ...), read once so selectors never re-parse the object.</summary>
-    public IReadOnlyDictionary<string, string> Fields { get; }
-
-    /// <summary>Builds the cached form of <paramref name="obj"/> (already stamped with its resourceVersion).</summary>
-    public static CachedObject From(JsonObject obj, long resourceVersion, IResourceStrategy? strategy = null, IReadOnlyList<string>? selectableFields = null)
+    /// <summary>
+    /// The value of one of the kind's selectable fields (spec.nodeName, status.phase, ...), read
+    /// once when this version was cached, so selectors never re-parse the object. False when the
+    /// field was not precomputed (the caller then asks the strategy).
+    /// </summary>
+    public bool TryGetField(string field, out string value)
     {
-        var fields = NoFields;
-        if (strategy is not null && selectableFields is { Count: > 0 })
+        for (var i = 0; i < _fieldNames.Count; i++)
         {
-            var values = new Dictionary<string, string>(selectableFields.Count, StringComparer.Ordinal);
-            foreach (var field in selectableFields)
+            if (_fieldNames[i] == field && _fieldValues[i] is { } found)
             {
-                if (strategy.SelectableField(obj, field) is { } value)
-                {
-                    values[field] = value;
-                }
+                value = found;
+                return true;
             }
-
-            fields = values;
         }
 
-        return new(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj), resourceVersion, JsonSerializer.SerializeToUtf8Bytes(obj, CacheJson.Options), ObjectMeta.Labels(obj), ObjectMeta.Uid(obj), fields);
+        value = "";
+        return false;
+    }
+
+    /// <summary>
+    /// Builds the cached form of <paramref name="obj"/> (already stamped with its resourceVersion).
+    /// Field values go through <paramref name="intern"/>, so the thousands of objects that share
+    /// "Running" or "default-scheduler" share one string.
+    /// </summary>
+    public static CachedObject From(JsonObject obj, long resourceVersion, IResourceStrategy? strategy = null, IReadOnlyList<string>? selectableFields = null, Func<string, string>? intern = null)
+    {
+        IReadOnlyList<string> names = [];
+        string?[] values = [];
+        if (strategy is not null && selectableFields is { Count: > 0 })
+        {
+            names = selectableFields;
+            values = new string?[selectableFields.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var value = strategy.SelectableField(obj, selectableFields[i]);
+                values[i] = value is null || intern is null ? value : intern(value);
+            }
+        }
+
+        return new(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj), resourceVersion, JsonSerializer.SerializeToUtf8Bytes(obj, CacheJson.Options), ObjectMeta.Labels(obj), ObjectMeta.Uid(obj), names, values);
     }
 
     /// <summary>Field selector names used across the built-in kinds; each kind's cache keeps those its strategy supports.</summary>

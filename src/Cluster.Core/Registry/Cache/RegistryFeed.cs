@@ -21,6 +21,7 @@ public sealed partial class RegistryFeed : IAsyncDisposable
     private readonly Dictionary<string, KindCache> _byStorageKey;
     private readonly Dictionary<string, (IResourceStrategy Strategy, IReadOnlyList<string> Fields)> _selectable;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, string> _interned = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _processed;
@@ -179,12 +180,28 @@ public sealed partial class RegistryFeed : IAsyncDisposable
         switch (@event)
         {
             case ObjectEvents.Stored stored:
-                cache.Apply(CachedObject.From(ObjectState.Stamp(stored.Object, entry.Ordering), entry.Ordering, strategy, fields), removed: false, live);
+                cache.Apply(CachedObject.From(ObjectState.Stamp(stored.Object, entry.Ordering), entry.Ordering, strategy, fields, Intern), removed: false, live);
                 break;
             case ObjectEvents.Deleted deleted:
-                cache.Apply(CachedObject.From(ObjectState.Stamp(deleted.Object, entry.Ordering), entry.Ordering, strategy, fields), removed: true, live);
+                cache.Apply(CachedObject.From(ObjectState.Stamp(deleted.Object, entry.Ordering), entry.Ordering, strategy, fields, Intern), removed: true, live);
                 break;
         }
+    }
+
+    /// <summary>Shares equal field values between cached objects (only the feed's thread uses it); bounded, so unique values cannot grow it forever.</summary>
+    private string Intern(string value)
+    {
+        if (_interned.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        if (_interned.Count < 50_000)
+        {
+            _interned[value] = value;
+        }
+
+        return value;
     }
 
     private bool TryCacheFor(string persistenceId, out KindCache cache)
