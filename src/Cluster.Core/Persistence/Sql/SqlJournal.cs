@@ -170,6 +170,16 @@ public class SqlJournal : IJournal
         (long Removed, long CompactedThrough) outcome;
         try
         {
+            // The search runs first on a reader connection, which does not hold up writers: when
+            // nothing is old enough (the usual case), the exclusive transaction is skipped.
+            await using (var reader = await Database.OpenReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await SqlCommands.ScalarAsync(reader, null, SqlJournalStatements.CompactableMaxOrdering, cancellationToken, ("@cutoff", request.OlderThan)).ConfigureAwait(false) == 0)
+                {
+                    return new CompactionResult(0, 0, await SqlCommands.ScalarAsync(reader, null, SqlJournalStatements.CompactedThrough, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
             outcome = await Database.InWriteTransactionAsync(exclusive: true,
                 (connection, transaction) => CompactInTransactionAsync(connection, transaction, request.OlderThan, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
