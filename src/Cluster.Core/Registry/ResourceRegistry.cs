@@ -222,13 +222,10 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
 
     private async Task RequireNamespaceForCreateAsync(ResourceKind kind, string ns, string name, CancellationToken cancellationToken)
     {
-        // The cache usually knows the namespace already; only a miss waits for it to catch up.
-        var nsObject = Feed.Cache(BuiltInKinds.Namespace).Get("", ns);
-        if (nsObject is null)
-        {
-            await SyncAsync(cancellationToken).ConfigureAwait(false);
-            nsObject = Feed.Cache(BuiltInKinds.Namespace).Get("", ns) ?? throw ApiException.NamespaceNotFound(ns);
-        }
+        // A consistent read: a namespace deleted (or created) by a request that already returned
+        // must be seen as such, so the cache first catches up with every committed write.
+        await SyncAsync(cancellationToken).ConfigureAwait(false);
+        var nsObject = Feed.Cache(BuiltInKinds.Namespace).Get("", ns) ?? throw ApiException.NamespaceNotFound(ns);
 
         if (ObjectMeta.DeletionTimestamp(nsObject.ToJsonObject()) is not null)
         {
