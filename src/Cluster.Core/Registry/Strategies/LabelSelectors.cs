@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Cluster.Core.Registry.Selectors;
 
 namespace Cluster.Core.Registry.Strategies;
 
@@ -12,43 +13,9 @@ public static class LabelSelectors
     public static bool IsEmpty(JsonObject? selector) =>
         (JsonFields.Obj(selector, "matchLabels")?.Count ?? 0) + (JsonFields.Arr(selector, "matchExpressions")?.Count ?? 0) == 0;
 
-    /// <summary>Whether the labels satisfy every matchLabels entry and every expression (a null selector matches nothing).</summary>
-    public static bool Matches(JsonObject? selector, IReadOnlyDictionary<string, string> labels)
-    {
-        if (selector is null)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in ObjectMeta.StringMap(selector["matchLabels"]))
-        {
-            if (!labels.TryGetValue(key, out var actual) || actual != value)
-            {
-                return false;
-            }
-        }
-
-        foreach (var (_, expression) in JsonFields.Items(JsonFields.Arr(selector, "matchExpressions")))
-        {
-            var key = JsonFields.Str(expression, "key") ?? "";
-            var values = (JsonFields.Arr(expression, "values") ?? []).Select(JsonFields.AsString).OfType<string>().ToHashSet(StringComparer.Ordinal);
-            var has = labels.TryGetValue(key, out var actual);
-            var ok = JsonFields.Str(expression, "operator") switch
-            {
-                "In" => has && values.Contains(actual!),
-                "NotIn" => !has || !values.Contains(actual!),
-                "Exists" => has,
-                "DoesNotExist" => !has,
-                _ => false,
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>Whether the labels satisfy every matchLabels entry and every expression (a null or malformed selector matches nothing).</summary>
+    public static bool Matches(JsonObject? selector, IReadOnlyDictionary<string, string> labels) =>
+        LabelSelector.TryFromJson(selector, out var parsed, out _) && parsed.Matches(labels);
 
     /// <summary>ValidateLabelSelector: keys are qualified names, values label values, operators known.</summary>
     public static void Validate(JsonNode? selector, string path, Causes causes)
