@@ -1,4 +1,4 @@
-using Cluster.Core.Actors;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace Cluster.Node;
@@ -10,18 +10,20 @@ namespace Cluster.Node;
 public sealed partial class NodeAgentActor : ReceiveActor
 {
     private readonly NodeSettings _settings;
+    private readonly ILogger _logger;
 
-    public NodeAgentActor(NodeSettings settings)
+    public NodeAgentActor(NodeSettings settings, ILogger logger)
     {
         _settings = settings;
+        _logger = logger;
         Receive<GetStatus>(_ => Sender.Tell(new NodeStatus(_settings.Name, Self.Path.ToString())));
     }
 
-    public static Props Props(NodeSettings settings) => Cluster.Core.Actors.Props.CreateFrom(() => new NodeAgentActor(settings));
+    public static Props Props(NodeSettings settings, ILogger logger) => Akka.Actor.Props.Create(() => new NodeAgentActor(settings, logger));
 
-    protected override void PreStart() => LogUp(Log, _settings.Name, Self.Path.ToString());
+    protected override void PreStart() => LogUp(_logger, _settings.Name, Self.Path.ToString());
 
-    protected override void PostStop() => LogDown(Log, _settings.Name);
+    protected override void PostStop() => LogDown(_logger, _settings.Name);
 
     public sealed record GetStatus
     {

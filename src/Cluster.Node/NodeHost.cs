@@ -1,11 +1,10 @@
-using Cluster.Api;
-using Cluster.Core.Actors;
-using Cluster.Core.Hosting;
-using Cluster.Core.Persistence;
-using Cluster.Core.Persistence.Sql;
-using Cluster.Core.Registry;
-using Cluster.Core.Registry.Objects;
 using Cluster.Node.Configuration;
+using Akka.Configuration;
+using Akka.Hosting;
+using Cluster.Api;
+using Cluster.Core.Configuration;
+using Cluster.Core.Persistence.Plugin;
+using Cluster.Core.Registry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +13,9 @@ using Microsoft.Extensions.Logging;
 namespace Cluster.Node;
 
 /// <summary>
-/// Builds the node's host: configuration, logging, the actor system with persistence (SQLite in
-/// the data directory), the registry, the node agent and the Kubernetes API server.
+/// Builds the node's host: configuration, logging, the Akka actor system as a cluster member with
+/// the journal plugin (SQLite in the data directory unless configured otherwise), the registry,
+/// the node agent and the Kubernetes API server.
 /// </summary>
 public static class NodeHost
 {
@@ -43,11 +43,11 @@ public static class NodeHost
         // Every module's settings are read and validated here, before anything starts, so a bad
         // key stops the node with one clear message.
         var settings = NodeSettings.FromConfiguration(builder.Configuration);
-        var actorSettings = ActorSystemSettings.FromConfiguration(builder.Configuration);
-        var persistenceSettings = PersistenceSettings.FromConfiguration(builder.Configuration);
+        var membership = ClusterMembershipSettings.FromConfiguration(builder.Configuration);
         var registrySettings = RegistrySettings.FromConfiguration(builder.Configuration);
         var apiSettings = ApiServerSettings.FromConfiguration(builder.Configuration);
         var dataDirectory = Path.GetFullPath(settings.DataDirectory);
+        var akkaConfig = AkkaConfig(builder.Configuration, settings, membership, dataDirectory);
 
         builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -58,30 +58,62 @@ public static class NodeHost
         });
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(settings);
-        builder.Services.AddClusterRegistry(registrySettings);
+        builder.Services.AddSingleton(membership);
         builder.Services.AddKubernetesApi(apiSettings);
-        builder.Services.AddSingleton(sp => new NodeStorage(dataDirectory, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => new KubeconfigWriter(dataDirectory, settings, apiSettings, sp.GetRequiredService<ApiReadiness>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<KubeconfigWriter>()));
-        builder.Services.AddActorSystem(settings.ActorSystemName, (actors, services) =>
+        builder.Services.AddAkka(settings.ActorSystemName, (akka, services) =>
         {
-            actors.WithSettings(actorSettings);
-            actors.WithPersistence(
-                sp => new SqlJournal(sp.GetRequiredService<NodeStorage>().Database, ownsDatabase: true),
-                sp => new SqlSnapshotStore(sp.GetRequiredService<NodeStorage>().Database),
-                serialization => ObjectEvents.Register(serialization),
-                persistenceSettings);
-            actors.WithRegistry();
-            actors.WithActor<NodeAgentActor>("node-agent", _ => NodeAgentActor.Props(settings));
-            if (settings.SampleWorkload)
+            akka.AddHocon(akkaConfig, HoconAddMode.Prepend);
+            akka.WithClusterPersistence().WithRegistry();
+            akka.ConfigureLoggers(loggers =>
             {
-                actors.WithStartup((system, sp, ct) =>
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            akka.WithActors((system, registry) =>
+            {
+                var agentLogger = services.GetRequiredService<ILoggerFactory>().CreateLogger<NodeAgentActor>();
+                registry.Register<NodeAgentActor>(system.ActorOf(NodeAgentActor.Props(settings, agentLogger), "node-agent"));
+            });
+            akka.AddStartup((system, actors) =>
+            {
+                var hostLogger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Cluster.Node.NodeHost");
+                system.RegisterOnTermination(() => NodeLog.SystemTerminated(hostLogger, system.Name));
+
+                // No seed nodes: this node forms a cluster of one by joining itself.
+                if (membership.Join.Count == 0)
                 {
-                    var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Cluster.Node.SampleWorkload");
-                    _ = Task.Run(() => SampleWorkload.RunAsync(system, logger, ct), ct);
-                    return Task.CompletedTask;
-                });
-            }
+                    var cluster = Akka.Cluster.Cluster.Get(system);
+                    cluster.Join(cluster.SelfAddress);
+                }
+
+                if (settings.SampleWorkload)
+                {
+                    var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Cluster.Node.SampleWorkload");
+                    _ = Task.Run(() => SampleWorkload.RunAsync(system, logger, CancellationToken.None));
+                }
+            });
         });
+        builder.Services.AddClusterRegistry(registrySettings);
         return builder;
+    }
+
+    /// <summary>
+    /// Akka's configuration: the <c>akka</c> section of the node's files, the cluster membership,
+    /// and the SQLite file in the data directory when no journal connection is configured.
+    /// </summary>
+    private static Config AkkaConfig(Microsoft.Extensions.Configuration.IConfiguration configuration, NodeSettings settings, ClusterMembershipSettings membership, string dataDirectory)
+    {
+        var config = membership.ToAkkaConfig(settings.ActorSystemName).WithFallback(AkkaConfigBridge.FromConfiguration(configuration));
+        var journal = config.GetConfig(JournalPluginSettings.JournalPath);
+        if (journal is null || (journal.GetString("connection-string", "").Length == 0 && journal.GetString("connection-string-file", "").Length == 0))
+        {
+            var file = AkkaConfigBridge.Setting(JournalPluginSettings.JournalPath + ".connection-string", Path.Combine(dataDirectory, "cluster.db"));
+            config = ConfigurationFactory.ParseString(file).WithFallback(config);
+        }
+
+        // Validate the journal settings now, so a bad key stops the node before anything starts.
+        JournalPluginSettings.FromConfig(config.GetConfig(JournalPluginSettings.JournalPath).WithFallback(ClusterPersistenceConfig.Default.GetConfig(JournalPluginSettings.JournalPath)));
+        return config;
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace Cluster.Node;
 
 /// <summary>The node host's settings (configuration section <c>node</c>).</summary>
-public sealed record NodeSettings
+public sealed partial record NodeSettings
 {
     public const string SectionName = "node";
 
@@ -40,9 +40,12 @@ public sealed record NodeSettings
         SettingsException.Require(!string.IsNullOrWhiteSpace(Name), "node.name", Name, "must not be empty");
         SettingsException.Require(!string.IsNullOrWhiteSpace(DataDirectory), "node.data-dir", DataDirectory, "must not be empty");
         SettingsException.Require(
-            Cluster.Core.Actors.ActorPath.IsValidActorName(ActorSystemName),
+            ActorSystemNamePattern().IsMatch(ActorSystemName),
             "node.actor-system-name",
             ActorSystemName,
-            "must use ASCII letters, digits and -_.*+:@&=,!~';() and not start with '$'");
+            "must start with an ASCII letter or digit and use only letters, digits, '-' and '_' (Akka's rule for system names)");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$")]
+    private static partial System.Text.RegularExpressions.Regex ActorSystemNamePattern();
 }

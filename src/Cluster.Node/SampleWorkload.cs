@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Cluster.Core.Actors;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace Cluster.Node;
@@ -40,15 +40,15 @@ public static partial class SampleWorkload
         const int hops = 1_000_000;
         var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var ring = Enumerable.Range(0, members)
-            .Select(i => system.ActorOf(Props.CreateFrom(() => new RingMember(done)), $"sample-ring-{i}"))
+            .Select(i => system.ActorOf(Props.Create(() => new RingMember(done)), $"sample-ring-{i}"))
             .ToArray();
         for (var i = 0; i < members; i++)
         {
-            ring[i].Tell(ring[(i + 1) % members], null);
+            ring[i].Tell(ring[(i + 1) % members], ActorRefs.NoSender);
         }
 
         var watch = Stopwatch.StartNew();
-        ring[0].Tell(new Token(hops), null);
+        ring[0].Tell(new Token(hops), ActorRefs.NoSender);
         await done.Task.WaitAsync(cancellationToken);
         LogResult(logger, members, hops, hops / watch.Elapsed.TotalSeconds);
         foreach (var member in ring)

@@ -1,15 +1,11 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Cluster.Core.Hosting;
-using Cluster.Core.Persistence;
-using Cluster.Core.Persistence.Journal;
-using Cluster.Core.Persistence.Sql;
-using Cluster.Core.Persistence.Sql.Postgres;
-using Cluster.Core.Persistence.Sql.Sqlite;
+using Akka.Configuration;
+using Akka.Hosting;
+using Cluster.Core.Configuration;
+using Cluster.Core.Persistence.Plugin;
 using Cluster.Core.Registry;
-using Cluster.Core.Registry.Objects;
-using Cluster.TestKit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,8 +29,7 @@ public sealed class ApiTestHost : IAsyncDisposable
     private readonly string _schema = "api_" + Guid.NewGuid().ToString("N")[..16];
     private readonly ITestOutputHelper? _output;
     private readonly RegistrySettings _registrySettings;
-    private readonly InMemoryJournal _memoryJournal = new();
-    private readonly InMemorySnapshotStore _memorySnapshots = new();
+    private readonly string _memoryName = "api-test-" + Guid.NewGuid().ToString("N");
     private WebApplication? _app;
 
     private ApiTestHost(string backend, ITestOutputHelper? output, RegistrySettings settings)
@@ -108,6 +103,7 @@ public sealed class ApiTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        InMemoryStores.Remove(_memoryName);
         if (_backend == "postgres")
         {
             await using var dataSource = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("CLUSTER_TEST_POSTGRES")!);
@@ -136,13 +132,19 @@ public sealed class ApiTestHost : IAsyncDisposable
             builder.Logging.AddProvider(new TestOutputLoggerProvider(_output));
         }
 
-        builder.Services.AddClusterRegistry(_registrySettings);
         builder.Services.AddKubernetesApi(ApiServerSettings.Default with { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
-        builder.Services.AddActorSystem("api-test", (actors, _) =>
+        builder.Services.AddAkka("api-test", (akka, _) =>
         {
-            actors.WithPersistence(_ => Journal(), _ => Snapshots(), s => ObjectEvents.Register(s), PersistenceSettings.Default);
-            actors.WithRegistry();
+            akka.AddHocon(TestClusterConfig.SingleNode.WithFallback(JournalConfig()), HoconAddMode.Prepend);
+            akka.WithClusterPersistence().WithRegistry();
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            akka.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
         });
+        builder.Services.AddClusterRegistry(_registrySettings);
         _app = builder.Build();
         _app.MapKubernetesApi();
         await _app.StartAsync();
@@ -151,28 +153,24 @@ public sealed class ApiTestHost : IAsyncDisposable
         Client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    private SqlDatabase? _database;
-
-    private IJournal Journal() => _backend switch
+    /// <summary>The journal plugin's store for this host's backend; the same store again after a restart.</summary>
+    private Config JournalConfig()
     {
-        "memory" => _memoryJournal,
-        _ => new SqlJournal(Database(), ownsDatabase: true),
-    };
-
-    private ISnapshotStore Snapshots() => _backend switch
-    {
-        "memory" => _memorySnapshots,
-        _ => new SqlSnapshotStore(Database()),
-    };
-
-    private SqlDatabase Database() => _database ??= _backend switch
-    {
-        "sqlite" => new SqliteDatabase(Path.Combine(_directory, "cluster.db")),
-        "postgres" => new PostgresDatabase(
-            Environment.GetEnvironmentVariable("CLUSTER_TEST_POSTGRES") ?? throw new InvalidOperationException("CLUSTER_TEST_POSTGRES is not set but PostgreSQL tests are required"),
-            _schema),
-        _ => throw new ArgumentException("unknown backend " + _backend),
-    };
+        var path = JournalPluginSettings.JournalPath;
+        var lines = _backend switch
+        {
+            "memory" => [AkkaConfigBridge.Setting(path + ".provider", "memory"), AkkaConfigBridge.Setting(path + ".memory-name", _memoryName)],
+            "sqlite" => [AkkaConfigBridge.Setting(path + ".provider", "sqlite"), AkkaConfigBridge.Setting(path + ".connection-string", Path.Combine(_directory, "cluster.db"))],
+            "postgres" => new[]
+            {
+                AkkaConfigBridge.Setting(path + ".provider", "postgres"),
+                AkkaConfigBridge.Setting(path + ".connection-string", Environment.GetEnvironmentVariable("CLUSTER_TEST_POSTGRES") ?? throw new InvalidOperationException("CLUSTER_TEST_POSTGRES is not set but PostgreSQL tests are required")),
+                AkkaConfigBridge.Setting(path + ".schema", _schema),
+            },
+            _ => throw new ArgumentException("unknown backend " + _backend),
+        };
+        return ConfigurationFactory.ParseString(string.Join('\n', lines));
+    }
 
     private async Task StopAsync()
     {
@@ -182,7 +180,6 @@ public sealed class ApiTestHost : IAsyncDisposable
             await _app.StopAsync();
             await _app.DisposeAsync();
             _app = null;
-            _database = null;
         }
     }
 }

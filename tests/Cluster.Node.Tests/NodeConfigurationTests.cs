@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Cluster.Core.Actors;
+using Akka.Configuration;
+using Cluster.Api;
 using Cluster.Core.Configuration;
 using Cluster.Core.Configuration.Hocon;
-using Cluster.Api;
-using Cluster.Core.Persistence;
+using Cluster.Core.Persistence.Plugin;
 using Cluster.Core.Registry;
 using Cluster.Node.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -21,20 +21,99 @@ public sealed class NodeConfigurationTests
         return builder.Build();
     }
 
-    private static (ActorSystemSettings Actors, NodeSettings Node, PersistenceSettings Persistence, RegistrySettings Registry, ApiServerSettings Api) Settings(IConfiguration configuration) =>
-        (ActorSystemSettings.FromConfiguration(configuration), NodeSettings.FromConfiguration(configuration), PersistenceSettings.FromConfiguration(configuration),
+    private static (ClusterMembershipSettings Cluster, NodeSettings Node, Config Akka, RegistrySettings Registry, ApiServerSettings Api) Settings(IConfiguration configuration) =>
+        (ClusterMembershipSettings.FromConfiguration(configuration), NodeSettings.FromConfiguration(configuration), AkkaConfigBridge.FromConfiguration(configuration),
          RegistrySettings.FromConfiguration(configuration), ApiServerSettings.FromConfiguration(configuration));
+
+    /// <summary>
+    /// Akka's own reference configuration of every module the node uses (as a cluster member's
+    /// actor system assembles it), plus the journal plugin's.
+    /// </summary>
+    private static async Task<Config> AkkaReferenceAsync()
+    {
+        var config = ConfigurationFactory.ParseString("akka.actor.provider = cluster\nakka.remote.dot-netty.tcp.port = 0\nakka.loglevel = WARNING");
+        var system = Akka.Actor.ActorSystem.Create("reference", config);
+        try
+        {
+            Akka.Persistence.Persistence.Instance.Apply(system);
+            return ClusterPersistenceConfig.Default
+                .WithFallback(Akka.Cluster.Sharding.ClusterSharding.DefaultConfig())
+                .WithFallback(Akka.Cluster.Tools.Singleton.ClusterSingleton.DefaultConfig())
+                .WithFallback(system.Settings.Config);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
 
     [Fact]
     public void ReferenceConf_Alone_GivesTheCodeDefaults()
     {
-        var (actors, node, persistence, registry, api) = Settings(Build([]));
-        Assert.Equal(PersistenceSettings.Default, persistence);
+        var (cluster, node, akka, registry, api) = Settings(Build([]));
         Assert.Equal(RegistrySettings.Default, registry);
         Assert.Equal(ApiServerSettings.Default, api);
-        Assert.Equal(ActorSystemSettings.Default with { PhaseTimeouts = actors.PhaseTimeouts }, actors);
-        Assert.Equal(ActorSystemSettings.Default.PhaseTimeouts.OrderBy(p => p.Key), actors.PhaseTimeouts.OrderBy(p => p.Key));
         Assert.Equal(new NodeSettings(), node);
+        Assert.Equal(new ClusterMembershipSettings().Address, cluster.Address);
+        Assert.Equal(new ClusterMembershipSettings().Roles, cluster.Roles);
+        Assert.Empty(cluster.Join);
+        Assert.Equal("cluster", akka.GetString("akka.actor.provider"));
+        var journal = JournalPluginSettings.FromConfig(akka.GetConfig(JournalPluginSettings.JournalPath).WithFallback(ClusterPersistenceConfig.Default.GetConfig(JournalPluginSettings.JournalPath)));
+        Assert.Equal(new JournalPluginSettings(), journal);
+    }
+
+    [Fact]
+    public async Task ReferenceConf_EveryAkkaKey_IsAnAkkaSettingOrThePluginsOwn()
+    {
+        var reference = await AkkaReferenceAsync();
+        var keys = Build([]).AsEnumerable().Where(kv => kv.Value is not null && kv.Key.StartsWith("akka:", StringComparison.Ordinal)).Select(kv => kv.Key).ToList();
+        Assert.NotEmpty(keys);
+        foreach (var key in keys)
+        {
+            var path = string.Join('.', key.Split(':').Where(segment => !int.TryParse(segment, out _)));
+            Assert.True(reference.HasPath(path), $"reference.conf sets {path}, which no Akka module (nor the journal plugin) defines: a typo would be ignored silently");
+        }
+    }
+
+    [Fact]
+    public void ClusterFlags_JoinRepeatedRolesAndAddress_BecomeAkkaSeedNodesRolesAndTransport()
+    {
+        var (cluster, _, _, _, _) = Settings(Build(["--cluster-address", "127.0.0.1:4053", "--join", "127.0.0.1:4051", "--join=127.0.0.1:4052", "--roles", "control-plane"]));
+        var akka = cluster.ToAkkaConfig("cluster");
+        Assert.Equal(4053, akka.GetInt("akka.remote.dot-netty.tcp.port"));
+        Assert.Equal("127.0.0.1", akka.GetString("akka.remote.dot-netty.tcp.hostname"));
+        Assert.Equal(["akka.tcp://cluster@127.0.0.1:4051", "akka.tcp://cluster@127.0.0.1:4052"], akka.GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal(["control-plane"], akka.GetStringList("akka.cluster.roles"));
+    }
+
+    [Theory]
+    [InlineData("--cluster-address=nowhere", "cluster.address")]
+    [InlineData("--join=127.0.0.1:0", "cluster.join")]
+    [InlineData("--roles=boss", "cluster.roles")]
+    public void ClusterFlags_Invalid_NameTheKey(string flag, string key)
+    {
+        var error = Assert.Throws<SettingsException>(() => Settings(Build([flag])));
+        Assert.Equal(key, error.Key);
+    }
+
+    [Fact]
+    public void JournalFlags_SetThePluginsProviderAndConnection()
+    {
+        var (_, _, akka, _, _) = Settings(Build(["--journal", "postgres", "--connection-string=Host=127.0.0.1;Port=5432"]));
+        var journal = JournalPluginSettings.FromConfig(akka.GetConfig(JournalPluginSettings.JournalPath));
+        Assert.Equal(JournalProvider.Postgres, journal.Provider);
+        Assert.Equal("Host=127.0.0.1;Port=5432", journal.ConnectionString);
+    }
+
+    [Fact]
+    public void JournalSettings_BadValues_NameTheFullKey()
+    {
+        var (_, _, akka, _, _) = Settings(Build(["--akka:persistence:journal:cluster-sql:max-batch-size=0"]));
+        var error = Assert.Throws<SettingsException>(() => JournalPluginSettings.FromConfig(akka.GetConfig(JournalPluginSettings.JournalPath)));
+        Assert.Equal("akka.persistence.journal.cluster-sql.max-batch-size", error.Key);
+        (_, _, akka, _, _) = Settings(Build(["--journal=oracle"]));
+        error = Assert.Throws<SettingsException>(() => JournalPluginSettings.FromConfig(akka.GetConfig(JournalPluginSettings.JournalPath)));
+        Assert.Equal("akka.persistence.journal.cluster-sql.provider", error.Key);
     }
 
     [Fact]
@@ -51,8 +130,8 @@ public sealed class NodeConfigurationTests
         }
     }
 
-    private static string Describe((ActorSystemSettings Actors, NodeSettings Node, PersistenceSettings Persistence, RegistrySettings Registry, ApiServerSettings Api) settings) =>
-        JsonSerializer.Serialize(settings.Actors) + JsonSerializer.Serialize(settings.Node) + JsonSerializer.Serialize(settings.Persistence) +
+    private static string Describe((ClusterMembershipSettings Cluster, NodeSettings Node, Config Akka, RegistrySettings Registry, ApiServerSettings Api) settings) =>
+        JsonSerializer.Serialize(settings.Cluster) + JsonSerializer.Serialize(settings.Node) + settings.Akka.ToString(includeFallback: true) +
         JsonSerializer.Serialize(settings.Registry) + JsonSerializer.Serialize(settings.Api);
 
     private static string OtherValidValue(string value)
@@ -84,21 +163,24 @@ public sealed class NodeConfigurationTests
     public void Layers_UserFileThenEnvironmentThenCommandLine_LaterWins()
     {
         var file = Path.Combine(Path.GetTempPath(), $"node-{Guid.NewGuid():N}.conf");
-        File.WriteAllText(file, "actors { ask-timeout = 20s, log-dead-letters = 5, default-dispatcher.throughput = 50 }\nnode.name = from-file\n");
+        File.WriteAllText(file, "registry { request-timeout = 20s, snapshot-every = 5, number-of-shards = 50 }\nnode.name = from-file\nakka.cluster.split-brain-resolver.stable-after = 7s\n");
         try
         {
             var environment = new Dictionary<string, string?>
             {
-                ["CLUSTER_ACTORS__LOG_DEAD_LETTERS"] = "6",
-                ["CLUSTER_ACTORS__DEFAULT_DISPATCHER__THROUGHPUT"] = "60",
+                ["CLUSTER_REGISTRY__SNAPSHOT_EVERY"] = "6",
+                ["CLUSTER_REGISTRY__NUMBER_OF_SHARDS"] = "60",
+                ["CLUSTER_AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__ACTIVE_STRATEGY"] = "keep-oldest",
                 ["OTHER_VARIABLE"] = "ignored",
             };
-            var (actors, node, _, _, _) = Settings(Build(["--config", file, "--actors:default-dispatcher:throughput=70"], environment));
-            Assert.Equal(TimeSpan.FromSeconds(20), actors.AskTimeout);
-            Assert.Equal(6, actors.LogDeadLetters);
-            Assert.Equal(70, actors.Throughput);
+            var (_, node, akka, registry, _) = Settings(Build(["--config", file, "--registry:number-of-shards=70"], environment));
+            Assert.Equal(TimeSpan.FromSeconds(20), registry.RequestTimeout);
+            Assert.Equal(6, registry.SnapshotEvery);
+            Assert.Equal(70, registry.NumberOfShards);
             Assert.Equal("from-file", node.Name);
-            Assert.Equal(TimeSpan.FromSeconds(5), actors.DefaultPhaseTimeout);
+            Assert.Equal(RegistrySettings.Default.PassivateIdleAfter, registry.PassivateIdleAfter);
+            Assert.Equal(TimeSpan.FromSeconds(7), akka.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+            Assert.Equal("keep-oldest", akka.GetString("akka.cluster.split-brain-resolver.active-strategy"));
         }
         finally
         {
@@ -110,17 +192,17 @@ public sealed class NodeConfigurationTests
     public void Effective_ConfigShow_CarriesOriginsAndMasksSecrets()
     {
         var file = Path.Combine(Path.GetTempPath(), $"node-{Guid.NewGuid():N}.conf");
-        File.WriteAllText(file, "actors.ask-timeout = 20s\nnode.db-password = hunter2\n");
+        File.WriteAllText(file, "registry.request-timeout = 20s\nnode.db-password = hunter2\n");
         try
         {
-            var environment = new Dictionary<string, string?> { ["CLUSTER_ACTORS__LOG_DEAD_LETTERS"] = "6" };
+            var environment = new Dictionary<string, string?> { ["CLUSTER_REGISTRY__SNAPSHOT_EVERY"] = "6" };
             var effective = NodeConfiguration.Effective(["--config", file, "--node:name=cli"], environment);
             var json = JsonDocument.Parse(HoconJsonRenderer.Render(effective, HoconRenderOptions.Show)).RootElement;
-            var actors = json.GetProperty("actors");
-            Assert.Equal("20s", actors.GetProperty("ask-timeout").GetProperty("value").GetString());
-            Assert.StartsWith(file + ":1", actors.GetProperty("ask-timeout").GetProperty("origin").GetString(), StringComparison.Ordinal);
-            Assert.Contains("CLUSTER_ACTORS__LOG_DEAD_LETTERS", actors.GetProperty("log-dead-letters").GetProperty("origin").GetString(), StringComparison.Ordinal);
-            Assert.Contains("reference.conf", actors.GetProperty("default-dispatcher").GetProperty("throughput").GetProperty("origin").GetString(), StringComparison.Ordinal);
+            var registry = json.GetProperty("registry");
+            Assert.Equal("20s", registry.GetProperty("request-timeout").GetProperty("value").GetString());
+            Assert.StartsWith(file + ":1", registry.GetProperty("request-timeout").GetProperty("origin").GetString(), StringComparison.Ordinal);
+            Assert.Contains("CLUSTER_REGISTRY__SNAPSHOT_EVERY", registry.GetProperty("snapshot-every").GetProperty("origin").GetString(), StringComparison.Ordinal);
+            Assert.Contains("reference.conf", json.GetProperty("akka").GetProperty("actor").GetProperty("provider").GetProperty("origin").GetString(), StringComparison.Ordinal);
             var node = json.GetProperty("node");
             Assert.Equal("cli", node.GetProperty("name").GetProperty("value").GetString());
             Assert.Equal("command line:1", node.GetProperty("name").GetProperty("origin").GetString());
@@ -136,7 +218,7 @@ public sealed class NodeConfigurationTests
     public async Task NodeProcess_BrokenConfigFile_StopsWithFileLineAndColumn()
     {
         var file = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.conf");
-        await File.WriteAllTextAsync(file, "actors {\n  ask-timeout = 10s\n  throughput = [1, 2\n}\n");
+        await File.WriteAllTextAsync(file, "registry {\n  request-timeout = 10s\n  number-of-shards = [1, 2\n}\n");
         try
         {
             using var node = NodeProcess.Start("--config", file);
@@ -154,9 +236,9 @@ public sealed class NodeConfigurationTests
     [Fact]
     public async Task NodeProcess_ConfigShow_PrintsEffectiveJson()
     {
-        using var node = NodeProcess.Start("config", "show", "--actors:ask-timeout=7s");
+        using var node = NodeProcess.Start("config", "show", "--registry:request-timeout=7s");
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         var json = JsonDocument.Parse(node.Output).RootElement;
-        Assert.Equal("7s", json.GetProperty("actors").GetProperty("ask-timeout").GetProperty("value").GetString());
+        Assert.Equal("7s", json.GetProperty("registry").GetProperty("request-timeout").GetProperty("value").GetString());
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Cluster.Core.Actors;
-using Cluster.Core.Hosting;
+using Akka.Actor;
+using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cluster.Node.Tests;
@@ -36,10 +36,10 @@ public sealed class NodeHostTests
     [Fact]
     public async Task NodeProcess_InvalidSetting_ExitsWithMessageNamingKey()
     {
-        using var node = NodeProcess.Start("--actors:default-dispatcher:throughput=zero");
+        using var node = NodeProcess.Start("--registry:number-of-shards=zero");
         var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(78, exitCode);
-        Assert.Contains("actors.default-dispatcher.throughput", node.Output, StringComparison.Ordinal);
+        Assert.Contains("registry.number-of-shards", node.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", node.Output, StringComparison.Ordinal);
     }
 

@@ -45,6 +45,12 @@ public sealed class PersistenceSerialization
 
     public bool IsRegistered(Type type) => _byType.ContainsKey(type);
 
+    /// <summary>The manifest <paramref name="type"/> is registered under.</summary>
+    public string ManifestOf(Type type) =>
+        _byType.TryGetValue(type, out var registration)
+            ? registration.Manifest
+            : throw new PersistenceSerializationException($"No manifest is registered for {type}.");
+
     /// <summary>The manifest and bytes of <paramref name="value"/>; throws <see cref="PersistenceSerializationException"/> for an unregistered type.</summary>
     public (string Manifest, byte[] Payload) Serialize(object value)
     {
@@ -100,4 +106,19 @@ public sealed class PersistenceSerializationException : Exception
         : base(message, inner)
     {
     }
+}
+
+/// <summary>
+/// An Akka serializer over a <see cref="PersistenceSerialization"/>: types registered with stable
+/// manifests and source-generated System.Text.Json. Bind the types to it in
+/// <c>akka.actor.serialization-bindings</c>; each subclass has its own fixed identifier.
+/// </summary>
+public abstract class ManifestJsonSerializer(Akka.Actor.ExtendedActorSystem system, PersistenceSerialization types)
+    : Akka.Serialization.SerializerWithStringManifest(system)
+{
+    public override string Manifest(object o) => types.ManifestOf(o.GetType());
+
+    public override byte[] ToBinary(object obj) => types.Serialize(obj).Payload;
+
+    public override object FromBinary(byte[] bytes, string manifest) => types.Deserialize(manifest, bytes, "?", 0);
 }

@@ -1,43 +1,75 @@
-using Cluster.Core.Actors;
-using Cluster.Core.Hosting;
+using Akka.Actor;
+using Akka.Hosting;
+using Cluster.Core.Persistence.Plugin;
 using Cluster.Core.Registry.Strategies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Cluster.Core.Registry;
 
-/// <summary>Hosting: <c>services.AddClusterRegistry()</c>, then <c>actors.WithRegistry()</c> after <c>WithPersistence</c>.</summary>
+/// <summary>
+/// Hosting: <c>services.AddAkka(name, (akka, sp) => akka.WithClusterPersistence().WithRegistry())</c>,
+/// then <c>services.AddClusterRegistry()</c> (after <c>AddAkka</c>, so the actor system is up when
+/// the registry starts).
+/// </summary>
 public static class RegistryHostingExtensions
 {
-    /// <summary>Registers the built-in kinds, their strategies, the registry settings (section <c>registry</c>) and the <see cref="ResourceRegistry"/>.</summary>
+    /// <summary>Registers the built-in kinds, their strategies, the registry settings (section <c>registry</c>), the <see cref="ResourceRegistry"/> and the service that starts it.</summary>
     public static IServiceCollection AddClusterRegistry(this IServiceCollection services, RegistrySettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(KindCatalog.BuiltIn);
         services.TryAddSingleton(StrategyCatalog.BuiltIn);
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => settings ?? RegistrySettings.FromConfiguration(sp.GetService<IConfiguration>() ?? new ConfigurationBuilder().Build()));
         services.TryAddSingleton(sp => new ResourceRegistry(
             sp.GetRequiredService<ActorSystem>(),
             sp.GetRequiredService<KindCatalog>(),
             sp.GetRequiredService<StrategyCatalog>(),
-            sp.GetRequiredService<RegistrySettings>()));
+            sp.GetRequiredService<RegistrySettings>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService<RegistryHostedService>();
         return services;
     }
 
-    /// <summary>Starts the registry (object actors' region, watch cache, initial namespaces) once persistence is installed.</summary>
-    public static ActorSystemBuilder WithRegistry(this ActorSystemBuilder builder)
+    /// <summary>The journal and snapshot-store plugins as the actor system's default persistence (their settings under <c>akka.persistence.journal.cluster-sql</c>).</summary>
+    public static AkkaConfigurationBuilder WithClusterPersistence(this AkkaConfigurationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.WithStartup(async (system, services, ct) =>
+        return builder.AddHocon(ClusterPersistenceConfig.Default, HoconAddMode.Append);
+    }
+
+    /// <summary>The registry's Akka configuration (its serializers).</summary>
+    public static AkkaConfigurationBuilder WithRegistry(this AkkaConfigurationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddHocon(RegistryConfig.Default, HoconAddMode.Append);
+    }
+}
+
+/// <summary>Starts the registry (shard region, watch cache, initial namespaces) and the namespace lifecycle with the host; stops them first on the way down.</summary>
+internal sealed class RegistryHostedService(ResourceRegistry registry, TimeProvider clock, ILoggerFactory loggers) : IHostedService
+{
+    private NamespaceLifecycle? _namespaces;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await registry.StartAsync(cancellationToken).ConfigureAwait(false);
+        _namespaces = new NamespaceLifecycle(registry, clock, loggers.CreateLogger<NamespaceLifecycle>(), TimeSpan.FromMilliseconds(500));
+        _namespaces.Start();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_namespaces is not null)
         {
-            var registry = services.GetRequiredService<ResourceRegistry>();
-            await registry.StartAsync(ct).ConfigureAwait(false);
-            var namespaces = new NamespaceLifecycle(registry, system.TimeProvider, system.LoggerFactory.CreateLogger<NamespaceLifecycle>(), TimeSpan.FromMilliseconds(500));
-            namespaces.Start();
-            system.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-namespace-lifecycle", _ => namespaces.DisposeAsync().AsTask());
-            system.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-registry-feed", _ => registry.DisposeAsync().AsTask());
-        });
+            await _namespaces.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await registry.DisposeAsync().ConfigureAwait(false);
     }
 }

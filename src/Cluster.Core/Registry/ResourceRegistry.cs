@@ -1,35 +1,45 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Cluster.Core.Actors;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using Cluster.Core.Persistence.Plugin;
 using Cluster.Core.Registry.Cache;
 using Cluster.Core.Registry.Objects;
 using Cluster.Core.Registry.Strategies;
-using Cluster.Core.Sharding;
 using Microsoft.Extensions.Logging;
 
 namespace Cluster.Core.Registry;
 
 /// <summary>
 /// The generic store (Kubernetes' registry.Store) over object actors and the watch cache: writes
-/// go to the object's actor through the shard region, reads and watches come from the cache
+/// go to the object's actor through the Akka.Cluster.Sharding region "registry" (the actor lives
+/// on whichever control-plane member owns its shard), reads and watches come from the cache
 /// after it has caught up with every committed write. Kinds differ only by their strategy.
 /// </summary>
 public sealed partial class ResourceRegistry : IAsyncDisposable
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
+    /// <summary>The shard region's type name.</summary>
+    public const string RegionName = "registry";
+
     private readonly ActorSystem _system;
     private readonly RegistrySettings _settings;
+    private readonly TimeProvider _clock;
+    private readonly ILoggerFactory _loggers;
     private readonly StrategyCatalog _strategies;
     private readonly Random _random;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ResourceKind, ObjectRules> _rules = new();
     private IActorRef? _region;
     private RegistryFeed? _feed;
 
-    public ResourceRegistry(ActorSystem system, KindCatalog kinds, StrategyCatalog strategies, RegistrySettings settings, Random? random = null)
+    public ResourceRegistry(ActorSystem system, KindCatalog kinds, StrategyCatalog strategies, RegistrySettings settings, TimeProvider clock, ILoggerFactory loggers, Random? random = null)
     {
         _system = system;
+        _clock = clock;
+        _loggers = loggers;
         Kinds = kinds;
         _strategies = strategies;
         _settings = settings;
@@ -46,9 +56,14 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     /// <summary>Starts the object actors' region and the watch cache; completes when the cache is loaded and the initial namespaces exist.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var persistence = Persistence.Persistence.Get(_system);
-        _feed = new RegistryFeed(persistence.Journal, persistence.Serialization, Kinds, _strategies, _settings, _system.LoggerFactory.CreateLogger<RegistryFeed>(), _system.TimeProvider);
-        _region = ShardRegion.Start(_system, "registry", EntityProps, new ShardRegionSettings(_settings.NumberOfShards, _settings.PassivateIdleAfter));
+        var store = JournalStores.Get(_system).For();
+        await store.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _feed = new RegistryFeed(store.Journal, store.Serializer, Kinds, _strategies, _settings, _loggers.CreateLogger<RegistryFeed>(), _clock);
+        _region = await ClusterSharding.Get(_system).StartAsync(
+            RegionName,
+            EntityProps,
+            ShardingSettings(),
+            HashCodeMessageExtractor.Create(_settings.NumberOfShards, EntityIdOf, MessageOf)).ConfigureAwait(false);
         _feed.Start();
         await _feed.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var ns in InitialNamespaces)
@@ -92,7 +107,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
 
         try
         {
-            await Feed.WaitForAsync(version, cancellationToken).WaitAsync(TimeSpan.FromSeconds(3), _system.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await Feed.WaitForAsync(version, cancellationToken).WaitAsync(TimeSpan.FromSeconds(3), _clock, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -233,14 +248,28 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         }
     }
 
+    private static string EntityIdOf(object message) => message is ShardingEnvelope envelope ? envelope.EntityId : null!;
+
+    private static object MessageOf(object message) => message is ShardingEnvelope envelope ? envelope.Message : message;
+
+    /// <summary>The cluster's sharding settings, with idle entities passivated after <c>registry.passivate-idle-after</c>.</summary>
+    private ClusterShardingSettings ShardingSettings()
+    {
+        var idle = _settings.PassivateIdleAfter > TimeSpan.Zero ? $"{(long)_settings.PassivateIdleAfter.TotalMilliseconds}ms" : "off";
+        var config = ConfigurationFactory.ParseString("passivate-idle-entity-after = " + idle)
+            .WithFallback(_system.Settings.Config.GetConfig("akka.cluster.sharding"));
+        return ClusterShardingSettings.Create(config, _system.Settings.Config.GetConfig("akka.cluster.singleton"));
+    }
+
     private Props EntityProps(string persistenceId)
     {
         var second = persistenceId.IndexOf('/', persistenceId.IndexOf('/', StringComparison.Ordinal) + 1);
         var storageKey = persistenceId[..second];
         var kind = Kinds.Kinds.First(k => k.StorageKey == storageKey);
         var name = persistenceId[(persistenceId.LastIndexOf('/') + 1)..];
-        var rules = _rules.GetOrAdd(kind, k => new ObjectRules(k, StrategyFor(k), _system.TimeProvider, () => Guid.NewGuid().ToString()));
-        return Props.CreateFrom(() => new ObjectActor(persistenceId, name, rules, _settings.PassivateIdleAfter, _settings.SnapshotEvery));
+        var rules = _rules.GetOrAdd(kind, k => new ObjectRules(k, StrategyFor(k), _clock, () => Guid.NewGuid().ToString()));
+        var logger = _loggers.CreateLogger<ObjectActor>();
+        return Props.CreateBy(new ObjectActorProducer(persistenceId, name, rules, _settings.SnapshotEvery, logger));
     }
 
     private IResourceStrategy StrategyFor(ResourceKind kind) =>

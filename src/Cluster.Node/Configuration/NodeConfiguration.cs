@@ -23,12 +23,21 @@ public static class NodeConfiguration
     {
         ["--data-dir"] = "node:data-dir",
         ["--api-address"] = "api:address",
+        ["--cluster-address"] = "cluster:address",
+        ["--join"] = "cluster:join",
+        ["--roles"] = "cluster:roles",
+        ["--journal"] = "akka:persistence:journal:cluster-sql:provider",
+        ["--connection-string"] = "akka:persistence:journal:cluster-sql:connection-string",
     };
 
-    /// <summary>Rewrites the short flags (<c>--data-dir DIR</c>, <c>--api-address HOST:PORT</c>, also with '=') into configuration keys.</summary>
+    /// <summary>Flags that may be given more than once; each occurrence becomes the next list element.</summary>
+    private static readonly HashSet<string> RepeatableFlags = new(StringComparer.Ordinal) { "--join" };
+
+    /// <summary>Rewrites the short flags (<c>--data-dir DIR</c>, <c>--api-address HOST:PORT</c>, <c>--join HOST:PORT</c> repeatable, also with '=') into configuration keys.</summary>
     public static string[] NormalizeFlags(string[] args)
     {
         var result = new List<string>(args.Length);
+        var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -37,6 +46,13 @@ public static class NodeConfiguration
             if (FlagAliases.TryGetValue(flag, out var key))
             {
                 var value = equals > 0 ? arg[(equals + 1)..] : i + 1 < args.Length ? args[++i] : throw new SettingsException($"{flag} needs a value");
+                if (RepeatableFlags.Contains(flag))
+                {
+                    var n = occurrences.GetValueOrDefault(flag);
+                    occurrences[flag] = n + 1;
+                    key += ":" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 result.Add($"--{key}={value}");
             }
             else

@@ -1,6 +1,6 @@
 using System.Text;
 using Cluster.Core.Persistence.Journal;
-using Cluster.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cluster.Core.Tests.Persistence;
 
@@ -10,7 +10,7 @@ namespace Cluster.Core.Tests.Persistence;
 /// </summary>
 public abstract partial class JournalContractSpec : IAsyncLifetime
 {
-    protected ManualTimeProvider Clock { get; } = new();
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     protected IJournal Journal { get; private set; } = null!;
 

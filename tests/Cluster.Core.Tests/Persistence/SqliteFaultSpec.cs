@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Cluster.Core.Persistence.Journal;
 using Cluster.Core.Persistence.Sql.Sqlite;
-using Cluster.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cluster.Core.Tests.Persistence;
 
@@ -76,7 +76,7 @@ public sealed class SqliteFaultSpec : IDisposable
     [Fact]
     public async Task WriteSnapshotCompactCycles_RepeatedUnderChurn_FileSizeStaysBounded()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var database = new SqliteDatabase(DatabaseFile);
         var journal = new SqliteJournal(database, clock);
         var snapshots = new SqliteSnapshotStore(database);

@@ -58,7 +58,7 @@ public sealed class InMemoryJournal(TimeProvider? timeProvider = null, InMemoryS
                 for (var k = 0; k < orderings.Length; k++)
                 {
                     var e = write.Events[k];
-                    var entry = new JournalEntry(++_ordering, write.PersistenceId, e.SequenceNr, e.Manifest, e.Payload.ToArray(), e.Tags.ToArray(), write.WriterUuid, now);
+                    var entry = new JournalEntry(++_ordering, write.PersistenceId, e.SequenceNr, e.Manifest, e.Payload.ToArray(), e.Tags.ToArray(), write.WriterUuid, now, e.SerializerId);
                     stream.Events.Add(e.SequenceNr, entry);
                     _byOrdering.Add(entry.Ordering, entry);
                     orderings[k] = entry.Ordering;

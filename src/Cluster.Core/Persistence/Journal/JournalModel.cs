@@ -5,7 +5,8 @@ namespace Cluster.Core.Persistence.Journal;
 /// <param name="Manifest">The stable name of the payload's type (never a CLR type name).</param>
 /// <param name="Payload">The serialized event.</param>
 /// <param name="Tags">Tags for EventsByTag queries (at most 64 characters each).</param>
-public sealed record JournalEvent(long SequenceNr, string Manifest, ReadOnlyMemory<byte> Payload, IReadOnlyList<string> Tags);
+/// <param name="SerializerId">The Akka serializer that wrote <paramref name="Payload"/> (the journal's <c>identifier</c> column); 0 when none is recorded.</param>
+public sealed record JournalEvent(long SequenceNr, string Manifest, ReadOnlyMemory<byte> Payload, IReadOnlyList<string> Tags, int SerializerId = 0);
 
 /// <summary>
 /// Events of one persistence id that are stored all or none (one <c>Persist</c> or <c>PersistAll</c>).
@@ -71,10 +72,11 @@ public sealed record JournalEntry(
     byte[] Payload,
     IReadOnlyList<string> Tags,
     string WriterUuid,
-    long Timestamp);
+    long Timestamp,
+    int SerializerId = 0);
 
 /// <summary>A stored snapshot of one persistence id's state.</summary>
-public sealed record SnapshotEntry(string PersistenceId, long SequenceNr, long Timestamp, string Manifest, byte[] Payload);
+public sealed record SnapshotEntry(string PersistenceId, long SequenceNr, long Timestamp, string Manifest, byte[] Payload, int SerializerId = 0);
 
 /// <summary>Which snapshots a load or delete considers (Akka's SnapshotSelectionCriteria).</summary>
 public sealed record SnapshotSelectionCriteria(

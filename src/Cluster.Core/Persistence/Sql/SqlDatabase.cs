@@ -103,7 +103,7 @@ public abstract class SqlDatabase : IAsyncDisposable
     internal virtual async Task<long[][]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AtomicWrite> writes, long created, CancellationToken cancellationToken)
     {
         await using var insert = SqlCommands.Create(connection, transaction, SqlJournalStatements.InsertEventReturningOrdering,
-            ("@pid", ""), ("@seq", 0L), ("@created", created), ("@manifest", ""), ("@message", Array.Empty<byte>()), ("@writer", ""));
+            ("@pid", ""), ("@seq", 0L), ("@created", created), ("@manifest", ""), ("@message", Array.Empty<byte>()), ("@writer", ""), ("@serializer", 0));
         await using var insertTag = SqlCommands.Create(connection, transaction, SqlJournalStatements.InsertTag,
             ("@ordering", 0L), ("@tag", ""), ("@pid", ""), ("@seq", 0L));
         var orderings = new long[writes.Count][];
@@ -119,6 +119,7 @@ public abstract class SqlDatabase : IAsyncDisposable
                 insert.Parameters[3].Value = e.Manifest;
                 insert.Parameters[4].Value = e.Payload.ToArray();
                 insert.Parameters[5].Value = write.WriterUuid;
+                insert.Parameters[6].Value = e.SerializerId;
                 var ordering = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
                 orderings[w][k] = ordering;
                 foreach (var tag in e.Tags.Distinct(StringComparer.Ordinal))

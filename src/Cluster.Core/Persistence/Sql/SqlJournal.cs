@@ -219,7 +219,8 @@ public class SqlJournal : IJournal
             (byte[])reader.GetValue(4),
             tags,
             reader.IsDBNull(5) ? "" : reader.GetString(5),
-            reader.GetInt64(6));
+            reader.GetInt64(6),
+            reader.IsDBNull(8) ? 0 : reader.GetInt32(8));
     }
 
     /// <summary>Rejects the writes that lost a race, inserts the rest; <paramref name="rejections"/> comes in with the invalid ones.</summary>

@@ -8,7 +8,7 @@ internal static class SqlJournalStatements
 {
     public const string InsertEventReturningOrdering =
         "INSERT INTO journal (deleted, persistence_id, sequence_number, created, manifest, message, identifier, writer_uuid) " +
-        "VALUES (false, @pid, @seq, @created, @manifest, @message, NULL, @writer) RETURNING ordering";
+        "VALUES (false, @pid, @seq, @created, @manifest, @message, @serializer, @writer) RETURNING ordering";
 
     public const string InsertTag =
         "INSERT INTO tags (ordering_id, tag, persistence_id, sequence_nr) VALUES (@ordering, @tag, @pid, @seq)";
@@ -41,7 +41,7 @@ internal static class SqlJournalStatements
     /// <summary>Columns read into a <see cref="Journal.JournalEntry"/>, from alias <c>j</c>.</summary>
     public static string EntryColumns(string tagAggregate) =>
         "j.ordering, j.persistence_id, j.sequence_number, j.manifest, j.message, j.writer_uuid, j.created, " +
-        $"(SELECT {tagAggregate} FROM tags t WHERE t.ordering_id = j.ordering)";
+        $"(SELECT {tagAggregate} FROM tags t WHERE t.ordering_id = j.ordering), j.identifier";
 
     /// <summary>
     /// The highest sequence number of an id: its journal rows (deleted ones included) or, once

@@ -24,7 +24,7 @@ public class SqlSnapshotStore : ISnapshotStore
     {
         await using var connection = await Database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var command = SqlCommands.Create(connection, null,
-            $"SELECT persistence_id, sequence_number, created, manifest, snapshot FROM snapshot WHERE {Criteria} ORDER BY sequence_number DESC LIMIT 1",
+            $"SELECT persistence_id, sequence_number, created, manifest, snapshot, serializer_id FROM snapshot WHERE {Criteria} ORDER BY sequence_number DESC LIMIT 1",
             CriteriaParameters(persistenceId, criteria));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -37,15 +37,16 @@ public class SqlSnapshotStore : ISnapshotStore
             reader.GetInt64(1),
             reader.GetInt64(2),
             reader.IsDBNull(3) ? "" : reader.GetString(3),
-            reader.IsDBNull(4) ? [] : (byte[])reader.GetValue(4));
+            reader.IsDBNull(4) ? [] : (byte[])reader.GetValue(4),
+            reader.IsDBNull(5) ? 0 : reader.GetInt32(5));
     }
 
     public Task SaveAsync(SnapshotEntry snapshot, CancellationToken cancellationToken = default) =>
         WriteAsync("save snapshot",
-            "INSERT INTO snapshot (persistence_id, sequence_number, created, snapshot, manifest, serializer_id) VALUES (@pid, @seq, @created, @payload, @manifest, NULL) " +
-            "ON CONFLICT (persistence_id, sequence_number) DO UPDATE SET created = excluded.created, snapshot = excluded.snapshot, manifest = excluded.manifest",
+            "INSERT INTO snapshot (persistence_id, sequence_number, created, snapshot, manifest, serializer_id) VALUES (@pid, @seq, @created, @payload, @manifest, @serializer) " +
+            "ON CONFLICT (persistence_id, sequence_number) DO UPDATE SET created = excluded.created, snapshot = excluded.snapshot, manifest = excluded.manifest, serializer_id = excluded.serializer_id",
             cancellationToken,
-            ("@pid", snapshot.PersistenceId), ("@seq", snapshot.SequenceNr), ("@created", snapshot.Timestamp), ("@payload", snapshot.Payload), ("@manifest", snapshot.Manifest));
+            ("@pid", snapshot.PersistenceId), ("@seq", snapshot.SequenceNr), ("@created", snapshot.Timestamp), ("@payload", snapshot.Payload), ("@manifest", snapshot.Manifest), ("@serializer", snapshot.SerializerId));
 
     public Task DeleteAsync(string persistenceId, long sequenceNr, CancellationToken cancellationToken = default) =>
         WriteAsync("delete snapshot", "DELETE FROM snapshot WHERE persistence_id = @pid AND sequence_number = @seq", cancellationToken,

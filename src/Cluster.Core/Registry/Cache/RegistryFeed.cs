@@ -1,5 +1,6 @@
 using Cluster.Core.Persistence;
 using Cluster.Core.Persistence.Journal;
+using Cluster.Core.Persistence.Plugin;
 using Cluster.Core.Registry.Objects;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,7 @@ namespace Cluster.Core.Registry.Cache;
 public sealed partial class RegistryFeed : IAsyncDisposable
 {
     private readonly IJournal _journal;
-    private readonly PersistenceSerialization _serialization;
+    private readonly PayloadSerializer _serialization;
     private readonly RegistrySettings _settings;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
@@ -28,7 +29,7 @@ public sealed partial class RegistryFeed : IAsyncDisposable
     private int _disposed;
     private Task? _loop;
 
-    public RegistryFeed(IJournal journal, PersistenceSerialization serialization, KindCatalog kinds, Strategies.StrategyCatalog strategies, RegistrySettings settings, ILogger logger, TimeProvider clock)
+    public RegistryFeed(IJournal journal, PayloadSerializer serialization, KindCatalog kinds, Strategies.StrategyCatalog strategies, RegistrySettings settings, ILogger logger, TimeProvider clock)
     {
         var probe = new System.Text.Json.Nodes.JsonObject();
         _selectable = kinds.Kinds
@@ -167,7 +168,7 @@ public sealed partial class RegistryFeed : IAsyncDisposable
         object @event;
         try
         {
-            @event = _serialization.Deserialize(entry.Manifest, entry.Payload, entry.PersistenceId, entry.SequenceNr);
+            @event = _serialization.FromEntry(entry);
         }
         catch (PersistenceSerializationException e)
         {

@@ -29,6 +29,18 @@ public static class ObjectEvents
     }
 }
 
+/// <summary>
+/// The Akka serializer of the registry's journal events and snapshots (bound in
+/// <see cref="RegistryConfig"/>), with the stable manifests above; identifier 8501.
+/// </summary>
+public sealed class ObjectEventsSerializer(Akka.Actor.ExtendedActorSystem system)
+    : ManifestJsonSerializer(system, ObjectEvents.Register(new PersistenceSerialization()))
+{
+    public const int Id = 8501;
+
+    public override int Identifier => Id;
+}
+
 [JsonSerializable(typeof(ObjectEvents.Stored))]
 [JsonSerializable(typeof(ObjectEvents.Deleted))]
 [JsonSerializable(typeof(ObjectSnapshot))]

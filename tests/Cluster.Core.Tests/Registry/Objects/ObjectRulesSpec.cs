@@ -2,13 +2,13 @@ using System.Text.Json.Nodes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Objects;
 using Cluster.Core.Registry.Strategies;
-using Cluster.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cluster.Core.Tests.Registry.Objects;
 
 public sealed class ObjectRulesSpec
 {
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
     private int _uids;
 
     private ObjectRules Rules(ResourceKind kind) => new(kind, StrategyCatalog.For(kind), _clock, () => "uid-" + ++_uids);

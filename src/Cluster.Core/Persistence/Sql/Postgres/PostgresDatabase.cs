@@ -128,8 +128,8 @@ public sealed partial class PostgresDatabase : SqlDatabase
         var orderings = new Dictionary<(string, long), long>(events.Length);
         await using (var insert = (NpgsqlCommand)SqlCommands.Create(connection, transaction,
             "INSERT INTO journal (deleted, persistence_id, sequence_number, created, manifest, message, identifier, writer_uuid) " +
-            "SELECT false, u.pid, u.seq, @created, u.manifest, u.message, NULL, u.writer " +
-            "FROM unnest(@pids, @seqs, @manifests, @messages, @writers) WITH ORDINALITY AS u(pid, seq, manifest, message, writer, n) ORDER BY u.n " +
+            "SELECT false, u.pid, u.seq, @created, u.manifest, u.message, u.serializer, u.writer " +
+            "FROM unnest(@pids, @seqs, @manifests, @messages, @writers, @serializers) WITH ORDINALITY AS u(pid, seq, manifest, message, writer, serializer, n) ORDER BY u.n " +
             "RETURNING ordering, persistence_id, sequence_number"))
         {
             insert.Parameters.AddWithValue("@created", created);
@@ -138,6 +138,7 @@ public sealed partial class PostgresDatabase : SqlDatabase
             insert.Parameters.AddWithValue("@manifests", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(x => x.Event.Manifest).ToArray());
             insert.Parameters.AddWithValue("@messages", NpgsqlDbType.Array | NpgsqlDbType.Bytea, events.Select(x => x.Event.Payload.ToArray()).ToArray());
             insert.Parameters.AddWithValue("@writers", NpgsqlDbType.Array | NpgsqlDbType.Text, events.Select(x => x.Write.WriterUuid).ToArray());
+            insert.Parameters.AddWithValue("@serializers", NpgsqlDbType.Array | NpgsqlDbType.Integer, events.Select(x => x.Event.SerializerId).ToArray());
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

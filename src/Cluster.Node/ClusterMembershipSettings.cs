@@ -1,0 +1,93 @@
+using System.Net;
+using Akka.Configuration;
+using Cluster.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Cluster.Node;
+
+/// <summary>
+/// How this node takes part in the Akka cluster (configuration section <c>cluster</c>): where it
+/// listens for other members, which members it joins first, and its roles. Turned into Akka's own
+/// settings (remote transport, seed nodes, roles) by <see cref="ToAkkaConfig"/>.
+/// </summary>
+public sealed record ClusterMembershipSettings
+{
+    public const string SectionName = "cluster";
+
+    /// <summary>cluster.address (flag --cluster-address): HOST:PORT of this member's cluster transport; port 0 picks a free one.</summary>
+    public string Address { get; init; } = "127.0.0.1:0";
+
+    /// <summary>cluster.join (flag --join, repeatable): HOST:PORT of seed members; empty = form a cluster of one.</summary>
+    public IReadOnlyList<string> Join { get; init; } = [];
+
+    /// <summary>cluster.roles (flag --roles a,b): control-plane members host objects and singletons; worker members run pods.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = ["control-plane", "worker"];
+
+    public static ClusterMembershipSettings FromConfiguration(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        var defaults = new ClusterMembershipSettings();
+        var roles = List(section.GetSection("roles"));
+        var settings = new ClusterMembershipSettings
+        {
+            Address = SettingsReader.String(section, "address", defaults.Address),
+            Join = List(section.GetSection("join")),
+            Roles = roles.Count > 0 ? roles.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray() : defaults.Roles,
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    public void Validate()
+    {
+        SettingsException.Require(TryEndpoint(Address, out _, out _), "cluster.address", Address, "expected HOST:PORT (port 0 picks a free port)");
+        foreach (var seed in Join)
+        {
+            SettingsException.Require(TryEndpoint(seed, out _, out var port) && port > 0, "cluster.join", seed, "expected HOST:PORT of a running member");
+        }
+
+        foreach (var role in Roles)
+        {
+            SettingsException.Require(role is "control-plane" or "worker", "cluster.roles", role, "expected control-plane and/or worker");
+        }
+    }
+
+    /// <summary>Akka's settings for this membership: transport address, seed nodes, roles; the shards of the registry go to control-plane members.</summary>
+    public Config ToAkkaConfig(string actorSystemName)
+    {
+        TryEndpoint(Address, out var host, out var port);
+        var seeds = Join.Select(seed => $"akka.tcp://{actorSystemName}@{seed}").ToArray();
+        var lines = new[]
+        {
+            AkkaConfigBridge.Setting("akka.remote.dot-netty.tcp.hostname", host),
+            AkkaConfigBridge.Setting("akka.remote.dot-netty.tcp.port", port),
+            AkkaConfigBridge.Setting("akka.cluster.seed-nodes", seeds),
+            AkkaConfigBridge.Setting("akka.cluster.roles", Roles),
+        };
+        return ConfigurationFactory.ParseString(string.Join('\n', lines));
+    }
+
+    private static List<string> List(IConfigurationSection section)
+    {
+        if (section.Value is { Length: > 0 } single)
+        {
+            return [single];
+        }
+
+        return section.GetChildren().Select(c => c.Value).OfType<string>().Where(v => v.Length > 0).ToList();
+    }
+
+    private static bool TryEndpoint(string text, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port > 65535)
+        {
+            return false;
+        }
+
+        host = text[..colon].Trim('[', ']');
+        return host.Length > 0 && (Uri.CheckHostName(host) != UriHostNameType.Unknown || IPAddress.TryParse(host, out _));
+    }
+}
