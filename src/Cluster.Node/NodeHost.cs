@@ -1,4 +1,5 @@
 using Cluster.Node.Configuration;
+using Cluster.Node.Management;
 using Akka.Configuration;
 using Akka.Hosting;
 using Cluster.Api;
@@ -24,6 +25,7 @@ public static class NodeHost
     {
         var app = CreateBuilder(args, environment).Build();
         app.MapKubernetesApi();
+        app.MapClusterManagement();
         app.Services.GetRequiredService<KubeconfigWriter>().Attach(app);
         return app;
     }

@@ -2,6 +2,7 @@ using Cluster.Core.Configuration;
 using Cluster.Core.Configuration.Hocon;
 using Cluster.Node;
 using Cluster.Node.Configuration;
+using Cluster.Node.Management;
 
 try
 {
@@ -10,6 +11,11 @@ try
         var effective = NodeConfiguration.Effective(rest, NodeConfiguration.ProcessEnvironment());
         Console.WriteLine(HoconJsonRenderer.Render(effective, HoconRenderOptions.Show));
         return 0;
+    }
+
+    if (args is ["cluster", .. var clusterArgs])
+    {
+        return await ClusterCli.RunAsync(clusterArgs, Spectre.Console.AnsiConsole.Console);
     }
 
     await using var app = NodeHost.Build(args);

@@ -65,6 +65,8 @@ internal sealed class NodeProcess : IDisposable
         _process = process;
     }
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get
@@ -77,7 +79,10 @@ internal sealed class NodeProcess : IDisposable
     }
 
     /// <summary>Starts the node; unless the arguments say otherwise it gets a fresh data directory and a free API port.</summary>
-    public static NodeProcess Start(params string[] args)
+    public static NodeProcess Start(params string[] args) => Start(args, new Dictionary<string, string>());
+
+    /// <summary>Starts the node with extra environment variables.</summary>
+    public static NodeProcess Start(string[] args, IReadOnlyDictionary<string, string> environment)
     {
         if (!args.Any(a => a.StartsWith("--data-dir", StringComparison.Ordinal)))
         {
@@ -97,6 +102,11 @@ internal sealed class NodeProcess : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(dll);
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -34,6 +34,11 @@ public sealed partial class ResourceHandlers(ResourceRegistry registry, ApiServe
         {
             // The client went away.
         }
+        catch (Cluster.Core.Persistence.Journal.JournalStoreException e)
+        {
+            // The database is unreachable (a consistent read asks it for its latest version): retry.
+            await ResponseWriter.WriteStatusAsync(context, ApiException.Unavailable("the journal store is unavailable: " + e.Message)).ConfigureAwait(false);
+        }
         catch (Exception e)
         {
             LogUnexpected(logger, e, context.Request.Method, context.Request.Path.Value ?? "");

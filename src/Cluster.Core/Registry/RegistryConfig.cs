@@ -2,18 +2,32 @@ using Akka.Configuration;
 
 namespace Cluster.Core.Registry;
 
-/// <summary>The registry's own Akka configuration: its journal events go through <see cref="Objects.ObjectEventsSerializer"/>.</summary>
+/// <summary>
+/// The registry's own Akka configuration: its journal events go through
+/// <see cref="Objects.ObjectEventsSerializer"/>, and the commands and answers that cross the cluster
+/// through <see cref="Objects.ObjectMessagesSerializer"/>.
+/// </summary>
 public static class RegistryConfig
 {
     public const string Hocon = """
         akka.actor {
           serializers {
             registry-objects = "Cluster.Core.Registry.Objects.ObjectEventsSerializer, Cluster.Core"
+            registry-messages = "Cluster.Core.Registry.Objects.ObjectMessagesSerializer, Cluster.Core"
           }
           serialization-bindings {
             "Cluster.Core.Registry.Objects.ObjectEvents+Stored, Cluster.Core" = registry-objects
             "Cluster.Core.Registry.Objects.ObjectEvents+Deleted, Cluster.Core" = registry-objects
             "Cluster.Core.Registry.Objects.ObjectSnapshot, Cluster.Core" = registry-objects
+            "Cluster.Core.Registry.Objects.ObjectCommand+Get, Cluster.Core" = registry-messages
+            "Cluster.Core.Registry.Objects.ObjectCommand+Create, Cluster.Core" = registry-messages
+            "Cluster.Core.Registry.Objects.ObjectCommand+Update, Cluster.Core" = registry-messages
+            "Cluster.Core.Registry.Objects.ObjectCommand+Patch, Cluster.Core" = registry-messages
+            "Cluster.Core.Registry.Objects.ObjectCommand+Delete, Cluster.Core" = registry-messages
+            "Cluster.Core.Registry.Objects.ObjectCommand+Bind, Cluster.Core" = registry-messages
+            "Cluster.Core.Registry.Objects.ObjectReply, Cluster.Core" = registry-messages
+            "Cluster.Core.Registry.Objects.ObjectFailure, Cluster.Core" = registry-messages
+            "Cluster.Core.Registry.Cache.JournalCommitNotice, Cluster.Core" = registry-messages
           }
         }
         """;

@@ -34,6 +34,8 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ResourceKind, ObjectRules> _rules = new();
     private IActorRef? _region;
     private RegistryFeed? _feed;
+    private JournalStore? _store;
+    private Akka.Cluster.Cluster? _cluster;
 
     public ResourceRegistry(ActorSystem system, KindCatalog kinds, StrategyCatalog strategies, RegistrySettings settings, TimeProvider clock, ILoggerFactory loggers, Random? random = null)
     {
@@ -56,14 +58,26 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     /// <summary>Starts the object actors' region and the watch cache; completes when the cache is loaded and the initial namespaces exist.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var store = JournalStores.Get(_system).For();
+        var store = _store = JournalStores.Get(_system).For();
         await store.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_system is ExtendedActorSystem { Provider: Akka.Cluster.IClusterActorRefProvider })
+        {
+            _cluster = Akka.Cluster.Cluster.Get(_system);
+            _system.ActorOf(CommitNoticeActor.Props(store.Journal.Notifier), "registry-commit-notices");
+        }
+
+        _system.ActorOf(UndeliveredCommandResponder.Props(), "registry-undelivered-commands");
+
         _feed = new RegistryFeed(store.Journal, store.Serializer, Kinds, _strategies, _settings, _loggers.CreateLogger<RegistryFeed>(), _clock);
-        _region = await ClusterSharding.Get(_system).StartAsync(
+        var sharding = ClusterSharding.Get(_system);
+        var shardingSettings = ShardingSettings();
+        _region = await sharding.StartAsync(
             RegionName,
             EntityProps,
-            ShardingSettings(),
-            HashCodeMessageExtractor.Create(_settings.NumberOfShards, EntityIdOf, MessageOf)).ConfigureAwait(false);
+            shardingSettings,
+            HashCodeMessageExtractor.Create(_settings.NumberOfShards, EntityIdOf, MessageOf),
+            sharding.DefaultShardAllocationStrategy(shardingSettings),
+            ObjectCommand.Stop.Instance).ConfigureAwait(false);
         _feed.Start();
         await _feed.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var ns in InitialNamespaces)
@@ -84,11 +98,20 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
 
     public KindCache Cache(ResourceKind kind) => Feed.Cache(kind);
 
-    /// <summary>Waits until reads reflect every write committed so far (504 when the cache cannot catch up in time).</summary>
+    /// <summary>
+    /// Waits until reads reflect every write committed so far (504 when the cache cannot catch up
+    /// in time). With other members writing to the same journal, "so far" is asked of the journal
+    /// itself (as Kubernetes' consistent reads from cache ask etcd for its current revision).
+    /// </summary>
     public async Task SyncAsync(CancellationToken cancellationToken)
     {
         try
         {
+            if (_cluster is { State.Members.Count: > 1 } && _store is { } store)
+            {
+                store.Journal.Notifier.Observed(await store.Journal.HighestOrderingAsync(cancellationToken).ConfigureAwait(false));
+            }
+
             await Feed.WaitForCommittedAsync(cancellationToken).WaitAsync(_settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -227,7 +250,20 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         var region = _region ?? throw ApiException.Unavailable("the registry is starting");
         try
         {
-            return await region.Ask<ObjectReply>(new ShardingEnvelope(PersistenceIdOf(kind, kind.Namespaced ? ns : "", name), command), _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            var answer = await region.Ask<object>(new ShardingEnvelope(PersistenceIdOf(kind, kind.Namespaced ? ns : "", name), command), _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            if (answer is ObjectReply stored && _store is { } store && long.TryParse(ObjectMeta.ResourceVersion(stored.Object), out var version))
+            {
+                // The object's actor may live on another member: the write is committed through
+                // its version, so this member's reads must see it too (read your writes).
+                store.Journal.Notifier.Observed(version);
+            }
+
+            return answer switch
+            {
+                ObjectReply reply => reply,
+                ObjectFailure failure => throw failure.ToException(),
+                _ => throw ApiException.Internal($"unexpected answer {answer.GetType().Name} from the object actor"),
+            };
         }
         catch (AskTimeoutException)
         {

@@ -13,8 +13,22 @@ public sealed class JournalNotifier
     /// <summary>The highest ordering announced so far.</summary>
     public long HighestOrdering => Volatile.Read(ref _highestOrdering);
 
-    /// <summary>Announces that events up to <paramref name="highestOrdering"/> are committed.</summary>
+    /// <summary>Raised after each commit made by this process (not for <see cref="Observed"/> ones), so it can be announced to other processes.</summary>
+    public event Action<long>? CommittedLocally;
+
+    /// <summary>Announces that this process committed events up to <paramref name="highestOrdering"/>.</summary>
     public void Committed(long highestOrdering)
+    {
+        Observed(highestOrdering);
+        CommittedLocally?.Invoke(highestOrdering);
+    }
+
+    /// <summary>
+    /// Learns that events up to <paramref name="highestOrdering"/> are committed, from another
+    /// process's notice or from a write's answer (orderings are given in commit order, so every
+    /// event at or below it is committed too).
+    /// </summary>
+    public void Observed(long highestOrdering)
     {
         long current;
         do

@@ -22,6 +22,18 @@ public static class ClusterPersistenceConfig
               schema = public
               memory-name = ""
               max-batch-size = 1000
+              # Longest wait for a snapshot or the next replayed event before recovery fails (and
+              # the next command tries again). Akka's default is 30s; a query that takes this
+              # long is stuck (seen once when the database restarted mid-recovery).
+              recovery-event-timeout = 10s
+              # Akka's breaker around the store: after max-failures failed calls it fails fast,
+              # and tries again after reset-timeout (Akka's default 30s; shorter here so a
+              # restarted database is back in use within seconds).
+              circuit-breaker {
+                max-failures = 10
+                call-timeout = 10s
+                reset-timeout = 3s
+              }
               compaction {
                 history-window = 5m
                 interval = 1m
@@ -35,6 +47,11 @@ public static class ClusterPersistenceConfig
               plugin-dispatcher = "akka.actor.default-dispatcher"
               # The journal plugin whose database (and snapshot table) this store shares.
               journal = "akka.persistence.journal.cluster-sql"
+              circuit-breaker {
+                max-failures = 5
+                call-timeout = 20s
+                reset-timeout = 3s
+              }
             }
           }
         }

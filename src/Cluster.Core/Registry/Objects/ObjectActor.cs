@@ -47,12 +47,13 @@ public sealed partial class ObjectActor : ReceivePersistentActor
 
         Command<ObjectCommand.Get>(_ => Sender.Tell(_state.Current is { } current
             ? new ObjectReply(current)
-            : new Status.Failure(ApiException.NotFound(_rules.Kind, _name))));
+            : ObjectFailure.From(ApiException.NotFound(_rules.Kind, _name))));
         Command<ObjectCommand.Create>(c => Decide(() => _rules.Create(_state.Current, c.Object, c.Options), c.Options.DryRun));
         Command<ObjectCommand.Update>(c => Decide(() => _rules.Update(_state.Current, c.Object, c.Subresource, c.Options), c.Options.DryRun));
         Command<ObjectCommand.Patch>(c => Decide(() => _rules.Patch(_state.Current, c.Type, c.Body, c.Subresource, c.Options), c.Options.DryRun));
         Command<ObjectCommand.Delete>(c => Decide(() => _rules.Delete(_state.Current, _name, c.Options), c.Options.DryRun));
         Command<ObjectCommand.Bind>(c => Decide(() => _rules.Bind(_state.Current, c.NodeName, c.Options), c.Options.DryRun));
+        Command<ObjectCommand.Stop>(_ => Context.Stop(Self));
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => LogSnapshotFailed(_logger, f.Cause, PersistenceId, f.Metadata.SequenceNr));
     }
@@ -62,7 +63,7 @@ public sealed partial class ObjectActor : ReceivePersistentActor
     /// <summary>The journal failed (nothing is known of the write): the writer learns at once (503, retry); Akka then stops the actor and the next command recovers it.</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        Sender.Tell(new Status.Failure(ApiException.Unavailable("the write could not be stored: " + cause.Message)));
+        Sender.Tell(ObjectFailure.From(ApiException.Unavailable("the write could not be stored: " + cause.Message)));
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
@@ -74,8 +75,8 @@ public sealed partial class ObjectActor : ReceivePersistentActor
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         LogRejected(_logger, cause, PersistenceId, sequenceNr);
-        Sender.Tell(new Status.Failure(ApiException.Unavailable("the write was refused by the journal: " + cause.Message)));
-        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        Sender.Tell(ObjectFailure.From(ApiException.Unavailable("the write was refused by the journal: " + cause.Message)));
+        Context.Parent.Tell(new Passivate(ObjectCommand.Stop.Instance));
     }
 
     private void Decide(Func<Decision> decide, bool dryRun)
@@ -87,13 +88,13 @@ public sealed partial class ObjectActor : ReceivePersistentActor
         }
         catch (ApiException e)
         {
-            Sender.Tell(new Status.Failure(e));
+            Sender.Tell(ObjectFailure.From(e));
             return;
         }
         catch (Exception e)
         {
             // A bug or an input the rules did not expect: the caller gets a 500 at once, not a timeout.
-            Sender.Tell(new Status.Failure(ApiException.Internal(e.Message)));
+            Sender.Tell(ObjectFailure.From(ApiException.Internal(e.Message)));
             return;
         }
 

@@ -40,7 +40,7 @@ public enum PatchType
     Apply,
 }
 
-/// <summary>What an object actor is asked to do; each answers an <see cref="ObjectReply"/> or a <c>Status.Failure</c> carrying an <see cref="ApiException"/>.</summary>
+/// <summary>What an object actor is asked to do; each answers an <see cref="ObjectReply"/> or an <see cref="ObjectFailure"/>.</summary>
 public static class ObjectCommand
 {
     public sealed record Get;
@@ -57,6 +57,15 @@ public static class ObjectCommand
 
     /// <summary>Binds a pod to a node (the pods/binding subresource).</summary>
     public sealed record Bind(string NodeName, WriteOptions Options);
+
+    /// <summary>
+    /// Stop after the commands before it (sharding's hand-off and passivation message). Unlike a
+    /// PoisonPill it waits in line, so a write being persisted finishes and is answered first.
+    /// </summary>
+    public sealed record Stop
+    {
+        public static readonly Stop Instance = new();
+    }
 }
 
 /// <summary>The outcome of a command.</summary>
@@ -64,3 +73,19 @@ public static class ObjectCommand
 /// <param name="Created">The write created the object (HTTP 201).</param>
 /// <param name="Removed">The object is gone (a delete that did not wait for finalizers or grace).</param>
 public sealed record ObjectReply(JsonObject Object, bool Created = false, bool Removed = false);
+
+/// <summary>
+/// A refused or failed command: everything of the <see cref="ApiException"/> the rules raised, as
+/// a plain message, so it crosses the cluster's wire unchanged (an exception inside a
+/// <c>Status.Failure</c> would lose its code, reason and causes on the way).
+/// </summary>
+public sealed record ObjectFailure(int Code, string Reason, string Message, StatusDetails? Details = null, int? RetryAfterSeconds = null)
+{
+    public static ObjectFailure From(ApiException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(e.Code, e.Reason, e.Message, e.Details, e.RetryAfterSeconds);
+    }
+
+    public ApiException ToException() => new(Code, Reason, Message, Details) { RetryAfterSeconds = RetryAfterSeconds };
+}

@@ -1,0 +1,135 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+
+namespace Cluster.Node.Management;
+
+/// <summary>
+/// <c>Cluster.Node cluster members|shards [REGION]|leave ADDRESS|down ADDRESS [--server URL]</c>:
+/// the management endpoints of a running node, printed as tables. The server defaults to the
+/// node's default API address.
+/// </summary>
+public static class ClusterCli
+{
+    public const string DefaultServer = "http://127.0.0.1:6443";
+
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
+        var server = DefaultServer;
+        var words = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--server" && i + 1 < args.Length)
+            {
+                server = args[++i];
+            }
+            else if (args[i].StartsWith("--server=", StringComparison.Ordinal))
+            {
+                server = args[i]["--server=".Length..];
+            }
+            else
+            {
+                words.Add(args[i]);
+            }
+        }
+
+        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        http.BaseAddress = new Uri(server);
+        http.Timeout = TimeSpan.FromSeconds(15);
+        try
+        {
+            return words switch
+            {
+                ["members"] => await MembersAsync(http, console),
+                ["shards"] => await ShardsAsync(http, console, "registry"),
+                ["shards", var region] => await ShardsAsync(http, console, region),
+                ["leave", var address] => await ChangeAsync(http, console, HttpMethod.Put, address),
+                ["down", var address] => await ChangeAsync(http, console, HttpMethod.Delete, address),
+                _ => Usage(console),
+            };
+        }
+        catch (HttpRequestException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] cannot reach {server}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> MembersAsync(HttpClient http, IAnsiConsole console)
+    {
+        var body = await http.GetFromJsonAsync<JsonObject>("/cluster/members") ?? [];
+        var unreachable = body["unreachable"]?.AsArray().Select(u => u?["node"]?.GetValue<string>()).ToHashSet(StringComparer.Ordinal) ?? [];
+        var leader = body["leader"]?.GetValue<string>();
+        var oldest = body["oldest"]?.GetValue<string>();
+        var table = new Table().AddColumns("NODE", "STATUS", "REACHABLE", "ROLES", "LEADER", "OLDEST");
+        foreach (var member in body["members"]?.AsArray() ?? [])
+        {
+            var node = member?["node"]?.GetValue<string>() ?? "";
+            var roles = string.Join(",", member?["roles"]?.AsArray().Select(r => r?.GetValue<string>()) ?? []);
+            table.AddRow(
+                Markup.Escape(node),
+                Markup.Escape(member?["status"]?.GetValue<string>() ?? ""),
+                unreachable.Contains(node) ? "[red]no[/]" : "yes",
+                Markup.Escape(roles),
+                node == leader ? "*" : "",
+                node == oldest ? "*" : "");
+        }
+
+        console.Write(table);
+        return 0;
+    }
+
+    private static async Task<int> ShardsAsync(HttpClient http, IAnsiConsole console, string region)
+    {
+        using var response = await http.GetAsync(new Uri("/cluster/shards/" + Uri.EscapeDataString(region), UriKind.Relative));
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>() ?? [];
+        if (!response.IsSuccessStatusCode)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {body["message"]?.GetValue<string>() ?? response.StatusCode.ToString()}");
+            return 1;
+        }
+
+        var table = new Table().AddColumns("NODE", "SHARDS", "ENTITIES");
+        foreach (var entry in body["regions"]?.AsArray() ?? [])
+        {
+            var shards = entry?["shards"]?.AsArray() ?? [];
+            table.AddRow(
+                Markup.Escape(entry?["address"]?.GetValue<string>() ?? ""),
+                shards.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                shards.Sum(s => s?["numEntities"]?.GetValue<int>() ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        console.Write(table);
+        return 0;
+    }
+
+    private static async Task<int> ChangeAsync(HttpClient http, IAnsiConsole console, HttpMethod method, string address)
+    {
+        using var request = new HttpRequestMessage(method, new Uri("/cluster/members/" + Uri.EscapeDataString(address), UriKind.Relative));
+        if (method == HttpMethod.Put)
+        {
+            request.Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("operation", "Leave")]);
+        }
+
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        var message = body?["message"]?.GetValue<string>() ?? response.StatusCode.ToString();
+        if (!response.IsSuccessStatusCode)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {message}");
+            return 1;
+        }
+
+        console.WriteLine(message);
+        return 0;
+    }
+
+    private static int Usage(IAnsiConsole console)
+    {
+        console.WriteLine("usage: Cluster.Node cluster members|shards [REGION]|leave ADDRESS|down ADDRESS [--server URL]");
+        console.WriteLine("  ADDRESS is a member's akka.tcp://SYSTEM@HOST:PORT or HOST:PORT; URL defaults to " + DefaultServer);
+        return 2;
+    }
+}

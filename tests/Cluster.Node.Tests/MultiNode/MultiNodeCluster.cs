@@ -1,0 +1,215 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using k8s;
+using Npgsql;
+
+namespace Cluster.Node.Tests.MultiNode;
+
+/// <summary>
+/// Several real node processes on loopback forming one Akka cluster over one PostgreSQL journal
+/// (a schema of their own): node-1 is the first seed and every node joins through it. Each has its
+/// own data directory (admin.kubeconfig), API port and cluster port, kept across restarts.
+/// </summary>
+public sealed class MultiNodeCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "multinode-" + Guid.NewGuid().ToString("N"));
+    private readonly string _schema = "mn_" + Guid.NewGuid().ToString("N")[..16];
+    private readonly List<Member> _members = [];
+
+    private readonly string _connectionString;
+
+    private MultiNodeCluster(string connectionString)
+    {
+        _connectionString = connectionString;
+    }
+
+    /// <summary>The server the tests use, or null on a machine without one.</summary>
+    public static string? PostgresConnectionString => Environment.GetEnvironmentVariable("CLUSTER_TEST_POSTGRES") is { Length: > 0 } cs ? cs : null;
+
+    public IReadOnlyList<Member> Members => _members;
+
+    public static Task<MultiNodeCluster> StartAsync(int size, params string[] extraArgs) =>
+        StartAsync(size, PostgresConnectionString ?? throw new InvalidOperationException("CLUSTER_TEST_POSTGRES is not set but the multi-node tests are required"), extraArgs);
+
+    /// <summary>Starts <paramref name="size"/> members on the PostgreSQL server at <paramref name="connection"/>.</summary>
+    public static async Task<MultiNodeCluster> StartAsync(int size, string connection, params string[] extraArgs)
+    {
+        var cluster = new MultiNodeCluster(connection);
+        await using (var dataSource = NpgsqlDataSource.Create(connection))
+        await using (var create = dataSource.CreateCommand($"CREATE SCHEMA {cluster._schema}"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        for (var i = 1; i <= size; i++)
+        {
+            cluster._members.Add(new Member(cluster, i, FreePort(), FreePort(), extraArgs));
+        }
+
+        // The first seed forms the cluster; the others join it.
+        await cluster._members[0].StartAsync();
+        await Task.WhenAll(cluster._members.Skip(1).Select(m => m.StartAsync()));
+        await cluster.WaitForUpAsync(size, StartTimeout);
+        return cluster;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> members are Up and reachable, as every running member sees it.</summary>
+    public async Task WaitForUpAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var views = new List<string>();
+            var agreed = true;
+            foreach (var member in _members.Where(m => m.IsRunning))
+            {
+                try
+                {
+                    var body = await member.GetJsonAsync("/cluster/members");
+                    var up = body["members"]!.AsArray().Count(m => m!["status"]!.GetValue<string>() == "Up");
+                    var unreachable = body["unreachable"]!.AsArray().Count;
+                    views.Add($"{member.Name}: {up} up, {unreachable} unreachable");
+                    agreed &= up == count && unreachable == 0;
+                }
+                catch (HttpRequestException e)
+                {
+                    views.Add($"{member.Name}: {e.Message}");
+                    agreed = false;
+                }
+            }
+
+            if (agreed)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The cluster did not reach {count} Up members: {string.Join("; ", views)}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var member in _members)
+        {
+            member.Kill();
+        }
+
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+            await using var drop = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
+            await drop.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The test's own server may be gone already.
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(_root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>One node process of the cluster.</summary>
+    public sealed class Member(MultiNodeCluster cluster, int index, int apiPort, int clusterPort, string[] extraArgs)
+    {
+        private NodeProcess? _process;
+        private string _lastOutput = "";
+
+        public string Name => "node-" + index;
+
+        public int ClusterPort => clusterPort;
+
+        /// <summary>This member's Akka address, as the management endpoints name it.</summary>
+        public string Address => $"akka.tcp://cluster@127.0.0.1:{clusterPort}";
+
+        public string DataDir => Path.Combine(cluster._root, Name);
+
+        public string Kubeconfig => Path.Combine(DataDir, "admin.kubeconfig");
+
+        public Uri ApiBase => new($"http://127.0.0.1:{apiPort}");
+
+        public bool IsRunning => _process is { HasExited: false };
+
+        /// <summary>What the process printed (the last one's, once it stopped).</summary>
+        public string Output
+        {
+            get => _process?.Output ?? _lastOutput;
+            private set => _lastOutput = value;
+        }
+
+        public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(40) };
+
+        public async Task StartAsync()
+        {
+            _process?.Dispose();
+            Http.BaseAddress ??= ApiBase;
+            string[] args =
+            [
+                "--node:name=" + Name,
+                "--data-dir=" + DataDir,
+                $"--api-address=127.0.0.1:{apiPort}",
+                $"--cluster-address=127.0.0.1:{clusterPort}",
+                $"--join=127.0.0.1:{cluster._members[0].ClusterPort}",
+                "--journal=postgres",
+                "--akka:persistence:journal:cluster-sql:schema=" + cluster._schema,
+                .. extraArgs,
+            ];
+            _process = NodeProcess.Start(args, new Dictionary<string, string>
+            {
+                // The connection string goes by the environment, as a password would.
+                ["CLUSTER_AKKA__PERSISTENCE__JOURNAL__CLUSTER_SQL__CONNECTION_STRING"] = cluster._connectionString,
+            });
+            await _process.WaitForOutputAsync("kubeconfig written to " + Kubeconfig, StartTimeout);
+        }
+
+        /// <summary>SIGKILL: no leaving, no hand-off; the others must notice and take its shards.</summary>
+        public void Kill()
+        {
+            _process?.Dispose();
+            _process = null;
+        }
+
+        /// <summary>SIGTERM: leaves the cluster, handing its shards off, and exits 0.</summary>
+        public async Task<int> StopAsync()
+        {
+            var process = _process ?? throw new InvalidOperationException(Name + " is not running");
+            process.Terminate();
+            var exitCode = await process.WaitForExitAsync(StartTimeout);
+            Output = process.Output;
+            Kill();
+            return exitCode;
+        }
+
+        public async Task<JsonObject> GetJsonAsync(string path)
+        {
+            using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+            var text = await response.Content.ReadAsStringAsync();
+            return JsonNode.Parse(text) as JsonObject ?? throw new InvalidOperationException($"{path} on {Name}: {text}");
+        }
+
+        /// <summary>The typed client of the official Kubernetes C# library, pointed at this member (no credentials: the API has no authentication yet).</summary>
+        public Kubernetes Client() => new(new KubernetesClientConfiguration { Host = ApiBase.ToString() });
+    }
+}
