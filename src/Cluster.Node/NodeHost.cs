@@ -80,7 +80,16 @@ public static class NodeHost
             akka.AddStartup((system, actors) =>
             {
                 var hostLogger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Cluster.Node.NodeHost");
-                system.RegisterOnTermination(() => NodeLog.SystemTerminated(hostLogger, system.Name));
+                system.RegisterOnTermination(() =>
+                {
+                    var reason = Akka.Actor.CoordinatedShutdown.Get(system).ShutdownReason;
+                    if (reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason or Akka.Actor.CoordinatedShutdown.ClusterLeavingReason)
+                    {
+                        NodeLog.RemovedFromCluster(hostLogger, reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason ? "downed" : "removed");
+                    }
+
+                    NodeLog.SystemTerminated(hostLogger, system.Name);
+                });
 
                 // No seed nodes: this node forms a cluster of one by joining itself.
                 if (membership.Join.Count == 0)

@@ -20,7 +20,10 @@ try
 
     await using var app = NodeHost.Build(args);
     await app.RunAsync();
-    return 0;
+
+    // Akka.Hosting sets a non-zero exit code when the cluster downed or removed this member (the
+    // minority side of a partition, say): it must be restarted to rejoin, so a supervisor should.
+    return Environment.ExitCode;
 }
 catch (OperationCanceledException)
 {

@@ -58,8 +58,11 @@ public sealed class NodeConfigurationTests
         Assert.Equal(new ClusterMembershipSettings().Roles, cluster.Roles);
         Assert.Empty(cluster.Join);
         Assert.Equal("cluster", akka.GetString("akka.actor.provider"));
-        var journal = JournalPluginSettings.FromConfig(akka.GetConfig(JournalPluginSettings.JournalPath).WithFallback(ClusterPersistenceConfig.Default.GetConfig(JournalPluginSettings.JournalPath)));
-        Assert.Equal(new JournalPluginSettings(), journal);
+        // The node names the SQLite file in its data directory when reference.conf leaves it empty.
+        var journalConfig = ConfigurationFactory.ParseString("connection-string = cluster.db")
+            .WithFallback(akka.GetConfig(JournalPluginSettings.JournalPath))
+            .WithFallback(ClusterPersistenceConfig.Default.GetConfig(JournalPluginSettings.JournalPath));
+        Assert.Equal(new JournalPluginSettings { ConnectionString = "cluster.db" }, JournalPluginSettings.FromConfig(journalConfig));
     }
 
     [Fact]
@@ -136,6 +139,11 @@ public sealed class NodeConfigurationTests
 
     private static string OtherValidValue(string value)
     {
+        if (value is "control-plane" or "worker")
+        {
+            return value == "worker" ? "control-plane" : "worker";
+        }
+
         if (ConfigValueParsers.TryParseBoolean(value, out var flag))
         {
             return flag ? "off" : "on";

@@ -248,6 +248,13 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         }
 
         var region = _region ?? throw ApiException.Unavailable("the registry is starting");
+        if (_cluster is { } cluster && (cluster.IsTerminated || cluster.SelfMember.Status is Akka.Cluster.MemberStatus.Down or Akka.Cluster.MemberStatus.Removed))
+        {
+            // Downed (by the split brain resolver on the minority side of a partition) or gone:
+            // its shards may already live elsewhere, so it must not write.
+            throw ApiException.Unavailable($"this member is no longer part of the cluster ({cluster.SelfMember.Status}); it serves no writes until it is restarted and rejoins");
+        }
+
         try
         {
             var answer = await region.Ask<object>(new ShardingEnvelope(PersistenceIdOf(kind, kind.Namespaced ? ns : "", name), command), _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);

@@ -127,27 +127,27 @@ public sealed class HoconConfigurationProviderTests : IDisposable
     public void Layering_ReferenceUserEnvironmentCommandLine_LaterSourceWinsPerKey()
     {
         var reference = Path.Combine(ConformanceVectors.RepositoryRoot, "hocon", "reference.conf");
-        var user = Write("user.conf", "actors { ask-timeout = 20s, log-dead-letters = 0 }");
+        var user = Write("user.conf", "registry { request-timeout = 20s, snapshot-every = 0 }");
         var prefix = $"HOCON_LAYER_{Guid.NewGuid():N}_";
-        Environment.SetEnvironmentVariable(prefix + "actors__log-dead-letters", "5");
+        Environment.SetEnvironmentVariable(prefix + "registry__snapshot-every", "5");
         try
         {
             var configuration = new ConfigurationBuilder()
                 .AddHoconFile(reference)
                 .AddHoconFile(user)
                 .AddEnvironmentVariables(prefix)
-                .AddCommandLine(["--actors:default-dispatcher:throughput=7"])
+                .AddCommandLine(["--registry:watch-cache:history=7"])
                 .Build();
 
-            Assert.Equal("20s", configuration["actors:ask-timeout"]);
-            Assert.Equal("5", configuration["actors:log-dead-letters"]);
-            Assert.Equal("7", configuration["actors:default-dispatcher:throughput"]);
-            Assert.Equal("0ms", configuration["actors:default-dispatcher:throughput-deadline-time"]);
-            Assert.Equal("on", configuration["actors:coordinated-shutdown:run-by-actor-system-terminate"]);
+            Assert.Equal("20s", configuration["registry:request-timeout"]);
+            Assert.Equal("5", configuration["registry:snapshot-every"]);
+            Assert.Equal("7", configuration["registry:watch-cache:history"]);
+            Assert.Equal("30s", configuration["registry:passivate-idle-after"]);
+            Assert.Equal("keep-majority", configuration["akka:cluster:split-brain-resolver:active-strategy"]);
         }
         finally
         {
-            Environment.SetEnvironmentVariable(prefix + "actors__log-dead-letters", null);
+            Environment.SetEnvironmentVariable(prefix + "registry__snapshot-every", null);
         }
     }
 

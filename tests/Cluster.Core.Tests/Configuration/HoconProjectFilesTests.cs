@@ -13,14 +13,16 @@ public sealed partial class HoconProjectFilesTests
     {
         var config = HoconConfig.Load(Path.Combine(HoconDirectory, "reference.conf"));
 
-        Assert.Equal(TimeSpan.FromSeconds(10), config.GetDuration("actors.ask-timeout"));
-        Assert.Equal(30, config.GetInt("actors.default-dispatcher.throughput"));
-        Assert.Equal(TimeSpan.Zero, config.GetDuration("actors.default-dispatcher.throughput-deadline-time"));
-        Assert.Equal(10, config.GetInt("actors.log-dead-letters"));
-        Assert.False(config.GetBoolean("actors.log-dead-letters-during-shutdown"));
-        Assert.Equal(TimeSpan.FromSeconds(5), config.GetDuration("actors.coordinated-shutdown.default-phase-timeout"));
-        Assert.True(config.GetBoolean("actors.coordinated-shutdown.run-by-actor-system-terminate"));
-        Assert.Equal(TimeSpan.FromSeconds(10), config.GetDuration("actors.coordinated-shutdown.phases.actor-system-terminate.timeout"));
+        Assert.Equal(TimeSpan.FromSeconds(30), config.GetDuration("registry.request-timeout"));
+        Assert.Equal(100, config.GetInt("registry.number-of-shards"));
+        Assert.Equal(TimeSpan.FromSeconds(30), config.GetDuration("registry.passivate-idle-after"));
+        Assert.Equal("127.0.0.1:0", config.GetString("cluster.address"));
+        Assert.Equal("cluster", config.GetString("akka.actor.provider"));
+        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal(TimeSpan.FromSeconds(7), config.GetDuration("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Equal("sqlite", config.GetString("akka.persistence.journal.cluster-sql.provider"));
+        Assert.Equal(1000, config.GetInt("akka.persistence.journal.cluster-sql.max-batch-size"));
+        Assert.Equal(TimeSpan.FromMinutes(5), config.GetDuration("akka.persistence.journal.cluster-sql.compaction.history-window"));
         Assert.Equal("cluster", config.GetString("node.actor-system-name"));
     }
 
@@ -51,7 +53,7 @@ public sealed partial class HoconProjectFilesTests
         var example = HoconConfig.Load(Path.Combine(HoconDirectory, file));
 
         Assert.Equal(Paths(reference.Root, string.Empty).Order(), Paths(example.Root, string.Empty).Order());
-        Assert.True(example.GetDuration("actors.ask-timeout") > TimeSpan.Zero);
+        Assert.True(example.GetDuration("registry.request-timeout") > TimeSpan.Zero);
     }
 
     private static IEnumerable<string> Paths(HoconValue value, string prefix) => value is HoconObject obj

@@ -35,7 +35,14 @@ public sealed class MultiNodeCluster : IAsyncDisposable
         StartAsync(size, PostgresConnectionString ?? throw new InvalidOperationException("CLUSTER_TEST_POSTGRES is not set but the multi-node tests are required"), extraArgs);
 
     /// <summary>Starts <paramref name="size"/> members on the PostgreSQL server at <paramref name="connection"/>.</summary>
-    public static async Task<MultiNodeCluster> StartAsync(int size, string connection, params string[] extraArgs)
+    public static Task<MultiNodeCluster> StartAsync(int size, string connection, params string[] extraArgs) =>
+        StartAsync(size, connection, proxy: null, extraArgs);
+
+    /// <summary>Starts members whose cluster traffic passes through <paramref name="proxy"/> (one port pair per member).</summary>
+    public static Task<MultiNodeCluster> StartBehindAsync(PartitionProxy proxy, params string[] extraArgs) =>
+        StartAsync(proxy.Ports.Count, PostgresConnectionString ?? throw new InvalidOperationException("CLUSTER_TEST_POSTGRES is not set"), proxy, extraArgs);
+
+    private static async Task<MultiNodeCluster> StartAsync(int size, string connection, PartitionProxy? proxy, string[] extraArgs)
     {
         var cluster = new MultiNodeCluster(connection);
         await using (var dataSource = NpgsqlDataSource.Create(connection))
@@ -46,7 +53,8 @@ public sealed class MultiNodeCluster : IAsyncDisposable
 
         for (var i = 1; i <= size; i++)
         {
-            cluster._members.Add(new Member(cluster, i, FreePort(), FreePort(), extraArgs));
+            var (bind, advertised) = proxy is null ? (FreePort(), 0) : proxy.Ports[i - 1];
+            cluster._members.Add(new Member(cluster, i, FreePort(), bind, advertised, extraArgs));
         }
 
         // The first seed forms the cluster; the others join it.
@@ -124,7 +132,7 @@ public sealed class MultiNodeCluster : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -132,17 +140,19 @@ public sealed class MultiNodeCluster : IAsyncDisposable
     }
 
     /// <summary>One node process of the cluster.</summary>
-    public sealed class Member(MultiNodeCluster cluster, int index, int apiPort, int clusterPort, string[] extraArgs)
+    /// <param name="publicPort">The port others dial (a proxy's) when not 0; the member binds <paramref name="bindPort"/>.</param>
+    public sealed class Member(MultiNodeCluster cluster, int index, int apiPort, int bindPort, int publicPort, string[] extraArgs)
     {
         private NodeProcess? _process;
         private string _lastOutput = "";
 
         public string Name => "node-" + index;
 
-        public int ClusterPort => clusterPort;
+        /// <summary>The port the other members reach this one on.</summary>
+        public int ClusterPort => publicPort != 0 ? publicPort : bindPort;
 
         /// <summary>This member's Akka address, as the management endpoints name it.</summary>
-        public string Address => $"akka.tcp://cluster@127.0.0.1:{clusterPort}";
+        public string Address => $"akka.tcp://cluster@127.0.0.1:{ClusterPort}";
 
         public string DataDir => Path.Combine(cluster._root, Name);
 
@@ -151,6 +161,16 @@ public sealed class MultiNodeCluster : IAsyncDisposable
         public Uri ApiBase => new($"http://127.0.0.1:{apiPort}");
 
         public bool IsRunning => _process is { HasExited: false };
+
+        /// <summary>The exit code once the process ended by itself (a downed member exits non-zero).</summary>
+        public async Task<int> WaitForExitAsync(TimeSpan timeout)
+        {
+            var process = _process ?? throw new InvalidOperationException(Name + " is not running");
+            var code = await process.WaitForExitAsync(timeout);
+            Output = process.Output;
+            Kill();
+            return code;
+        }
 
         /// <summary>What the process printed (the last one's, once it stopped).</summary>
         public string Output
@@ -170,11 +190,12 @@ public sealed class MultiNodeCluster : IAsyncDisposable
                 "--node:name=" + Name,
                 "--data-dir=" + DataDir,
                 $"--api-address=127.0.0.1:{apiPort}",
-                $"--cluster-address=127.0.0.1:{clusterPort}",
+                $"--cluster-address=127.0.0.1:{bindPort}",
                 $"--join=127.0.0.1:{cluster._members[0].ClusterPort}",
                 "--journal=postgres",
                 "--akka:persistence:journal:cluster-sql:schema=" + cluster._schema,
                 .. extraArgs,
+                .. publicPort != 0 ? (string[])[$"--akka:remote:dot-netty:tcp:public-port={publicPort}", "--akka:remote:dot-netty:tcp:public-hostname=127.0.0.1"] : [],
             ];
             _process = NodeProcess.Start(args, new Dictionary<string, string>
             {
