@@ -138,7 +138,7 @@ public abstract class ClusterReadJournalSpec(PluginBackend backend, ITestOutputH
     {
         const int Actors = 5, EventsEach = 20;
         var query = Queries.AllEvents(Offset.NoOffset()).Take(Actors * EventsEach).RunWith(Sink.Seq<EventEnvelope>(), Materializer);
-        var writers = Enumerable.Range(0, Actors).Select(i => Writer($"w{i}")).ToArray();
+        var writers = Enumerable.Range(0, Actors).Select(i => WriterOf($"w{i}")).ToArray();
         for (var k = 0; k < EventsEach; k++)
         {
             foreach (var writer in writers)

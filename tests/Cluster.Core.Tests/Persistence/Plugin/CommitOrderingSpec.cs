@@ -13,16 +13,6 @@ namespace Cluster.Core.Tests.Persistence.Plugin;
 /// </summary>
 public abstract class CommitOrderingSpec(PluginBackend backend, ITestOutputHelper output) : PluginTestKit(backend, output)
 {
-    private IActorRef Writer(string id, IActorRef probe) => Sys.ActorOf(Props.Create(() => new EventWriter(id, probe)));
-
-    /// <summary>A writer over an id with no history yet, once it has recovered.</summary>
-    private IActorRef NewWriter(string id, Akka.TestKit.TestProbe probe)
-    {
-        var writer = Writer(id, probe.Ref);
-        probe.ExpectMsg(new Persisted("recovered", 0, 0));
-        return writer;
-    }
-
     /// <summary>Persists the events in one PersistAll; answers what each persist handler saw.</summary>
     private List<Persisted> Persist(IActorRef writer, params object[] events)
     {

@@ -64,8 +64,7 @@ public sealed class GroupCommitSpec(ITestOutputHelper output) : PluginTestKit(ne
     public void ManyActorsPersistWhileAWriteIsInFlight_TheirWritesShareOneBatch()
     {
         var probe = CreateTestProbe();
-        var counters = Enumerable.Range(0, 20).Select(i => Sys.ActorOf(Props.Create(() => new CounterActor($"g{i}", probe.Ref)))).ToArray();
-        probe.ReceiveN(20);
+        var counters = Enumerable.Range(0, 20).Select(i => NewCounter($"g{i}", probe)).ToArray();
 
         var senders = counters.Select(_ => CreateTestProbe()).ToArray();
 
@@ -83,8 +82,7 @@ public sealed class GroupCommitSpec(ITestOutputHelper output) : PluginTestKit(ne
     public async Task ManyActorsInOneBatch_EachHandlerSeesItsOwnEventsOrderings()
     {
         var probe = CreateTestProbe();
-        var writers = Enumerable.Range(0, 5).Select(i => Sys.ActorOf(Props.Create(() => new EventWriter($"b{i}", probe.Ref)))).ToArray();
-        probe.ReceiveN(5);
+        var writers = Enumerable.Range(0, 5).Select(i => NewWriter($"b{i}", probe)).ToArray();
         var senders = writers.Select(_ => CreateTestProbe()).ToArray();
 
         // Writer i persists i + 1 events in one atomic write.
@@ -103,9 +101,7 @@ public sealed class GroupCommitSpec(ITestOutputHelper output) : PluginTestKit(ne
     [JournalFact]
     public void CommandDuringAPendingWrite_WaitsAndSeesTheAppliedEvent()
     {
-        var probe = CreateTestProbe();
-        var counter = Sys.ActorOf(Props.Create(() => new CounterActor("wait", probe.Ref)));
-        probe.ExpectMsg(("recovered", 0, 0L));
+        var counter = NewCounter("wait", CreateTestProbe());
         Gated.Close();
 
         counter.Tell(5, TestActor);
@@ -121,18 +117,11 @@ public sealed class GroupCommitSpec(ITestOutputHelper output) : PluginTestKit(ne
     [JournalFact]
     public async Task FailedBatch_StopsItsWriter_LaterBatchesCommit()
     {
-        var probe = CreateTestProbe();
-        var counter = Sys.ActorOf(Props.Create(() => new CounterActor("back", probe.Ref)));
-        probe.ExpectMsg(("recovered", 0, 0L));
-        counter.Tell(1, TestActor);
-        ExpectMsg(("applied", 1, 1L));
-        await Memory.BreakWritesAsync();
-        Watch(counter);
-        counter.Tell(1, TestActor);
-        ExpectTerminated(counter);
+        await CounterStoppedByAStoreFailureAsync("back");
 
         Memory.RepairWrites();
-        var again = Sys.ActorOf(Props.Create(() => new CounterActor("back", probe.Ref)));
+        var probe = CreateTestProbe();
+        var again = Counter("back", probe.Ref);
 
         probe.ExpectMsg(("recovered", 1, 1L));
         again.Tell(10, TestActor);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Cluster.Core.Persistence.Plugin;
 using Xunit.Abstractions;
@@ -63,6 +64,40 @@ public abstract class PluginTestKit : TestKit
             .WithFallback(backend.JournalConfig)
             .WithFallback(ConfigurationFactory.ParseString(TestHocon))
             .WithFallback(ClusterPersistenceConfig.Default);
+
+    protected IActorRef Counter(string id, IActorRef probe) => Sys.ActorOf(Props.Create(() => new CounterActor(id, probe)));
+
+    /// <summary>A counter over an id with no history yet, once it has recovered.</summary>
+    protected IActorRef NewCounter(string id, TestProbe probe)
+    {
+        var counter = Counter(id, probe.Ref);
+        probe.ExpectMsg(("recovered", 0, 0L));
+        return counter;
+    }
+
+    protected IActorRef Writer(string id, IActorRef probe) => Sys.ActorOf(Props.Create(() => new EventWriter(id, probe)));
+
+    /// <summary>A writer over an id with no history yet, once it has recovered.</summary>
+    protected IActorRef NewWriter(string id, TestProbe probe)
+    {
+        var writer = Writer(id, probe.Ref);
+        probe.ExpectMsg(new Persisted("recovered", 0, 0));
+        return writer;
+    }
+
+    /// <summary>A counter of <paramref name="id"/> that stored one event (value 1) and was then stopped by the store failing under its next write.</summary>
+    protected async Task CounterStoppedByAStoreFailureAsync(string id)
+    {
+        var counter = NewCounter(id, CreateTestProbe());
+        counter.Tell(1, TestActor);
+        ExpectMsg(("applied", 1, 1L));
+        await Backend.BreakWritesAsync();
+        Watch(counter);
+
+        counter.Tell(2, TestActor);
+
+        ExpectTerminated(counter);
+    }
 
     /// <summary>Stops <paramref name="actor"/> and waits until it is gone (so its successor recovers what it wrote).</summary>
     protected void StopAndWait(IActorRef actor)

@@ -25,18 +25,16 @@ public abstract class ReadJournalTestKit(PluginBackend backend, ITestOutputHelpe
     /// <summary>Persists <paramref name="events"/> as <paramref name="id"/> in one atomic write; answers what the persist handlers saw.</summary>
     protected List<Persisted> Persist(string id, params object[] events)
     {
-        Writer(id).Tell(new PersistEvents(events), TestActor);
+        WriterOf(id).Tell(new PersistEvents(events), TestActor);
         return [.. ReceiveN(events.Length).Cast<Persisted>()];
     }
 
-    /// <summary>The (recovered) writer of <paramref name="id"/>.</summary>
-    protected IActorRef Writer(string id)
+    /// <summary>The writer of <paramref name="id"/> (which has no history before the test writes it), recovered.</summary>
+    protected IActorRef WriterOf(string id)
     {
         if (!_writers.TryGetValue(id, out var writer))
         {
-            var probe = CreateTestProbe();
-            writer = Sys.ActorOf(Props.Create(() => new EventWriter(id, probe.Ref)));
-            probe.FishForMessage(m => m is Persisted { Handler: "recovered" });
+            writer = NewWriter(id, CreateTestProbe());
             _writers[id] = writer;
         }
 
