@@ -106,11 +106,12 @@ public sealed class PostgresFaultSpec : IRequiresPostgres
     [JournalFact]
     public async Task WriteAsync_ServerStoppedThenRestarted_FailsClearlyThenSucceedsAgain()
     {
-        // Its own server, so stopping it disturbs no other test.
-        const int Port = 54339;
+        // Its own server, so stopping it disturbs no other test; the port can be moved off one
+        // that another checkout's test run already uses.
+        var port = int.TryParse(Environment.GetEnvironmentVariable("CLUSTER_TEST_POSTGRES_OUTAGE_PORT"), out var chosen) ? chosen : 54339;
         var directory = Path.Combine(Path.GetTempPath(), $"cluster-pg-outage-{Guid.NewGuid():N}");
-        var connectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
-        await PostgresTestServer.RunScriptAsync("start", Port, directory);
+        var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
+        await PostgresTestServer.RunScriptAsync("start", port, directory);
         try
         {
             await using var database = PostgresTestServer.NewDatabase("public", connectionString);
@@ -118,18 +119,18 @@ public sealed class PostgresFaultSpec : IRequiresPostgres
             await journal.InitializeAsync();
             Assert.All(await journal.WriteAsync([Write("a", 1, 1)]), r => Assert.Null(r.Rejection));
 
-            await PostgresTestServer.RunScriptAsync("stop", Port, directory);
+            await PostgresTestServer.RunScriptAsync("stop", port, directory);
             var failure = await Assert.ThrowsAsync<JournalStoreException>(() => journal.WriteAsync([Write("a", 2, 1)]));
-            Assert.Contains("PostgreSQL 127.0.0.1:54339", failure.Message, StringComparison.Ordinal);
+            Assert.Contains($"PostgreSQL 127.0.0.1:{port}", failure.Message, StringComparison.Ordinal);
             Assert.Contains("write failed", failure.Message, StringComparison.Ordinal);
 
-            await PostgresTestServer.RunScriptAsync("start", Port, directory);
+            await PostgresTestServer.RunScriptAsync("start", port, directory);
             Assert.All(await journal.WriteAsync([Write("a", 2, 1)]), r => Assert.Null(r.Rejection));
             Assert.Equal([1L, 2], await journal.ReplayAsync("a", 1, long.MaxValue, long.MaxValue).Select(e => e.SequenceNr).ToListAsync());
         }
         finally
         {
-            await PostgresTestServer.RunScriptAsync("destroy", Port, directory);
+            await PostgresTestServer.RunScriptAsync("destroy", port, directory);
         }
     }
 }

@@ -97,6 +97,40 @@ public sealed class ReadJournalSpec
     }
 
     [Fact]
+    public async Task CurrentAllEvents_CommitsWhileReading_EndsAtWhatWasCommittedWhenItStarted()
+    {
+        var journal = new InMemoryJournal();
+        await Write(journal, "a", 1, 1);
+        await Write(journal, "a", 2, 2);
+
+        // One event per round trip: the query is still reading when the third event commits.
+        var read = new ReadJournal(journal, _serialization, settings: new ReadJournalSettings(TimeSpan.FromMinutes(10), 1));
+        await using var current = read.CurrentAllEvents().GetAsyncEnumerator();
+        Assert.True(await current.MoveNextAsync());
+        await Write(journal, "b", 1, 3);
+
+        Assert.True(await current.MoveNextAsync());
+        Assert.Equal(2, ((Incremented)current.Current.Event).By);
+        Assert.False(await current.MoveNextAsync());
+    }
+
+    [Fact]
+    public async Task CurrentEventsByPersistenceId_CommitsWhileReading_EndsAtTheHighestSequenceNrWhenItStarted()
+    {
+        var journal = new InMemoryJournal();
+        await Write(journal, "a", 1, 1);
+        await Write(journal, "a", 2, 2);
+        var read = new ReadJournal(journal, _serialization, settings: new ReadJournalSettings(TimeSpan.FromMinutes(10), 1));
+        await using var current = read.CurrentEventsByPersistenceId("a").GetAsyncEnumerator();
+        Assert.True(await current.MoveNextAsync());
+        await Write(journal, "a", 3, 3);
+
+        Assert.True(await current.MoveNextAsync());
+        Assert.Equal(2L, current.Current.SequenceNr);
+        Assert.False(await current.MoveNextAsync());
+    }
+
+    [Fact]
     public async Task CompactedHistory_ReadBelowIt_ThrowsCompacted()
     {
         var snapshots = new InMemorySnapshotStore();

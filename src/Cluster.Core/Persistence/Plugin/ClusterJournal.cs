@@ -56,7 +56,10 @@ public sealed class ClusterJournal : AsyncWriteJournal
                     events[k] = store.Serializer.ToEvent(representations[k].SequenceNr, representations[k].Payload);
                 }
 
-                write = new StoreAtomicWrite(writes[i].PersistenceId, store.WriterUuid, events);
+                // The actor incarnation's writer GUID (Akka's replay filter tells writers apart by
+                // it); the process's own only for a write that carries none.
+                var writer = representations.Count > 0 && representations[0].WriterGuid is { Length: > 0 } guid ? guid : store.WriterUuid;
+                write = new StoreAtomicWrite(writes[i].PersistenceId, writer, events);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

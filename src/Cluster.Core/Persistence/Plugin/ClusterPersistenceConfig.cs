@@ -4,8 +4,9 @@ namespace Cluster.Core.Persistence.Plugin;
 
 /// <summary>
 /// The plugins' own reference configuration (as every Akka module ships one): the journal and
-/// snapshot store classes and their defaults, selected as the default plugins. A host layers its
-/// own settings (provider, connection string) on top.
+/// snapshot store classes and their defaults, selected as the default plugins, and the read
+/// journal for Akka.Persistence.Query. A host layers its own settings (provider, connection
+/// string) on top.
 /// </summary>
 public static class ClusterPersistenceConfig
 {
@@ -55,7 +56,27 @@ public static class ClusterPersistenceConfig
             }
           }
         }
+        """ + "\n" + QueryHocon;
+
+    /// <summary>
+    /// The read journal alone (<c>PersistenceQuery</c> injects it as a fallback when a system
+    /// asks for <see cref="Query.ClusterReadJournal"/> without having loaded <see cref="Default"/>;
+    /// it must not select the default journal behind the host's back).
+    /// </summary>
+    public const string QueryHocon = """
+        akka.persistence.query.journal.cluster-sql {
+          class = "Cluster.Core.Persistence.Query.ClusterReadJournalProvider, Cluster.Core"
+          # Live queries wake on the journal's in-process commit signal; this is the polling
+          # fallback for commits that signal does not reach (another process, another node).
+          refresh-interval = 1s
+          # Events fetched per round trip to the database (and so buffered at most per query).
+          max-buffer-size = 500
+          # The journal plugin whose database the queries read.
+          write-plugin = "akka.persistence.journal.cluster-sql"
+        }
         """;
 
     public static Config Default { get; } = ConfigurationFactory.ParseString(Hocon);
+
+    public static Config Query { get; } = ConfigurationFactory.ParseString(QueryHocon);
 }

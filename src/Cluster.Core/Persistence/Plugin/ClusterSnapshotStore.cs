@@ -48,7 +48,16 @@ public sealed class ClusterSnapshotStore : SnapshotStore
     protected override async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)
     {
         await Store.Ready.ConfigureAwait(false);
-        await Store.Snapshots.DeleteAsync(metadata.PersistenceId, metadata.SequenceNr, cancellationToken).ConfigureAwait(false);
+        if (metadata.Timestamp == DateTime.MinValue)
+        {
+            await Store.Snapshots.DeleteAsync(metadata.PersistenceId, metadata.SequenceNr, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // A timestamp bounds the delete, as in Akka's SQL stores: a snapshot saved again at the
+        // same sequence number after the caller read its metadata is newer, and stays.
+        var ticks = metadata.Timestamp.ToUniversalTime().Ticks;
+        await Store.Snapshots.DeleteAsync(metadata.PersistenceId, new StoreCriteria(metadata.SequenceNr, ticks, metadata.SequenceNr, 0), cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task DeleteAsync(string persistenceId, AkkaCriteria criteria, CancellationToken cancellationToken)

@@ -117,7 +117,8 @@ public sealed record JournalPluginSettings
         }
     }
 
-    private static T Read<T>(Config config, string path, string key, Func<Config, T> read)
+    /// <summary>Reads one setting, turning a malformed value into a <see cref="SettingsException"/> that names the full key.</summary>
+    internal static T Read<T>(Config config, string path, string key, Func<Config, T> read)
     {
         try
         {

@@ -38,7 +38,7 @@ public sealed class JournalStore : IAsyncDisposable
     /// <summary>Turns payloads into journal rows and back with the actor system's serializers.</summary>
     public PayloadSerializer Serializer { get; }
 
-    /// <summary>Identifies this process's writes in the journal's writer_uuid column.</summary>
+    /// <summary>The journal's writer_uuid for writes that carry no writer GUID of their own (a persistent actor's writes carry its incarnation's).</summary>
     public string WriterUuid { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>Completes when the schema is ready; faults when the database could not be opened.</summary>
@@ -143,6 +143,22 @@ public static class InMemoryStores
             var snapshots = new InMemorySnapshotStore();
             return (new InMemoryJournal(null, snapshots), snapshots);
         });
+
+    /// <summary>
+    /// Names a journal and snapshot store of the caller's making, so that a plugin configured with
+    /// <c>memory-name = <paramref name="name"/></c> uses them (tests: a journal instrumented to hold
+    /// writes at a gate or to fail them). The caller keeps ownership and disposes them.
+    /// </summary>
+    public static void Register(string name, IJournal journal, ISnapshotStore snapshots)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(snapshots);
+        if (!Stores.TryAdd(name, (journal, snapshots)))
+        {
+            throw new InvalidOperationException($"An in-memory store named [{name}] already exists.");
+        }
+    }
 
     /// <summary>Forgets a named store (a test's clean-up).</summary>
     public static void Remove(string name) => Stores.TryRemove(name, out _);
