@@ -1,148 +1,184 @@
 using System.Diagnostics;
-using Cluster.Core.Actors;
-using Cluster.Core.Persistence;
-using Cluster.Core.Persistence.Journal;
+using Akka.Actor;
+using Akka.Persistence;
 
 namespace Cluster.Bench.Persistence;
 
-/// <summary>Write and recovery load on persistent actors over a given journal.</summary>
+/// <summary>Write and recovery load of Akka persistent actors over whichever journal plugin the actor system is configured with.</summary>
 internal static class PersistenceLoad
 {
     public sealed record WriteResult(int Actors, long Events, double EventsPerSecond, double P50Ms, double P99Ms);
 
     public sealed record RecoveryResult(int Actors, long Events, double EventsPerSecond);
 
-    private static readonly string Filler = new('x', 160);
+    /// <summary>Events per PersistAll while seeding the recovery figure: large atomic writes, so seeding is quick.</summary>
+    private const int SeedChunk = 500;
 
-    private sealed record Next;
+    private sealed class Next
+    {
+        public static readonly Next Instance = new();
+    }
 
-    /// <summary>Persists its quota one event at a time (each waits for the previous to be stored), timing each.</summary>
+    /// <summary>
+    /// Recovers (an empty id), then persists its quota one event at a time: each command persists
+    /// one event and the next command is sent only once that event is stored. Each persist is
+    /// timed from the call to its handler, which Akka runs once the journal confirmed the write.
+    /// </summary>
     private sealed class Writer : ReceivePersistentActor
     {
-        private static readonly Next NextMessage = new();
         private readonly int _quota;
         private readonly double[] _latencies;
         private readonly int _offset;
-        private readonly CountdownEvent _done;
         private int _written;
 
-        public Writer(string id, int quota, double[] latencies, int offset, CountdownEvent done)
+        public Writer(string id, int quota, double[] latencies, int offset, Countdown recovered, Countdown done)
         {
             PersistenceId = id;
             _quota = quota;
             _latencies = latencies;
             _offset = offset;
-            _done = done;
-            Recover<RecoveryCompleted>(_ => { });
+            Recover<RecoveryCompleted>(_ => recovered.Signal());
             Command<Next>(_ =>
             {
                 var started = Stopwatch.GetTimestamp();
-                Persist(new BenchEvent(_written, Filler), _ =>
+                Persist(BenchEvent.Numbered(_written), _ =>
                 {
                     _latencies[_offset + _written] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     if (++_written < _quota)
                     {
-                        Self.Tell(NextMessage);
+                        Self.Tell(Next.Instance);
                     }
                     else
                     {
-                        _done.Signal();
+                        done.Signal();
                     }
                 });
             });
         }
 
         public override string PersistenceId { get; }
-
-        public static void Start(IActorRef writer) => writer.Tell(NextMessage, null);
     }
 
-    /// <summary>Counts replayed events; signals when recovered.</summary>
-    private sealed class Replayer : ReceivePersistentActor
+    /// <summary>Persists its events in atomic writes of <see cref="SeedChunk"/>, each after the previous one is stored.</summary>
+    private sealed class Seeder : ReceivePersistentActor
     {
-        public Replayer(string id, CountdownEvent recovered, long[] replayed)
+        private readonly int _events;
+        private readonly Countdown _done;
+        private int _stored;
+
+        public Seeder(string id, int events, Countdown done)
         {
             PersistenceId = id;
-            Recover<BenchEvent>(_ => Interlocked.Increment(ref replayed[0]));
-            Recover<RecoveryCompleted>(_ => recovered.Signal());
+            _events = events;
+            _done = done;
+            Recover<RecoveryCompleted>(_ => PersistChunk());
+        }
+
+        public override string PersistenceId { get; }
+
+        private void PersistChunk()
+        {
+            var chunk = Enumerable.Range(_stored, Math.Min(SeedChunk, _events - _stored)).Select(i => BenchEvent.Numbered(i)).ToArray();
+            var last = _stored + chunk.Length;
+            PersistAll(chunk, _ =>
+            {
+                if (++_stored < last)
+                {
+                    return;
+                }
+
+                if (_stored < _events)
+                {
+                    PersistChunk();
+                }
+                else
+                {
+                    _done.Signal();
+                }
+            });
+        }
+    }
+
+    /// <summary>Counts its replayed events and reports them when recovered.</summary>
+    private sealed class Replayer : ReceivePersistentActor
+    {
+        private long _replayed;
+
+        public Replayer(string id, Action<long> recovered)
+        {
+            PersistenceId = id;
+            Recover<BenchEvent>(_ => _replayed++);
+            Recover<RecoveryCompleted>(_ => recovered(_replayed));
         }
 
         public override string PersistenceId { get; }
     }
 
-    public static PersistenceSerialization Serialization() =>
-        new PersistenceSerialization().Register("bench-event.v1", BenchEventsContext.Default.BenchEvent);
-
-    public static WriteResult Write(IJournal journal, ISnapshotStore snapshots, int actors, int eventsPerActor, string runId)
+    /// <summary>
+    /// <paramref name="actors"/> writers (ids prefixed <paramref name="runId"/>) persist
+    /// <paramref name="eventsPerActor"/> events each. The clock starts once all of them have
+    /// recovered, so the figure is writes alone.
+    /// </summary>
+    public static async Task<WriteResult> WriteAsync(ActorSystem system, int actors, int eventsPerActor, string runId)
     {
-        var system = ActorSystem.Create("bench-persist");
-        try
+        var latencies = new double[actors * eventsPerActor];
+        var recovered = new Countdown(actors);
+        var done = new Countdown(actors);
+        var writers = Enumerable.Range(0, actors)
+            .Select(i => system.ActorOf(Props.Create(() => new Writer($"{runId}-{i}", eventsPerActor, latencies, i * eventsPerActor, recovered, done))))
+            .ToArray();
+        await recovered.Reached;
+        var clock = Stopwatch.StartNew();
+        foreach (var writer in writers)
         {
-            Cluster.Core.Persistence.Persistence.Install(system, journal, snapshots, Serialization());
-            var latencies = new double[actors * eventsPerActor];
-            using var done = new CountdownEvent(actors);
-            var writers = Enumerable.Range(0, actors)
-                .Select(i => system.ActorOf(Props.CreateFrom(() => new Writer($"{runId}-{i}", eventsPerActor, latencies, i * eventsPerActor, done))))
-                .ToArray();
-            var watch = Stopwatch.StartNew();
-            foreach (var writer in writers)
-            {
-                Writer.Start(writer);
-            }
+            writer.Tell(Next.Instance, ActorRefs.NoSender);
+        }
 
-            done.Wait();
-            var elapsed = watch.Elapsed;
-            Array.Sort(latencies);
-            return new WriteResult(actors, latencies.Length, latencies.Length / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
-        }
-        finally
-        {
-            system.Terminate().Wait();
-        }
+        await done.Reached;
+        var elapsed = clock.Elapsed;
+        await StopAllAsync(writers);
+        Array.Sort(latencies);
+        return new WriteResult(actors, latencies.Length, latencies.Length / elapsed.TotalSeconds, Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.99));
     }
 
-    /// <summary>Writes <paramref name="actors"/> × <paramref name="eventsPerActor"/> events straight to the journal, then times their recovery into actors.</summary>
-    public static RecoveryResult Recover(IJournal journal, ISnapshotStore snapshots, int actors, int eventsPerActor, string runId)
+    /// <summary>
+    /// Seeds <paramref name="actors"/> ids with <paramref name="eventsPerActor"/> events each
+    /// (untimed), stops the seeders, then times fresh actors recovering all of them at once.
+    /// </summary>
+    public static async Task<RecoveryResult> RecoverAsync(ActorSystem system, int actors, int eventsPerActor, string runId)
     {
-        var serialization = Serialization();
-        var (manifest, payload) = serialization.Serialize(new BenchEvent(0, Filler));
-        for (var i = 0; i < actors; i++)
+        var seeded = new Countdown(actors);
+        var seeders = Enumerable.Range(0, actors)
+            .Select(i => system.ActorOf(Props.Create(() => new Seeder($"{runId}-{i}", eventsPerActor, seeded))))
+            .ToArray();
+        await seeded.Reached;
+        await StopAllAsync(seeders);
+
+        long replayed = 0;
+        var recovered = new Countdown(actors);
+        Action<long> onRecovered = events =>
         {
-            for (var from = 1; from <= eventsPerActor; from += 1000)
-            {
-                var events = Enumerable.Range(from, Math.Min(1000, eventsPerActor - from + 1))
-                    .Select(seq => new JournalEvent(seq, manifest, payload, []))
-                    .ToArray();
-                var result = journal.WriteAsync([new AtomicWrite($"{runId}-{i}", "bench", events)]).GetAwaiter().GetResult();
-                if (result[0].Rejection is { } rejection)
-                {
-                    throw rejection;
-                }
-            }
+            Interlocked.Add(ref replayed, events);
+            recovered.Signal();
+        };
+
+        var clock = Stopwatch.StartNew();
+        var replayers = Enumerable.Range(0, actors)
+            .Select(i => system.ActorOf(Props.Create(() => new Replayer($"{runId}-{i}", onRecovered))))
+            .ToArray();
+        await recovered.Reached;
+        var elapsed = clock.Elapsed;
+        await StopAllAsync(replayers);
+        var total = Interlocked.Read(ref replayed);
+        if (total != (long)actors * eventsPerActor)
+        {
+            throw new InvalidOperationException($"recovery replayed {total} events, {(long)actors * eventsPerActor} were stored");
         }
 
-        var system = ActorSystem.Create("bench-recover");
-        try
-        {
-            Cluster.Core.Persistence.Persistence.Install(system, journal, snapshots, serialization);
-            var replayed = new long[1];
-            using var recovered = new CountdownEvent(actors);
-            var watch = Stopwatch.StartNew();
-            for (var i = 0; i < actors; i++)
-            {
-                var id = $"{runId}-{i}";
-                system.ActorOf(Props.CreateFrom(() => new Replayer(id, recovered, replayed)));
-            }
-
-            recovered.Wait();
-            var elapsed = watch.Elapsed;
-            return new RecoveryResult(actors, replayed[0], replayed[0] / elapsed.TotalSeconds);
-        }
-        finally
-        {
-            system.Terminate().Wait();
-        }
+        return new RecoveryResult(actors, total, total / elapsed.TotalSeconds);
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
+    /// <summary>Stops the actors and waits until they are gone, so no persistence id is ever live twice.</summary>
+    private static async Task StopAllAsync(IEnumerable<IActorRef> actors) =>
+        await Task.WhenAll(actors.Select(a => a.GracefulStop(TimeSpan.FromSeconds(30))));
 }
