@@ -25,7 +25,10 @@ internal sealed class Countdown
     {
         if (Interlocked.Decrement(ref _remaining) == 0)
         {
-            _reached.SetResult();
+            _reached.TrySetResult();
         }
     }
+
+    /// <summary>Ends the wait with <paramref name="cause"/>: what was awaited will never be reached.</summary>
+    public void Fail(Exception cause) => _reached.TrySetException(cause);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Actor;
 
 namespace Cluster.Bench.Actors;
@@ -52,7 +51,7 @@ public static class ActorBenchmark
         foreach (var pairs in PairCounts)
         {
             var rate = await plan.MedianAsync(d => PingPong.MeasureAsync(system, pairs, d));
-            rows.Add(new($"tell, {pairs} ping-pong pair(s)", $"{Millions(rate)} M msg/s", $"{Millions(HomeGrownRecord.TellPerSecond[pairs])} M msg/s"));
+            rows.Add(new($"tell, {pairs} ping-pong pair(s)", $"{Figures.Millions(rate)} M msg/s", $"{Figures.Millions(HomeGrownRecord.TellPerSecond[pairs])} M msg/s"));
         }
 
         return rows;
@@ -66,7 +65,7 @@ public static class ActorBenchmark
             var ask = await plan.MedianAsync(d => AskRoundTrips.MeasureAsync(system, callers, d), r => r.PerSecond);
             rows.Add(new(
                 $"ask round trips, {callers} concurrent caller(s)",
-                $"{Count(ask.PerSecond)}/s (p50 {ask.P50Microseconds:F1} us, p99 {ask.P99Microseconds:F1} us)",
+                $"{Figures.Count(ask.PerSecond)}/s (p50 {ask.P50Microseconds:F1} us, p99 {ask.P99Microseconds:F1} us)",
                 "not recorded"));
         }
 
@@ -75,24 +74,20 @@ public static class ActorBenchmark
 
     private static async Task<IEnumerable<Row>> SpawnAndStop(ActorSystem system, BenchPlan plan, int bulkCount)
     {
-        var spawns = $"{Millions(HomeGrownRecord.SpawnsPerSecondLow)}–{Millions(HomeGrownRecord.SpawnsPerSecondHigh)} M spawns/s";
+        var spawns = $"{Figures.Millions(HomeGrownRecord.SpawnsPerSecondLow)}–{Figures.Millions(HomeGrownRecord.SpawnsPerSecondHigh)} M spawns/s";
         var churn = await plan.MedianAsync(d => Lifecycle.ChurnAsync(system, d));
         var (spawn, stop) = await Lifecycle.BulkAsync(system, bulkCount);
         return
         [
-            new($"spawn+stop churn (waves of {Count(Lifecycle.WaveSize)}, whole lifecycle)", $"{Count(churn)} actors/s", spawns),
-            new($"bulk: {Count(bulkCount)} spawned and started, all alive", $"{Count(spawn)} actors/s", spawns),
-            new($"bulk: the same {Count(bulkCount)} stopped", $"{Count(stop)} actors/s", "not recorded"),
+            new($"spawn+stop churn (waves of {Figures.Count(Lifecycle.WaveSize)}, whole lifecycle)", $"{Figures.Count(churn)} actors/s", spawns),
+            new($"bulk: {Figures.Count(bulkCount)} spawned and started, all alive", $"{Figures.Count(spawn)} actors/s", spawns),
+            new($"bulk: the same {Figures.Count(bulkCount)} stopped", $"{Figures.Count(stop)} actors/s", "not recorded"),
         ];
     }
 
     private static async Task<Row> Memory(ActorSystem system, int count)
     {
         var (fresh, afterOne) = await IdleMemory.MeasureAsync(system, count);
-        return new($"memory per idle actor ({Count(count)} alive)", $"{fresh:F0} bytes fresh, {afterOne:F0} after one message", "not recorded");
+        return new($"memory per idle actor ({Figures.Count(count)} alive)", $"{fresh:F0} bytes fresh, {afterOne:F0} after one message", "not recorded");
     }
-
-    private static string Millions(double perSecond) => (perSecond / 1e6).ToString("F1", CultureInfo.InvariantCulture);
-
-    private static string Count(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Actor;
 
 namespace Cluster.Bench.Persistence;
@@ -61,12 +60,12 @@ public static class PersistenceBenchmark
                 foreach (var load in loads)
                 {
                     var write = await PersistenceLoad.WriteAsync(system, load.Actors, load.PerActor, $"w{load.Actors}");
-                    Console.WriteLine($"  {load.Actors,5} actor(s): {Count(write.EventsPerSecond)} events/s, write p50 {write.P50Ms:F2} ms, p99 {write.P99Ms:F2} ms");
+                    Console.WriteLine($"  {load.Actors,5} actor(s): {Figures.Count(write.EventsPerSecond)} events/s, write p50 {write.P50Ms:F2} ms, p99 {write.P99Ms:F2} ms");
                     writes.Add(write);
                 }
 
                 var recovered = await PersistenceLoad.RecoverAsync(system, recovery.Actors, recovery.PerActor, "r");
-                Console.WriteLine($"  recovery: {Count(recovered.Events)} events by {recovered.Actors} actors, {Count(recovered.EventsPerSecond)} events/s");
+                Console.WriteLine($"  recovery: {Figures.Count(recovered.Events)} events by {recovered.Actors} actors, {Figures.Count(recovered.EventsPerSecond)} events/s");
                 return new JournalResult(journal.Name, writes, recovered, null);
             });
         }
@@ -96,8 +95,6 @@ public static class PersistenceBenchmark
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
-
-    private static string Count(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private sealed record Load(int Actors, int PerActor);
 }

@@ -14,9 +14,39 @@ internal static class PersistenceLoad
     /// <summary>Events per PersistAll while seeding the recovery figure: large atomic writes, so seeding is quick.</summary>
     private const int SeedChunk = 500;
 
+    /// <summary>Longest wait for one phase; a journal that stalls past it fails the configuration instead of hanging the run.</summary>
+    private static readonly TimeSpan PhaseTimeout = TimeSpan.FromMinutes(10);
+
     private sealed class Next
     {
         public static readonly Next Instance = new();
+    }
+
+    /// <summary>
+    /// A persistent actor of the load that hands a journal failure or rejection to the run (Akka
+    /// stops the actor then), so the run reports it instead of waiting for a signal that never comes.
+    /// </summary>
+    private abstract class LoadActor(string persistenceId, Action<Exception> fail) : ReceivePersistentActor
+    {
+        public override string PersistenceId { get; } = persistenceId;
+
+        protected override void OnRecoveryFailure(Exception reason, object? message = null)
+        {
+            fail(reason);
+            base.OnRecoveryFailure(reason, message);
+        }
+
+        protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+        {
+            fail(cause);
+            base.OnPersistFailure(cause, @event, sequenceNr);
+        }
+
+        protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+        {
+            fail(cause);
+            base.OnPersistRejected(cause, @event, sequenceNr);
+        }
     }
 
     /// <summary>
@@ -24,16 +54,16 @@ internal static class PersistenceLoad
     /// one event and the next command is sent only once that event is stored. Each persist is
     /// timed from the call to its handler, which Akka runs once the journal confirmed the write.
     /// </summary>
-    private sealed class Writer : ReceivePersistentActor
+    private sealed class Writer : LoadActor
     {
         private readonly int _quota;
         private readonly double[] _latencies;
         private readonly int _offset;
         private int _written;
 
-        public Writer(string id, int quota, double[] latencies, int offset, Countdown recovered, Countdown done)
+        public Writer(string id, int quota, double[] latencies, int offset, Countdown recovered, Countdown done, Action<Exception> fail)
+            : base(id, fail)
         {
-            PersistenceId = id;
             _quota = quota;
             _latencies = latencies;
             _offset = offset;
@@ -55,26 +85,22 @@ internal static class PersistenceLoad
                 });
             });
         }
-
-        public override string PersistenceId { get; }
     }
 
     /// <summary>Persists its events in atomic writes of <see cref="SeedChunk"/>, each after the previous one is stored.</summary>
-    private sealed class Seeder : ReceivePersistentActor
+    private sealed class Seeder : LoadActor
     {
         private readonly int _events;
         private readonly Countdown _done;
         private int _stored;
 
         public Seeder(string id, int events, Countdown done)
+            : base(id, done.Fail)
         {
-            PersistenceId = id;
             _events = events;
             _done = done;
             Recover<RecoveryCompleted>(_ => PersistChunk());
         }
-
-        public override string PersistenceId { get; }
 
         private void PersistChunk()
         {
@@ -100,18 +126,16 @@ internal static class PersistenceLoad
     }
 
     /// <summary>Counts its replayed events and reports them when recovered.</summary>
-    private sealed class Replayer : ReceivePersistentActor
+    private sealed class Replayer : LoadActor
     {
         private long _replayed;
 
-        public Replayer(string id, Action<long> recovered)
+        public Replayer(string id, Action<long> recovered, Action<Exception> fail)
+            : base(id, fail)
         {
-            PersistenceId = id;
             Recover<BenchEvent>(_ => _replayed++);
             Recover<RecoveryCompleted>(_ => recovered(_replayed));
         }
-
-        public override string PersistenceId { get; }
     }
 
     /// <summary>
@@ -124,17 +148,22 @@ internal static class PersistenceLoad
         var latencies = new double[actors * eventsPerActor];
         var recovered = new Countdown(actors);
         var done = new Countdown(actors);
+        Action<Exception> fail = cause =>
+        {
+            recovered.Fail(cause);
+            done.Fail(cause);
+        };
         var writers = Enumerable.Range(0, actors)
-            .Select(i => system.ActorOf(Props.Create(() => new Writer($"{runId}-{i}", eventsPerActor, latencies, i * eventsPerActor, recovered, done))))
+            .Select(i => system.ActorOf(Props.Create(() => new Writer($"{runId}-{i}", eventsPerActor, latencies, i * eventsPerActor, recovered, done, fail))))
             .ToArray();
-        await recovered.Reached;
+        await recovered.Reached.WaitAsync(PhaseTimeout);
         var clock = Stopwatch.StartNew();
         foreach (var writer in writers)
         {
             writer.Tell(Next.Instance, ActorRefs.NoSender);
         }
 
-        await done.Reached;
+        await done.Reached.WaitAsync(PhaseTimeout);
         var elapsed = clock.Elapsed;
         await StopAllAsync(writers);
         Array.Sort(latencies);
@@ -151,7 +180,7 @@ internal static class PersistenceLoad
         var seeders = Enumerable.Range(0, actors)
             .Select(i => system.ActorOf(Props.Create(() => new Seeder($"{runId}-{i}", eventsPerActor, seeded))))
             .ToArray();
-        await seeded.Reached;
+        await seeded.Reached.WaitAsync(PhaseTimeout);
         await StopAllAsync(seeders);
 
         long replayed = 0;
@@ -161,12 +190,13 @@ internal static class PersistenceLoad
             Interlocked.Add(ref replayed, events);
             recovered.Signal();
         };
+        Action<Exception> failRecovery = recovered.Fail;
 
         var clock = Stopwatch.StartNew();
         var replayers = Enumerable.Range(0, actors)
-            .Select(i => system.ActorOf(Props.Create(() => new Replayer($"{runId}-{i}", onRecovered))))
+            .Select(i => system.ActorOf(Props.Create(() => new Replayer($"{runId}-{i}", onRecovered, failRecovery))))
             .ToArray();
-        await recovered.Reached;
+        await recovered.Reached.WaitAsync(PhaseTimeout);
         var elapsed = clock.Elapsed;
         await StopAllAsync(replayers);
         var total = Interlocked.Read(ref replayed);

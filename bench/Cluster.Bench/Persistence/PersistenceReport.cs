@@ -1,4 +1,3 @@
-using System.Globalization;
 
 namespace Cluster.Bench.Persistence;
 
@@ -31,14 +30,14 @@ internal static class PersistenceReport
             foreach (var write in result.Writes)
             {
                 var ratio = etcdByWriters.TryGetValue(write.Actors, out var e) && e.OpsPerSecond > 0 ? $"{write.EventsPerSecond / e.OpsPerSecond:F1}x" : "-";
-                output.WriteLine($"| {result.Name} | {write.Actors} | {Count(write.Events)} | {Count(write.EventsPerSecond)} | {Ms(write.P50Ms)} | {Ms(write.P99Ms)} | {ratio} |");
+                output.WriteLine($"| {result.Name} | {write.Actors} | {Figures.Count(write.Events)} | {Figures.Count(write.EventsPerSecond)} | {Figures.Milliseconds(write.P50Ms)} | {Figures.Milliseconds(write.P99Ms)} | {ratio} |");
             }
         }
 
         foreach (var e in etcd?.Results ?? [])
         {
             var errors = e.Errors > 0 ? $" ({e.Errors} errors)" : "";
-            output.WriteLine($"| etcd {etcd!.Version} | {e.Concurrency} | {Count(e.Puts)}{errors} | {Count(e.OpsPerSecond)} | {Ms(e.P50Milliseconds)} | {Ms(e.P99Milliseconds)} | 1.0x |");
+            output.WriteLine($"| etcd {etcd!.Version} | {e.Concurrency} | {Figures.Count(e.Puts)}{errors} | {Figures.Count(e.OpsPerSecond)} | {Figures.Milliseconds(e.P50Milliseconds)} | {Figures.Milliseconds(e.P99Milliseconds)} | 1.0x |");
         }
 
         output.WriteLine();
@@ -46,7 +45,7 @@ internal static class PersistenceReport
         output.WriteLine("|---|---:|---:|---:|");
         foreach (var result in results.Where(r => r.Recovery is not null))
         {
-            output.WriteLine($"| {result.Name} | {result.Recovery!.Actors} | {Count(result.Recovery.Events)} | {Count(result.Recovery.EventsPerSecond)} |");
+            output.WriteLine($"| {result.Name} | {result.Recovery!.Actors} | {Figures.Count(result.Recovery.Events)} | {Figures.Count(result.Recovery.EventsPerSecond)} |");
         }
 
         output.WriteLine();
@@ -58,18 +57,14 @@ internal static class PersistenceReport
         output.WriteLine($"targets, {JournalUnderTest.ProjectSqlite} (the project plugin on SQLite):");
         var write = project?.Writes.FirstOrDefault(w => w.Actors == TargetActors);
         output.WriteLine(write is null
-            ? $"  {Count(TargetActors)} actors: not measured"
-            : $"  {Count(TargetActors)} actors: {Count(write.EventsPerSecond)} events/s (target ≥ {Count(TargetEventsPerSecond)}): {Verdict(write.EventsPerSecond >= TargetEventsPerSecond)}; "
-                + $"write p99 {Ms(write.P99Ms)} (target ≤ {Ms(TargetP99Ms)}): {Verdict(write.P99Ms <= TargetP99Ms)}");
+            ? $"  {Figures.Count(TargetActors)} actors: not measured"
+            : $"  {Figures.Count(TargetActors)} actors: {Figures.Count(write.EventsPerSecond)} events/s (target ≥ {Figures.Count(TargetEventsPerSecond)}): {Verdict(write.EventsPerSecond >= TargetEventsPerSecond)}; "
+                + $"write p99 {Figures.Milliseconds(write.P99Ms)} (target ≤ {Figures.Milliseconds(TargetP99Ms)}): {Verdict(write.P99Ms <= TargetP99Ms)}");
         var recovery = project?.Recovery;
         output.WriteLine(recovery is null
             ? "  recovery: not measured"
-            : $"  recovery: {Count(recovery.EventsPerSecond)} events/s (target ≥ {Count(TargetRecoveryPerSecond)}): {Verdict(recovery.EventsPerSecond >= TargetRecoveryPerSecond)}");
+            : $"  recovery: {Figures.Count(recovery.EventsPerSecond)} events/s (target ≥ {Figures.Count(TargetRecoveryPerSecond)}): {Verdict(recovery.EventsPerSecond >= TargetRecoveryPerSecond)}");
     }
 
     private static string Verdict(bool met) => met ? "met" : "MISSED";
-
-    private static string Count(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static string Ms(double value) => value.ToString("F2", CultureInfo.InvariantCulture) + " ms";
 }
