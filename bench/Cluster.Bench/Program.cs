@@ -5,7 +5,7 @@ using Cluster.Bench.Persistence;
 
 return args.FirstOrDefault() switch
 {
-    "actors" => ActorBenchmark.Run(args[1..]),
+    "actors" => await ActorBenchmark.Run(args[1..]),
     "hocon" => HoconBenchmark.Run(args[1..]),
     "persistence" => await PersistenceBenchmark.Run(args[1..]),
     "etcd" => await EtcdBenchmark.Run(args[1..]),
@@ -16,9 +16,12 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: Cluster.Bench <benchmark> [options]");
-    Console.Error.WriteLine("  actors [--quick]   actor runtime: tell, ask, spawn/stop, memory per actor");
-    Console.Error.WriteLine("  persistence [--quick] [--postgres CONNECTION] [--dir PATH]  events/s and write p50/p99 with 1, 100, 1000 persistent actors");
-    Console.Error.WriteLine("                     per journal, recovery rate, and etcd at the same concurrency with the ratio");
+    Console.Error.WriteLine("  actors [--quick]   Akka.NET: tell (1, 8, 64 ping-pong pairs), ask round trips, spawn+stop, memory per idle actor,");
+    Console.Error.WriteLine("                     beside the home-grown runtime's last recorded figures");
+    Console.Error.WriteLine("  persistence [--quick] [--postgres CONNECTION] [--dir PATH]  Akka persistent actors (1, 100, 1000) on the project's");
+    Console.Error.WriteLine("                     cluster-sql plugin and on Akka.Persistence.Sql, each on SQLite and PostgreSQL: events/s, write p50/p99,");
+    Console.Error.WriteLine("                     recovery rate; etcd at the same concurrency and the ratio. Without --postgres (or CLUSTER_TEST_POSTGRES)");
+    Console.Error.WriteLine("                     a throwaway PostgreSQL is started with scripts/postgres.sh; --dir holds the SQLite files and etcd's data");
     Console.Error.WriteLine("  hocon [iterations] HOCON parse time of Akka's reference.conf and hocon/reference.conf");
     Console.Error.WriteLine("  etcd [--quick] [--seconds N] [--dir PATH] [--grpc]  durable puts/s and p50/p99 of a local etcd at 1, 100, 1000 writers");
     Console.Error.WriteLine("  " + ApiBenchOptions.Usage);

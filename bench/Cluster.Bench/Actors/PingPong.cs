@@ -1,18 +1,46 @@
-using Cluster.Core.Actors;
+using System.Diagnostics;
+using Akka.Actor;
 
 namespace Cluster.Bench.Actors;
 
 /// <summary>
-/// Ping-pong pairs on the actor runtime: each pinger keeps a window of messages in flight to
-/// its ponger, which sends each one straight back, until the pair has exchanged its quota.
+/// Tell throughput: ping-pong pairs of Akka <see cref="ReceiveActor"/>s. Each pinger keeps a
+/// window of balls in flight to its ponger, which sends each one straight back, until the run's
+/// time is up; then the pingers stop returning balls and report once their window has come home,
+/// so every counted message was delivered and the clock stops only when the last pair is quiet.
 /// </summary>
 internal static class PingPong
 {
-    public sealed record Start(IActorRef Partner);
+    /// <summary>Balls in flight per pair, as in the home-grown runtime's benchmark, so the figures are comparable.</summary>
+    public const int Window = 200;
+
+    private sealed record Start(IActorRef Partner);
 
     private sealed class Ball
     {
         public static readonly Ball Instance = new();
+    }
+
+    /// <summary>Shared by the pairs of one run: the stop signal and the count of balls that came home.</summary>
+    private sealed class Run(int pairs)
+    {
+        private readonly Countdown _quiet = new(pairs);
+        private long _roundTrips;
+        private volatile bool _stopping;
+
+        public bool Stopping => _stopping;
+
+        public long RoundTrips => Interlocked.Read(ref _roundTrips);
+
+        public void Stop() => _stopping = true;
+
+        public void Report(long roundTrips)
+        {
+            Interlocked.Add(ref _roundTrips, roundTrips);
+            _quiet.Signal();
+        }
+
+        public Task Quiet => _quiet.Reached;
     }
 
     private sealed class Ponger : ReceiveActor
@@ -22,68 +50,64 @@ internal static class PingPong
 
     private sealed class Pinger : ReceiveActor
     {
-        private readonly long _quota;
-        private readonly int _window;
-        private readonly CountdownEvent _done;
-        private long _sent;
-        private long _received;
+        private int _inFlight;
+        private long _roundTrips;
 
-        public Pinger(long quota, int window, CountdownEvent done)
+        public Pinger(Run run)
         {
-            _quota = quota;
-            _window = window;
-            _done = done;
             Receive<Start>(s =>
             {
-                for (var i = 0; i < _window && _sent < _quota; i++)
+                _inFlight = Window;
+                for (var i = 0; i < Window; i++)
                 {
-                    _sent++;
                     s.Partner.Tell(Ball.Instance, Self);
                 }
             });
             Receive<Ball>(b =>
             {
-                _received++;
-                if (_sent < _quota)
+                _roundTrips++;
+                if (!run.Stopping)
                 {
-                    _sent++;
                     Sender.Tell(b, Self);
                 }
-                else if (_received == _quota)
+                else if (--_inFlight == 0)
                 {
-                    _done.Signal();
+                    run.Report(_roundTrips);
                 }
             });
         }
     }
 
-    /// <summary>Messages per second (both directions counted) for <paramref name="pairs"/> pairs.</summary>
-    public static double Run(int pairs, long messagesPerPair, int window)
+    /// <summary>Messages per second, both directions counted, of <paramref name="pairs"/> pairs over about <paramref name="duration"/>.</summary>
+    public static async Task<double> MeasureAsync(ActorSystem system, int pairs, TimeSpan duration)
     {
-        var system = ActorSystem.Create("bench-pingpong");
-        try
+        var run = new Run(pairs);
+        var actors = new List<IActorRef>(pairs * 2);
+        var starts = new List<(IActorRef Ping, IActorRef Pong)>(pairs);
+        for (var i = 0; i < pairs; i++)
         {
-            using var done = new CountdownEvent(pairs);
-            var pingers = new List<(IActorRef Ping, IActorRef Pong)>();
-            for (var i = 0; i < pairs; i++)
-            {
-                var pong = system.ActorOf(Props.Create<Ponger>());
-                var ping = system.ActorOf(Props.CreateFrom(() => new Pinger(messagesPerPair / 2, window, done)));
-                pingers.Add((ping, pong));
-            }
-
-            var start = System.Diagnostics.Stopwatch.StartNew();
-            foreach (var (ping, pong) in pingers)
-            {
-                ping.Tell(new Start(pong), null);
-            }
-
-            done.Wait();
-            return pairs * (double)(messagesPerPair / 2 * 2) / start.Elapsed.TotalSeconds;
+            var pong = system.ActorOf(Props.Create(() => new Ponger()));
+            var ping = system.ActorOf(Props.Create(() => new Pinger(run)));
+            actors.Add(pong);
+            actors.Add(ping);
+            starts.Add((ping, pong));
         }
-        finally
+
+        var clock = Stopwatch.StartNew();
+        foreach (var (ping, pong) in starts)
         {
-            system.Terminate().Wait();
+            ping.Tell(new Start(pong), ActorRefs.NoSender);
         }
+
+        await Task.Delay(duration);
+        run.Stop();
+        await run.Quiet;
+        var elapsed = clock.Elapsed;
+        foreach (var actor in actors)
+        {
+            system.Stop(actor);
+        }
+
+        return run.RoundTrips * 2 / elapsed.TotalSeconds;
     }
 }

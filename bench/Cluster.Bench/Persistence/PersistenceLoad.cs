@@ -1,148 +1,214 @@
 using System.Diagnostics;
-using Cluster.Core.Actors;
-using Cluster.Core.Persistence;
-using Cluster.Core.Persistence.Journal;
+using Akka.Actor;
+using Akka.Persistence;
 
 namespace Cluster.Bench.Persistence;
 
-/// <summary>Write and recovery load on persistent actors over a given journal.</summary>
+/// <summary>Write and recovery load of Akka persistent actors over whichever journal plugin the actor system is configured with.</summary>
 internal static class PersistenceLoad
 {
     public sealed record WriteResult(int Actors, long Events, double EventsPerSecond, double P50Ms, double P99Ms);
 
     public sealed record RecoveryResult(int Actors, long Events, double EventsPerSecond);
 
-    private static readonly string Filler = new('x', 160);
+    /// <summary>Events per PersistAll while seeding the recovery figure: large atomic writes, so seeding is quick.</summary>
+    private const int SeedChunk = 500;
 
-    private sealed record Next;
+    /// <summary>Longest wait for one phase; a journal that stalls past it fails the configuration instead of hanging the run.</summary>
+    private static readonly TimeSpan PhaseTimeout = TimeSpan.FromMinutes(10);
 
-    /// <summary>Persists its quota one event at a time (each waits for the previous to be stored), timing each.</summary>
-    private sealed class Writer : ReceivePersistentActor
+    private sealed class Next
     {
-        private static readonly Next NextMessage = new();
+        public static readonly Next Instance = new();
+    }
+
+    /// <summary>
+    /// A persistent actor of the load that hands a journal failure or rejection to the run (Akka
+    /// stops the actor then), so the run reports it instead of waiting for a signal that never comes.
+    /// </summary>
+    private abstract class LoadActor(string persistenceId, Action<Exception> fail) : ReceivePersistentActor
+    {
+        public override string PersistenceId { get; } = persistenceId;
+
+        protected override void OnRecoveryFailure(Exception reason, object? message = null)
+        {
+            fail(reason);
+            base.OnRecoveryFailure(reason, message);
+        }
+
+        protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+        {
+            fail(cause);
+            base.OnPersistFailure(cause, @event, sequenceNr);
+        }
+
+        protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+        {
+            fail(cause);
+            base.OnPersistRejected(cause, @event, sequenceNr);
+        }
+    }
+
+    /// <summary>
+    /// Recovers (an empty id), then persists its quota one event at a time: each command persists
+    /// one event and the next command is sent only once that event is stored. Each persist is
+    /// timed from the call to its handler, which Akka runs once the journal confirmed the write.
+    /// </summary>
+    private sealed class Writer : LoadActor
+    {
         private readonly int _quota;
         private readonly double[] _latencies;
         private readonly int _offset;
-        private readonly CountdownEvent _done;
         private int _written;
 
-        public Writer(string id, int quota, double[] latencies, int offset, CountdownEvent done)
+        public Writer(string id, int quota, double[] latencies, int offset, Countdown recovered, Countdown done, Action<Exception> fail)
+            : base(id, fail)
         {
-            PersistenceId = id;
             _quota = quota;
             _latencies = latencies;
             _offset = offset;
-            _done = done;
-            Recover<RecoveryCompleted>(_ => { });
+            Recover<RecoveryCompleted>(_ => recovered.Signal());
             Command<Next>(_ =>
             {
                 var started = Stopwatch.GetTimestamp();
-                Persist(new BenchEvent(_written, Filler), _ =>
+                Persist(BenchEvent.Numbered(_written), _ =>
                 {
                     _latencies[_offset + _written] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     if (++_written < _quota)
                     {
-                        Self.Tell(NextMessage);
+                        Self.Tell(Next.Instance);
                     }
                     else
                     {
-                        _done.Signal();
+                        done.Signal();
                     }
                 });
             });
         }
-
-        public override string PersistenceId { get; }
-
-        public static void Start(IActorRef writer) => writer.Tell(NextMessage, null);
     }
 
-    /// <summary>Counts replayed events; signals when recovered.</summary>
-    private sealed class Replayer : ReceivePersistentActor
+    /// <summary>Persists its events in atomic writes of <see cref="SeedChunk"/>, each after the previous one is stored.</summary>
+    private sealed class Seeder : LoadActor
     {
-        public Replayer(string id, CountdownEvent recovered, long[] replayed)
+        private readonly int _events;
+        private readonly Countdown _done;
+        private int _stored;
+
+        public Seeder(string id, int events, Countdown done)
+            : base(id, done.Fail)
         {
-            PersistenceId = id;
-            Recover<BenchEvent>(_ => Interlocked.Increment(ref replayed[0]));
-            Recover<RecoveryCompleted>(_ => recovered.Signal());
+            _events = events;
+            _done = done;
+            Recover<RecoveryCompleted>(_ => PersistChunk());
         }
 
-        public override string PersistenceId { get; }
-    }
-
-    public static PersistenceSerialization Serialization() =>
-        new PersistenceSerialization().Register("bench-event.v1", BenchEventsContext.Default.BenchEvent);
-
-    public static WriteResult Write(IJournal journal, ISnapshotStore snapshots, int actors, int eventsPerActor, string runId)
-    {
-        var system = ActorSystem.Create("bench-persist");
-        try
+        private void PersistChunk()
         {
-            Cluster.Core.Persistence.Persistence.Install(system, journal, snapshots, Serialization());
-            var latencies = new double[actors * eventsPerActor];
-            using var done = new CountdownEvent(actors);
-            var writers = Enumerable.Range(0, actors)
-                .Select(i => system.ActorOf(Props.CreateFrom(() => new Writer($"{runId}-{i}", eventsPerActor, latencies, i * eventsPerActor, done))))
-                .ToArray();
-            var watch = Stopwatch.StartNew();
-            foreach (var writer in writers)
+            var chunk = Enumerable.Range(_stored, Math.Min(SeedChunk, _events - _stored)).Select(i => BenchEvent.Numbered(i)).ToArray();
+            var last = _stored + chunk.Length;
+            PersistAll(chunk, _ =>
             {
-                Writer.Start(writer);
-            }
-
-            done.Wait();
-            var elapsed = watch.Elapsed;
-            Array.Sort(latencies);
-            return new WriteResult(actors, latencies.Length, latencies.Length / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
-        }
-        finally
-        {
-            system.Terminate().Wait();
-        }
-    }
-
-    /// <summary>Writes <paramref name="actors"/> × <paramref name="eventsPerActor"/> events straight to the journal, then times their recovery into actors.</summary>
-    public static RecoveryResult Recover(IJournal journal, ISnapshotStore snapshots, int actors, int eventsPerActor, string runId)
-    {
-        var serialization = Serialization();
-        var (manifest, payload) = serialization.Serialize(new BenchEvent(0, Filler));
-        for (var i = 0; i < actors; i++)
-        {
-            for (var from = 1; from <= eventsPerActor; from += 1000)
-            {
-                var events = Enumerable.Range(from, Math.Min(1000, eventsPerActor - from + 1))
-                    .Select(seq => new JournalEvent(seq, manifest, payload, []))
-                    .ToArray();
-                var result = journal.WriteAsync([new AtomicWrite($"{runId}-{i}", "bench", events)]).GetAwaiter().GetResult();
-                if (result[0].Rejection is { } rejection)
+                if (++_stored < last)
                 {
-                    throw rejection;
+                    return;
                 }
-            }
-        }
 
-        var system = ActorSystem.Create("bench-recover");
-        try
-        {
-            Cluster.Core.Persistence.Persistence.Install(system, journal, snapshots, serialization);
-            var replayed = new long[1];
-            using var recovered = new CountdownEvent(actors);
-            var watch = Stopwatch.StartNew();
-            for (var i = 0; i < actors; i++)
-            {
-                var id = $"{runId}-{i}";
-                system.ActorOf(Props.CreateFrom(() => new Replayer(id, recovered, replayed)));
-            }
-
-            recovered.Wait();
-            var elapsed = watch.Elapsed;
-            return new RecoveryResult(actors, replayed[0], replayed[0] / elapsed.TotalSeconds);
-        }
-        finally
-        {
-            system.Terminate().Wait();
+                if (_stored < _events)
+                {
+                    PersistChunk();
+                }
+                else
+                {
+                    _done.Signal();
+                }
+            });
         }
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
+    /// <summary>Counts its replayed events and reports them when recovered.</summary>
+    private sealed class Replayer : LoadActor
+    {
+        private long _replayed;
+
+        public Replayer(string id, Action<long> recovered, Action<Exception> fail)
+            : base(id, fail)
+        {
+            Recover<BenchEvent>(_ => _replayed++);
+            Recover<RecoveryCompleted>(_ => recovered(_replayed));
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="actors"/> writers (ids prefixed <paramref name="runId"/>) persist
+    /// <paramref name="eventsPerActor"/> events each. The clock starts once all of them have
+    /// recovered, so the figure is writes alone.
+    /// </summary>
+    public static async Task<WriteResult> WriteAsync(ActorSystem system, int actors, int eventsPerActor, string runId)
+    {
+        var latencies = new double[actors * eventsPerActor];
+        var recovered = new Countdown(actors);
+        var done = new Countdown(actors);
+        Action<Exception> fail = cause =>
+        {
+            recovered.Fail(cause);
+            done.Fail(cause);
+        };
+        var writers = Enumerable.Range(0, actors)
+            .Select(i => system.ActorOf(Props.Create(() => new Writer($"{runId}-{i}", eventsPerActor, latencies, i * eventsPerActor, recovered, done, fail))))
+            .ToArray();
+        await recovered.Reached.WaitAsync(PhaseTimeout);
+        var clock = Stopwatch.StartNew();
+        foreach (var writer in writers)
+        {
+            writer.Tell(Next.Instance, ActorRefs.NoSender);
+        }
+
+        await done.Reached.WaitAsync(PhaseTimeout);
+        var elapsed = clock.Elapsed;
+        await StopAllAsync(writers);
+        Array.Sort(latencies);
+        return new WriteResult(actors, latencies.Length, latencies.Length / elapsed.TotalSeconds, Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.99));
+    }
+
+    /// <summary>
+    /// Seeds <paramref name="actors"/> ids with <paramref name="eventsPerActor"/> events each
+    /// (untimed), stops the seeders, then times fresh actors recovering all of them at once.
+    /// </summary>
+    public static async Task<RecoveryResult> RecoverAsync(ActorSystem system, int actors, int eventsPerActor, string runId)
+    {
+        var seeded = new Countdown(actors);
+        var seeders = Enumerable.Range(0, actors)
+            .Select(i => system.ActorOf(Props.Create(() => new Seeder($"{runId}-{i}", eventsPerActor, seeded))))
+            .ToArray();
+        await seeded.Reached.WaitAsync(PhaseTimeout);
+        await StopAllAsync(seeders);
+
+        long replayed = 0;
+        var recovered = new Countdown(actors);
+        Action<long> onRecovered = events =>
+        {
+            Interlocked.Add(ref replayed, events);
+            recovered.Signal();
+        };
+        Action<Exception> failRecovery = recovered.Fail;
+
+        var clock = Stopwatch.StartNew();
+        var replayers = Enumerable.Range(0, actors)
+            .Select(i => system.ActorOf(Props.Create(() => new Replayer($"{runId}-{i}", onRecovered, failRecovery))))
+            .ToArray();
+        await recovered.Reached.WaitAsync(PhaseTimeout);
+        var elapsed = clock.Elapsed;
+        await StopAllAsync(replayers);
+        var total = Interlocked.Read(ref replayed);
+        if (total != (long)actors * eventsPerActor)
+        {
+            throw new InvalidOperationException($"recovery replayed {total} events, {(long)actors * eventsPerActor} were stored");
+        }
+
+        return new RecoveryResult(actors, total, total / elapsed.TotalSeconds);
+    }
+
+    /// <summary>Stops the actors and waits until they are gone, so no persistence id is ever live twice.</summary>
+    private static async Task StopAllAsync(IEnumerable<IActorRef> actors) =>
+        await Task.WhenAll(actors.Select(a => a.GracefulStop(TimeSpan.FromSeconds(30))));
 }
