@@ -62,7 +62,12 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         await store.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (_system is ExtendedActorSystem { Provider: Akka.Cluster.IClusterActorRefProvider })
         {
-            _cluster = Akka.Cluster.Cluster.Get(_system);
+            // Objects live in the cluster's shards: serve only once this member is Up.
+            var cluster = Akka.Cluster.Cluster.Get(_system);
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            cluster.RegisterOnMemberUp(() => up.TrySetResult());
+            await up.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _cluster = cluster;
             _system.ActorOf(CommitNoticeActor.Props(store.Journal.Notifier), "registry-commit-notices");
         }
 
