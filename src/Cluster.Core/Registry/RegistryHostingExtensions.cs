@@ -36,11 +36,17 @@ public static class RegistryHostingExtensions
         return services;
     }
 
-    /// <summary>The journal and snapshot-store plugins as the actor system's default persistence (their settings under <c>akka.persistence.journal.cluster-sql</c>).</summary>
+    /// <summary>
+    /// The journal and snapshot-store plugins as the actor system's default persistence (their
+    /// settings under <c>akka.persistence.journal.cluster-sql</c>), and the SQL lease on the same
+    /// database (<c>akka.coordination.lease.cluster-sql</c>).
+    /// </summary>
     public static AkkaConfigurationBuilder WithClusterPersistence(this AkkaConfigurationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddHocon(ClusterPersistenceConfig.Default, HoconAddMode.Append);
+        return builder
+            .AddHocon(ClusterPersistenceConfig.Default, HoconAddMode.Append)
+            .AddHocon(Coordination.SqlLeaseConfig.Default, HoconAddMode.Append);
     }
 
     /// <summary>The registry's Akka configuration (its serializers).</summary>

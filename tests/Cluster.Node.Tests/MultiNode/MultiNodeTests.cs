@@ -217,10 +217,17 @@ public sealed class PostgresRestartTests(ITestOutputHelper output)
 public sealed class PartitionTests(ITestOutputHelper output)
 {
     [PostgresFact]
-    public async Task Partition_TwoAgainstOne_MinorityStopsServingWritesWith503_MajorityTakesOverWithoutTwoWriters()
+    public Task Partition_TwoAgainstOne_KeepMajority_MinorityStopsServingWritesWith503_MajorityTakesOverWithoutTwoWriters() =>
+        PartitionTwoAgainstOneAsync("keep-majority");
+
+    [PostgresFact]
+    public Task Partition_TwoAgainstOne_LeaseMajorityOnTheSqlLease_MinorityStopsServingWritesWith503_MajorityTakesOverWithoutTwoWriters() =>
+        PartitionTwoAgainstOneAsync("lease-majority");
+
+    private async Task PartitionTwoAgainstOneAsync(string strategy)
     {
         await using var proxy = PartitionProxy.Start(3);
-        await using var cluster = await MultiNodeCluster.StartBehindAsync(proxy);
+        await using var cluster = await MultiNodeCluster.StartBehindAsync(proxy, "--akka:cluster:split-brain-resolver:active-strategy=" + strategy);
         var names = Enumerable.Range(0, 12).Select(i => "cm-" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         var majority = new ConfigMapLoad(cluster.Members[0], "split", names, TimeSpan.FromSeconds(5));
         await majority.CreateAsync();

@@ -32,6 +32,9 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// <summary>An aggregate joining <c>t.tag</c> values with the unit separator (char 31).</summary>
     internal abstract string TagAggregate { get; }
 
+    /// <summary>The database's clock in milliseconds since the epoch, as SQL (leases compare against one clock, not each host's).</summary>
+    internal abstract string NowMillis { get; }
+
     /// <summary>Migration scripts; the script at index i brings the schema to version i + 1.</summary>
     protected abstract IReadOnlyList<string> Migrations { get; }
 

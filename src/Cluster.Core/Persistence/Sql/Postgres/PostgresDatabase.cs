@@ -40,6 +40,8 @@ public sealed partial class PostgresDatabase : SqlDatabase
 
     internal override string Greatest => "GREATEST";
 
+    internal override string NowMillis => "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
+
     internal override string TagAggregate => "string_agg(t.tag, chr(31))";
 
     internal NpgsqlDataSource DataSource => _dataSource;

@@ -55,5 +55,17 @@ internal static class PostgresSchema
           value BIGINT NOT NULL
         );
         """,
+
+        // 3: leases (Akka.Coordination's SQL lease): who holds each one, until when by the
+        // database's clock (milliseconds since the epoch), and a fencing counter that grows with
+        // every change of holder.
+        """
+        CREATE TABLE lease (
+          name     VARCHAR(255) NOT NULL PRIMARY KEY,
+          owner    VARCHAR(255) NOT NULL,
+          expires  BIGINT NOT NULL,
+          fencing  BIGINT NOT NULL
+        );
+        """,
     ];
 }

@@ -38,6 +38,8 @@ public sealed class SqliteDatabase : SqlDatabase
 
     internal override string Greatest => "max";
 
+    internal override string NowMillis => "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+
     internal override string TagAggregate => "group_concat(t.tag, char(31))";
 
     protected override IReadOnlyList<string> Migrations => SqliteSchema.Migrations;

@@ -56,5 +56,17 @@ internal static class SqliteSchema
           value BIGINT NOT NULL
         );
         """,
+
+        // 3: leases (Akka.Coordination's SQL lease): who holds each one, until when by the
+        // database's clock (milliseconds since the epoch), and a fencing counter that grows with
+        // every change of holder.
+        """
+        CREATE TABLE lease (
+          name     NVARCHAR(255) NOT NULL PRIMARY KEY,
+          owner    NVARCHAR(255) NOT NULL,
+          expires  BIGINT NOT NULL,
+          fencing  BIGINT NOT NULL
+        );
+        """,
     ];
 }
