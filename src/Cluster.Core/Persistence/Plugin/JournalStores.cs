@@ -45,14 +45,12 @@ public sealed class JournalStores : IExtension
 
     private JournalStore Open(JournalPluginSettings settings)
     {
+        // Started through Akka.Hosting, the host's services give loggers and the clock; otherwise
+        // (a plain ActorSystem) defaults. Asking DependencyResolver without a setup logs an error.
         IServiceProvider? services = null;
-        try
+        if (_system.Settings.Setup.Get<DependencyResolverSetup>().HasValue)
         {
             services = DependencyResolver.For(_system).Resolver is ServiceProviderDependencyResolver resolver ? resolver.ServiceProvider : null;
-        }
-        catch (Exception e) when (e is InvalidOperationException or Akka.Configuration.ConfigurationException)
-        {
-            // Not started through Akka.Hosting: no host services, so defaults.
         }
 
         var loggers = services?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
