@@ -84,12 +84,13 @@ internal sealed class NodeProcess : IDisposable
     /// <summary>Starts the node with extra environment variables.</summary>
     public static NodeProcess Start(string[] args, IReadOnlyDictionary<string, string> environment)
     {
-        if (!args.Any(a => a.StartsWith("--data-dir", StringComparison.Ordinal)))
+        var isCommand = args is ["cluster", ..] or ["config", ..];
+        if (!isCommand && !args.Any(a => a.StartsWith("--data-dir", StringComparison.Ordinal)))
         {
             args = [.. args, "--data-dir=" + Path.Combine(Path.GetTempPath(), "node-proc-" + Guid.NewGuid().ToString("N"))];
         }
 
-        if (!args.Any(a => a.StartsWith("--api-address", StringComparison.Ordinal)))
+        if (!isCommand && !args.Any(a => a.StartsWith("--api-address", StringComparison.Ordinal)))
         {
             args = [.. args, "--api-address=127.0.0.1:0"];
         }

@@ -63,7 +63,7 @@ public static class ClusterCli
         var unreachable = body["unreachable"]?.AsArray().Select(u => u?["node"]?.GetValue<string>()).ToHashSet(StringComparer.Ordinal) ?? [];
         var leader = body["leader"]?.GetValue<string>();
         var oldest = body["oldest"]?.GetValue<string>();
-        var table = new Table().AddColumns("NODE", "STATUS", "REACHABLE", "ROLES", "LEADER", "OLDEST");
+        var table = new Table().AddColumns(new TableColumn("NODE").NoWrap(), new TableColumn("STATUS"), new TableColumn("REACHABLE"), new TableColumn("ROLES").NoWrap(), new TableColumn("LEADER"), new TableColumn("OLDEST"));
         foreach (var member in body["members"]?.AsArray() ?? [])
         {
             var node = member?["node"]?.GetValue<string>() ?? "";
@@ -91,7 +91,7 @@ public static class ClusterCli
             return 1;
         }
 
-        var table = new Table().AddColumns("NODE", "SHARDS", "ENTITIES");
+        var table = new Table().AddColumns(new TableColumn("NODE").NoWrap(), new TableColumn("SHARDS"), new TableColumn("ENTITIES"));
         foreach (var entry in body["regions"]?.AsArray() ?? [])
         {
             var shards = entry?["shards"]?.AsArray() ?? [];

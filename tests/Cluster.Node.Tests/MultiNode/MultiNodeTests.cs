@@ -45,6 +45,26 @@ public sealed class MultiNodeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(3, regions.Count);
         Assert.All(regions, region => Assert.NotEmpty(region!["shards"]!.AsArray()));
         Assert.Equal(cluster.Members.Select(m => m.Address).Order(), regions.Select(r => r!["address"]!.GetValue<string>()).Order());
+
+        // The management CLI prints the same, and a member asked to leave leaves (and its process ends).
+        var members = await CliAsync("members", "--server", cluster.Members[0].ApiBase.ToString());
+        Assert.All(cluster.Members, m => Assert.Contains(m.Address, members, StringComparison.Ordinal));
+        Assert.Equal(3, members.Split('\n').Count(line => line.Contains(" Up ", StringComparison.Ordinal)));
+        var shardTable = await CliAsync("shards", "--server", cluster.Members[1].ApiBase.ToString());
+        Assert.All(cluster.Members, m => Assert.Contains(m.Address, shardTable, StringComparison.Ordinal));
+        var leaving = await CliAsync("leave", $"127.0.0.1:{cluster.Members[2].ClusterPort}", "--server", cluster.Members[0].ApiBase.ToString());
+        Assert.Contains("Leaving " + cluster.Members[2].Address, leaving, StringComparison.Ordinal);
+        await cluster.WaitForUpAsync(2, TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, await cluster.Members[2].WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Runs <c>Cluster.Node cluster ARGS</c> and returns what it printed; it must succeed.</summary>
+    private static async Task<string> CliAsync(params string[] args)
+    {
+        using var cli = NodeProcess.Start(["cluster", .. args]);
+        var code = await cli.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(code == 0, $"cluster {string.Join(' ', args)} exited {code}:\n{cli.Output}");
+        return cli.Output;
     }
 
     [PostgresFact]
