@@ -36,6 +36,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     private RegistryFeed? _feed;
     private JournalStore? _store;
     private Akka.Cluster.Cluster? _cluster;
+    private volatile bool _removed;
 
     public ResourceRegistry(ActorSystem system, KindCatalog kinds, StrategyCatalog strategies, RegistrySettings settings, TimeProvider clock, ILoggerFactory loggers, Random? random = null)
     {
@@ -67,6 +68,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());
             await up.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            cluster.RegisterOnMemberRemoved(() => _removed = true);
             _cluster = cluster;
             _system.ActorOf(CommitNoticeActor.Props(store.Journal.Notifier), "registry-commit-notices");
         }
@@ -253,11 +255,12 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         }
 
         var region = _region ?? throw ApiException.Unavailable("the registry is starting");
-        if (_cluster is { } cluster && (cluster.IsTerminated || cluster.SelfMember.Status is Akka.Cluster.MemberStatus.Down or Akka.Cluster.MemberStatus.Removed))
+        if (_cluster is { } cluster && (_removed || cluster.IsTerminated || cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Down))
         {
             // Downed (by the split brain resolver on the minority side of a partition) or gone:
-            // its shards may already live elsewhere, so it must not write.
-            throw ApiException.Unavailable($"this member is no longer part of the cluster ({cluster.SelfMember.Status}); it serves no writes until it is restarted and rejoins");
+            // its shards may already live elsewhere, so it must not write. (SelfMember is Akka's
+            // asynchronously updated view: the removal callback is what says Removed for sure.)
+            throw ApiException.Unavailable("this member is no longer part of the cluster (downed or removed); it serves no writes until it is restarted and rejoins");
         }
 
         try

@@ -196,87 +196,56 @@ public sealed class PartitionProxy : IAsyncDisposable
 /// <summary>Reads the origin's port out of Akka.Remote's Associate PDU (WireFormats.proto: AkkaProtocolMessage.instruction.handshakeInfo.origin.port).</summary>
 internal static class AkkaHandshake
 {
-    public static int? OriginPort(ReadOnlySpan<byte> message)
+    public static int? OriginPort(byte[] message)
     {
-        // instruction = 2, handshakeInfo = 2, origin = 1, then AddressData.port = 3 (a varint).
-        var instruction = Field(message, 2);
-        var handshake = instruction is null ? null : Field(instruction, 2);
-        var origin = handshake is null ? null : Field(handshake, 1);
-        return origin is null ? null : Varint(origin, 3);
+        // instruction = 2, handshakeInfo = 2, origin = 1 (all messages), then AddressData.port = 3 (a varint).
+        var origin = Field(Field(Field(message, 2)?.Bytes, 2)?.Bytes, 1)?.Bytes;
+        return Field(origin, 3)?.Varint is { } port ? (int)port : null;
     }
 
-    /// <summary>The bytes of length-delimited field <paramref name="number"/>, or null.</summary>
-    private static byte[]? Field(ReadOnlySpan<byte> message, int number)
+    /// <summary>Field <paramref name="number"/> of a protobuf message: its bytes (length-delimited) or its value (varint); null when absent or unreadable.</summary>
+    private static (byte[]? Bytes, ulong Varint)? Field(byte[]? message, int number)
     {
         var position = 0;
-        while (position < message.Length)
+        while (message is not null && position < message.Length)
         {
             var tag = ReadVarint(message, ref position);
-            var (field, wire) = ((int)(tag >> 3), (int)(tag & 7));
-            switch (wire)
+            (byte[]? Bytes, ulong Varint) value;
+            switch (tag & 7)
             {
                 case 0:
-                    ReadVarint(message, ref position);
+                    value = (null, ReadVarint(message, ref position));
                     break;
                 case 1:
                     position += 8;
-                    break;
+                    continue;
                 case 5:
                     position += 4;
-                    break;
+                    continue;
                 case 2:
                     var length = (int)ReadVarint(message, ref position);
-                    if (field == number)
+                    if (length < 0 || position + length > message.Length)
                     {
-                        return message.Slice(position, length).ToArray();
+                        return null;
                     }
 
+                    value = (message[position..(position + length)], 0);
                     position += length;
                     break;
                 default:
                     return null;
             }
-        }
 
-        return null;
-    }
-
-    private static int? Varint(ReadOnlySpan<byte> message, int number)
-    {
-        var position = 0;
-        while (position < message.Length)
-        {
-            var tag = ReadVarint(message, ref position);
-            var (field, wire) = ((int)(tag >> 3), (int)(tag & 7));
-            switch (wire)
+            if ((int)(tag >> 3) == number)
             {
-                case 0:
-                    var value = ReadVarint(message, ref position);
-                    if (field == number)
-                    {
-                        return (int)value;
-                    }
-
-                    break;
-                case 1:
-                    position += 8;
-                    break;
-                case 5:
-                    position += 4;
-                    break;
-                case 2:
-                    var skip = (int)ReadVarint(message, ref position);
-                    position += skip;
-                    break;
-                default:
-                    return null;
+                return value;
             }
         }
 
         return null;
     }
 
-    private static ulong ReadVarint(ReadOnlySpan<byte> message, ref int position)
+    private static ulong ReadVarint(byte[] message, ref int position)
     {
         ulong result = 0;
         for (var shift = 0; shift < 64 && position < message.Length; shift += 7)
