@@ -1,6 +1,7 @@
 using Cluster.Bench.Actors;
 using Cluster.Bench.Api;
 using Cluster.Bench.Hocon;
+using Cluster.Bench.MultiNode;
 using Cluster.Bench.Persistence;
 
 return args.FirstOrDefault() switch
@@ -10,6 +11,7 @@ return args.FirstOrDefault() switch
     "persistence" => await PersistenceBenchmark.Run(args[1..]),
     "etcd" => await EtcdBenchmark.Run(args[1..]),
     "api" => await ApiBenchmark.Run(args[1..]),
+    "cluster" => await ClusterBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -27,5 +29,10 @@ static int Usage()
     Console.Error.WriteLine("  " + ApiBenchOptions.Usage);
     Console.Error.WriteLine("                     a started Cluster.Node over HTTP: create/PATCH/get throughput and p50/p99 at 64 clients, paced");
     Console.Error.WriteLine("                     2,000 writes/s with reads, listing 150,000 pods (time, node RSS), watch fan-out to 1,000/5,000");
+    Console.Error.WriteLine("  " + ClusterBenchOptions.Usage);
+    Console.Error.WriteLine("                     Cluster.Node processes as one cluster on one PostgreSQL: CPU per 1,000 writes over all members with one");
+    Console.Error.WriteLine("                     member and with three (ratio), fail-over time after SIGKILL of one of three, cross-node watch event latency,");
+    Console.Error.WriteLine("                     and a capacity model from those figures. Without --postgres (or CLUSTER_TEST_POSTGRES) a throwaway");
+    Console.Error.WriteLine("                     PostgreSQL is started with scripts/postgres.sh on a free port");
     return 2;
 }

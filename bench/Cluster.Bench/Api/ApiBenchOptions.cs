@@ -1,4 +1,5 @@
 using System.Globalization;
+using static Cluster.Bench.CommandLine;
 
 namespace Cluster.Bench.Api;
 
@@ -78,13 +79,4 @@ public sealed record ApiBenchOptions
     }
 
     public const string Usage = "api [--quick] [--phases list,rw,watch] [--pods N] [--watchers 1000,5000] [--write-rate N] [--read-rate N] [--seconds N] [--paced-seconds N] [--stale-reads] [--seed N] [--dir PATH] [--node-env K=V]...";
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int? Int(string[] args, string name) =>
-        Option(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
 }

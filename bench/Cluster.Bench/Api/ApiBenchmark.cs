@@ -14,12 +14,7 @@ public static class ApiBenchmark
     {
         var options = ApiBenchOptions.Parse(args);
         var output = Console.Out;
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true; // stop gracefully so the node is stopped and its directory removed
-            cancel.Cancel();
-        };
+        using var cancel = CommandLine.CancelOnCtrlC(); // so the node is stopped and its directory removed
 
         PrintMachine(output, options);
         var watchers = options.Phases.Contains("watch") ? options.WatcherLevels.Max() : 0;

@@ -40,8 +40,20 @@ public sealed class ApiClient : IDisposable
     public static byte[] ConfigMap(string ns, string name) => Encoding.UTF8.GetBytes(
         $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},"data":{"k":"v"}}""");
 
+    /// <summary>A merge patch that sets one data key of a ConfigMap, so every patch is a real write.</summary>
+    public static byte[] DataPatch(long value) => Encoding.UTF8.GetBytes(
+        "{\"data\":{\"n\":\"" + value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"}}");
+
     /// <summary>Sends one request and reads the whole response; null on 2xx, else what went wrong.</summary>
-    public async Task<string?> SendAsync(HttpMethod method, string path, byte[]? body, MediaTypeHeaderValue? type, CancellationToken ct)
+    public async Task<string?> SendAsync(HttpMethod method, string path, byte[]? body, MediaTypeHeaderValue? type, CancellationToken ct) =>
+        (await SendAsync(method, path, body, type, Timeout.InfiniteTimeSpan, readVersion: false, ct)).Error;
+
+    /// <summary>
+    /// Sends one request that gives up after <paramref name="timeout"/> (a request stuck on a dead member fails
+    /// instead of waiting); with <paramref name="readVersion"/> the reply's metadata.resourceVersion is parsed.
+    /// </summary>
+    public async Task<Reply> SendAsync(
+        HttpMethod method, string path, byte[]? body, MediaTypeHeaderValue? type, TimeSpan timeout, bool readVersion, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -50,20 +62,26 @@ public sealed class ApiClient : IDisposable
             request.Content.Headers.ContentType = type ?? Json;
         }
 
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
         try
         {
-            using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
             if (response.IsSuccessStatusCode)
             {
-                return null;
+                return readVersion ? new Reply(null, await ResourceVersionAsync(response, deadline.Token)) : default;
             }
 
-            var text = await response.Content.ReadAsStringAsync(ct);
-            return $"{method} {path}: {(int)response.StatusCode} {text[..Math.Min(text.Length, 300)]}";
+            var text = await response.Content.ReadAsStringAsync(deadline.Token);
+            return new Reply($"{method} {path}: {(int)response.StatusCode} {text[..Math.Min(text.Length, 300)]}", 0);
         }
         catch (HttpRequestException e)
         {
-            return $"{method} {path}: {e.Message}";
+            return new Reply($"{method} {path}: {e.Message}", 0);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new Reply($"{method} {path}: no answer within {timeout.TotalSeconds:0.#} s", 0);
         }
     }
 
@@ -88,4 +106,13 @@ public sealed class ApiClient : IDisposable
     }
 
     public void Dispose() => Http.Dispose();
+
+    private static async Task<long> ResourceVersionAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+        return long.Parse(json.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString() ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
+
+/// <summary>One request's outcome: <see cref="Error"/> is null on 2xx; <see cref="ResourceVersion"/> is 0 unless asked for.</summary>
+public readonly record struct Reply(string? Error, long ResourceVersion);

@@ -7,7 +7,8 @@ namespace Cluster.Bench.Api;
 
 /// <summary>
 /// A <c>Cluster.Node</c> started as a child process (the Release build copied next to this benchmark) with a
-/// fresh data directory and a free loopback port. Disposing stops it and deletes the directory.
+/// fresh data directory and a loopback API port, alone or as a member of a cluster. Disposing stops it and
+/// deletes the directory.
 /// </summary>
 /// <remarks>
 /// The node runs under a small shell guard that prints the node's pid (whose memory is sampled) and stops the
@@ -29,6 +30,7 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly Queue<string> logTail = new();
     private readonly TaskCompletionSource<int> pid = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int disposed;
+    private volatile bool crashed;
 
     private NodeProcess(Process guard, string directory, Uri baseUri)
     {
@@ -47,8 +49,17 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>The node's assembly, copied next to this benchmark by its project reference.</summary>
     public static string NodeAssembly => Path.Combine(AppContext.BaseDirectory, "Cluster.Node.dll");
 
-    /// <summary>Starts the node and returns once <c>/readyz</c> answers ok; throws with the node's last log lines otherwise.</summary>
-    public static async Task<NodeProcess> StartAsync(string parentDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    /// <summary>Starts a node of its own (a cluster of one) on a free port; see the overload.</summary>
+    public static Task<NodeProcess> StartAsync(string parentDirectory, IReadOnlyDictionary<string, string> environment, CancellationToken ct) =>
+        StartAsync(parentDirectory, environment, FreePort(), [], ct);
+
+    /// <summary>
+    /// Starts the node serving its API on <paramref name="apiPort"/>, with further <paramref name="arguments"/>
+    /// (cluster membership, journal), and returns once <c>/readyz</c> answers ok; throws with the node's last
+    /// log lines otherwise.
+    /// </summary>
+    public static async Task<NodeProcess> StartAsync(
+        string parentDirectory, IReadOnlyDictionary<string, string> environment, int apiPort, IReadOnlyList<string> arguments, CancellationToken ct)
     {
         if (!File.Exists(NodeAssembly))
         {
@@ -57,7 +68,6 @@ public sealed class NodeProcess : IAsyncDisposable
 
         var directory = Path.Combine(Path.GetFullPath(parentDirectory), $"api-bench-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(directory);
-        var port = FreePort();
         var info = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardInput = true,
@@ -69,8 +79,8 @@ public sealed class NodeProcess : IAsyncDisposable
         foreach (var argument in new[]
         {
             "-c", GuardScript, "node-guard", DotnetHost(), NodeAssembly,
-            "--data-dir", directory, "--api-address", $"127.0.0.1:{port}",
-        })
+            "--data-dir", directory, "--api-address", $"127.0.0.1:{apiPort}",
+        }.Concat(arguments))
         {
             info.ArgumentList.Add(argument);
         }
@@ -81,7 +91,7 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         var guard = new Process { StartInfo = info };
-        var node = new NodeProcess(guard, directory, new Uri($"http://127.0.0.1:{port}"));
+        var node = new NodeProcess(guard, directory, new Uri($"http://127.0.0.1:{apiPort}"));
         guard.OutputDataReceived += (_, e) => node.OnLine(e.Data);
         guard.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
         guard.Start();
@@ -199,13 +209,35 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGKILL to the node alone, as a crash would: no leaving, no hand-off, so the other members must notice.
+    /// The guard stays until <see cref="DisposeAsync"/> and then removes the directory.
+    /// </summary>
+    public void Crash()
+    {
+        crashed = true;
+        using var node = Process.GetProcessById(Pid);
+        node.Kill();
+        node.WaitForExit();
+    }
+
+    /// <summary>A free loopback TCP port (free when asked; nothing holds it).</summary>
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     private void OnProcessExit(object? sender, EventArgs e) => Kill();
 
     private void Kill()
     {
         try
         {
-            if (Pid > 0)
+            if (Pid > 0 && !crashed)
             {
                 using var node = Process.GetProcessById(Pid);
                 node.Kill();
@@ -222,13 +254,4 @@ public sealed class NodeProcess : IAsyncDisposable
     // Under `dotnet run` this process is the apphost, not dotnet; the shell then finds dotnet on PATH.
     private static string DotnetHost() =>
         Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -3,12 +3,14 @@ using System.Globalization;
 
 namespace Cluster.Bench.Api;
 
-/// <summary>CPU time used by the node and by this benchmark since <see cref="Start"/>.</summary>
-public readonly record struct CpuMeter(int Pid, TimeSpan Server, TimeSpan Bench)
+/// <summary>CPU time used by the node processes (summed) and by this benchmark since <see cref="Start"/>.</summary>
+public readonly record struct CpuMeter(IReadOnlyList<int> Pids, TimeSpan Server, TimeSpan Bench)
 {
-    public static CpuMeter Start(int pid) => new(pid, ProcStats.CpuTime(pid), BenchCpu());
+    public static CpuMeter Start(params int[] pids) => new(pids, NodesCpu(pids), BenchCpu());
 
-    public (TimeSpan Server, TimeSpan Bench) Used() => (ProcStats.CpuTime(Pid) - Server, BenchCpu() - Bench);
+    public (TimeSpan Server, TimeSpan Bench) Used() => (NodesCpu(Pids) - Server, BenchCpu() - Bench);
+
+    private static TimeSpan NodesCpu(IEnumerable<int> pids) => pids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcStats.CpuTime(pid));
 
     private static TimeSpan BenchCpu()
     {
@@ -17,21 +19,34 @@ public readonly record struct CpuMeter(int Pid, TimeSpan Server, TimeSpan Bench)
     }
 }
 
+/// <summary>What a <see cref="MachineLoad"/> measured: core-seconds of the nodes, this benchmark and everything else, over a wall time.</summary>
+public readonly record struct CpuShares(TimeSpan Nodes, TimeSpan Bench, double OtherCoreSeconds, double WallSeconds)
+{
+    /// <summary>Cores other processes kept busy on average.</summary>
+    public double OtherCores => WallSeconds > 0 ? OtherCoreSeconds / WallSeconds : 0;
+}
+
 /// <summary>
-/// CPU used on the whole machine by processes other than the node and this benchmark since <see cref="Start"/>
+/// CPU used on the whole machine by processes other than the node(s) and this benchmark since <see cref="Start"/>
 /// (from /proc/stat), so a figure taken while other work competed for the cores says so.
 /// </summary>
 public readonly record struct MachineLoad(CpuMeter Ours, double MachineBusySeconds, long StartTimestamp)
 {
-    public static MachineLoad Start(int pid) => new(CpuMeter.Start(pid), BusySeconds(), Stopwatch.GetTimestamp());
+    public static MachineLoad Start(params int[] pids) => new(CpuMeter.Start(pids), BusySeconds(), Stopwatch.GetTimestamp());
 
-    /// <summary>"other processes used 0.4 cores on average (3.9 core-s over 9.8 s)".</summary>
-    public string Describe()
+    public CpuShares Measure()
     {
         var (server, bench) = Ours.Used();
         var other = Math.Max(0, BusySeconds() - MachineBusySeconds - server.TotalSeconds - bench.TotalSeconds);
-        var wall = Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds;
-        return Report.F($"CPU during this phase: node {server.TotalSeconds:0.0} core-s, benchmark {bench.TotalSeconds:0.0} core-s, other processes {other:0.0} core-s ({other / wall:0.00} cores on average over {wall:0.0} s)");
+        return new CpuShares(server, bench, other, Stopwatch.GetElapsedTime(StartTimestamp).TotalSeconds);
+    }
+
+    /// <summary>"CPU during this phase: node 9.1 core-s, benchmark 2.0 core-s, other processes 3.9 core-s (0.40 cores on average over 9.8 s)".</summary>
+    public string Describe()
+    {
+        var m = Measure();
+        var nodes = Ours.Pids.Count == 1 ? "node" : Report.F($"{Ours.Pids.Count} nodes");
+        return Report.F($"CPU during this phase: {nodes} {m.Nodes.TotalSeconds:0.0} core-s, benchmark {m.Bench.TotalSeconds:0.0} core-s, other processes {m.OtherCoreSeconds:0.0} core-s ({m.OtherCores:0.00} cores on average over {m.WallSeconds:0.0} s)");
     }
 
     private static double BusySeconds()

@@ -8,14 +8,20 @@ namespace Cluster.Bench.Api;
 /// <summary>
 /// One watch stream over a raw socket (thousands of HttpClient streams would cost the benchmark more than the
 /// server): sends the GET, checks for 200, then decodes the chunked body and stamps each complete event line
-/// with the time the bytes that completed it were received.
+/// with the time the bytes that completed it were received; given a <see cref="LineHandler"/>, it also hands
+/// each line's bytes over (only those streams pay for keeping partial lines).
 /// </summary>
 public sealed class WatchConnection : IDisposable
 {
     private readonly Socket socket;
     private readonly byte[] buffer = new byte[16 * 1024];
     private readonly long[] lineTicks;
+    private readonly LineHandler? onLine;
     private int lines;
+
+    // The start of a line whose end has not arrived yet (only with onLine).
+    private byte[] partial = [];
+    private int partialLength;
 
     // Chunked decoding state: reading a size line, chunk data, or the CRLF after the data.
     private int state;
@@ -23,11 +29,15 @@ public sealed class WatchConnection : IDisposable
     private long remaining;
     private bool inExtension;
 
-    private WatchConnection(Socket socket, int maxLines)
+    private WatchConnection(Socket socket, int maxLines, LineHandler? onLine)
     {
         this.socket = socket;
+        this.onLine = onLine;
         lineTicks = new long[maxLines];
     }
+
+    /// <summary>Called on the stream's reading task with each complete event line (without its newline) and when it was received.</summary>
+    public delegate void LineHandler(ReadOnlySpan<byte> line, long ticks);
 
     /// <summary>Complete event lines received so far.</summary>
     public int Lines => Volatile.Read(ref lines);
@@ -39,10 +49,14 @@ public sealed class WatchConnection : IDisposable
     public long LineTicks(int index) => Volatile.Read(ref lineTicks[index]);
 
     /// <summary>Connects, sends the watch request and reads the response head; the body is read by <see cref="RunAsync"/>.</summary>
-    public static async Task<WatchConnection> OpenAsync(IPEndPoint server, string pathAndQuery, int maxLines, CancellationToken ct)
+    public static Task<WatchConnection> OpenAsync(IPEndPoint server, string pathAndQuery, int maxLines, CancellationToken ct) =>
+        OpenAsync(server, pathAndQuery, maxLines, null, ct);
+
+    /// <summary>As the other overload, and each event line is handed to <paramref name="onLine"/>.</summary>
+    public static async Task<WatchConnection> OpenAsync(IPEndPoint server, string pathAndQuery, int maxLines, LineHandler? onLine, CancellationToken ct)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var connection = new WatchConnection(socket, maxLines);
+        var connection = new WatchConnection(socket, maxLines, onLine);
         try
         {
             await socket.ConnectAsync(server, ct);
@@ -162,8 +176,18 @@ public sealed class WatchConnection : IDisposable
                             lineTicks[lines] = ticks;
                         }
 
+                        if (onLine is not null)
+                        {
+                            HandLineOver(slice[..at], ticks);
+                        }
+
                         Volatile.Write(ref lines, lines + 1);
                         slice = slice[(at + 1)..];
+                    }
+
+                    if (onLine is not null && !slice.IsEmpty)
+                    {
+                        KeepPartial(slice);
                     }
 
                     i += take;
@@ -186,6 +210,30 @@ public sealed class WatchConnection : IDisposable
                     return;
             }
         }
+    }
+
+    private void HandLineOver(ReadOnlySpan<byte> end, long ticks)
+    {
+        if (partialLength == 0)
+        {
+            onLine!(end, ticks);
+            return;
+        }
+
+        KeepPartial(end);
+        onLine!(partial.AsSpan(0, partialLength), ticks);
+        partialLength = 0;
+    }
+
+    private void KeepPartial(ReadOnlySpan<byte> bytes)
+    {
+        if (partialLength + bytes.Length > partial.Length)
+        {
+            Array.Resize(ref partial, Math.Max(partialLength + bytes.Length, partial.Length * 2));
+        }
+
+        bytes.CopyTo(partial.AsSpan(partialLength));
+        partialLength += bytes.Length;
     }
 
     private static int HexValue(byte b) => b switch

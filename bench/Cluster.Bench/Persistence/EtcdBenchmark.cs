@@ -1,4 +1,5 @@
 using System.Globalization;
+using static Cluster.Bench.CommandLine;
 
 namespace Cluster.Bench.Persistence;
 
@@ -22,12 +23,7 @@ public static class EtcdBenchmark
         var transport = args.Contains("--grpc") ? EtcdTransport.Grpc : EtcdTransport.JsonGateway;
         var levels = quick ? DefaultLevels.Select(l => (l.Concurrency, l.Puts / 10)).ToList() : DefaultLevels;
 
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true; // stop gracefully so etcd is stopped and its directory removed
-            cancel.Cancel();
-        };
+        using var cancel = CancelOnCtrlC(); // so etcd is stopped and its directory removed
 
         var measurement = await MeasureAsync(levels, TimeSpan.FromSeconds(seconds), Console.Out, Option(args, "--dir"), transport, cancel.Token);
         if (measurement is null)
@@ -80,11 +76,4 @@ public static class EtcdBenchmark
                 output.WriteLine($"         first error: {r.FirstError}");
             }
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-}
+    }}

@@ -15,9 +15,9 @@ public static class PersistenceBenchmark
     public static async Task<int> Run(string[] args)
     {
         var quick = args.Contains("--quick");
-        var dataDirectory = Path.GetFullPath(Argument(args, "--dir") ?? "bench-data");
+        var dataDirectory = Path.GetFullPath(CommandLine.Option(args, "--dir") ?? "bench-data");
         Directory.CreateDirectory(dataDirectory);
-        using var postgres = PostgresForBenchmark.Start(Argument(args, "--postgres"), Console.Out);
+        using var postgres = PostgresForBenchmark.Start(CommandLine.Option(args, "--postgres"), Console.Out);
         var loads = Loads(quick);
         var recovery = quick ? new Load(100, 1_000) : new Load(100, 5_000);
 
@@ -89,13 +89,6 @@ public static class PersistenceBenchmark
 
     private static Load[] Loads(bool quick) =>
         quick ? [new(1, 500), new(100, 50), new(1000, 10)] : [new(1, 2_000), new(100, 200), new(1000, 40)];
-
-    private static string? Argument(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
     private sealed record Load(int Actors, int PerActor);
 }
 

@@ -4,27 +4,30 @@ namespace Cluster.Bench.Persistence;
 
 /// <summary>
 /// The PostgreSQL the benchmark uses: the one named by --postgres or CLUSTER_TEST_POSTGRES, or a
-/// throwaway server started with scripts/postgres.sh on its own port and stopped afterwards.
+/// throwaway server started with scripts/postgres.sh on its own port and stopped (and deleted) afterwards.
 /// </summary>
 internal sealed class PostgresForBenchmark : IDisposable
 {
-    private const string Port = "54349";
+    private const int DefaultPort = 54349;
     private readonly string? _script;
+    private readonly int _port;
 
-    private PostgresForBenchmark(string? connectionString, string? script)
+    private PostgresForBenchmark(string? connectionString, string? script, int port)
     {
         ConnectionString = connectionString;
         _script = script;
+        _port = port;
     }
 
     public string? ConnectionString { get; }
 
-    public static PostgresForBenchmark? Start(string? given, TextWriter log)
+    /// <summary>The given server, or a throwaway one on <paramref name="port"/> (default 54349), or null when none could be started.</summary>
+    public static PostgresForBenchmark? Start(string? given, TextWriter log, int port = DefaultPort)
     {
         given ??= Environment.GetEnvironmentVariable("CLUSTER_TEST_POSTGRES");
         if (!string.IsNullOrEmpty(given))
         {
-            return new PostgresForBenchmark(given, null);
+            return new PostgresForBenchmark(given, null, port);
         }
 
         var script = FindScript();
@@ -34,7 +37,7 @@ internal sealed class PostgresForBenchmark : IDisposable
             return null;
         }
 
-        var (code, output) = RunScript(script, "start");
+        var (code, output) = RunScript(script, "start", port);
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("CLUSTER_TEST_POSTGRES=", StringComparison.Ordinal));
         if (code != 0 || line is null)
         {
@@ -42,14 +45,14 @@ internal sealed class PostgresForBenchmark : IDisposable
             return null;
         }
 
-        return new PostgresForBenchmark(line["CLUSTER_TEST_POSTGRES=".Length..].Trim(), script);
+        return new PostgresForBenchmark(line["CLUSTER_TEST_POSTGRES=".Length..].Trim(), script, port);
     }
 
     public void Dispose()
     {
         if (_script is not null)
         {
-            RunScript(_script, "destroy");
+            RunScript(_script, "destroy", _port);
         }
     }
 
@@ -67,12 +70,12 @@ internal sealed class PostgresForBenchmark : IDisposable
         return null;
     }
 
-    private static (int Code, string Output) RunScript(string script, string command)
+    private static (int Code, string Output) RunScript(string script, string command, int port)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(script);
         info.ArgumentList.Add(command);
-        info.Environment["PG_PORT"] = Port;
+        info.Environment["PG_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
         process.WaitForExit();
