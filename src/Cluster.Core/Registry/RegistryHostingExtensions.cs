@@ -64,7 +64,23 @@ internal sealed class RegistryHostedService(ResourceRegistry registry, TimeProvi
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await registry.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await registry.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A start abandoned half way (Ctrl+C while starting) gets no StopAsync: stop what started.
+            await registry.DisposeAsync().ConfigureAwait(false);
+            if (e is not OperationCanceledException && (cancellationToken.IsCancellationRequested || registry.IsStopping))
+            {
+                // The node is being stopped: whatever failed on the way is part of stopping, not a fault.
+                throw new OperationCanceledException("The node was stopped while the registry was starting.", e, cancellationToken);
+            }
+
+            throw;
+        }
+
         _namespaces = new NamespaceLifecycle(registry, clock, loggers.CreateLogger<NamespaceLifecycle>(), TimeSpan.FromMilliseconds(500));
         _namespaces.Start();
     }

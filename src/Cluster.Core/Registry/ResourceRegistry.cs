@@ -51,6 +51,9 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
 
     public KindCatalog Kinds { get; }
 
+    /// <summary>The actor system is shutting down (or gone).</summary>
+    public bool IsStopping => _system.WhenTerminated.IsCompleted || CoordinatedShutdown.Get(_system).ShutdownReason is not null;
+
     /// <summary>The namespaces every cluster has from its first start.</summary>
     public static IReadOnlyList<string> InitialNamespaces { get; } = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -76,6 +79,14 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         _system.ActorOf(UndeliveredCommandResponder.Props(), "registry-undelivered-commands");
 
         _feed = new RegistryFeed(store.Journal, store.Serializer, Kinds, _strategies, _settings, _loggers.CreateLogger<RegistryFeed>(), _clock);
+
+        // However the actor system ends (host stop, a cancelled start, being downed), the feed
+        // stops reading before the journal store closes its database at termination.
+        CoordinatedShutdown.Get(_system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "stop-registry-feed", async () =>
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            return Akka.Done.Instance;
+        });
         var sharding = ClusterSharding.Get(_system);
         var shardingSettings = ShardingSettings();
         _region = await sharding.StartAsync(

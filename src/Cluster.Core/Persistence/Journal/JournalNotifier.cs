@@ -36,7 +36,9 @@ public sealed class JournalNotifier
             current = Volatile.Read(ref _highestOrdering);
             if (highestOrdering <= current)
             {
-                break;
+                // Nothing new (a write's answer usually repeats what its commit announced): waking
+                // every waiter here would make each one read the journal again for nothing.
+                return;
             }
         }
         while (Interlocked.CompareExchange(ref _highestOrdering, highestOrdering, current) != current);
