@@ -17,6 +17,17 @@ namespace Cluster.Core.Persistence.Plugin;
 /// </remarks>
 public static class CommitOrdering
 {
+    /// <summary>
+    /// An event that keeps its own ordering: stamped in a field, no table entry. The table's
+    /// weak entries are GC dependent handles, which every collection scans; at thousands of
+    /// writes per second that cost shows, so hot event types implement this.
+    /// </summary>
+    public interface IStamped
+    {
+        /// <summary>Set by the journal plugin; 0 until then.</summary>
+        long CommitOrdering { get; set; }
+    }
+
     private static readonly ConditionalWeakTable<object, StrongBox<long>> Stamps = new();
 
     /// <summary>The ordering the journal gave <paramref name="event"/>; throws when it has none (not persisted or replayed by this plugin).</summary>
@@ -28,6 +39,12 @@ public static class CommitOrdering
     public static bool TryGet(object @event, out long ordering)
     {
         ArgumentNullException.ThrowIfNull(@event);
+        if (@event is IStamped { CommitOrdering: > 0 } stamped)
+        {
+            ordering = stamped.CommitOrdering;
+            return true;
+        }
+
         if (Stamps.TryGetValue(@event, out var box))
         {
             ordering = box.Value;
@@ -38,5 +55,15 @@ public static class CommitOrdering
         return false;
     }
 
-    internal static void Stamp(object @event, long ordering) => Stamps.AddOrUpdate(@event, new StrongBox<long>(ordering));
+    internal static void Stamp(object @event, long ordering)
+    {
+        if (@event is IStamped stamped)
+        {
+            stamped.CommitOrdering = ordering;
+        }
+        else
+        {
+            Stamps.AddOrUpdate(@event, new StrongBox<long>(ordering));
+        }
+    }
 }

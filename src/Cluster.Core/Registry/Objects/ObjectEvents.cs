@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Cluster.Core.Persistence;
+using Cluster.Core.Persistence.Plugin;
 
 namespace Cluster.Core.Registry.Objects;
 
@@ -13,10 +14,20 @@ namespace Cluster.Core.Registry.Objects;
 public static class ObjectEvents
 {
     /// <summary>The object was created or changed; <see cref="Object"/> is its new state.</summary>
-    public sealed record Stored(JsonObject Object);
+    public sealed record Stored(JsonObject Object) : CommitOrdering.IStamped
+    {
+        /// <inheritdoc/>
+        [JsonIgnore]
+        public long CommitOrdering { get; set; }
+    }
 
     /// <summary>The object was removed; <see cref="Object"/> is its last state (what a DELETED watch event shows).</summary>
-    public sealed record Deleted(JsonObject Object);
+    public sealed record Deleted(JsonObject Object) : CommitOrdering.IStamped
+    {
+        /// <inheritdoc/>
+        [JsonIgnore]
+        public long CommitOrdering { get; set; }
+    }
 
     /// <summary>Registers the events (and the actor's snapshot) with stable manifests.</summary>
     public static PersistenceSerialization Register(PersistenceSerialization serialization)
