@@ -42,18 +42,12 @@ public sealed record ApiServerSettings
     }
 
     /// <summary>The host and port of <see cref="Address"/>.</summary>
-    public (string Host, int Port) Endpoint()
-    {
-        var colon = Address.LastIndexOf(':');
-        return (Address[..colon], int.Parse(Address[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-    }
+    public (string Host, int Port) Endpoint() =>
+        ConfigValueParsers.TryParseHostPort(Address, out var host, out var port) ? (host, port) : throw new InvalidOperationException($"api.address '{Address}' is not HOST:PORT.");
 
     public void Validate()
     {
-        var colon = Address.LastIndexOf(':');
-        SettingsException.Require(
-            colon > 0 && int.TryParse(Address[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535,
-            "api.address", Address, "must be HOST:PORT with a port from 0 to 65535");
+        SettingsException.Require(ConfigValueParsers.TryParseHostPort(Address, out _, out _), "api.address", Address, "must be HOST:PORT with a port from 0 to 65535");
         SettingsException.Require(MaxRequestBodyBytes >= 1024, "api.max-request-body-bytes", MaxRequestBodyBytes, "must be at least 1024");
         SettingsException.Require(MinWatchTimeout > TimeSpan.Zero, "api.watch.min-timeout", MinWatchTimeout, "must be positive");
         SettingsException.Require(BookmarkInterval > TimeSpan.Zero, "api.watch.bookmark-interval", BookmarkInterval, "must be positive");

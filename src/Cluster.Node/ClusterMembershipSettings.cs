@@ -77,17 +77,15 @@ public sealed record ClusterMembershipSettings
         return section.GetChildren().Select(c => c.Value).OfType<string>().Where(v => v.Length > 0).ToList();
     }
 
+    /// <summary>HOST:PORT whose host is a name or an IP address (brackets around IPv6 allowed).</summary>
     private static bool TryEndpoint(string text, out string host, out int port)
     {
-        host = "";
-        port = 0;
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port > 65535)
+        if (!ConfigValueParsers.TryParseHostPort(text, out host, out port))
         {
             return false;
         }
 
-        host = text[..colon].Trim('[', ']');
+        host = host.Trim('[', ']');
         return host.Length > 0 && (Uri.CheckHostName(host) != UriHostNameType.Unknown || IPAddress.TryParse(host, out _));
     }
 }

@@ -92,6 +92,22 @@ public static class ConfigValueParsers
     /// </summary>
     public static bool TryParseSize(string? text, out long bytes) => HoconUnits.TryParseBytes(text, out bytes);
 
+    /// <summary>An address "HOST:PORT" (the last colon separates them; a port from 0 to 65535, digits only; a non-empty host).</summary>
+    public static bool TryParseHostPort(string? text, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        var colon = text?.LastIndexOf(':') ?? -1;
+        if (colon <= 0 || !int.TryParse(text![(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
+        {
+            port = 0;
+            return false;
+        }
+
+        host = text[..colon];
+        return true;
+    }
+
     private static (string Number, string Unit) SplitNumberAndUnit(string s)
     {
         var i = s.Length;

@@ -68,17 +68,12 @@ internal sealed class RegistryHostedService(ResourceRegistry registry, TimeProvi
         {
             await registry.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException && (cancellationToken.IsCancellationRequested || registry.IsStopping))
         {
-            // A start abandoned half way (Ctrl+C while starting) gets no StopAsync: stop what started.
-            await registry.DisposeAsync().ConfigureAwait(false);
-            if (e is not OperationCanceledException && (cancellationToken.IsCancellationRequested || registry.IsStopping))
-            {
-                // The node is being stopped: whatever failed on the way is part of stopping, not a fault.
-                throw new OperationCanceledException("The node was stopped while the registry was starting.", e, cancellationToken);
-            }
-
-            throw;
+            // A start abandoned half way (Ctrl+C while starting) gets no StopAsync; the registry's
+            // coordinated-shutdown task stops what it started. Whatever failed on the way is part
+            // of stopping, not a fault.
+            throw new OperationCanceledException("The node was stopped while the registry was starting.", e, cancellationToken);
         }
 
         _namespaces = new NamespaceLifecycle(registry, clock, loggers.CreateLogger<NamespaceLifecycle>(), TimeSpan.FromMilliseconds(500));

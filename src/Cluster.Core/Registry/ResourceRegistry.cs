@@ -37,6 +37,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     private JournalStore? _store;
     private Akka.Cluster.Cluster? _cluster;
     private volatile bool _removed;
+    private ILogger? _objectLogger;
 
     public ResourceRegistry(ActorSystem system, KindCatalog kinds, StrategyCatalog strategies, RegistrySettings settings, TimeProvider clock, ILoggerFactory loggers, Random? random = null)
     {
@@ -79,6 +80,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         _system.ActorOf(UndeliveredCommandResponder.Props(), "registry-undelivered-commands");
 
         _feed = new RegistryFeed(store.Journal, store.Serializer, Kinds, _strategies, _settings, _loggers.CreateLogger<RegistryFeed>(), _clock);
+        _objectLogger = _loggers.CreateLogger<ObjectActor>();
 
         // However the actor system ends (host stop, a cancelled start, being downed), the feed
         // stops reading before the journal store closes its database at termination.
@@ -277,19 +279,22 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         try
         {
             var answer = await region.Ask<object>(new ShardingEnvelope(PersistenceIdOf(kind, kind.Namespaced ? ns : "", name), command), _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
-            if (answer is ObjectReply stored && _store is { } store && long.TryParse(ObjectMeta.ResourceVersion(stored.Object), out var version))
+            switch (answer)
             {
-                // The object's actor may live on another member: the write is committed through
-                // its version, so this member's reads must see it too (read your writes).
-                store.Journal.Notifier.Observed(version);
-            }
+                case ObjectReply reply:
+                    if (_store is { } store && long.TryParse(ObjectMeta.ResourceVersion(reply.Object), out var version))
+                    {
+                        // The object's actor may live on another member: the write is committed
+                        // through its version, so this member's reads must see it too (read your writes).
+                        store.Journal.Notifier.Observed(version);
+                    }
 
-            return answer switch
-            {
-                ObjectReply reply => reply,
-                ObjectFailure failure => throw failure.ToException(),
-                _ => throw ApiException.Internal($"unexpected answer {answer.GetType().Name} from the object actor"),
-            };
+                    return reply;
+                case ObjectFailure failure:
+                    throw failure.ToException();
+                default:
+                    throw ApiException.Internal($"unexpected answer {answer.GetType().Name} from the object actor");
+            }
         }
         catch (AskTimeoutException)
         {
@@ -330,8 +335,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         var kind = Kinds.Kinds.First(k => k.StorageKey == storageKey);
         var name = persistenceId[(persistenceId.LastIndexOf('/') + 1)..];
         var rules = _rules.GetOrAdd(kind, k => new ObjectRules(k, StrategyFor(k), _clock, () => Guid.NewGuid().ToString()));
-        var logger = _loggers.CreateLogger<ObjectActor>();
-        return Props.CreateBy(new ObjectActorProducer(persistenceId, name, rules, _settings.SnapshotEvery, logger));
+        return Props.CreateBy(new ObjectActorProducer(persistenceId, name, rules, _settings.SnapshotEvery, _objectLogger!));
     }
 
     private IResourceStrategy StrategyFor(ResourceKind kind) =>

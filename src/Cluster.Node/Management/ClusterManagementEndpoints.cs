@@ -22,7 +22,7 @@ public static class ClusterManagementEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/cluster/members", (ActorSystem system) => Json(ClusterViews.Members(Akka.Cluster.Cluster.Get(system))));
         endpoints.MapGet("/cluster/members/{address}", (ActorSystem system, string address) =>
-            Find(system, address) is { } member ? Json(ClusterViews.Member(member)) : Message(404, $"No member [{address}] in the cluster."));
+            Find(system, address) is { } member ? Json(ClusterViews.Member(member)) : NoSuchMember(address));
         endpoints.MapPut("/cluster/members/{address}", async (HttpContext context, ActorSystem system, string address) =>
         {
             var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
@@ -34,7 +34,7 @@ public static class ClusterManagementEndpoints
 
             if (Find(system, address) is not { } member)
             {
-                return Message(404, $"No member [{address}] in the cluster.");
+                return NoSuchMember(address);
             }
 
             Akka.Cluster.Cluster.Get(system).Leave(member.Address);
@@ -44,7 +44,7 @@ public static class ClusterManagementEndpoints
         {
             if (Find(system, address) is not { } member)
             {
-                return Message(404, $"No member [{address}] in the cluster.");
+                return NoSuchMember(address);
             }
 
             Akka.Cluster.Cluster.Get(system).Down(member.Address);
@@ -84,6 +84,8 @@ public static class ClusterManagementEndpoints
         var state = Akka.Cluster.Cluster.Get(system).State;
         return state.Members.Concat(state.Unreachable).FirstOrDefault(m => ClusterViews.Matches(m, address));
     }
+
+    private static IResult NoSuchMember(string address) => Message(404, $"No member [{address}] in the cluster.");
 
     private static IResult Json(JsonNode node) => Results.Text(node.ToJsonString(), "application/json");
 

@@ -217,10 +217,7 @@ public sealed class MultiNodeCluster : IAsyncDisposable
         {
             var process = _process ?? throw new InvalidOperationException(Name + " is not running");
             process.Terminate();
-            var exitCode = await process.WaitForExitAsync(StartTimeout);
-            Output = process.Output;
-            Kill();
-            return exitCode;
+            return await WaitForExitAsync(StartTimeout);
         }
 
         public async Task<JsonObject> GetJsonAsync(string path)

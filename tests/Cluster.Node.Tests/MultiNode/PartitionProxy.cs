@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Google.Protobuf;
 
 namespace Cluster.Node.Tests.MultiNode;
 
@@ -198,66 +199,52 @@ internal static class AkkaHandshake
 {
     public static int? OriginPort(byte[] message)
     {
-        // instruction = 2, handshakeInfo = 2, origin = 1 (all messages), then AddressData.port = 3 (a varint).
-        var origin = Field(Field(Field(message, 2)?.Bytes, 2)?.Bytes, 1)?.Bytes;
-        return Field(origin, 3)?.Varint is { } port ? (int)port : null;
-    }
-
-    /// <summary>Field <paramref name="number"/> of a protobuf message: its bytes (length-delimited) or its value (varint); null when absent or unreadable.</summary>
-    private static (byte[]? Bytes, ulong Varint)? Field(byte[]? message, int number)
-    {
-        var position = 0;
-        while (message is not null && position < message.Length)
+        // instruction = 2, handshakeInfo = 2, origin = 1 (all messages), then AddressData.port = 3 (a uint32).
+        var origin = Message(Message(Message(ByteString.CopyFrom(message), 2), 2), 1);
+        if (origin is null)
         {
-            var tag = ReadVarint(message, ref position);
-            (byte[]? Bytes, ulong Varint) value;
-            switch (tag & 7)
-            {
-                case 0:
-                    value = (null, ReadVarint(message, ref position));
-                    break;
-                case 1:
-                    position += 8;
-                    continue;
-                case 5:
-                    position += 4;
-                    continue;
-                case 2:
-                    var length = (int)ReadVarint(message, ref position);
-                    if (length < 0 || position + length > message.Length)
-                    {
-                        return null;
-                    }
+            return null;
+        }
 
-                    value = (message[position..(position + length)], 0);
-                    position += length;
-                    break;
-                default:
-                    return null;
+        var input = origin.CreateCodedInput();
+        for (var tag = input.ReadTag(); tag != 0; tag = input.ReadTag())
+        {
+            if (WireFormat.GetTagFieldNumber(tag) == 3 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.Varint)
+            {
+                return (int)input.ReadUInt32();
             }
 
-            if ((int)(tag >> 3) == number)
-            {
-                return value;
-            }
+            input.SkipLastField();
         }
 
         return null;
     }
 
-    private static ulong ReadVarint(byte[] message, ref int position)
+    /// <summary>The embedded message in field <paramref name="number"/>, or null when absent or unreadable.</summary>
+    private static ByteString? Message(ByteString? message, int number)
     {
-        ulong result = 0;
-        for (var shift = 0; shift < 64 && position < message.Length; shift += 7)
+        if (message is null)
         {
-            var b = message[position++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                break;
-            }
+            return null;
         }
 
-        return result;
+        try
+        {
+            var input = message.CreateCodedInput();
+            for (var tag = input.ReadTag(); tag != 0; tag = input.ReadTag())
+            {
+                if (WireFormat.GetTagFieldNumber(tag) == number && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+                {
+                    return input.ReadBytes();
+                }
+
+                input.SkipLastField();
+            }
+        }
+        catch (InvalidProtocolBufferException)
+        {
+        }
+
+        return null;
     }
 }

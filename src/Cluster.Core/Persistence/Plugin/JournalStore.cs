@@ -95,20 +95,11 @@ public sealed class JournalStore : IAsyncDisposable
         }
     }
 
-    /// <summary>"Data Source=FILE;..." or a bare path: the SQLite file.</summary>
-    private static string SqlitePath(string connectionString)
-    {
-        foreach (var part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var equals = part.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0 && part[..equals].Trim().Equals("Data Source", StringComparison.OrdinalIgnoreCase))
-            {
-                return part[(equals + 1)..].Trim();
-            }
-        }
-
-        return connectionString;
-    }
+    /// <summary>"Data Source=FILE;..." (read by SQLite's own connection-string builder) or a bare path: the SQLite file.</summary>
+    private static string SqlitePath(string connectionString) =>
+        connectionString.Contains('=', StringComparison.Ordinal)
+            ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource
+            : connectionString;
 
     private async Task InitializeAsync(TimeProvider clock, ILogger<JournalCompactor> logger)
     {
