@@ -10,7 +10,8 @@ public sealed record ApiBenchOptions
 
     public int Clients { get; init; } = 64;
 
-    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>Unmeasured load before the timed phases (<c>--warm-up SECONDS</c>): until tiered JIT compilation settles, a fresh node runs slower.</summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Length of each closed-loop run (create, update, get).</summary>
     public TimeSpan PhaseDuration { get; init; } = TimeSpan.FromSeconds(10);
@@ -70,6 +71,7 @@ public sealed record ApiBenchOptions
             PacedDuration = Int(args, "--paced-seconds") is { } p ? TimeSpan.FromSeconds(p) : o.PacedDuration,
             StaleReads = args.Contains("--stale-reads"),
             PhaseDuration = Int(args, "--seconds") is { } s ? TimeSpan.FromSeconds(s) : o.PhaseDuration,
+            WarmUp = Int(args, "--warm-up") is { } w ? TimeSpan.FromSeconds(w) : o.WarmUp,
             WatcherLevels = Option(args, "--watchers")?.Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray() ?? o.WatcherLevels,
             DataParent = Option(args, "--dir") ?? o.DataParent,
             NodeEnvironment = args.Select((a, i) => (a, i)).Where(p => p.a == "--node-env" && p.i + 1 < args.Length)
@@ -78,5 +80,5 @@ public sealed record ApiBenchOptions
         };
     }
 
-    public const string Usage = "api [--quick] [--phases list,rw,watch] [--pods N] [--watchers 1000,5000] [--write-rate N] [--read-rate N] [--seconds N] [--paced-seconds N] [--stale-reads] [--seed N] [--dir PATH] [--node-env K=V]...";
+    public const string Usage = "api [--quick] [--phases list,rw,watch] [--pods N] [--watchers 1000,5000] [--write-rate N] [--read-rate N] [--warm-up S] [--seconds N] [--paced-seconds N] [--stale-reads] [--seed N] [--dir PATH] [--node-env K=V]...";
 }

@@ -23,17 +23,39 @@ public static class RequestBody
             throw ApiException.TooLarge(limit);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        if (request.ContentLength is { } length)
         {
-            if (buffer.Length + read > limit)
+            // The usual case (kubectl and client libraries send Content-Length): one array of the
+            // right size, no copying. Kestrel ends the body at Content-Length, so it cannot overrun.
+            var body = new byte[length];
+            var filled = 0;
+            int got;
+            while (filled < body.Length && (got = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                throw ApiException.TooLarge(limit);
+                filled += got;
             }
 
-            buffer.Write(chunk, 0, read);
+            return filled == body.Length ? body : body[..filled];
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw ApiException.TooLarge(limit);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();

@@ -16,7 +16,7 @@ public sealed partial class ResourceHandlers
 
         // 200 whether the object is gone or waits for finalizers or a grace period, as upstream
         // (which keeps 202 for the legacy orphanDependents=false case only).
-        await ResponseWriter.WriteAsync(context, 200, reply.Object, ct).ConfigureAwait(false);
+        await ResponseWriter.WriteBytesAsync(context, 200, reply.Json, ct).ConfigureAwait(false);
     }
 
     private async Task DeleteCollectionAsync(HttpContext context, ApiPath path, CancellationToken ct)
@@ -29,14 +29,14 @@ public sealed partial class ResourceHandlers
             var item = list.Items[i];
             try
             {
-                replies[i] = (await registry.DeleteAsync(path.Kind, item.Namespace, item.Name, options, token).ConfigureAwait(false)).Object;
+                replies[i] = (await registry.DeleteAsync(path.Kind, item.Namespace, item.Name, options, token).ConfigureAwait(false)).ToJsonObject();
             }
             catch (ApiException e) when (e.Code == 404)
             {
                 // Deleted by someone else meanwhile.
             }
         }).ConfigureAwait(false);
-        var deleted = new JsonArray(replies.OfType<JsonObject>().Select(r => r.DeepClone()).ToArray());
+        var deleted = new JsonArray(replies.OfType<JsonNode>().ToArray()); // fresh trees, one per reply
 
         var result = new JsonObject
         {

@@ -64,7 +64,7 @@ public sealed partial class ResourceHandlers
 
         var merge = new JsonObject { ["metadata"] = metadata, ["spec"] = new JsonObject { ["replicas"] = replicas } };
         var reply = await registry.PatchAsync(path.Kind, Namespace(path), path.Name!, PatchType.Merge, merge, null, ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
-        await ResponseWriter.WriteAsync(context, 200, ScaleOf(path.Kind, reply.Object), ct).ConfigureAwait(false);
+        await ResponseWriter.WriteAsync(context, 200, ScaleOf(path.Kind, reply.ToJsonObject()), ct).ConfigureAwait(false);
     }
 
     private static JsonObject ScaleOf(ResourceKind kind, JsonObject obj)

@@ -16,7 +16,7 @@ public sealed partial class ResourceHandlers
         CheckBodyNamespace(path, obj);
         CheckFields(context, path.Kind, obj, raw);
         var reply = await registry.CreateAsync(path.Kind, Namespace(path), obj, ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
-        await ResponseWriter.WriteAsync(context, 201, reply.Object, ct).ConfigureAwait(false);
+        await ResponseWriter.WriteBytesAsync(context, 201, reply.Json, ct).ConfigureAwait(false);
     }
 
     private async Task UpdateAsync(HttpContext context, ApiPath path, string? subresource, CancellationToken ct)
@@ -36,7 +36,7 @@ public sealed partial class ResourceHandlers
 
         CheckFields(context, path.Kind, obj, raw);
         var reply = await registry.UpdateAsync(path.Kind, Namespace(path), path.Name!, obj, subresource, ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
-        await ResponseWriter.WriteAsync(context, 200, reply.Object, ct).ConfigureAwait(false);
+        await ResponseWriter.WriteBytesAsync(context, 200, reply.Json, ct).ConfigureAwait(false);
     }
 
     private async Task PatchAsync(HttpContext context, ApiPath path, string? subresource, CancellationToken ct)
@@ -63,7 +63,7 @@ public sealed partial class ResourceHandlers
         }
 
         var reply = await registry.PatchAsync(path.Kind, Namespace(path), path.Name!, type, patch, subresource, options, ct).ConfigureAwait(false);
-        await ResponseWriter.WriteAsync(context, reply.Created ? 201 : 200, reply.Object, ct).ConfigureAwait(false);
+        await ResponseWriter.WriteBytesAsync(context, reply.Created ? 201 : 200, reply.Json, ct).ConfigureAwait(false);
     }
 
     /// <summary>apiVersion and kind, when given, must name this resource (kubectl always sends them); missing ones are filled in.</summary>

@@ -3,7 +3,8 @@ using Akka.Configuration;
 namespace Cluster.Core.Registry;
 
 /// <summary>
-/// The registry's own Akka configuration: its journal events go through
+/// The registry's own Akka configuration: object actors' mailbox (<see cref="Objects.ObjectMailbox"/>);
+/// its journal events go through
 /// <see cref="Objects.ObjectEventsSerializer"/>, and the commands and answers that cross the cluster
 /// through <see cref="Objects.ObjectMessagesSerializer"/>.
 /// </summary>
@@ -11,6 +12,8 @@ public static class RegistryConfig
 {
     public const string Hocon = """
         akka.actor {
+          # Object actors' mailbox: see ObjectMailbox (a lighter deque than Akka's default).
+          registry-object-mailbox.mailbox-type = "Cluster.Core.Registry.Objects.ObjectMailbox, Cluster.Core"
           serializers {
             registry-objects = "Cluster.Core.Registry.Objects.ObjectEventsSerializer, Cluster.Core"
             registry-messages = "Cluster.Core.Registry.Objects.ObjectMessagesSerializer, Cluster.Core"

@@ -282,7 +282,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
             switch (answer)
             {
                 case ObjectReply reply:
-                    if (_store is { } store && long.TryParse(ObjectMeta.ResourceVersion(reply.Object), out var version))
+                    if (_store is { } store && reply.ResourceVersion is > 0 and var version)
                     {
                         // The object's actor may live on another member: the write is committed
                         // through its version, so this member's reads must see it too (read your writes).
@@ -335,7 +335,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         var kind = Kinds.Kinds.First(k => k.StorageKey == storageKey);
         var name = persistenceId[(persistenceId.LastIndexOf('/') + 1)..];
         var rules = _rules.GetOrAdd(kind, k => new ObjectRules(k, StrategyFor(k), _clock, () => Guid.NewGuid().ToString()));
-        return Props.CreateBy(new ObjectActorProducer(persistenceId, name, rules, _settings.SnapshotEvery, _objectLogger!));
+        return Props.CreateBy(new ObjectActorProducer(persistenceId, name, rules, _settings.SnapshotEvery, _objectLogger!)).WithMailbox(ObjectMailbox.Id);
     }
 
     private IResourceStrategy StrategyFor(ResourceKind kind) =>

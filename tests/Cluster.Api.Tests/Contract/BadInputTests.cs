@@ -54,6 +54,33 @@ public sealed class BadInputTests(ITestOutputHelper output)
         Assert.Equal(404, (await host.GetAsync(ConfigMaps + "/big")).Status);
     }
 
+    [Theory]
+    [InlineData(100, 201)]
+    [InlineData(3 * 1024 * 1024 + 10, 413)]
+    public async Task ChunkedBody_WithoutContentLength_IsReadUpToTheLimit(int valueLength, int expected)
+    {
+        await using var host = await ApiTestHost.StartAsync("memory", output);
+        var json = $$$"""{"metadata":{"name":"chunked"},"data":{"a":"{{{new string('x', valueLength)}}}"}}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, ConfigMaps)
+        {
+            // A stream of unknown length: sent with Transfer-Encoding: chunked, no Content-Length.
+            Content = new StreamContent(new UnseekableStream(System.Text.Encoding.UTF8.GetBytes(json))),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Null(request.Content.Headers.ContentLength);
+        Assert.Equal(expected, (int)response.StatusCode);
+        Assert.Equal(expected == 201 ? 200 : 404, (await host.GetAsync(ConfigMaps + "/chunked")).Status);
+    }
+
+    /// <summary>A stream whose length is unknown, so HttpClient sends it chunked.</summary>
+    private sealed class UnseekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+
     [Fact]
     public async Task InvalidName_IsInvalidNamingTheField()
     {

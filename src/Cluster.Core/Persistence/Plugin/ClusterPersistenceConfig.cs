@@ -27,6 +27,12 @@ public static class ClusterPersistenceConfig
               # the next command tries again). Akka's default is 30s; a query that takes this
               # long is stuck (seen once when the database restarted mid-recovery).
               recovery-event-timeout = 10s
+              # Akka's replay filter (on by default) spawns one actor per recovery to drop
+              # events of a second writer interleaved in the history. This journal cannot hold
+              # such a history: a sequence number is stored once, and a second writer's event
+              # at a taken number is rejected at write time (the actor then passivates). So
+              # the filter is off: it cost an actor, created by reflection, per object recovered.
+              replay-filter.mode = off
               # Akka's breaker around the store: after max-failures failed calls it fails fast,
               # and tries again after reset-timeout (Akka's default 30s; shorter here so a
               # restarted database is back in use within seconds).

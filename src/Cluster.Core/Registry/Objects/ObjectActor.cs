@@ -19,8 +19,10 @@ namespace Cluster.Core.Registry.Objects;
 ///   Persisting ──store failed──▶ answer 503, stop   ──rejected──▶ answer 503, passivate
 /// </code>
 /// </summary>
-public sealed partial class ObjectActor : ReceivePersistentActor
+public sealed partial class ObjectActor : UntypedPersistentActor
 {
+    // Untyped (a switch per message) rather than ReceivePersistentActor: its per-instance handler
+    // tables cost about 2 KB and a dozen delegates for every live object, and every create builds them.
     private readonly ObjectRules _rules;
     private readonly string _name;
     private readonly int _snapshotEvery;
@@ -34,31 +36,53 @@ public sealed partial class ObjectActor : ReceivePersistentActor
         _rules = rules;
         _snapshotEvery = snapshotEvery;
         _logger = logger;
-
-        Recover<ObjectEvents.Stored>(e => _state = _state.Apply(e, CommitOrdering.Of(e)));
-        Recover<ObjectEvents.Deleted>(e => _state = _state.Apply(e, CommitOrdering.Of(e)));
-        Recover<SnapshotOffer>(offer =>
-        {
-            if (offer.Snapshot is ObjectSnapshot snapshot)
-            {
-                _state = ObjectState.Of(snapshot.Object, snapshot.Ordering);
-            }
-        });
-
-        Command<ObjectCommand.Get>(_ => Sender.Tell(_state.Current is { } current
-            ? new ObjectReply(current)
-            : ObjectFailure.From(ApiException.NotFound(_rules.Kind, _name))));
-        Command<ObjectCommand.Create>(c => Decide(() => _rules.Create(_state.Current, c.Object, c.Options), c.Options.DryRun));
-        Command<ObjectCommand.Update>(c => Decide(() => _rules.Update(_state.Current, c.Object, c.Subresource, c.Options), c.Options.DryRun));
-        Command<ObjectCommand.Patch>(c => Decide(() => _rules.Patch(_state.Current, c.Type, c.Body, c.Subresource, c.Options), c.Options.DryRun));
-        Command<ObjectCommand.Delete>(c => Decide(() => _rules.Delete(_state.Current, _name, c.Options), c.Options.DryRun));
-        Command<ObjectCommand.Bind>(c => Decide(() => _rules.Bind(_state.Current, c.NodeName, c.Options), c.Options.DryRun));
-        Command<ObjectCommand.Stop>(_ => Context.Stop(Self));
-        Command<SaveSnapshotSuccess>(_ => { });
-        Command<SaveSnapshotFailure>(f => LogSnapshotFailed(_logger, f.Cause, PersistenceId, f.Metadata.SequenceNr));
     }
 
     public override string PersistenceId { get; }
+
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case ObjectEvents.Stored or ObjectEvents.Deleted:
+                _state = _state.Apply(message, CommitOrdering.Of(message));
+                break;
+            case SnapshotOffer { Snapshot: ObjectSnapshot snapshot }:
+                _state = ObjectState.Of(snapshot.Object, snapshot.Ordering);
+                break;
+            case RecoveryCompleted:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    protected override void OnCommand(object message)
+    {
+        switch (message)
+        {
+            case ObjectCommand.Get:
+                Sender.Tell(_state.Json is { } json
+                    ? new ObjectReply(json, _state.Ordering)
+                    : ObjectFailure.From(ApiException.NotFound(_rules.Kind, _name)));
+                break;
+            case ObjectCommand.Create or ObjectCommand.Update or ObjectCommand.Patch or ObjectCommand.Delete or ObjectCommand.Bind:
+                Decide(message);
+                break;
+            case ObjectCommand.Stop:
+                Context.Stop(Self);
+                break;
+            case SaveSnapshotSuccess:
+                break;
+            case SaveSnapshotFailure f:
+                LogSnapshotFailed(_logger, f.Cause, PersistenceId, f.Metadata.SequenceNr);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
 
     /// <summary>The journal failed (nothing is known of the write): the writer learns at once (503, retry); Akka then stops the actor and the next command recovers it.</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
@@ -79,12 +103,24 @@ public sealed partial class ObjectActor : ReceivePersistentActor
         Context.Parent.Tell(new Passivate(ObjectCommand.Stop.Instance));
     }
 
-    private void Decide(Func<Decision> decide, bool dryRun)
+    /// <summary>What the rules decide for a write command, and whether it is a dry run.</summary>
+    private (Decision Decision, bool DryRun) Rule(object command) => command switch
+    {
+        ObjectCommand.Create c => (_rules.Create(_state.Current, c.Object, c.Options), c.Options.DryRun),
+        ObjectCommand.Update c => (_rules.Update(_state.Current, c.Object, c.Subresource, c.Options), c.Options.DryRun),
+        ObjectCommand.Patch c => (_rules.Patch(_state.Current, c.Type, c.Body, c.Subresource, c.Options), c.Options.DryRun),
+        ObjectCommand.Delete c => (_rules.Delete(_state.Current, _name, c.Options), c.Options.DryRun),
+        ObjectCommand.Bind c => (_rules.Bind(_state.Current, c.NodeName, c.Options), c.Options.DryRun),
+        _ => throw new ArgumentException("not a write command: " + command.GetType().Name, nameof(command)),
+    };
+
+    private void Decide(object command)
     {
         Decision decision;
+        bool dryRun;
         try
         {
-            decision = decide();
+            (decision, dryRun) = Rule(command);
         }
         catch (ApiException e)
         {
@@ -100,18 +136,14 @@ public sealed partial class ObjectActor : ReceivePersistentActor
 
         if (decision.Event is null || dryRun)
         {
-            Sender.Tell(new ObjectReply(decision.Reply, decision.Created, decision.Removed));
+            // Nothing stored: a no-op answers with the object as it is, a dry run with what it would be.
+            Sender.Tell(new ObjectReply(ObjectState.Serialize(decision.Reply), dryRun ? 0 : _state.Ordering, decision.Created, decision.Removed));
             return;
         }
 
         Persist(decision.Event, e =>
         {
             _state = _state.Apply(e, CommitOrdering.Of(e));
-            var stored = e switch
-            {
-                ObjectEvents.Stored s => s.Object,
-                _ => _state.LastDeleted!,
-            };
             if (e is ObjectEvents.Deleted)
             {
                 // A tombstone snapshot lets compaction drop the object's older events.
@@ -122,7 +154,8 @@ public sealed partial class ObjectActor : ReceivePersistentActor
                 SaveSnapshot(new ObjectSnapshot(_state.Current, _state.Ordering));
             }
 
-            Sender.Tell(new ObjectReply(stored, decision.Created, decision.Removed));
+            var json = e is ObjectEvents.Deleted ? _state.LastDeleted! : _state.Json!;
+            Sender.Tell(new ObjectReply(json, _state.Ordering, decision.Created, decision.Removed));
         });
     }
 

@@ -68,11 +68,20 @@ public static class ObjectCommand
     }
 }
 
-/// <summary>The outcome of a command.</summary>
-/// <param name="Object">The object as stored (with its resourceVersion), or as it would be for a dry run.</param>
+/// <summary>
+/// The outcome of a command. The object travels as the UTF-8 JSON the API writes (the actor's own
+/// state bytes when it was stored), not as a tree: the asker's reply then costs no second copy,
+/// and nothing large stays reachable from the actor through its last sender.
+/// </summary>
+/// <param name="Json">The object as stored (with its resourceVersion), or as it would be for a dry run.</param>
+/// <param name="ResourceVersion">The journal ordering the object carries; 0 when it was not stored (a dry run).</param>
 /// <param name="Created">The write created the object (HTTP 201).</param>
 /// <param name="Removed">The object is gone (a delete that did not wait for finalizers or grace).</param>
-public sealed record ObjectReply(JsonObject Object, bool Created = false, bool Removed = false);
+public sealed record ObjectReply(byte[] Json, long ResourceVersion = 0, bool Created = false, bool Removed = false)
+{
+    /// <summary>A fresh tree of the object, for callers that reshape it (scale, lists).</summary>
+    public JsonObject ToJsonObject() => ObjectState.Parse(Json);
+}
 
 /// <summary>
 /// A refused or failed command: everything of the <see cref="ApiException"/> the rules raised, as
