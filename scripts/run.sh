@@ -15,8 +15,10 @@ mkdir -p "$data"
 rm -f "$data/admin.kubeconfig"
 dotnet src/Cluster.Node/bin/Release/net10.0/Cluster.Node.dll --config hocon/single-node.conf --data-dir "$data" "$@" &
 node=$!
-# Background jobs of a script ignore SIGINT, so Ctrl+C is passed on as SIGTERM (a clean stop too).
+# Background jobs of a script ignore SIGINT, so Ctrl+C is passed on as SIGTERM (a clean stop too);
+# the node is stopped the same way when this script ends early (a failed step under set -e).
 trap 'kill -TERM $node 2>/dev/null; wait $node' INT TERM
+trap 'kill -TERM $node 2>/dev/null || true' EXIT
 
 for _ in $(seq 1 120); do
   [ -s "$data/admin.kubeconfig" ] && break
@@ -25,7 +27,10 @@ for _ in $(seq 1 120); do
 done
 [ -s "$data/admin.kubeconfig" ] || { echo "error: the node did not become ready" >&2; kill -TERM $node; exit 1; }
 
-export KUBECONFIG="$PWD/$data/admin.kubeconfig"
+case "$data" in
+  /*) export KUBECONFIG="$data/admin.kubeconfig" ;;      # CLUSTER_DATA_DIR given as an absolute path
+  *) export KUBECONFIG="$PWD/$data/admin.kubeconfig" ;;
+esac
 if command -v kubectl >/dev/null; then
   echo "== sample workload: kubectl apply -f examples/sample-workload.yaml"
   kubectl apply -f examples/sample-workload.yaml

@@ -38,7 +38,7 @@ catch (Exception e) when (StartupError.Describe(e) is { } message)
     return 78;
 }
 
-/// <summary>Start-up failures that are the user's configuration, not a bug.</summary>
+/// <summary>Start-up failures that are the user's configuration or environment, not a bug.</summary>
 internal static class StartupError
 {
     public static string? Describe(Exception e) => e switch
@@ -47,6 +47,8 @@ internal static class StartupError
         HoconException h => h.Message,
         InvalidDataException { InnerException: HoconException h } => h.Message,
         FileNotFoundException f => $"configuration file not found: {f.FileName ?? f.Message}",
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } io =>
+            io.Message + " Is another node running? Choose another address with --api-address HOST:PORT.",
         _ => null,
     };
 }

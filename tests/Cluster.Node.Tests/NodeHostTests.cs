@@ -44,6 +44,22 @@ public sealed class NodeHostTests
     }
 
     [Fact]
+    public async Task NodeProcess_ApiAddressInUse_ExitsWithMessageNotACrash()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        using var node = NodeProcess.Start($"--api-address=127.0.0.1:{port}");
+        var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains($"error: Failed to bind to address http://127.0.0.1:{port}: address already in use.", node.Output, StringComparison.Ordinal);
+        Assert.Contains("--api-address", node.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NodeProcess_SampleWorkload_LogsItsResult()
     {
         using var node = NodeProcess.Start("--node:sample-workload=on");
