@@ -145,11 +145,14 @@ public sealed class MultiNodeCluster : IAsyncDisposable
     {
         private NodeProcess? _process;
         private string _lastOutput = "";
+        private int _apiPort = apiPort;
+        private int _bindPort = bindPort;
+        private bool _started;
 
         public string Name => "node-" + index;
 
         /// <summary>The port the other members reach this one on.</summary>
-        public int ClusterPort => publicPort != 0 ? publicPort : bindPort;
+        public int ClusterPort => publicPort != 0 ? publicPort : _bindPort;
 
         /// <summary>This member's Akka address, as the management endpoints name it.</summary>
         public string Address => $"akka.tcp://cluster@127.0.0.1:{ClusterPort}";
@@ -158,7 +161,7 @@ public sealed class MultiNodeCluster : IAsyncDisposable
 
         public string Kubeconfig => Path.Combine(DataDir, "admin.kubeconfig");
 
-        public Uri ApiBase => new($"http://127.0.0.1:{apiPort}");
+        public Uri ApiBase => new($"http://127.0.0.1:{_apiPort}");
 
         public bool IsRunning => _process is { HasExited: false };
 
@@ -183,14 +186,41 @@ public sealed class MultiNodeCluster : IAsyncDisposable
 
         public async Task StartAsync()
         {
+            for (var attempt = 1; ; attempt++)
+            {
+                StartProcess();
+                try
+                {
+                    await _process!.WaitForOutputAsync("kubeconfig written to " + Kubeconfig, StartTimeout);
+                    _started = true;
+                    return;
+                }
+                catch (TimeoutException) when (!_started && attempt < 3 && _process!.HasExited
+                    && _process.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    // FreePort() released its port before the node bound it, and something else (a
+                    // client socket, another test's process) took it meanwhile: draw new ports.
+                    _apiPort = FreePort();
+                    if (publicPort == 0)
+                    {
+                        _bindPort = FreePort();
+                    }
+
+                    Http.BaseAddress = ApiBase;
+                }
+            }
+        }
+
+        private void StartProcess()
+        {
             _process?.Dispose();
             Http.BaseAddress ??= ApiBase;
             string[] args =
             [
                 "--node:name=" + Name,
                 "--data-dir=" + DataDir,
-                $"--api-address=127.0.0.1:{apiPort}",
-                $"--cluster-address=127.0.0.1:{bindPort}",
+                $"--api-address=127.0.0.1:{_apiPort}",
+                $"--cluster-address=127.0.0.1:{_bindPort}",
                 $"--join=127.0.0.1:{cluster._members[0].ClusterPort}",
                 "--journal=postgres",
                 "--akka:persistence:journal:cluster-sql:schema=" + cluster._schema,
@@ -202,7 +232,6 @@ public sealed class MultiNodeCluster : IAsyncDisposable
                 // The connection string goes by the environment, as a password would.
                 ["CLUSTER_AKKA__PERSISTENCE__JOURNAL__CLUSTER_SQL__CONNECTION_STRING"] = cluster._connectionString,
             });
-            await _process.WaitForOutputAsync("kubeconfig written to " + Kubeconfig, StartTimeout);
         }
 
         /// <summary>SIGKILL: no leaving, no hand-off; the others must notice and take its shards.</summary>
