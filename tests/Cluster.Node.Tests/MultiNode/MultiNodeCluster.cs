@@ -57,11 +57,20 @@ public sealed class MultiNodeCluster : IAsyncDisposable
             cluster._members.Add(new Member(cluster, i, FreePort(), bind, advertised, extraArgs));
         }
 
-        // The first seed forms the cluster; the others join it.
-        await cluster._members[0].StartAsync();
-        await Task.WhenAll(cluster._members.Skip(1).Select(m => m.StartAsync()));
-        await cluster.WaitForUpAsync(size, StartTimeout);
-        return cluster;
+        try
+        {
+            // The first seed forms the cluster; the others join it.
+            await cluster._members[0].StartAsync();
+            await Task.WhenAll(cluster._members.Skip(1).Select(m => m.StartAsync()));
+            await cluster.WaitForUpAsync(size, StartTimeout);
+            return cluster;
+        }
+        catch
+        {
+            // The caller never gets the cluster to dispose: stop the members that did start.
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Waits until <paramref name="count"/> members are Up and reachable, as every running member sees it.</summary>
