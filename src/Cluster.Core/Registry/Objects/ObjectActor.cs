@@ -149,9 +149,10 @@ public sealed partial class ObjectActor : UntypedPersistentActor
                 // A tombstone snapshot lets compaction drop the object's older events.
                 SaveSnapshot(new ObjectSnapshot(null, _state.Ordering));
             }
-            else if (_snapshotEvery > 0 && LastSequenceNr % _snapshotEvery == 0)
+            else if (e is ObjectEvents.Stored stored && _snapshotEvery > 0 && LastSequenceNr % _snapshotEvery == 0)
             {
-                SaveSnapshot(new ObjectSnapshot(_state.Current, _state.Ordering));
+                // The event's object is the state, already stamped by Apply: no need to parse the state's bytes again.
+                SaveSnapshot(new ObjectSnapshot(stored.Object, _state.Ordering));
             }
 
             var json = e is ObjectEvents.Deleted ? _state.LastDeleted! : _state.Json!;

@@ -430,11 +430,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
     /// A copy whose values are all JSON-backed, as if read from the wire: values created in code
     /// (an int) and parsed ones (a JSON number) then read alike (JsonValue.TryGetValue is exact about CLR types).
     /// </summary>
-    private static JsonObject Normalized(JsonObject obj) =>
-        JsonNode.Parse(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(obj, DeepJson), documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = 256 })!.AsObject();
-
-    /// <summary>Deeper than any body the API accepts (64 levels), so serializing never fails on depth.</summary>
-    private static readonly System.Text.Json.JsonSerializerOptions DeepJson = new() { MaxDepth = 256 };
+    private static JsonObject Normalized(JsonObject obj) => ObjectState.Parse(ObjectState.Serialize(obj));
 
     private static string NameOf(JsonNode body) =>
         body is JsonObject o ? ObjectMeta.Name(o) : "";

@@ -14,7 +14,10 @@ namespace Cluster.Core.Registry.Objects;
 /// </summary>
 public sealed record ObjectState(byte[]? Json, long Ordering)
 {
-    /// <summary>Compact, non-ASCII text kept as is (as the API writes objects), nesting as deep as the API accepts.</summary>
+    /// <summary>
+    /// Compact, non-ASCII text kept as is (as the API writes objects); deeper than any body the API
+    /// accepts (64 levels), so serializing never fails on depth.
+    /// </summary>
     private static readonly JsonSerializerOptions Options = new() { MaxDepth = 256, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
