@@ -6,10 +6,12 @@ using Cluster.Core.Persistence.Sql;
 namespace Cluster.Core.Coordination;
 
 /// <summary>
-/// An Akka.Coordination lease kept in the journal's SQL database (table <c>lease</c>: owner,
-/// expiry by the database's clock, fencing counter), so that across a partition at most one side
-/// holds it: the split brain resolver's lease-majority strategy and the controllers' singletons
-/// use it. Configured at <c>akka.coordination.lease.cluster-sql</c>.
+/// An Akka.Coordination lease kept beside the journal, in its SQL database (table <c>lease</c>:
+/// owner, expiry by the database's clock, fencing counter; in the process for the in-memory
+/// journal), so that across a partition at most one side holds it: the shards and singletons take
+/// one before they start (see <c>use-lease</c> in reference.conf), and the split brain resolver's
+/// lease-majority strategy may use it. Configured at <c>akka.coordination.lease.cluster-sql</c>.
+/// Every lease an owner holds is renewed by one shared heartbeat (<see cref="LeaseHeartbeats"/>).
 /// <code>
 ///   Free ──Acquire──▶ Held ──heartbeat renews every heartbeat-interval──▶ Held
 ///                      │  renewal refused (taken over) or not renewed within heartbeat-timeout
@@ -22,7 +24,7 @@ public sealed class SqlLease : Lease, IDisposable
     private readonly ExtendedActorSystem _system;
     private readonly string _journalPath;
     private readonly Lock _lock = new();
-    private Held? _held;
+    private (LeaseHold Hold, LeaseHeartbeat Heartbeat)? _held;
 
     public SqlLease(LeaseSettings settings, ExtendedActorSystem system)
         : base(settings)
@@ -33,20 +35,29 @@ public sealed class SqlLease : Lease, IDisposable
     }
 
     /// <summary>The fencing counter of the current hold (grows with every change of holder), or null.</summary>
-    public long? Fencing => Volatile.Read(ref _held)?.Fencing;
+    public long? Fencing
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _held?.Hold.Fencing;
+            }
+        }
+    }
 
     public override Task<bool> Acquire() => Acquire(_ => { });
 
     public override async Task<bool> Acquire(Action<Exception> leaseLostCallback)
     {
-        var store = await StoreAsync().ConfigureAwait(false);
+        var table = await TableAsync().ConfigureAwait(false);
         var timeouts = Settings.TimeoutSettings;
         using var timeout = new CancellationTokenSource(timeouts.OperationTimeout);
         var started = DateTime.UtcNow;
         long? fencing;
         try
         {
-            fencing = await store.TryAcquireAsync(Settings.LeaseName, Settings.OwnerName, timeouts.HeartbeatTimeout, timeout.Token).ConfigureAwait(false);
+            fencing = await table.TryAcquireAsync(Settings.LeaseName, Settings.OwnerName, timeouts.HeartbeatTimeout, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e)
         {
@@ -58,13 +69,31 @@ public sealed class SqlLease : Lease, IDisposable
             return false;
         }
 
-        // Counted from before the call: the database's expiry is at least this late.
-        var held = new Held(value, started + timeouts.HeartbeatTimeout, leaseLostCallback);
+        // Counted from before the call: the table's expiry is at least this late.
+        var hold = new LeaseHold(Settings.LeaseName, value, started + timeouts.HeartbeatTimeout, (lost, reason) =>
+        {
+            lock (_lock)
+            {
+                if (_held is not { } current || !ReferenceEquals(current.Hold, lost))
+                {
+                    return;
+                }
+
+                _held = null;
+            }
+
+            leaseLostCallback(reason);
+        });
+        var heartbeat = LeaseHeartbeats.Get(_system).For(table, Settings.OwnerName, timeouts);
         lock (_lock)
         {
-            _held?.Timer.Dispose();
-            _held = held;
-            held.Timer = new Timer(_ => _ = HeartbeatAsync(store, held), null, timeouts.HeartbeatInterval, timeouts.HeartbeatInterval);
+            if (_held is { } previous)
+            {
+                previous.Heartbeat.Remove(previous.Hold);
+            }
+
+            _held = (hold, heartbeat);
+            heartbeat.Add(hold);
         }
 
         return true;
@@ -72,101 +101,56 @@ public sealed class SqlLease : Lease, IDisposable
 
     public override async Task<bool> Release()
     {
-        Held? held;
+        (LeaseHold Hold, LeaseHeartbeat Heartbeat)? held;
         lock (_lock)
         {
             held = _held;
             _held = null;
         }
 
-        if (held is null)
+        if (held is not { } released)
         {
             return false;
         }
 
-        held.Timer.Dispose();
-        var store = await StoreAsync().ConfigureAwait(false);
+        released.Heartbeat.Remove(released.Hold);
+        var table = await TableAsync().ConfigureAwait(false);
         using var timeout = new CancellationTokenSource(Settings.TimeoutSettings.OperationTimeout);
-        return await store.ReleaseAsync(Settings.LeaseName, Settings.OwnerName, held.Fencing, timeout.Token).ConfigureAwait(false);
+        return await table.ReleaseAsync(Settings.LeaseName, Settings.OwnerName, released.Hold.Fencing, timeout.Token).ConfigureAwait(false);
     }
 
     /// <summary>True while this owner holds the lease and its last renewal has not run out.</summary>
-    public override bool CheckLease() => Volatile.Read(ref _held) is { } held && DateTime.UtcNow < held.ValidUntil;
+    public override bool CheckLease()
+    {
+        lock (_lock)
+        {
+            return _held is { } held && DateTime.UtcNow < held.Hold.ValidUntil;
+        }
+    }
 
+    /// <summary>Stops renewing (the lease runs out in the table; a crash, as far as others can tell).</summary>
     public void Dispose()
     {
         lock (_lock)
         {
-            _held?.Timer.Dispose();
-            _held = null;
-        }
-    }
-
-    private async Task HeartbeatAsync(SqlLeaseStore store, Held held)
-    {
-        var timeouts = Settings.TimeoutSettings;
-        var started = DateTime.UtcNow;
-        bool renewed;
-        Exception? failure = null;
-        try
-        {
-            using var timeout = new CancellationTokenSource(timeouts.OperationTimeout);
-            renewed = await store.RenewAsync(Settings.LeaseName, Settings.OwnerName, held.Fencing, timeouts.HeartbeatTimeout, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The database may be back before the hold runs out: only then is the lease lost.
-            renewed = false;
-            failure = e;
-            if (DateTime.UtcNow < held.ValidUntil)
+            if (_held is { } held)
             {
-                return;
-            }
-        }
-
-        if (renewed)
-        {
-            held.ValidUntil = started + timeouts.HeartbeatTimeout;
-            return;
-        }
-
-        lock (_lock)
-        {
-            if (!ReferenceEquals(_held, held))
-            {
-                return;
+                held.Heartbeat.Remove(held.Hold);
             }
 
             _held = null;
         }
-
-        held.Timer.Dispose();
-        held.OnLost(new LeaseException($"Lease {Settings.LeaseName} of {Settings.OwnerName} was lost" + (failure is null ? ": another owner took it over" : ": it could not be renewed in time: " + failure.Message)));
     }
 
-    private async Task<SqlLeaseStore> StoreAsync()
+    private async Task<ILeaseTable> TableAsync()
     {
         var store = JournalStores.Get(_system).For(_journalPath);
         await store.Ready.ConfigureAwait(false);
-        return store.Journal is SqlJournal sql
-            ? new SqlLeaseStore(sql.Database)
-            : throw new LeaseException($"The SQL lease needs a SQL journal at {_journalPath} (provider sqlite or postgres), not {store.Settings.Provider}.");
-    }
-
-    private sealed class Held(long fencing, DateTime validUntil, Action<Exception> onLost)
-    {
-        public long Fencing => fencing;
-
-        public DateTime ValidUntil
+        return store.Journal switch
         {
-            get => new(Interlocked.Read(ref _validUntilTicks), DateTimeKind.Utc);
-            set => Interlocked.Exchange(ref _validUntilTicks, value.Ticks);
-        }
-
-        private long _validUntilTicks = validUntil.Ticks;
-
-        public Timer Timer { get; set; } = null!;
-
-        public void OnLost(Exception reason) => onLost(reason);
+            SqlJournal sql => SqlLeaseStore.For(sql.Database),
+            _ when store.Settings.Provider == JournalProvider.Memory => MemoryLeaseTable.For(store.Journal),
+            _ => throw new LeaseException($"The lease needs the journal at {_journalPath} (provider sqlite, postgres or memory), not {store.Settings.Provider}."),
+        };
     }
 }

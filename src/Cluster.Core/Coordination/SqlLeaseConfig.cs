@@ -14,10 +14,14 @@ public static class SqlLeaseConfig
           # The journal plugin whose database holds the lease table.
           journal = "akka.persistence.journal.cluster-sql"
           # A holder that stops renewing loses the lease after this long (by the database's
-          # clock); a new owner may have to wait that long after a crash.
-          heartbeat-timeout = 30s
-          # How often the holder renews: well inside the timeout.
-          heartbeat-interval = 3s
+          # clock); a new owner may have to wait that long after a crash. Shorter than failure
+          # detection plus the split brain resolver's stable-after (about 12s by default), so a
+          # crashed member's shard leases have run out by the time it is removed and its shards
+          # start elsewhere at once.
+          heartbeat-timeout = 10s
+          # How often the holder renews (all of a member's leases in one statement): well
+          # inside the timeout.
+          heartbeat-interval = 2s
           # Longest an acquire or release may take.
           lease-operation-timeout = 5s
         }

@@ -325,7 +325,8 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         var idle = _settings.PassivateIdleAfter > TimeSpan.Zero ? $"{(long)_settings.PassivateIdleAfter.TotalMilliseconds}ms" : "off";
         var config = ConfigurationFactory.ParseString("passivate-idle-entity-after = " + idle)
             .WithFallback(_system.Settings.Config.GetConfig("akka.cluster.sharding"));
-        return ClusterShardingSettings.Create(config, _system.Settings.Config.GetConfig("akka.cluster.singleton"));
+        var coordinator = _system.Settings.Config.GetConfig(config.GetString("coordinator-singleton", "akka.cluster.singleton"));
+        return ClusterShardingSettings.Create(config, coordinator);
     }
 
     private Props EntityProps(string persistenceId)

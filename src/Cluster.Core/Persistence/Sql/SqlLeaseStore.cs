@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text;
+using Cluster.Core.Coordination;
+
 namespace Cluster.Core.Persistence.Sql;
 
 /// <summary>
@@ -5,9 +9,16 @@ namespace Cluster.Core.Persistence.Sql;
 /// the current holder or once the holder's time ran out (by the database's clock, so hosts' clocks
 /// never disagree about it). The fencing counter grows with every change of holder.
 /// </summary>
-internal sealed class SqlLeaseStore(SqlDatabase database)
+internal sealed class SqlLeaseStore(SqlDatabase database) : ILeaseTable
 {
-    /// <summary>Takes or renews <paramref name="name"/> for <paramref name="owner"/>; the fencing counter when held, null when another holds it.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SqlDatabase, SqlLeaseStore> Stores = new();
+
+    /// <summary>Most names renewed by one statement (well under either database's parameter limit).</summary>
+    private const int RenewChunk = 500;
+
+    /// <summary>The lease table of <paramref name="database"/> (one per database, so its leases share one heartbeat).</summary>
+    public static SqlLeaseStore For(SqlDatabase database) => Stores.GetValue(database, d => new SqlLeaseStore(d));
+
     public async Task<long?> TryAcquireAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken)
     {
         var now = database.NowMillis;
@@ -22,22 +33,49 @@ internal sealed class SqlLeaseStore(SqlDatabase database)
         {
             await using var command = SqlCommands.Create(connection, transaction, sql, ("@name", name), ("@owner", owner), ("@ttl", (long)ttl.TotalMilliseconds));
             var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return value is null or DBNull ? (long?)null : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+            return value is null or DBNull ? (long?)null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Extends the holder's time; false when the lease is no longer this holder's (taken over after it ran out).</summary>
-    public Task<bool> RenewAsync(string name, string owner, long fencing, TimeSpan ttl, CancellationToken cancellationToken) =>
-        UpdateOneAsync($"UPDATE lease SET expires = {database.NowMillis} + @ttl WHERE name = @name AND owner = @owner AND fencing = @fencing", cancellationToken,
-            ("@name", name), ("@owner", owner), ("@fencing", fencing), ("@ttl", (long)ttl.TotalMilliseconds));
+    /// <summary>
+    /// One <c>UPDATE ... RETURNING</c> per 500 names. A released lease (expires 0) is left alone,
+    /// so a renewal that crosses a release does not hold the lease again.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> RenewAsync(string owner, IReadOnlyCollection<string> names, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var renewed = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var chunk in names.Chunk(RenewChunk))
+        {
+            var sql = new StringBuilder($"UPDATE lease SET expires = {database.NowMillis} + @ttl WHERE owner = @owner AND expires > 0 AND name IN (");
+            var parameters = new (string Name, object? Value)[chunk.Length + 2];
+            parameters[0] = ("@ttl", (long)ttl.TotalMilliseconds);
+            parameters[1] = ("@owner", owner);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? "@n" : ", @n").Append(i.ToString(CultureInfo.InvariantCulture));
+                parameters[i + 2] = ("@n" + i.ToString(CultureInfo.InvariantCulture), chunk[i]);
+            }
 
-    /// <summary>Gives the lease up at once (the next owner need not wait for it to run out).</summary>
-    public Task<bool> ReleaseAsync(string name, string owner, long fencing, CancellationToken cancellationToken) =>
-        UpdateOneAsync("UPDATE lease SET expires = 0 WHERE name = @name AND owner = @owner AND fencing = @fencing", cancellationToken,
-            ("@name", name), ("@owner", owner), ("@fencing", fencing));
+            sql.Append(") RETURNING name, fencing");
+            await database.InWriteTransactionAsync(exclusive: false, async (connection, transaction) =>
+            {
+                await using var command = SqlCommands.Create(connection, transaction, sql.ToString(), parameters);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    renewed[reader.GetString(0)] = reader.GetInt64(1);
+                }
 
-    private Task<bool> UpdateOneAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        database.InWriteTransactionAsync(exclusive: false, async (connection, transaction) =>
-            await SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters).ConfigureAwait(false) == 1,
-            cancellationToken);
+                return 0;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return renewed;
+    }
+
+    public async Task<bool> ReleaseAsync(string name, string owner, long fencing, CancellationToken cancellationToken) =>
+        await database.InWriteTransactionAsync(exclusive: false, async (connection, transaction) =>
+            await SqlCommands.ExecuteAsync(connection, transaction, "UPDATE lease SET expires = 0 WHERE name = @name AND owner = @owner AND fencing = @fencing", cancellationToken,
+                ("@name", name), ("@owner", owner), ("@fencing", fencing)).ConfigureAwait(false) == 1,
+            cancellationToken).ConfigureAwait(false);
 }

@@ -7,13 +7,13 @@ using Xunit.Abstractions;
 
 namespace Cluster.Core.Tests.Coordination;
 
-/// <summary>The SQL lease on a real database: one holder at a time, expiry by the database's clock, fencing, loss.</summary>
-public abstract class SqlLeaseSpec(PluginBackend backend, ITestOutputHelper output)
+/// <summary>The lease on every journal backend: one holder at a time, expiry by the table's clock, fencing, shared renewal.</summary>
+public abstract class LeaseSpec(PluginBackend backend, ITestOutputHelper output)
     : PluginTestKit(backend, output, SqlLeaseConfig.Hocon + "\nakka.coordination.lease.cluster-sql { heartbeat-timeout = 1s, heartbeat-interval = 200ms }")
 {
-    private readonly string _name = "lease-" + Guid.NewGuid().ToString("N")[..8];
+    protected string Name { get; } = "lease-" + Guid.NewGuid().ToString("N")[..8];
 
-    private SqlLease LeaseFor(string owner) => (SqlLease)LeaseProvider.Get(Sys).GetLease(_name, SqlLeaseConfig.Path, owner);
+    protected SqlLease LeaseFor(string owner, string? name = null) => (SqlLease)LeaseProvider.Get(Sys).GetLease(name ?? Name, SqlLeaseConfig.Path, owner);
 
     [JournalFact]
     public async Task Acquire_FreeLease_HeldByOne_OthersRefusedUntilReleased_FencingGrowsPerHolder()
@@ -35,7 +35,7 @@ public abstract class SqlLeaseSpec(PluginBackend backend, ITestOutputHelper outp
     }
 
     [JournalFact]
-    public async Task Holder_StopsRenewing_LeaseRunsOutByTheDatabaseClock_ThenAnotherOwnerTakesIt()
+    public async Task Holder_StopsRenewing_LeaseRunsOutByTheTablesClock_ThenAnotherOwnerTakesIt()
     {
         var a = LeaseFor("a");
         Assert.True(await a.Acquire());
@@ -49,6 +49,37 @@ public abstract class SqlLeaseSpec(PluginBackend backend, ITestOutputHelper outp
     }
 
     [JournalFact]
+    public async Task ManyLeasesOfOneOwner_SharedHeartbeat_AllStayHeldWellPastTheTimeout_OthersRefused()
+    {
+        // A member holds a lease per shard: one heartbeat renews them together (timeout 1s here).
+        var names = Enumerable.Range(0, 120).Select(i => $"{Name}-{i}").ToArray();
+        var held = names.Select(n => LeaseFor("a", n)).ToArray();
+        var lost = 0;
+        foreach (var lease in held)
+        {
+            Assert.True(await lease.Acquire(_ => Interlocked.Increment(ref lost)));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.All(held, lease => Assert.True(lease.CheckLease()));
+        Assert.Equal(0, Volatile.Read(ref lost));
+        foreach (var name in names.Where((_, i) => i % 10 == 0))
+        {
+            Assert.False(await LeaseFor("b", name).Acquire());
+        }
+
+        // Released ones are renewed no more: another owner gets them at once.
+        Assert.True(await held[0].Release());
+        Assert.True(await LeaseFor("b", names[0]).Acquire());
+        Assert.True(held[1].CheckLease());
+    }
+}
+
+/// <summary>The lease in a real SQL database: a takeover behind the holder's back is noticed.</summary>
+public abstract class SqlLeaseSpec(PluginBackend backend, ITestOutputHelper output) : LeaseSpec(backend, output)
+{
+    [JournalFact]
     public async Task Holder_WhoseLeaseWasTakenOver_IsToldItLostIt()
     {
         var a = LeaseFor("a");
@@ -57,7 +88,7 @@ public abstract class SqlLeaseSpec(PluginBackend backend, ITestOutputHelper outp
 
         var database = ((SqlJournal)Store.Journal).Database;
         await database.InWriteTransactionAsync(false, (connection, transaction) =>
-            SqlCommands.ExecuteAsync(connection, transaction, "UPDATE lease SET owner = 'intruder', fencing = fencing + 1 WHERE name = @name", CancellationToken.None, ("@name", _name)), CancellationToken.None);
+            SqlCommands.ExecuteAsync(connection, transaction, "UPDATE lease SET owner = 'intruder', fencing = fencing + 1 WHERE name = @name", CancellationToken.None, ("@name", Name)), CancellationToken.None);
 
         var reason = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.IsType<LeaseException>(reason);
@@ -70,15 +101,5 @@ public sealed class SqliteSqlLeaseSpec(ITestOutputHelper output) : SqlLeaseSpec(
 
 public sealed class PostgresSqlLeaseSpec(ITestOutputHelper output) : SqlLeaseSpec(new PostgresBackend(), output), IRequiresPostgres;
 
-/// <summary>The lease needs a SQL database: on the in-memory store it says so.</summary>
-public sealed class MemorySqlLeaseSpec(ITestOutputHelper output)
-    : PluginTestKit(new MemoryBackend(), output, SqlLeaseConfig.Hocon)
-{
-    [Fact]
-    public async Task Acquire_OnTheMemoryStore_IsALeaseExceptionNamingTheProvider()
-    {
-        var lease = LeaseProvider.Get(Sys).GetLease("l", SqlLeaseConfig.Path, "a");
-        var error = await Assert.ThrowsAsync<LeaseException>(() => lease.Acquire());
-        Assert.Contains("Memory", error.Message, StringComparison.Ordinal);
-    }
-}
+/// <summary>The in-memory journal keeps its leases in the process, with the same rules.</summary>
+public sealed class MemoryLeaseSpec(ITestOutputHelper output) : LeaseSpec(new MemoryBackend(), output);
