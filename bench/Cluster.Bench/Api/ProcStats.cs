@@ -62,6 +62,41 @@ public static class ProcStats
     }
 
     /// <summary>
+    /// CPU time used so far by the process's threads named <paramref name="threadNamePrefix"/> (for example the
+    /// runtime's ".NET Tiered Compilation" worker, whose thread name the kernel keeps as ".NET Tiered Com").
+    /// </summary>
+    public static TimeSpan ThreadCpuTime(int pid, string threadNamePrefix)
+    {
+        long ticks = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(threadNamePrefix, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+                catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+                {
+                    // The thread ended between the listing and the read.
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+
+    /// <summary>
     /// This process's soft open-file limit, or -1 when unknown. The .NET runtime raises the soft limit to the hard
     /// one at start-up, on its own and in the node, so this is what both get.
     /// </summary>

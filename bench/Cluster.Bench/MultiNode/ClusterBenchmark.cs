@@ -106,7 +106,7 @@ public static class ClusterBenchmark
     {
         output.WriteLine($"Cluster.Bench cluster{(o.Quick ? " --quick" : "")}; {MachineLoad.Describe()}");
         output.WriteLine("  every member is a Cluster.Node process on this machine, journal on one PostgreSQL, API over HTTP/1.1 on loopback;");
-        output.WriteLine(F($"  CPU: {o.CpuObjects} ConfigMaps, {o.WriteRate:N0} merge-PATCH/s open loop for {o.CpuDuration.TotalSeconds:0} s after {o.CpuWarmUp.TotalSeconds:0} s warm-up, CPU from /proc/PID/stat of every member;"));
+        output.WriteLine(F($"  CPU: {o.CpuObjects} ConfigMaps, {o.WriteRate:N0} merge-PATCH/s open loop for {o.CpuDuration.TotalSeconds:0} s after a warm-up of at least {o.CpuWarmUp.TotalSeconds:0} s, on until the JIT is quiet, CPU from /proc/PID/stat of every member;"));
         output.WriteLine(F($"  watch: {o.Watchers} (+{o.ExtraWatchers}) streams on node-2, {o.WatchWrites:N0} writes at {o.WatchRate:0}/s through node-1 over {o.WatchObjects} ConfigMaps;"));
         output.WriteLine(F($"  fail-over: {o.FailoverObjects} ConfigMaps written through node-1, client timeout {o.ClientTimeout.TotalSeconds:0.#} s, limit {o.FailoverLimit.TotalSeconds:0} s; phases {string.Join(",", o.Phases)}"));
     }

@@ -30,14 +30,19 @@ internal static class CpuCostPhase
     private const double SettledCoresPerMember = 0.2;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan JitRound = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(90);
+
+    /// <summary>JIT CPU per second of a round under which a member counts as compiled (2%: the odd late method).</summary>
+    private static readonly TimeSpan QuietJit = TimeSpan.FromMilliseconds(20);
 
     public static async Task<CpuCost> RunAsync(BenchCluster cluster, ClusterBenchOptions o, TextWriter log, CancellationToken ct)
     {
         var apis = cluster.Members.Select(m => m.Api).ToArray();
         var set = new ConfigMapSet("bench-cpu", o.CpuObjects);
         await set.CreateAsync(apis, ct);
-        log.WriteLine(F($"  {apis.Length} member(s): {set.Count} ConfigMaps; warm-up {o.CpuWarmUp.TotalSeconds:0} s at {o.WriteRate:N0} writes/s (not measured)"));
-        var warm = await PacedWritesAsync(apis, set, o.WriteRate, o.CpuWarmUp, 0, ct);
+        var (warmWrites, warmedFor, warmJit) = await WarmUpAsync(cluster, apis, set, o, ct);
+        log.WriteLine(F($"  {apis.Length} member(s): {set.Count} ConfigMaps; warm-up {warmedFor.TotalSeconds:0} s at {o.WriteRate:N0} writes/s (not measured) until the runtime's JIT went quiet on every member; it used {warmJit.TotalSeconds:0.00} CPU-s compiling"));
 
         // Idle members still gossip, heartbeat and poll the journal; sampled apart so the per-write figure can be read
         // against it, once the warm-up's tail (background JIT, followers catching up, GC) has died down.
@@ -52,12 +57,14 @@ internal static class CpuCostPhase
 
         var before = cluster.CpuTimes();
         var machine = Api.MachineLoad.Start(cluster.Pids);
-        var writes = await PacedWritesAsync(apis, set, o.WriteRate, o.CpuDuration, warm.Count + warm.Errors, ct);
+        var jitBefore = JitTimes(cluster);
+        var writes = await PacedWritesAsync(apis, set, o.WriteRate, o.CpuDuration, warmWrites, ct);
         var after = cluster.CpuTimes();
+        var jit = Sum(JitTimes(cluster)) - Sum(jitBefore);
         var cost = new CpuCost(apis.Length, o.CpuDuration, writes, after.Zip(before, (a, b) => a - b).ToArray(), idleCores, machine.Measure());
         log.WriteLine(F($"  measured {writes.Count:N0} writes ({writes.Errors} failed) in {writes.Elapsed.TotalSeconds:0.0} s, p50 {writes.P50Ms:0.0} ms, p99 {writes.P99Ms:0.0} ms; CPU ")
             + string.Join(", ", cluster.Members.Select((m, i) => F($"{m.Name} {cost.PerMember[i].TotalSeconds:0.00} s")))
-            + F($"; {cost.SecondsPer1000:0.000} CPU-s per 1,000 writes"));
+            + F($"; {cost.SecondsPer1000:0.000} CPU-s per 1,000 writes, of which JIT {jit.TotalSeconds * 1_000 / Math.Max(1, writes.Count):0.000} CPU-s"));
         if (writes.FirstError is not null)
         {
             log.WriteLine("  first error: " + writes.FirstError);
@@ -80,6 +87,36 @@ internal static class CpuCostPhase
             output.WriteLine(F($" {c.Members} member(s) fell behind: {c.Writes.Elapsed.TotalSeconds:0.0} s for {c.Scheduled.TotalSeconds:0} s of writes; the cores were saturated, which can inflate CPU per write"));
         }
     }
+
+    /// <summary>
+    /// Paced writes for at least <c>CpuWarmUp</c>, then on in rounds of <see cref="JitRound"/> until no member's JIT
+    /// compiled for more than <see cref="QuietJit"/> of a round (tiered compilation recompiles hot methods for a while
+    /// after start; that is start-up cost, paid once per process, not cost per write), at most <see cref="MaxWarmUp"/>.
+    /// </summary>
+    private static async Task<(long Writes, TimeSpan Took, TimeSpan Jit)> WarmUpAsync(BenchCluster cluster, ApiClient[] apis, ConfigMapSet set, ClusterBenchOptions o, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var jitFrom = JitTimes(cluster);
+        var first = await PacedWritesAsync(apis, set, o.WriteRate, o.CpuWarmUp, 0, ct);
+        var writes = first.Count + first.Errors;
+        var roundFrom = JitTimes(cluster);
+        while (clock.Elapsed < MaxWarmUp)
+        {
+            var round = await PacedWritesAsync(apis, set, o.WriteRate, JitRound, writes, ct);
+            writes += round.Count + round.Errors;
+            var roundTo = JitTimes(cluster);
+            if (roundTo.Zip(roundFrom, (a, b) => a - b).All(d => d <= QuietJit * JitRound.TotalSeconds))
+            {
+                break;
+            }
+
+            roundFrom = roundTo;
+        }
+
+        return (writes, clock.Elapsed, Sum(JitTimes(cluster)) - Sum(jitFrom));
+    }
+
+    private static TimeSpan[] JitTimes(BenchCluster cluster) => cluster.Pids.Select(pid => Api.ProcStats.ThreadCpuTime(pid, ".NET Tiered")).ToArray();
 
     /// <summary>
     /// Open-loop writes at <paramref name="perSecond"/>: write i goes to ConfigMap i mod count through member i mod members,
