@@ -29,6 +29,9 @@ public sealed record RegistrySettings
     /// <summary>registry.watch-cache.feed-batch-size: journal events read per round trip by the cache feed.</summary>
     public int FeedBatchSize { get; init; } = 1000;
 
+    /// <summary>registry.watch-cache.commit-notice-window: commits within this long after a notice share the next one (0: one notice per commit).</summary>
+    public TimeSpan CommitNoticeWindow { get; init; } = TimeSpan.FromMilliseconds(10);
+
     public static RegistrySettings Default { get; } = new();
 
     public static RegistrySettings FromConfiguration(IConfiguration configuration)
@@ -44,6 +47,7 @@ public sealed record RegistrySettings
             WatchCacheHistory = SettingsReader.Int(section, "watch-cache:history", d.WatchCacheHistory),
             WatcherBuffer = SettingsReader.Int(section, "watch-cache:watcher-buffer", d.WatcherBuffer),
             FeedBatchSize = SettingsReader.Int(section, "watch-cache:feed-batch-size", d.FeedBatchSize),
+            CommitNoticeWindow = SettingsReader.Duration(section, "watch-cache:commit-notice-window", d.CommitNoticeWindow),
         };
         settings.Validate();
         return settings;
@@ -58,5 +62,6 @@ public sealed record RegistrySettings
         SettingsException.Require(WatchCacheHistory >= 1, "registry.watch-cache.history", WatchCacheHistory, "must be at least 1");
         SettingsException.Require(WatcherBuffer >= 1, "registry.watch-cache.watcher-buffer", WatcherBuffer, "must be at least 1");
         SettingsException.Require(FeedBatchSize >= 1, "registry.watch-cache.feed-batch-size", FeedBatchSize, "must be at least 1");
+        SettingsException.Require(CommitNoticeWindow >= TimeSpan.Zero && CommitNoticeWindow <= TimeSpan.FromSeconds(1), "registry.watch-cache.commit-notice-window", CommitNoticeWindow, "must be between 0 and 1s");
     }
 }

@@ -74,7 +74,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
             await up.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             cluster.RegisterOnMemberRemoved(() => _removed = true);
             _cluster = cluster;
-            _system.ActorOf(CommitNoticeActor.Props(store.Journal.Notifier), "registry-commit-notices");
+            _system.ActorOf(CommitNoticeActor.Props(store.Journal.Notifier, _settings.CommitNoticeWindow), "registry-commit-notices");
         }
 
         _system.ActorOf(UndeliveredCommandResponder.Props(), "registry-undelivered-commands");

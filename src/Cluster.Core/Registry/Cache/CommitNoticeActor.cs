@@ -9,32 +9,45 @@ namespace Cluster.Core.Registry.Cache;
 /// (cluster gossip in place of etcd's watch): every node publishes its own commits and wakes its
 /// watch-cache feed on the others', which then reads the journal's ordered tail. A lost notice
 /// costs latency only: the feed also polls.
+/// <code>
+///   Quiet ──commit──▶ publish at once, Window open
+///   Window ──commit──▶ remember the highest ordering
+///   Window ──window ends──▶ publish the highest if any (Window again) │ else Quiet
+/// </code>
+/// Under load, members read the journal once per window, not once per commit.
 /// </summary>
-public sealed class CommitNoticeActor : ReceiveActor
+public sealed class CommitNoticeActor : ReceiveActor, IWithTimers
 {
     /// <summary>The pub/sub topic of commit notices.</summary>
     public const string Topic = "registry-journal-commits";
 
     private readonly JournalNotifier _notifier;
+    private readonly TimeSpan _window;
     private readonly IActorRef _mediator;
     private readonly Action<long> _onLocalCommit;
     private readonly string _origin;
+    private bool _windowOpen;
+    private long _held;
 
-    public CommitNoticeActor(JournalNotifier notifier)
+    public CommitNoticeActor(JournalNotifier notifier, TimeSpan window)
     {
         _notifier = notifier;
+        _window = window;
         _origin = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress.ToString();
         _mediator = DistributedPubSub.Get(Context.System).Mediator;
         var self = Self;
         _onLocalCommit = ordering => self.Tell(new LocalCommit(ordering));
 
-        Receive<LocalCommit>(c => _mediator.Tell(new Publish(Topic, new JournalCommitNotice(c.Ordering, _origin))));
+        Receive<LocalCommit>(OnLocalCommit);
+        Receive<WindowEnded>(_ => OnWindowEnded());
         Receive<JournalCommitNotice>(c => c.Origin != _origin, c => _notifier.Observed(c.Ordering));
         Receive<JournalCommitNotice>(_ => { });
         Receive<SubscribeAck>(_ => { });
     }
 
-    public static Props Props(JournalNotifier notifier) => Akka.Actor.Props.Create(() => new CommitNoticeActor(notifier));
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(JournalNotifier notifier, TimeSpan window) => Akka.Actor.Props.Create(() => new CommitNoticeActor(notifier, window));
 
     protected override void PreStart()
     {
@@ -44,8 +57,45 @@ public sealed class CommitNoticeActor : ReceiveActor
 
     protected override void PostStop() => _notifier.CommittedLocally -= _onLocalCommit;
 
+    private void OnLocalCommit(LocalCommit commit)
+    {
+        if (_windowOpen)
+        {
+            _held = Math.Max(_held, commit.Ordering);
+            return;
+        }
+
+        Publish(commit.Ordering);
+    }
+
+    private void OnWindowEnded()
+    {
+        _windowOpen = false;
+        if (_held > 0)
+        {
+            var held = _held;
+            _held = 0;
+            Publish(held);
+        }
+    }
+
+    private void Publish(long ordering)
+    {
+        _mediator.Tell(new Publish(Topic, new JournalCommitNotice(ordering, _origin)));
+        if (_window > TimeSpan.Zero)
+        {
+            _windowOpen = true;
+            Timers.StartSingleTimer(nameof(WindowEnded), WindowEnded.Instance, _window);
+        }
+    }
+
     /// <summary>This process committed through <paramref name="Ordering"/>.</summary>
     private sealed record LocalCommit(long Ordering);
+
+    private sealed class WindowEnded
+    {
+        public static readonly WindowEnded Instance = new();
+    }
 }
 
 /// <summary>The notice on the wire: the member <paramref name="Origin"/> committed the journal through <paramref name="Ordering"/>.</summary>
