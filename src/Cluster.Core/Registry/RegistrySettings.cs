@@ -62,6 +62,6 @@ public sealed record RegistrySettings
         SettingsException.Require(WatchCacheHistory >= 1, "registry.watch-cache.history", WatchCacheHistory, "must be at least 1");
         SettingsException.Require(WatcherBuffer >= 1, "registry.watch-cache.watcher-buffer", WatcherBuffer, "must be at least 1");
         SettingsException.Require(FeedBatchSize >= 1, "registry.watch-cache.feed-batch-size", FeedBatchSize, "must be at least 1");
-        SettingsException.Require(CommitNoticeWindow >= TimeSpan.Zero && CommitNoticeWindow <= TimeSpan.FromSeconds(1), "registry.watch-cache.commit-notice-window", CommitNoticeWindow, "must be between 0 and 1s");
+        SettingsException.Require(CommitNoticeWindow >= TimeSpan.Zero, "registry.watch-cache.commit-notice-window", CommitNoticeWindow, "must not be negative (0 sends a notice per commit)");
     }
 }
