@@ -29,12 +29,14 @@ public sealed class ApiTestHost : IAsyncDisposable
     private readonly string _schema = "api_" + Guid.NewGuid().ToString("N")[..16];
     private readonly ITestOutputHelper? _output;
     private readonly RegistrySettings _registrySettings;
+    private readonly Config _akkaConfig;
     private readonly string _memoryName = "api-test-" + Guid.NewGuid().ToString("N");
     private WebApplication? _app;
 
-    private ApiTestHost(string backend, ITestOutputHelper? output, RegistrySettings settings)
+    private ApiTestHost(string backend, ITestOutputHelper? output, RegistrySettings settings, Config akkaConfig)
     {
         _backend = backend;
+        _akkaConfig = akkaConfig;
         _output = output;
         _registrySettings = settings;
         _directory = Path.Combine(Path.GetTempPath(), "api-test-" + Guid.NewGuid().ToString("N"));
@@ -57,9 +59,12 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public ResourceRegistry Registry => _app!.Services.GetRequiredService<ResourceRegistry>();
 
-    public static async Task<ApiTestHost> StartAsync(string backend, ITestOutputHelper? output = null, RegistrySettings? settings = null)
+    public Akka.Actor.ActorSystem ActorSystem => _app!.Services.GetRequiredService<Akka.Actor.ActorSystem>();
+
+    /// <summary>Starts a host; <paramref name="akkaConfig"/> (HOCON) goes before the test defaults.</summary>
+    public static async Task<ApiTestHost> StartAsync(string backend, ITestOutputHelper? output = null, RegistrySettings? settings = null, string? akkaConfig = null)
     {
-        var host = new ApiTestHost(backend, output, settings ?? RegistrySettings.Default);
+        var host = new ApiTestHost(backend, output, settings ?? RegistrySettings.Default, ConfigurationFactory.ParseString(akkaConfig ?? ""));
         await host.StartCoreAsync();
         return host;
     }
@@ -135,7 +140,7 @@ public sealed class ApiTestHost : IAsyncDisposable
         builder.Services.AddKubernetesApi(ApiServerSettings.Default with { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
         builder.Services.AddAkka("api-test", (akka, _) =>
         {
-            akka.AddHocon(TestClusterConfig.SingleNode.WithFallback(JournalConfig()), HoconAddMode.Prepend);
+            akka.AddHocon(_akkaConfig.WithFallback(TestClusterConfig.SingleNode).WithFallback(JournalConfig()), HoconAddMode.Prepend);
             akka.WithClusterPersistence().WithRegistry();
             akka.ConfigureLoggers(loggers =>
             {
