@@ -53,8 +53,6 @@ internal sealed class LeaseHeartbeat(ILeaseTable table, string owner, TimeSpan t
     private Timer? _timer;
     private int _beating;
 
-    public TimeSpan Ttl => ttl;
-
     /// <summary>Renews <paramref name="hold"/> from the next beat on (replacing an earlier hold of the same name).</summary>
     public void Add(LeaseHold hold)
     {
