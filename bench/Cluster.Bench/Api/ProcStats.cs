@@ -49,11 +49,7 @@ public static class ProcStats
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the whole line.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+            return Seconds(CpuTicks(File.ReadAllText($"/proc/{pid}/stat")));
         }
         catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
         {
@@ -79,9 +75,7 @@ public static class ProcStats
                         continue;
                     }
 
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                    ticks += CpuTicks(File.ReadAllText(Path.Combine(task, "stat")));
                 }
                 catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
                 {
@@ -93,8 +87,17 @@ public static class ProcStats
         {
         }
 
-        return TimeSpan.FromSeconds(ticks / 100.0);
+        return Seconds(ticks);
     }
+
+    /// <summary>utime plus stime of a /proc stat line: fields 14 and 15, counted after the parenthesised command name.</summary>
+    private static long CpuTicks(string stat)
+    {
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    private static TimeSpan Seconds(long ticks) => TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
 
     /// <summary>
     /// This process's soft open-file limit, or -1 when unknown. The .NET runtime raises the soft limit to the hard

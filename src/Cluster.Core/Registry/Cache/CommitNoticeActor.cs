@@ -26,7 +26,6 @@ public sealed class CommitNoticeActor : ReceiveActor, IWithTimers
     private readonly IActorRef _mediator;
     private readonly Action<long> _onLocalCommit;
     private readonly string _origin;
-    private bool _windowOpen;
     private long _held;
 
     public CommitNoticeActor(JournalNotifier notifier, TimeSpan window)
@@ -59,7 +58,8 @@ public sealed class CommitNoticeActor : ReceiveActor, IWithTimers
 
     private void OnLocalCommit(LocalCommit commit)
     {
-        if (_windowOpen)
+        // The window is open while its timer runs (a single timer stops being active once delivered).
+        if (Timers.IsTimerActive(nameof(WindowEnded)))
         {
             _held = Math.Max(_held, commit.Ordering);
             return;
@@ -70,7 +70,6 @@ public sealed class CommitNoticeActor : ReceiveActor, IWithTimers
 
     private void OnWindowEnded()
     {
-        _windowOpen = false;
         if (_held > 0)
         {
             var held = _held;
@@ -84,7 +83,6 @@ public sealed class CommitNoticeActor : ReceiveActor, IWithTimers
         _mediator.Tell(new Publish(Topic, new JournalCommitNotice(ordering, _origin)));
         if (_window > TimeSpan.Zero)
         {
-            _windowOpen = true;
             Timers.StartSingleTimer(nameof(WindowEnded), WindowEnded.Instance, _window);
         }
     }
