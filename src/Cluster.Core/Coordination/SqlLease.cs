@@ -113,9 +113,19 @@ public sealed class SqlLease : Lease, IDisposable
             return false;
         }
 
+        // A persistent actor stopped with its shard may have left a write in the journal: the next
+        // holder must not recover before it lands, or its own first write would collide with it.
+        // Renewed while that drains; a drain that fails or takes too long leaves the lease to run out.
+        var timeouts = Settings.TimeoutSettings;
+        var drained = await DrainJournalAsync(timeouts.OperationTimeout).ConfigureAwait(false);
         released.Heartbeat.Remove(released.Hold);
+        if (!drained)
+        {
+            return false;
+        }
+
         var table = await TableAsync().ConfigureAwait(false);
-        using var timeout = new CancellationTokenSource(Settings.TimeoutSettings.OperationTimeout);
+        using var timeout = new CancellationTokenSource(timeouts.OperationTimeout);
         return await table.ReleaseAsync(Settings.LeaseName, Settings.OwnerName, released.Hold.Fencing, timeout.Token).ConfigureAwait(false);
     }
 
@@ -139,6 +149,20 @@ public sealed class SqlLease : Lease, IDisposable
             }
 
             _held = null;
+        }
+    }
+
+    private async Task<bool> DrainJournalAsync(TimeSpan timeout)
+    {
+        try
+        {
+            var journal = Akka.Persistence.Persistence.Instance.Apply(_system).JournalFor(_journalPath);
+            await journal.Ask<ClusterJournal.Drained>(ClusterJournal.Drain.Instance, timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
         }
     }
 

@@ -304,6 +304,16 @@ public sealed class PartitionTests(ITestOutputHelper output)
         // versions as acknowledged on either side only grow.
         foreach (var member in cluster.Members)
         {
+            if (member.Output.Contains("was refused by the journal", StringComparison.Ordinal))
+            {
+                output.WriteLine($"--- {member.Name}: leases and refusals ---\n" + string.Join('\n', member.Output.Split('\n')
+                    .Where(l => l.Contains("ease", StringComparison.Ordinal) || l.Contains("refused", StringComparison.Ordinal) || l.Contains("Shard", StringComparison.Ordinal))
+                    .Take(200)));
+            }
+        }
+
+        foreach (var member in cluster.Members)
+        {
             Assert.DoesNotContain("was refused by the journal", member.Output, StringComparison.Ordinal);
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Configuration;
@@ -20,6 +21,9 @@ namespace Cluster.Core.Persistence.Plugin;
 public sealed class ClusterJournal : AsyncWriteJournal
 {
     private readonly JournalPluginSettings _settings;
+
+    // The write calls not yet answered, so that a drain can wait for exactly those begun before it.
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private JournalStore? _store;
 
     public ClusterJournal(Config config)
@@ -35,7 +39,48 @@ public sealed class ClusterJournal : AsyncWriteJournal
         _ = Store;
     }
 
-    protected override async Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AkkaAtomicWrite> messages, CancellationToken cancellationToken)
+    protected override Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AkkaAtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var write = WriteAsync(messages);
+        if (!write.IsCompleted && _inFlight.TryAdd(write, 0))
+        {
+            _ = write.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _),
+                _inFlight, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return write;
+    }
+
+    /// <summary>
+    /// Answers <see cref="Drain"/> once every write this journal took before it has been stored or
+    /// refused (its persistent actor may have stopped since): a shard's lease is given up only after
+    /// that, so the next holder's recovery reads every event the previous one wrote.
+    /// </summary>
+    protected override bool ReceivePluginInternal(object message)
+    {
+        if (message is not Drain)
+        {
+            return false;
+        }
+
+        var sender = Sender;
+        Task.WhenAll(_inFlight.Keys).ContinueWith(
+            static (all, state) =>
+            {
+                var replyTo = (IActorRef)state!;
+                replyTo.Tell(all.IsCompletedSuccessfully ? Drained.Instance : new Status.Failure(all.Exception?.GetBaseException() ?? new TaskCanceledException()));
+            },
+            sender, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (CanPublish)
+        {
+            // Like Akka's own plugin commands (publish-plugin-commands): tests see when the drain began.
+            Context.System.EventStream.Publish(message);
+        }
+
+        return true;
+    }
+
+    private async Task<IImmutableList<Exception?>> WriteAsync(IEnumerable<AkkaAtomicWrite> messages)
     {
         var store = Store;
         await store.Ready.ConfigureAwait(false);
@@ -128,5 +173,25 @@ public sealed class ClusterJournal : AsyncWriteJournal
     {
         await Store.Ready.ConfigureAwait(false);
         return await Store.Journal.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the journal to answer <see cref="Drained"/> when every write it took before this message is settled (a <see cref="Status.Failure"/> when one failed).</summary>
+    public sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+
+        private Drain()
+        {
+        }
+    }
+
+    /// <summary>Every write taken before the <see cref="Drain"/> is stored or refused.</summary>
+    public sealed record Drained
+    {
+        public static readonly Drained Instance = new();
+
+        private Drained()
+        {
+        }
     }
 }
