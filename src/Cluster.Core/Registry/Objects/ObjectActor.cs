@@ -157,6 +157,7 @@ public sealed partial class ObjectActor : UntypedPersistentActor
 
             var json = e is ObjectEvents.Deleted ? _state.LastDeleted! : _state.Json!;
             Sender.Tell(new ObjectReply(json, _state.Ordering, decision.Created, decision.Removed));
+            e.Release();
         });
     }
 

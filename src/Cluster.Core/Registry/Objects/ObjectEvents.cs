@@ -13,20 +13,33 @@ namespace Cluster.Core.Registry.Objects;
 /// </summary>
 public static class ObjectEvents
 {
-    /// <summary>The object was created or changed; <see cref="Object"/> is its new state.</summary>
-    public sealed record Stored(JsonObject Object) : CommitOrdering.IStamped
-    {
-        /// <inheritdoc/>
-        [JsonIgnore]
-        public long CommitOrdering { get; set; }
-    }
+    /// <summary>The object was created or changed; <see cref="ObjectEvent.Object"/> is its new state.</summary>
+    public sealed class Stored(JsonObject @object) : ObjectEvent(@object);
 
-    /// <summary>The object was removed; <see cref="Object"/> is its last state (what a DELETED watch event shows).</summary>
-    public sealed record Deleted(JsonObject Object) : CommitOrdering.IStamped
+    /// <summary>The object was removed; <see cref="ObjectEvent.Object"/> is its last state (what a DELETED watch event shows).</summary>
+    public sealed class Deleted(JsonObject @object) : ObjectEvent(@object);
+
+    /// <summary>
+    /// An event and the object it carries. Once the writing actor has applied the event, it lets go
+    /// of the object (<see cref="Release"/>): Akka.Persistence hands each write to the journal in a
+    /// batch list the actor allocated at its previous write, often long promoted to the oldest
+    /// generation. Dead there, that list keeps what it referenced alive until a full collection,
+    /// and for an object tree of thousands of nodes per write that made every young collection
+    /// slow and the heap grow. Released, the tree dies young and only the small envelope lingers.
+    /// </summary>
+    public abstract class ObjectEvent(JsonObject @object) : CommitOrdering.IStamped
     {
+        private JsonObject? _object = @object;
+
+        /// <summary>The object the event carries.</summary>
+        public JsonObject Object => _object ?? throw new InvalidOperationException("The event's object was released by the actor that applied it.");
+
         /// <inheritdoc/>
         [JsonIgnore]
         public long CommitOrdering { get; set; }
+
+        /// <summary>Drops the object: the writer applied the event and nothing reads it again.</summary>
+        internal void Release() => _object = null;
     }
 
     /// <summary>Registers the events (and the actor's snapshot) with stable manifests.</summary>

@@ -7,7 +7,7 @@ namespace Cluster.Core.Registry.Objects;
 /// <summary>What a command decided: the event to store (null: nothing changes) and the answer.</summary>
 /// <param name="Event">An <see cref="ObjectEvents.Stored"/> or <see cref="ObjectEvents.Deleted"/>, or null for a no-op.</param>
 /// <param name="Reply">The object to answer with (before the new resourceVersion is stamped).</param>
-public sealed record Decision(object? Event, JsonObject Reply, bool Created = false, bool Removed = false);
+public sealed record Decision(ObjectEvents.ObjectEvent? Event, JsonObject Reply, bool Created = false, bool Removed = false);
 
 /// <summary>
 /// The rules every object follows, whatever its kind (Kubernetes' generic registry store plus
