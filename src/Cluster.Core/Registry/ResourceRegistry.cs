@@ -39,6 +39,10 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     private volatile bool _removed;
     private ILogger? _objectLogger;
 
+    // One deployment (the object mailbox) shared by every object actor's Props: each live actor
+    // keeps its Props, and WithMailbox would give every one of them a Deploy of its own.
+    private static readonly Deploy EntityDeploy = Deploy.Local.WithMailbox(ObjectMailbox.Id);
+
     public ResourceRegistry(ActorSystem system, KindCatalog kinds, StrategyCatalog strategies, RegistrySettings settings, TimeProvider clock, ILoggerFactory loggers, Random? random = null)
     {
         _system = system;
@@ -336,7 +340,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         var kind = Kinds.Kinds.First(k => k.StorageKey == storageKey);
         var name = persistenceId[(persistenceId.LastIndexOf('/') + 1)..];
         var rules = _rules.GetOrAdd(kind, k => new ObjectRules(k, StrategyFor(k), _clock, () => Guid.NewGuid().ToString()));
-        return Props.CreateBy(new ObjectActorProducer(persistenceId, name, rules, _settings.SnapshotEvery, _objectLogger!)).WithMailbox(ObjectMailbox.Id);
+        return Props.CreateBy(new ObjectActorProducer(persistenceId, name, rules, _settings.SnapshotEvery, _objectLogger!)).WithDeploy(EntityDeploy);
     }
 
     private IResourceStrategy StrategyFor(ResourceKind kind) =>

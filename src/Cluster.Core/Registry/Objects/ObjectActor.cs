@@ -40,6 +40,12 @@ public sealed partial class ObjectActor : UntypedPersistentActor
 
     public override string PersistenceId { get; }
 
+    /// <summary>Sent by the actor to itself after a reply, from no sender (see <see cref="Answer"/>).</summary>
+    private sealed record ForgetSender : Akka.Event.IDeadLetterSuppression, INoSerializationVerificationNeeded
+    {
+        public static readonly ForgetSender Instance = new();
+    }
+
     protected override void OnRecover(object message)
     {
         switch (message)
@@ -63,7 +69,7 @@ public sealed partial class ObjectActor : UntypedPersistentActor
         switch (message)
         {
             case ObjectCommand.Get:
-                Sender.Tell(_state.Json is { } json
+                Answer(Sender, _state.Json is { } json
                     ? new ObjectReply(json, _state.Ordering)
                     : ObjectFailure.From(ApiException.NotFound(_rules.Kind, _name)));
                 break;
@@ -72,6 +78,8 @@ public sealed partial class ObjectActor : UntypedPersistentActor
                 break;
             case ObjectCommand.Stop:
                 Context.Stop(Self);
+                break;
+            case ForgetSender:
                 break;
             case SaveSnapshotSuccess:
                 break;
@@ -87,6 +95,7 @@ public sealed partial class ObjectActor : UntypedPersistentActor
     /// <summary>The journal failed (nothing is known of the write): the writer learns at once (503, retry); Akka then stops the actor and the next command recovers it.</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
+        // No ForgetSender: Akka stops the actor next.
         Sender.Tell(ObjectFailure.From(ApiException.Unavailable("the write could not be stored: " + cause.Message)));
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
@@ -99,7 +108,7 @@ public sealed partial class ObjectActor : UntypedPersistentActor
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         LogRejected(_logger, cause, PersistenceId, sequenceNr);
-        Sender.Tell(ObjectFailure.From(ApiException.Unavailable("the write was refused by the journal: " + cause.Message)));
+        Answer(Sender, ObjectFailure.From(ApiException.Unavailable("the write was refused by the journal: " + cause.Message)));
         Context.Parent.Tell(new Passivate(ObjectCommand.Stop.Instance));
     }
 
@@ -124,20 +133,20 @@ public sealed partial class ObjectActor : UntypedPersistentActor
         }
         catch (ApiException e)
         {
-            Sender.Tell(ObjectFailure.From(e));
+            Answer(Sender, ObjectFailure.From(e));
             return;
         }
         catch (Exception e)
         {
             // A bug or an input the rules did not expect: the caller gets a 500 at once, not a timeout.
-            Sender.Tell(ObjectFailure.From(ApiException.Internal(e.Message)));
+            Answer(Sender, ObjectFailure.From(ApiException.Internal(e.Message)));
             return;
         }
 
         if (decision.Event is null || dryRun)
         {
             // Nothing stored: a no-op answers with the object as it is, a dry run with what it would be.
-            Sender.Tell(new ObjectReply(ObjectState.Serialize(decision.Reply), dryRun ? 0 : _state.Ordering, decision.Created, decision.Removed));
+            Answer(Sender, new ObjectReply(ObjectState.Serialize(decision.Reply), dryRun ? 0 : _state.Ordering, decision.Created, decision.Removed));
             return;
         }
 
@@ -156,9 +165,21 @@ public sealed partial class ObjectActor : UntypedPersistentActor
             }
 
             var json = e is ObjectEvents.Deleted ? _state.LastDeleted! : _state.Json!;
-            Sender.Tell(new ObjectReply(json, _state.Ordering, decision.Created, decision.Removed));
+            Answer(Sender, new ObjectReply(json, _state.Ordering, decision.Created, decision.Removed));
             e.Release();
         });
+    }
+
+    /// <summary>
+    /// Replies, then has the actor forget whom it replied to. Akka keeps the sender of the last
+    /// message an actor processed until the next one: for an object that then idles, that is the
+    /// asker's temporary reference with its completed task and reply, about 270 bytes per live
+    /// object (some 40 MB with 150,000 objects) kept for nothing. A message from no one resets it.
+    /// </summary>
+    private void Answer(IActorRef asker, object reply)
+    {
+        asker.Tell(reply);
+        Self.Tell(ForgetSender.Instance, ActorRefs.NoSender);
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Snapshot of {PersistenceId} at {SequenceNr} failed")]
