@@ -38,6 +38,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     private Akka.Cluster.Cluster? _cluster;
     private volatile bool _removed;
     private ILogger? _objectLogger;
+    private readonly HashCodeMessageExtractor _extractor;
 
     // One deployment (the object mailbox) shared by every object actor's Props: each live actor
     // keeps its Props, and WithMailbox would give every one of them a Deploy of its own.
@@ -51,6 +52,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         Kinds = kinds;
         _strategies = strategies;
         _settings = settings;
+        _extractor = HashCodeMessageExtractor.Create(settings.NumberOfShards, EntityIdOf, MessageOf);
         _random = random ?? new Random();
     }
 
@@ -99,7 +101,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
             RegionName,
             EntityProps,
             shardingSettings,
-            HashCodeMessageExtractor.Create(_settings.NumberOfShards, EntityIdOf, MessageOf),
+            _extractor,
             sharding.DefaultShardAllocationStrategy(shardingSettings),
             ObjectCommand.Stop.Instance).ConfigureAwait(false);
         _feed.Start();
@@ -232,6 +234,10 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
             await _feed.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The shard of the registry's region that holds the object (its lease is named after it).</summary>
+    public string ShardIdOf(ResourceKind kind, string ns, string name) =>
+        _extractor.ShardId(PersistenceIdOf(kind, kind.Namespaced ? ns : "", name), null);
 
     /// <summary>The persistence id (and entity id) of an object: "group/plural/namespace/name"; over-long names are hashed to fit the journal's 255 characters.</summary>
     public static string PersistenceIdOf(ResourceKind kind, string ns, string name)

@@ -1,4 +1,3 @@
-using Akka.Cluster.Sharding;
 using Akka.Coordination;
 using Cluster.Core.Coordination;
 using Cluster.Core.Registry;
@@ -41,13 +40,11 @@ public sealed class ShardLeaseTests(ITestOutputHelper output)
     private static async Task<(string Name, Lease Lease)> HoldAShardLeaseAsAnotherMemberAsync(ApiTestHost host)
     {
         var kind = host.Registry.Kinds.ByResource("", "v1", "configmaps")!;
-        // The registry's own extractor: Akka's hash of the persistence id over registry.number-of-shards.
-        var shards = HashCodeMessageExtractor.Create(RegistrySettings.Default.NumberOfShards, _ => "", m => m);
         for (var i = 0; i < 1000; i++)
         {
             var name = "held-" + i;
-            var shard = shards.ShardId(ResourceRegistry.PersistenceIdOf(kind, "default", name), null);
-            var lease = LeaseProvider.Get(host.ActorSystem).GetLease($"{host.ActorSystem.Name}-shard-registry-{shard}", SqlLeaseConfig.Path, "another-member:2552");
+            var shard = host.Registry.ShardIdOf(kind, "default", name);
+            var lease = LeaseProvider.Get(host.ActorSystem).GetLease($"{host.ActorSystem.Name}-shard-{ResourceRegistry.RegionName}-{shard}", SqlLeaseConfig.Path, "another-member:2552");
             if (await lease.Acquire())
             {
                 return (name, lease);

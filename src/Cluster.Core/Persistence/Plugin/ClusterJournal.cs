@@ -63,14 +63,7 @@ public sealed class ClusterJournal : AsyncWriteJournal
             return false;
         }
 
-        var sender = Sender;
-        Task.WhenAll(_inFlight.Keys).ContinueWith(
-            static (all, state) =>
-            {
-                var replyTo = (IActorRef)state!;
-                replyTo.Tell(all.IsCompletedSuccessfully ? Drained.Instance : new Status.Failure(all.Exception?.GetBaseException() ?? new TaskCanceledException()));
-            },
-            sender, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Task.WhenAll(_inFlight.Keys).PipeTo(Sender, success: () => Drained.Instance);
         if (CanPublish)
         {
             // Like Akka's own plugin commands (publish-plugin-commands): tests see when the drain began.
