@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "etcd" => await EtcdBenchmark.Run(args[1..]),
     "api" => await ApiBenchmark.Run(args[1..]),
     "cluster" => await ClusterBenchmark.Run(args[1..]),
+    "remote" => await RemoteCost.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -29,6 +30,8 @@ static int Usage()
     Console.Error.WriteLine("  " + ApiBenchOptions.Usage);
     Console.Error.WriteLine("                     a started Cluster.Node over HTTP: create/PATCH/get throughput and p50/p99 at 64 clients, paced");
     Console.Error.WriteLine("                     2,000 writes/s with reads, listing 150,000 pods (time, node RSS), watch fan-out to 1,000/5,000");
+    Console.Error.WriteLine("  " + RemoteCost.Usage);
+    Console.Error.WriteLine("                     CPU per ask round trip over Akka.Remote to a second process against the same asks in one process");
     Console.Error.WriteLine("  " + ClusterBenchOptions.Usage);
     Console.Error.WriteLine("                     Cluster.Node processes as one cluster on one PostgreSQL: CPU per 1,000 writes over all members with one");
     Console.Error.WriteLine("                     member and with three (ratio), fail-over time after SIGKILL of one of three, cross-node watch event latency,");
