@@ -3,6 +3,7 @@ using Cluster.Bench.Api;
 using Cluster.Bench.Hocon;
 using Cluster.Bench.MultiNode;
 using Cluster.Bench.Persistence;
+using Cluster.Bench.Protobuf;
 
 return args.FirstOrDefault() switch
 {
@@ -13,6 +14,7 @@ return args.FirstOrDefault() switch
     "api" => await ApiBenchmark.Run(args[1..]),
     "cluster" => await ClusterBenchmark.Run(args[1..]),
     "remote" => await RemoteCost.Run(args[1..]),
+    "protobuf" => ProtobufBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -26,6 +28,7 @@ static int Usage()
     Console.Error.WriteLine("                     recovery rate; etcd at the same concurrency and the ratio. Without --postgres (or CLUSTER_TEST_POSTGRES)");
     Console.Error.WriteLine("                     a throwaway PostgreSQL is started with scripts/postgres.sh; --dir holds the SQLite files and etcd's data");
     Console.Error.WriteLine("  hocon [iterations] HOCON parse time of Akka's reference.conf and hocon/reference.conf");
+    Console.Error.WriteLine("  " + ProtobufBenchmark.Usage + "  decoding a 2 KB Deployment protobuf body into JSON: µs and bytes allocated per body");
     Console.Error.WriteLine("  etcd [--quick] [--seconds N] [--dir PATH] [--grpc]  durable puts/s and p50/p99 of a local etcd at 1, 100, 1000 writers");
     Console.Error.WriteLine("  " + ApiBenchOptions.Usage);
     Console.Error.WriteLine("                     a started Cluster.Node over HTTP: create/PATCH/get throughput and p50/p99 at 64 clients, paced");

@@ -84,7 +84,12 @@ public static class RequestBody
         }
 
         var raw = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
-        var node = media == "application/yaml" ? ParseYaml(raw) : ParseJson(raw);
+        var node = media switch
+        {
+            "application/yaml" => ParseYaml(raw),
+            Protobuf.ProtobufBodyDecoder.MediaType => Protobuf.ProtobufBodyDecoder.Decode(raw, YamlToJson.MaxDepth),
+            _ => ParseJson(raw),
+        };
         return node is JsonObject obj ? (obj, raw) : throw ApiException.BadRequest("the request body must be a JSON object");
     }
 

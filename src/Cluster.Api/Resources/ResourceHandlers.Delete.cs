@@ -52,7 +52,9 @@ public sealed partial class ResourceHandlers
     private async Task<DeleteOptions> ReadDeleteOptionsAsync(HttpRequest request, CancellationToken ct)
     {
         var raw = await RequestBody.ReadBytesAsync(request, settings.MaxRequestBodyBytes, ct).ConfigureAwait(false);
-        var body = raw.Length == 0 ? null : RequestBody.ParseJson(raw) as JsonObject;
+        var body = raw.Length == 0 ? null
+            : RequestBody.MediaType(request) == Protobuf.ProtobufBodyDecoder.MediaType ? Protobuf.ProtobufBodyDecoder.Decode(raw, YamlToJson.MaxDepth)
+            : RequestBody.ParseJson(raw) as JsonObject;
         if (raw.Length > 0 && body is null)
         {
             throw ApiException.BadRequest("DeleteOptions must be a JSON object");

@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Cluster.Node.Tests.Kubectl;
+
+/// <summary>
+/// kubectl's typed create commands: kubectl 1.32 sends their bodies as protobuf, so each one here goes through the
+/// protobuf decoder; the objects must come out as kubectl meant them and survive a restart.
+/// </summary>
+public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<KubectlCluster>
+{
+    private const string Ns = "typed";
+
+    [Fact]
+    public async Task Create_TypedCommands_ObjectsAsMeantSurviveRestart()
+    {
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "namespace", Ns), "namespace/typed created");
+        var file = cluster.WriteFile("motd.txt", "hello from a file\n");
+        var binary = Path.Combine(cluster.WorkDir, "blob.bin");
+        await File.WriteAllBytesAsync(binary, [0, 1, 2, 0xff, 0xfe]);
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("create", "configmap", "cfg", "-n", Ns, "--from-literal=a=b", "--from-file=motd=" + file, "--from-file=blob=" + binary),
+            "configmap/cfg created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "secret", "generic", "pw", "-n", Ns, "--from-literal=password=s3cret"), "secret/pw created");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("create", "secret", "docker-registry", "reg", "-n", Ns, "--docker-server=r.example.invalid", "--docker-username=u", "--docker-password=p"),
+            "secret/reg created");
+        var (crt, key) = await TlsPairAsync();
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "secret", "tls", "tls", "-n", Ns, "--cert=" + crt, "--key=" + key), "secret/tls created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "deployment", "web", "-n", Ns, "--image=nginx:1.27", "--replicas=0", "--port=80"), "deployment.apps/web created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "deployment", "cmd", "-n", Ns, "--image=busybox", "--", "sleep", "3600"), "deployment.apps/cmd created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "job", "once", "-n", Ns, "--image=busybox", "--", "echo", "hi"), "job.batch/once created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "cronjob", "tick", "-n", Ns, "--image=busybox", "--schedule=*/5 * * * *", "--", "date"), "cronjob.batch/tick created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "serviceaccount", "robot", "-n", Ns), "serviceaccount/robot created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "service", "clusterip", "api", "-n", Ns, "--tcp=80:8080"), "service/api created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "service", "nodeport", "np", "-n", Ns, "--tcp=80:8080", "--node-port=30080"), "service/np created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "service", "externalname", "ext", "-n", Ns, "--external-name=db.example.invalid"), "service/ext created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "quota", "q", "-n", Ns, "--hard=pods=10,cpu=2"), "resourcequota/q created");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("create", "deployment", "dry", "-n", Ns, "--image=nginx", "--dry-run=server"),
+            "deployment.apps/dry created (server dry run)");
+
+        var before = await SnapshotAsync();
+        await cluster.RestartAsync();
+        Assert.Equal(before, await SnapshotAsync());
+
+        var cfg = await GetAsync("configmap/cfg");
+        Assert.Equal("b", cfg["data"]!["a"]!.GetValue<string>());
+        Assert.Equal("hello from a file\n", cfg["data"]!["motd"]!.GetValue<string>());
+        Assert.Equal(Convert.ToBase64String([0, 1, 2, 0xff, 0xfe]), cfg["binaryData"]!["blob"]!.GetValue<string>());
+        Assert.Equal("s3cret", Encoding.UTF8.GetString(Convert.FromBase64String((await GetAsync("secret/pw"))["data"]!["password"]!.GetValue<string>())));
+        Assert.Equal("kubernetes.io/dockerconfigjson", (await GetAsync("secret/reg"))["type"]!.GetValue<string>());
+        Assert.Equal("kubernetes.io/tls", (await GetAsync("secret/tls"))["type"]!.GetValue<string>());
+
+        // replicas: 0 arrives as an explicit zero and must stay zero (not the default of 1).
+        var web = await GetAsync("deployment/web");
+        Assert.Equal(0, web["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(80, web["spec"]!["template"]!["spec"]!["containers"]![0]!["ports"]![0]!["containerPort"]!.GetValue<int>());
+        Assert.Equal("""["sleep","3600"]""", (await GetAsync("deployment/cmd"))["spec"]!["template"]!["spec"]!["containers"]![0]!["command"]!.ToJsonString());
+        Assert.Equal("*/5 * * * *", (await GetAsync("cronjob/tick"))["spec"]!["schedule"]!.GetValue<string>());
+        Assert.Equal(30080, (await GetAsync("service/np"))["spec"]!["ports"]![0]!["nodePort"]!.GetValue<int>());
+        Assert.Equal(8080, (await GetAsync("service/api"))["spec"]!["ports"]![0]!["targetPort"]!.GetValue<int>());
+        Assert.Equal("db.example.invalid", (await GetAsync("service/ext"))["spec"]!["externalName"]!.GetValue<string>());
+        Assert.Equal("10", (await GetAsync("resourcequota/q"))["spec"]!["hard"]!["pods"]!.GetValue<string>());
+        KubectlAssert.FailedWith(await cluster.RunAsync("get", "deployment", "dry", "-n", Ns), "deployments.apps \"dry\" not found");
+    }
+
+    private async Task<JsonObject> GetAsync(string resource) =>
+        JsonNode.Parse(await cluster.OutputAsync("get", resource, "-n", Ns, "-o", "json"))!.AsObject();
+
+    private Task<string> SnapshotAsync() =>
+        cluster.OutputAsync("get", "configmap,secret,deployment,job,cronjob,serviceaccount,service,resourcequota", "-n", Ns, "-o",
+            "jsonpath={range .items[*]}{.kind}/{.metadata.name} uid={.metadata.uid} rv={.metadata.resourceVersion}{\"\\n\"}{end}");
+
+    /// <summary>The certificate and key kubectl was captured with (../shared/k8s-protobuf), written as PEM files.</summary>
+    private async Task<(string Crt, string Key)> TlsPairAsync()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Actors.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var captured = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root!.FullName, "..", "shared", "k8s-protobuf", "kubectl-1.32-bodies", "secret-tls.client.json")))!;
+        var crt = cluster.WriteFile("tls.crt", Encoding.UTF8.GetString(Convert.FromBase64String(captured["data"]!["tls.crt"]!.GetValue<string>())));
+        var key = cluster.WriteFile("tls.key", Encoding.UTF8.GetString(Convert.FromBase64String(captured["data"]!["tls.key"]!.GetValue<string>())));
+        return (crt, key);
+    }
+}
