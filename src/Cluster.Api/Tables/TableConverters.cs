@@ -29,6 +29,10 @@ public static class TableConverters
         [("batch", "Job")] = WorkloadPrinters.Job,
         [("batch", "CronJob")] = WorkloadPrinters.CronJob,
         [("coordination.k8s.io", "Lease")] = CorePrinters.Lease,
+        [("rbac.authorization.k8s.io", "RoleBinding")] = RbacPolicyPrinters.RoleBinding,
+        [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = RbacPolicyPrinters.RoleBinding,
+        [("scheduling.k8s.io", "PriorityClass")] = RbacPolicyPrinters.PriorityClass,
+        [("policy", "PodDisruptionBudget")] = RbacPolicyPrinters.PodDisruptionBudget,
     }.ToFrozenDictionary();
 
     /// <summary>

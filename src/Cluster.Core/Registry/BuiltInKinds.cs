@@ -1,11 +1,12 @@
 namespace Cluster.Core.Registry;
 
-/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1 and coordination.k8s.io/v1 that this cluster serves.</summary>
+/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1, coordination.k8s.io/v1, rbac.authorization.k8s.io/v1, scheduling.k8s.io/v1 and policy/v1 that this cluster serves.</summary>
 public static class BuiltInKinds
 {
     private static readonly string[] StatusOnly = ["status"];
     private static readonly string[] StatusAndScale = ["status", "scale"];
     private static readonly string[] All_ = ["all"];
+    private const string Rbac = "rbac.authorization.k8s.io";
 
     public static ResourceKind Namespace { get; } = new("", "v1", "Namespace", "namespaces", Namespaced: false) { ShortNames = ["ns"], Subresources = ["status", "finalize"] };
 
@@ -41,9 +42,22 @@ public static class BuiltInKinds
 
     public static ResourceKind Lease { get; } = new("coordination.k8s.io", "v1", "Lease", "leases", Namespaced: true);
 
+    public static ResourceKind Role { get; } = new(Rbac, "v1", "Role", "roles", Namespaced: true);
+
+    public static ResourceKind ClusterRole { get; } = new(Rbac, "v1", "ClusterRole", "clusterroles", Namespaced: false);
+
+    public static ResourceKind RoleBinding { get; } = new(Rbac, "v1", "RoleBinding", "rolebindings", Namespaced: true);
+
+    public static ResourceKind ClusterRoleBinding { get; } = new(Rbac, "v1", "ClusterRoleBinding", "clusterrolebindings", Namespaced: false);
+
+    public static ResourceKind PriorityClass { get; } = new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", Namespaced: false) { ShortNames = ["pc"] };
+
+    public static ResourceKind PodDisruptionBudget { get; } = new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", Namespaced: true) { ShortNames = ["pdb"], Subresources = StatusOnly, TracksGeneration = true };
+
     public static IReadOnlyList<ResourceKind> All { get; } =
     [
         Namespace, Pod, Node, Service, Endpoints, ResourceQuota, ConfigMap, Secret, Event, ServiceAccount,
         Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob, Lease,
+        Role, ClusterRole, RoleBinding, ClusterRoleBinding, PriorityClass, PodDisruptionBudget,
     ];
 }

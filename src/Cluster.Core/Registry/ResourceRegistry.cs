@@ -108,16 +108,27 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         await _feed.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var ns in InitialNamespaces)
         {
-            if (Feed.Cache(BuiltInKinds.Namespace).Get("", ns) is null)
+            var obj = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } };
+            await EnsureExistsAsync(BuiltInKinds.Namespace, obj, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var priorityClass in Strategies.PriorityClassStrategy.SystemClasses())
+        {
+            await EnsureExistsAsync(BuiltInKinds.PriorityClass, priorityClass, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates a cluster-scoped object every cluster has from its first start, unless it exists.</summary>
+    private async Task EnsureExistsAsync(ResourceKind kind, JsonObject obj, CancellationToken cancellationToken)
+    {
+        if (Feed.Cache(kind).Get("", ObjectMeta.Name(obj)) is null)
+        {
+            try
             {
-                var obj = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } };
-                try
-                {
-                    await CreateAsync(BuiltInKinds.Namespace, "", obj, WriteOptions.Default, cancellationToken).ConfigureAwait(false);
-                }
-                catch (ApiException e) when (e.Reason == "AlreadyExists")
-                {
-                }
+                await CreateAsync(kind, "", obj, WriteOptions.Default, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ApiException e) when (e.Reason == "AlreadyExists")
+            {
             }
         }
     }

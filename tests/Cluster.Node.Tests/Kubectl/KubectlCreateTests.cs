@@ -65,6 +65,54 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
         KubectlAssert.FailedWith(await cluster.RunAsync("get", "deployment", "dry", "-n", Ns), "deployments.apps \"dry\" not found");
     }
 
+    [Fact]
+    public async Task Create_RbacPriorityAndDisruptionBudgets_AreServedValidatedAndPrinted()
+    {
+        const string ns = "access";
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", ns));
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("create", "role", "reader", "-n", ns, "--verb=get,list", "--resource=pods,deployments.apps"),
+            "role.rbac.authorization.k8s.io/reader created");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("create", "rolebinding", "rb", "-n", ns, "--role=reader", "--user=alice", "--serviceaccount=access:robot"),
+            "rolebinding.rbac.authorization.k8s.io/rb created");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("create", "clusterrole", "health", "--verb=get", "--non-resource-url=/healthz"),
+            "clusterrole.rbac.authorization.k8s.io/health created");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("create", "clusterrolebinding", "health", "--clusterrole=health", "--group=devs"),
+            "clusterrolebinding.rbac.authorization.k8s.io/health created");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("create", "priorityclass", "high", "--value=1000", "--description=important"),
+            "priorityclass.scheduling.k8s.io/high created");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("create", "poddisruptionbudget", "web", "-n", ns, "--selector=app=web", "--min-available=1"),
+            "poddisruptionbudget.policy/web created");
+
+        KubectlAssert.FailedWith(
+            await cluster.RunAsync("create", "priorityclass", "system-mine", "--value=5"),
+            "priority class names with 'system-' prefix are reserved for system use only");
+        KubectlAssert.FailedWith(
+            await cluster.RunAsync("patch", "rolebinding", "rb", "-n", ns, "--type=merge", "-p", """{"roleRef":{"name":"other"}}"""),
+            "cannot change roleRef");
+
+        await cluster.RestartAsync();
+
+        var bindings = KubectlTable.Parse(await cluster.OutputAsync("get", "rolebinding", "-n", ns, "-o", "wide"));
+        Assert.Equal("Role/reader", bindings.Row("rb")["ROLE"]);
+        Assert.Equal("alice", bindings.Row("rb")["USERS"]);
+        Assert.Equal("access/robot", bindings.Row("rb")["SERVICEACCOUNTS"]);
+        Assert.Equal("ClusterRole/health", KubectlTable.Parse(await cluster.OutputAsync("get", "clusterrolebinding", "health")).Row("health")["ROLE"]);
+        var classes = KubectlTable.Parse(await cluster.OutputAsync("get", "priorityclass"));
+        Assert.Equal("2000000000", classes.Row("system-cluster-critical")["VALUE"]);
+        Assert.Equal("2000001000", classes.Row("system-node-critical")["VALUE"]);
+        Assert.Equal("PreemptLowerPriority", classes.Row("high")["PREEMPTIONPOLICY"]);
+        var pdb = KubectlTable.Parse(await cluster.OutputAsync("get", "pdb", "-n", ns)).Row("web");
+        Assert.Equal(("1", "N/A", "0"), (pdb["MIN AVAILABLE"], pdb["MAX UNAVAILABLE"], pdb["ALLOWED DISRUPTIONS"]));
+        Assert.Equal("""[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]},{"apiGroups":["apps"],"resources":["deployments"],"verbs":["get","list"]}]""",
+            await cluster.JsonPathAsync("role/reader", ns, "{.rules}"));
+    }
+
     private async Task<JsonObject> GetAsync(string resource) =>
         JsonNode.Parse(await cluster.OutputAsync("get", resource, "-n", Ns, "-o", "json"))!.AsObject();
 

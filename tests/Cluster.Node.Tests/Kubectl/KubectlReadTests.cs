@@ -23,8 +23,9 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
 
         Assert.Equal(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"], table.Columns);
         Assert.Equal(
-            ["configmaps", "cronjobs", "daemonsets", "deployments", "endpoints", "events", "jobs", "leases", "namespaces",
-             "nodes", "pods", "replicasets", "resourcequotas", "secrets", "serviceaccounts", "services", "statefulsets"],
+            ["clusterrolebindings", "clusterroles", "configmaps", "cronjobs", "daemonsets", "deployments", "endpoints", "events", "jobs",
+             "leases", "namespaces", "nodes", "poddisruptionbudgets", "pods", "priorityclasses", "replicasets", "resourcequotas",
+             "rolebindings", "roles", "secrets", "serviceaccounts", "services", "statefulsets"],
             table.Column("NAME").Order(StringComparer.Ordinal));
         var deployments = table.Row("deployments");
         Assert.Equal(("deploy", "apps/v1", "true", "Deployment"), (deployments["SHORTNAMES"], deployments["APIVERSION"], deployments["NAMESPACED"], deployments["KIND"]));
@@ -35,13 +36,18 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("api-resources", "--api-group=apps", "-o", "name"),
             "daemonsets.apps", "deployments.apps", "replicasets.apps", "statefulsets.apps");
-        KubectlAssert.StdOutLines(await cluster.RunAsync("api-resources", "--namespaced=false", "-o", "name"), "namespaces", "nodes");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("api-resources", "--namespaced=false", "-o", "name"),
+            "namespaces", "nodes", "clusterrolebindings.rbac.authorization.k8s.io", "clusterroles.rbac.authorization.k8s.io", "priorityclasses.scheduling.k8s.io");
+        Assert.Equal(("pdb", "policy/v1", "true"), (table.Row("poddisruptionbudgets")["SHORTNAMES"], table.Row("poddisruptionbudgets")["APIVERSION"], table.Row("poddisruptionbudgets")["NAMESPACED"]));
     }
 
     [Fact]
     public async Task ApiVersions_Listed_ShowsServedGroupVersions()
     {
-        KubectlAssert.StdOutLines(await cluster.RunAsync("api-versions"), "apps/v1", "batch/v1", "coordination.k8s.io/v1", "v1");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("api-versions"),
+            "apps/v1", "batch/v1", "coordination.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "v1");
     }
 
     [Fact]

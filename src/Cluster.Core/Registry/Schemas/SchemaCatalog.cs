@@ -72,6 +72,7 @@ public sealed class SchemaCatalog
         ObjectSchema[] definitions =
         [
             .. MetaV1Schemas.Definitions(),
+            .. RbacPolicySchemas.Definitions(),
             .. CoreV1PodSchemas.Definitions(),
             .. CoreV1SchedulingSchemas.Definitions(),
             .. CoreV1VolumeSchemas.Definitions(),

@@ -19,6 +19,8 @@ public sealed class StrategyCatalog
         new ResourceQuotaStrategy(), new ConfigMapStrategy(), new SecretStrategy(), new EventStrategy(), new ServiceAccountStrategy(),
         new DeploymentStrategy(), new ReplicaSetStrategy(), new DaemonSetStrategy(), new StatefulSetStrategy(),
         new JobStrategy(), new CronJobStrategy(), new LeaseStrategy(),
+        RoleStrategy.Role, RoleStrategy.ClusterRole, RoleBindingStrategy.RoleBinding, RoleBindingStrategy.ClusterRoleBinding,
+        new PriorityClassStrategy(), new PodDisruptionBudgetStrategy(),
     ]);
 
     public IReadOnlyCollection<ResourceKind> Kinds => _byKind.Keys;

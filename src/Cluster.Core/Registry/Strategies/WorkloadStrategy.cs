@@ -42,7 +42,7 @@ internal abstract partial class WorkloadStrategy : ResourceStrategy
         causes.ImmutableField("spec.selector", JsonFields.Obj(updated, "spec")?["selector"], JsonFields.Obj(old, "spec")?["selector"]);
 
     /// <summary>ValidatePositiveIntOrPercent: a non-negative integer or a "N%" string.</summary>
-    protected static void ValidateIntOrPercent(JsonObject? parent, string key, string path, Causes causes)
+    internal static void ValidateIntOrPercent(JsonObject? parent, string key, string path, Causes causes)
     {
         var value = parent?[key];
         switch (value)
@@ -70,7 +70,7 @@ internal abstract partial class WorkloadStrategy : ResourceStrategy
     }
 
     /// <summary>IsNotMoreThan100Percent.</summary>
-    protected static void ValidateAtMost100Percent(JsonObject? parent, string key, string path, Causes causes)
+    internal static void ValidateAtMost100Percent(JsonObject? parent, string key, string path, Causes causes)
     {
         if (JsonFields.Str(parent, key) is { } text && PercentRegex().IsMatch(text) && IntOrPercentValue(parent, key) > 100)
         {

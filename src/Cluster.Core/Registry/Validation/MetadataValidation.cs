@@ -14,12 +14,14 @@ public static class MetadataValidation
 
     /// <summary>
     /// The name rule of a kind, as its upstream validation: Namespace and StatefulSet names are
-    /// DNS-1123 labels, Service names DNS-1035 labels, every other kind's a DNS-1123 subdomain.
+    /// DNS-1123 labels, Service names DNS-1035 labels, RBAC names any URL path segment
+    /// ("system:controller:..."), every other kind's a DNS-1123 subdomain.
     /// </summary>
     public static ValidateNameFunc NameRule(ResourceKind kind) => (kind.Group, kind.Kind) switch
     {
         ("", "Namespace") or ("apps", "StatefulSet") => NameValidation.NameIsDnsLabel,
         ("", "Service") => NameValidation.NameIsDns1035Label,
+        ("rbac.authorization.k8s.io", _) => NameValidation.IsValidPathSegmentName,
         _ => NameValidation.NameIsDnsSubdomain,
     };
 

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using static Cluster.Api.Tables.JsonRead;
+
+namespace Cluster.Api.Tables;
+
+/// <summary>Rows of RoleBindings and ClusterRoleBindings, PriorityClasses and PodDisruptionBudgets (Roles print as the default table: name and creation time).</summary>
+internal static class RbacPolicyPrinters
+{
+    public static ITableConverter RoleBinding { get; } = new TableConverter(
+        [
+            Columns.Name,
+            Columns.Str("Role", "Role in the roleBinding"),
+            Columns.Age,
+            Columns.Wide("Users", "Users in the roleBinding"),
+            Columns.Wide("Groups", "Groups in the roleBinding"),
+            Columns.Wide("ServiceAccounts", "ServiceAccounts in the roleBinding"),
+        ],
+        (obj, now) =>
+        [
+            Name(obj),
+            Str(obj, "roleRef", "kind") + "/" + Str(obj, "roleRef", "name"),
+            Age(obj, now),
+            Subjects(obj, "User"),
+            Subjects(obj, "Group"),
+            Subjects(obj, "ServiceAccount"),
+        ]);
+
+    public static ITableConverter PriorityClass { get; } = new TableConverter(
+        [
+            Columns.Name,
+            Columns.Int("Value", "Value is the integer value of this priority class."),
+            new("Global-Default", "boolean", "", "GlobalDefault specifies whether this PriorityClass should be considered as the default priority.", 0),
+            Columns.Age,
+            Columns.Str("PreemptionPolicy", "PreemptionPolicy is the Policy for preempting pods with lower priority."),
+        ],
+        (obj, now) => [Name(obj), Int(obj, "value"), Bool(obj, "globalDefault"), Age(obj, now), Str(obj, "preemptionPolicy")]);
+
+    public static ITableConverter PodDisruptionBudget { get; } = new TableConverter(
+        [
+            Columns.Name,
+            Columns.Str("Min Available", "The minimum number of pods that must be available simultaneously. This can be either an integer or a string specifying a percentage, e.g. \"28%\"."),
+            Columns.Str("Max Unavailable", "The maximum number of pods that may be unavailable. This can be either an integer or a string specifying a percentage, e.g. \"33%\"."),
+            Columns.Int("Allowed Disruptions", "Calculated number of pods that may be disrupted at this time."),
+            Columns.Age,
+        ],
+        (obj, now) => [Name(obj), IntOrString(obj, "minAvailable"), IntOrString(obj, "maxUnavailable"), Int(obj, "status", "disruptionsAllowed"), Age(obj, now)]);
+
+    private static string Subjects(JsonObject obj, string kind) => string.Join(", ", Objects(obj, "subjects")
+        .Where(s => Str(s, "kind") == kind)
+        .Select(s => kind == "ServiceAccount" ? Str(s, "namespace") + "/" + Str(s, "name") : Str(s, "name")));
+
+    private static string IntOrString(JsonObject obj, string key) => At(obj, "spec", key) is JsonValue value ? value.ToString() : "N/A";
+}
