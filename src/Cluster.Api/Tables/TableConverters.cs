@@ -29,10 +29,12 @@ public static class TableConverters
         [("batch", "Job")] = WorkloadPrinters.Job,
         [("batch", "CronJob")] = WorkloadPrinters.CronJob,
         [("coordination.k8s.io", "Lease")] = CorePrinters.Lease,
-        [("rbac.authorization.k8s.io", "RoleBinding")] = RbacPolicyPrinters.RoleBinding,
-        [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = RbacPolicyPrinters.RoleBinding,
-        [("scheduling.k8s.io", "PriorityClass")] = RbacPolicyPrinters.PriorityClass,
-        [("policy", "PodDisruptionBudget")] = RbacPolicyPrinters.PodDisruptionBudget,
+        [("rbac.authorization.k8s.io", "RoleBinding")] = AccessPolicyPrinters.RoleBinding,
+        [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = AccessPolicyPrinters.RoleBinding,
+        [("scheduling.k8s.io", "PriorityClass")] = AccessPolicyPrinters.PriorityClass,
+        [("policy", "PodDisruptionBudget")] = AccessPolicyPrinters.PodDisruptionBudget,
+        [("networking.k8s.io", "Ingress")] = AccessPolicyPrinters.Ingress,
+        [("networking.k8s.io", "IngressClass")] = AccessPolicyPrinters.IngressClass,
     }.ToFrozenDictionary();
 
     /// <summary>

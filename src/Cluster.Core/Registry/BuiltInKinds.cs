@@ -1,6 +1,6 @@
 namespace Cluster.Core.Registry;
 
-/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1, coordination.k8s.io/v1, rbac.authorization.k8s.io/v1, scheduling.k8s.io/v1 and policy/v1 that this cluster serves.</summary>
+/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1, coordination.k8s.io/v1, rbac.authorization.k8s.io/v1, scheduling.k8s.io/v1, policy/v1 and networking.k8s.io/v1 that this cluster serves.</summary>
 public static class BuiltInKinds
 {
     private static readonly string[] StatusOnly = ["status"];
@@ -54,10 +54,14 @@ public static class BuiltInKinds
 
     public static ResourceKind PodDisruptionBudget { get; } = new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", Namespaced: true) { ShortNames = ["pdb"], Subresources = StatusOnly, TracksGeneration = true };
 
+    public static ResourceKind Ingress { get; } = new("networking.k8s.io", "v1", "Ingress", "ingresses", Namespaced: true) { ShortNames = ["ing"], Subresources = StatusOnly, TracksGeneration = true };
+
+    public static ResourceKind IngressClass { get; } = new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", Namespaced: false);
+
     public static IReadOnlyList<ResourceKind> All { get; } =
     [
         Namespace, Pod, Node, Service, Endpoints, ResourceQuota, ConfigMap, Secret, Event, ServiceAccount,
         Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob, Lease,
-        Role, ClusterRole, RoleBinding, ClusterRoleBinding, PriorityClass, PodDisruptionBudget,
+        Role, ClusterRole, RoleBinding, ClusterRoleBinding, PriorityClass, PodDisruptionBudget, Ingress, IngressClass,
     ];
 }

@@ -66,7 +66,7 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
     }
 
     [Fact]
-    public async Task Create_RbacPriorityAndDisruptionBudgets_AreServedValidatedAndPrinted()
+    public async Task Create_RbacPriorityDisruptionBudgetsAndIngresses_AreServedValidatedAndPrinted()
     {
         const string ns = "access";
         KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", ns));
@@ -88,6 +88,12 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("create", "poddisruptionbudget", "web", "-n", ns, "--selector=app=web", "--min-available=1"),
             "poddisruptionbudget.policy/web created");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("create", "ingress", "web", "-n", ns, "--class=nginx", "--rule=shop.example.invalid/=web:80", "--rule=api.example.invalid/v1*=api:http,tls=cert"),
+            "ingress.networking.k8s.io/web created");
+        KubectlAssert.FailedWith(
+            await cluster.RunAsync("create", "ingress", "byip", "-n", ns, "--rule=10.0.0.1/=web:80"),
+            "spec.rules[0].host: Invalid value: \"10.0.0.1\": must be a DNS name, not an IP address");
 
         KubectlAssert.FailedWith(
             await cluster.RunAsync("create", "priorityclass", "system-mine", "--value=5"),
@@ -109,6 +115,9 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
         Assert.Equal("PreemptLowerPriority", classes.Row("high")["PREEMPTIONPOLICY"]);
         var pdb = KubectlTable.Parse(await cluster.OutputAsync("get", "pdb", "-n", ns)).Row("web");
         Assert.Equal(("1", "N/A", "0"), (pdb["MIN AVAILABLE"], pdb["MAX UNAVAILABLE"], pdb["ALLOWED DISRUPTIONS"]));
+        var ingress = KubectlTable.Parse(await cluster.OutputAsync("get", "ingress", "-n", ns)).Row("web");
+        Assert.Equal(("nginx", "shop.example.invalid,api.example.invalid", "80, 443"), (ingress["CLASS"], ingress["HOSTS"], ingress["PORTS"]));
+        Assert.Equal("Prefix http", await cluster.JsonPathAsync("ingress/web", ns, "{.spec.rules[1].http.paths[0].pathType} {.spec.rules[1].http.paths[0].backend.service.port.name}"));
         Assert.Equal("""[{"apiGroups":[""],"resources":["pods"],"verbs":["get","list"]},{"apiGroups":["apps"],"resources":["deployments"],"verbs":["get","list"]}]""",
             await cluster.JsonPathAsync("role/reader", ns, "{.rules}"));
     }

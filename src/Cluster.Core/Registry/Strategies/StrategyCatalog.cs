@@ -20,7 +20,7 @@ public sealed class StrategyCatalog
         new DeploymentStrategy(), new ReplicaSetStrategy(), new DaemonSetStrategy(), new StatefulSetStrategy(),
         new JobStrategy(), new CronJobStrategy(), new LeaseStrategy(),
         RoleStrategy.Role, RoleStrategy.ClusterRole, RoleBindingStrategy.RoleBinding, RoleBindingStrategy.ClusterRoleBinding,
-        new PriorityClassStrategy(), new PodDisruptionBudgetStrategy(),
+        new PriorityClassStrategy(), new PodDisruptionBudgetStrategy(), new IngressStrategy(), new IngressClassStrategy(),
     ]);
 
     public IReadOnlyCollection<ResourceKind> Kinds => _byKind.Keys;

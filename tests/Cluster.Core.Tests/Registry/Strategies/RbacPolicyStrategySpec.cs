@@ -104,4 +104,38 @@ public sealed class RbacPolicyStrategySpec
 
         Assert.Equal("""{"disruptionsAllowed":0,"currentHealthy":0,"desiredHealthy":0,"expectedPods":0}""", pdb["status"]!.ToJsonString());
     }
+
+    [Fact]
+    public void Validate_Ingress_NeedsRulesOrDefaultBackend_DnsHosts_TypedAbsolutePaths_OneBackendPort()
+    {
+        var strategy = StrategyCatalog.For(BuiltInKinds.Ingress);
+
+        HasCause(strategy.Validate(Json("""{"metadata":{"name":"i","namespace":"a"},"spec":{}}""")), "spec.rules", "either `defaultBackend` or `rules` must be specified");
+        var causes = strategy.Validate(Json("""
+            {"metadata":{"name":"i","namespace":"a"},"spec":{"rules":[
+              {"host":"10.0.0.1","http":{"paths":[{"path":"/","pathType":"Exact","backend":{"service":{"name":"web","port":{"number":80}}}}]}},
+              {"host":"*.example.invalid","http":{"paths":[
+                {"path":"relative","pathType":"Prefix","backend":{"service":{"name":"web","port":{"name":"http","number":80}}}},
+                {"path":"/x","backend":{"service":{"name":"web"}}}]}}]}}
+            """));
+
+        HasCause(causes, "spec.rules[0].host", "must be a DNS name, not an IP address");
+        NoCauseOn(causes, "spec.rules[1].host");
+        HasCause(causes, "spec.rules[1].http.paths[0].path", "must be an absolute path");
+        HasCause(causes, "spec.rules[1].http.paths[0].backend.service.port", "cannot set both port name & port number");
+        HasCause(causes, "spec.rules[1].http.paths[1].pathType", "pathType must be specified");
+        HasCause(causes, "spec.rules[1].http.paths[1].backend.service.port", "port name or number is required");
+    }
+
+    [Fact]
+    public void Validate_IngressClass_ControllerIsADomainPrefixedPathThatNeverChanges()
+    {
+        var strategy = StrategyCatalog.For(BuiltInKinds.IngressClass);
+
+        HasCause(strategy.Validate(Json("""{"metadata":{"name":"c"},"spec":{"controller":"nginx"}}""")), "spec.controller", "must be a domain-prefixed path");
+        NoCauses(strategy.Validate(Json("""{"metadata":{"name":"c"},"spec":{"controller":"k8s.io/ingress-nginx"}}""")));
+        HasCause(
+            strategy.ValidateUpdate(Json("""{"metadata":{"name":"c"},"spec":{"controller":"k8s.io/other"}}"""), Json("""{"metadata":{"name":"c"},"spec":{"controller":"k8s.io/ingress-nginx"}}""")),
+            "spec.controller", "field is immutable");
+    }
 }

@@ -3,8 +3,8 @@ using static Cluster.Api.Tables.JsonRead;
 
 namespace Cluster.Api.Tables;
 
-/// <summary>Rows of RoleBindings and ClusterRoleBindings, PriorityClasses and PodDisruptionBudgets (Roles print as the default table: name and creation time).</summary>
-internal static class RbacPolicyPrinters
+/// <summary>Rows of RoleBindings and ClusterRoleBindings, PriorityClasses, PodDisruptionBudgets, Ingresses and IngressClasses (Roles print as the default table: name and creation time).</summary>
+internal static class AccessPolicyPrinters
 {
     public static ITableConverter RoleBinding { get; } = new TableConverter(
         [
@@ -44,6 +44,50 @@ internal static class RbacPolicyPrinters
             Columns.Age,
         ],
         (obj, now) => [Name(obj), IntOrString(obj, "minAvailable"), IntOrString(obj, "maxUnavailable"), Int(obj, "status", "disruptionsAllowed"), Age(obj, now)]);
+
+    public static ITableConverter Ingress { get; } = new TableConverter(
+        [
+            Columns.Name,
+            Columns.Str("Class", "The name of the IngressClass resource that should be used for ingress class."),
+            Columns.Str("Hosts", "Hosts that incoming requests are matched against before the ingress rule"),
+            Columns.Str("Address", "Address is a list containing ingress points for the load-balancer"),
+            Columns.Str("Ports", "Ports of TLS configurations that open"),
+            Columns.Age,
+        ],
+        (obj, now) =>
+        [
+            Name(obj),
+            Str(obj, "spec", "ingressClassName") is { Length: > 0 } className ? className : "<none>",
+            IngressHosts(obj),
+            string.Join(",", Objects(obj, "status", "loadBalancer", "ingress").Select(i => Str(i, "ip") is { Length: > 0 } ip ? ip : Str(i, "hostname"))),
+            Count(obj, "spec", "tls") > 0 ? "80, 443" : "80",
+            Age(obj, now),
+        ]);
+
+    public static ITableConverter IngressClass { get; } = new TableConverter(
+        [
+            Columns.Name,
+            Columns.Str("Controller", "Controller that is in charge of handling this class."),
+            Columns.Str("Parameters", "A reference to a resource with additional parameters."),
+            Columns.Age,
+        ],
+        (obj, now) => [Name(obj), Str(obj, "spec", "controller"), IngressClassParameters(obj), Age(obj, now)]);
+
+    /// <summary>The rules' hosts, three at most and then a count (upstream formatHosts); "*" when no rule names one.</summary>
+    private static string IngressHosts(JsonObject obj)
+    {
+        var hosts = Objects(obj, "spec", "rules").Select(r => Str(r, "host")).Where(h => h.Length > 0).ToList();
+        return hosts.Count switch
+        {
+            0 => "*",
+            <= 3 => string.Join(",", hosts),
+            _ => string.Join(",", hosts.Take(3)) + " + " + (hosts.Count - 3).ToString(System.Globalization.CultureInfo.InvariantCulture) + " more...",
+        };
+    }
+
+    private static string IngressClassParameters(JsonObject obj) => Obj(obj, "spec", "parameters") is { } parameters
+        ? Str(parameters, "kind") + (Str(parameters, "apiGroup") is { Length: > 0 } group ? "." + group : "") + "/" + Str(parameters, "name")
+        : "<none>";
 
     private static string Subjects(JsonObject obj, string kind) => string.Join(", ", Objects(obj, "subjects")
         .Where(s => Str(s, "kind") == kind)
