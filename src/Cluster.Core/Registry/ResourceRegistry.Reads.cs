@@ -26,14 +26,15 @@ public sealed partial class ResourceRegistry
             return new ListResult(single is not null && filter(single) ? [single] : [], cache.ResourceVersion, null, null);
         }
 
-        var afterKey = options.Continue is { Length: > 0 } token ? DecodeContinue(token) : null;
-
-        // One item more than the page tells whether another page follows.
-        var (items, version) = cache.List(scope, afterKey, filter, options.Limit > 0 ? options.Limit + 1 : 0);
-        if (options.Limit > 0 && items.Count > options.Limit)
+        // Every page of one list is served as of the first page's version (the continue token carries it); without
+        // selectors the pages say how many objects remain, as upstream's remainingItemCount.
+        var (afterKey, at) = options.Continue is { Length: > 0 } token ? DecodeContinue(token) : (null, long.MaxValue);
+        var countRemaining = options.Limit > 0 && options.Labels is null or { IsEverything: true } && options.Fields is null or { Requirements.Count: 0 };
+        var (items, version, remaining) = cache.ListAt(scope, afterKey, at, filter, options.Limit, countRemaining);
+        if (options.Limit > 0 && (items.Count > options.Limit || remaining > 0))
         {
-            var page = items.Take(options.Limit).ToArray();
-            return new ListResult(page, version, EncodeContinue(page[^1].Key, version), null);
+            var page = items.Count > options.Limit ? items.Take(options.Limit).ToArray() : items;
+            return new ListResult(page, version, EncodeContinue(page[^1].Key, version), remaining);
         }
 
         return new ListResult(items, version, null, null);
@@ -114,12 +115,14 @@ public sealed partial class ResourceRegistry
     private static string EncodeContinue(string lastKey, long version) =>
         Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["v"] = "meta.k8s.io/v1", ["rv"] = version, ["start"] = lastKey }));
 
-    private static string DecodeContinue(string token)
+    private static (string Key, long Version) DecodeContinue(string token)
     {
         try
         {
             var node = JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token)));
-            return node?["start"]?.GetValue<string>() ?? throw new FormatException("no start key");
+            var key = node?["start"]?.GetValue<string>() ?? throw new FormatException("no start key");
+            var version = node?["rv"]?.GetValue<long>() ?? throw new FormatException("no resource version");
+            return version > 0 ? (key, version) : throw new FormatException("the resource version is not positive");
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
         {

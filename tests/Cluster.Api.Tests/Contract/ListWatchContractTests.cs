@@ -72,6 +72,35 @@ public sealed class ListWatchContractTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task List_LaterPages_AreAsOfTheFirstPagesVersionAndCountWhatRemains(string backend)
+    {
+        await using var host = await ApiTestHost.StartAsync(backend, output);
+        foreach (var name in new[] { "p1", "p2", "p3", "p4", "p5" })
+        {
+            await host.PostAsync(Pods, RegistryContractTests.Pod(name));
+        }
+
+        var (_, first) = await host.GetAsync(Pods + "?limit=2");
+        var version = first!["metadata"]!["resourceVersion"]!.GetValue<string>();
+        Assert.Equal(3, first["metadata"]!["remainingItemCount"]!.GetValue<long>());
+        Assert.True((await host.SendAsync(HttpMethod.Delete, Pods + "/p3")).Status is 200 or 202);
+        await host.PostAsync(Pods, RegistryContractTests.Pod("p35"));
+        await host.SendAsync(HttpMethod.Patch, Pods + "/p4", """{"metadata":{"labels":{"changed":"yes"}}}""", "application/merge-patch+json");
+
+        var (_, second) = await host.GetAsync(Pods + "?limit=2&continue=" + Uri.EscapeDataString(first["metadata"]!["continue"]!.GetValue<string>()));
+
+        Assert.Equal(["p3", "p4"], Names(second));
+        Assert.Null(second!["items"]![1]!["metadata"]!["labels"]?["changed"]);
+        Assert.Equal(version, second["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Equal(1, second["metadata"]!["remainingItemCount"]!.GetValue<long>());
+        Assert.Equal(["p1", "p2", "p35", "p4", "p5"], Names((await host.GetAsync(Pods)).Body));
+        var (_, selected) = await host.GetAsync(Pods + "?limit=2&labelSelector=!changed");
+        Assert.NotNull(selected!["metadata"]!["continue"]);
+        Assert.Null(selected["metadata"]!["remainingItemCount"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task Watch_FromAListsVersion_ResumesWithEveryLaterChangeInOrder(string backend)
     {
         await using var host = await ApiTestHost.StartAsync(backend, output);

@@ -6,7 +6,7 @@ namespace Cluster.Core.Registry.Cache;
 /// Lists and watches are served from here; a watch may start at any resourceVersion the window
 /// still covers, older ones get 410 Expired.
 /// </summary>
-public sealed class KindCache
+public sealed partial class KindCache
 {
     private static readonly Comparer<CachedObject> ByKey = Comparer<CachedObject>.Create((a, b) => string.CompareOrdinal(a.Key, b.Key));
 
