@@ -51,13 +51,16 @@ public sealed partial class ResourceHandlers
         }, ct).ConfigureAwait(false);
     }
 
-    private Task WriteTableAsync(HttpContext context, ResourceKind kind, IReadOnlyList<CachedObject> items, long resourceVersion, string? continueToken, CancellationToken ct)
+    private Task WriteTableAsync(HttpContext context, ResourceKind kind, IReadOnlyList<CachedObject> items, long resourceVersion, string? continueToken, CancellationToken ct) =>
+        WriteTableAsync(context, TableConverters.For(kind), items.Select(i => i.ToJsonObject()), resourceVersion, continueToken, ct);
+
+    private Task WriteTableAsync(HttpContext context, ITableConverter converter, IEnumerable<System.Text.Json.Nodes.JsonObject> objects, long resourceVersion, string? continueToken, CancellationToken ct)
     {
         var include = IncludeObjectOf(context.Request);
         var now = clock.GetUtcNow();
         return ResponseWriter.StreamAsync(context, 200, (w, _) =>
         {
-            TableWriter.WriteTable(w, kind, items.Select(i => i.ToJsonObject()), Version(resourceVersion), continueToken, include, includeColumns: true, now);
+            TableWriter.WriteTable(w, converter, objects, Version(resourceVersion), continueToken, include, includeColumns: true, now);
             return Task.CompletedTask;
         }, ct);
     }

@@ -18,6 +18,12 @@ public sealed partial class ResourceHandlers
         {
             case "GET":
                 var current = await registry.GetAsync(path.Kind, ns, path.Name!, null, ct).ConfigureAwait(false);
+                if (ApiQuery.Shape(context.Request) == ResponseShape.Table)
+                {
+                    await WriteTableAsync(context, Tables.WorkloadPrinters.Scale, [ScaleOf(path.Kind, current.ToJsonObject())], current.ResourceVersion, null, ct).ConfigureAwait(false);
+                    return;
+                }
+
                 await ResponseWriter.WriteAsync(context, 200, ScaleOf(path.Kind, current.ToJsonObject()), ct).ConfigureAwait(false);
                 return;
             case "PUT":

@@ -214,7 +214,7 @@ public sealed partial class ResourceHandlers
             w.WritePropertyName("object");
             if (table)
             {
-                TableWriter.WriteTable(w, kind, [obj.ToJsonObject()], obj.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), null, include, includeColumns: !_columnsSent, clock.GetUtcNow());
+                TableWriter.WriteTable(w, TableConverters.For(kind), [obj.ToJsonObject()], obj.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), null, include, includeColumns: !_columnsSent, clock.GetUtcNow());
                 _columnsSent = true;
             }
             else

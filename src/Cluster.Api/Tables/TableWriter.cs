@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Cluster.Core.Registry;
 
 namespace Cluster.Api.Tables;
 
@@ -13,7 +12,7 @@ public static class TableWriter
     /// </summary>
     public static void WriteTable(
         Utf8JsonWriter w,
-        ResourceKind kind,
+        ITableConverter converter,
         IEnumerable<JsonObject> objects,
         string resourceVersion,
         string? continueToken,
@@ -21,7 +20,6 @@ public static class TableWriter
         bool includeColumns,
         DateTimeOffset now)
     {
-        var converter = TableConverters.For(kind);
         w.WriteStartObject();
         w.WriteString("kind", "Table");
         w.WriteString("apiVersion", "meta.k8s.io/v1");

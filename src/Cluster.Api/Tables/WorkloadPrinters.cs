@@ -74,6 +74,16 @@ internal static class WorkloadPrinters
         return [Name(obj), ReadyOf(Int(obj, "status", "readyReplicas"), Replicas(obj)), Age(obj, now), names, images];
     });
 
+    /// <summary>The scale subresource's autoscaling/v1 Scale (kubectl get --subresource=scale).</summary>
+    public static ITableConverter Scale { get; } = new TableConverter(
+        [
+            Columns.Name,
+            Columns.Int("Desired", "replicas is the desired number of instances for the scaled object."),
+            Columns.Int("Available", "replicas is the actual number of observed instances of the scaled object."),
+            Columns.Age,
+        ],
+        (obj, now) => [Name(obj), Int(obj, "spec", "replicas"), Int(obj, "status", "replicas"), Age(obj, now)]);
+
     public static ITableConverter Job { get; } = new TableConverter(
     [
         Columns.Name,

@@ -63,6 +63,43 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
         Assert.Equal("db.example.invalid", (await GetAsync("service/ext"))["spec"]!["externalName"]!.GetValue<string>());
         Assert.Equal("10", (await GetAsync("resourcequota/q"))["spec"]!["hard"]!["pods"]!.GetValue<string>());
         KubectlAssert.FailedWith(await cluster.RunAsync("get", "deployment", "dry", "-n", Ns), "deployments.apps \"dry\" not found");
+        var scale = KubectlTable.Parse(await cluster.OutputAsync("get", "deployment", "web", "-n", Ns, "--subresource=scale"));
+        Assert.Equal(["NAME", "DESIRED", "AVAILABLE", "AGE"], scale.Columns);
+        Assert.Equal("0", scale.Row("web")["DESIRED"]);
+    }
+
+    [Fact]
+    public async Task KubectlVerbs_ExposeSetReplaceDeleteByLabelAndWait_WorkOnTypedObjects()
+    {
+        const string ns = "verbs";
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", ns));
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "deployment", "web", "-n", ns, "--image=nginx:1.26", "--port=80"));
+
+        KubectlAssert.StdOutLines(await cluster.RunAsync("expose", "deployment", "web", "-n", ns, "--port=80", "--target-port=8080"), "service/web exposed");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("set", "image", "deployment/web", "-n", ns, "nginx=nginx:1.27"), "deployment.apps/web image updated");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("set", "env", "deployment/web", "-n", ns, "MODE=fast"), "deployment.apps/web env updated");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("set", "resources", "deployment/web", "-n", ns, "--limits=cpu=200m"), "deployment.apps/web resource requirements updated");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("set", "serviceaccount", "deployment", "web", "-n", ns, "robot"), "deployment.apps/web serviceaccount updated");
+        Assert.Equal("nginx:1.27 fast 200m robot 8080", await cluster.JsonPathAsync("deployment/web", ns,
+            "{.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[0].value} {.spec.template.spec.containers[0].resources.limits.cpu} {.spec.template.spec.serviceAccountName} ")
+            + await cluster.JsonPathAsync("service/web", ns, "{.spec.ports[0].targetPort}"));
+
+        var uid = await cluster.JsonPathAsync("deployment/web", ns, "{.metadata.uid}");
+        var manifest = cluster.WriteFile("web-replace.yaml", await cluster.OutputAsync("get", "deployment", "web", "-n", ns, "-o", "yaml"));
+        KubectlAssert.StdOutLines(await cluster.RunAsync("replace", "--force", "-f", manifest), "deployment.apps \"web\" deleted", "deployment.apps/web replaced");
+        Assert.NotEqual(uid, await cluster.JsonPathAsync("deployment/web", ns, "{.metadata.uid}"));
+
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "configmap", "gone-1", "-n", ns));
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "configmap", "gone-2", "-n", ns));
+        KubectlAssert.Succeeded(await cluster.RunAsync("label", "configmap", "gone-1", "gone-2", "-n", ns, "sweep=yes"));
+        KubectlAssert.StdOutLines(await cluster.RunAsync("delete", "configmap", "-n", ns, "-l", "sweep=yes"), "configmap \"gone-1\" deleted", "configmap \"gone-2\" deleted");
+
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "configmap", "waited", "-n", ns));
+        var waiting = cluster.StartBackground("wait", "--for=delete", "configmap/waited", "-n", ns, "--timeout=20s");
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "configmap", "waited", "-n", ns));
+        var waited = await waiting.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        // "condition met" when the wait saw the delete; nothing when the delete came first (kubectl then finds nothing to wait for).
+        Assert.True(waited.ExitCode == 0 && (waited.StdOut.Contains("configmap/waited condition met", StringComparison.Ordinal) || waited.StdOut.Length == 0), waited.ToString());
     }
 
     [Fact]
