@@ -60,6 +60,12 @@ public sealed partial class ResourceHandlers
             throw ApiException.BadRequest("DeleteOptions must be a JSON object");
         }
 
+        return DeleteOptionsOf(body, request);
+    }
+
+    /// <summary>DeleteOptions from a DeleteOptions object (a delete's body, an Eviction's deleteOptions) and the query.</summary>
+    private static DeleteOptions DeleteOptionsOf(JsonObject? body, HttpRequest request)
+    {
         string? policy = ObjectMeta.GetString(body, "propagationPolicy");
         if (body?["orphanDependents"] is JsonValue orphan && orphan.TryGetValue<bool>(out var o) && policy is null)
         {

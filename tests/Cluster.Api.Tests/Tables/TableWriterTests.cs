@@ -25,7 +25,7 @@ public sealed class TableWriterTests
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
-            TableWriter.WriteTable(writer, kind, objects, "108", continueToken, include, includeColumns, Now);
+            TableWriter.WriteTable(writer, TableConverters.For(kind), objects, "108", continueToken, include, includeColumns, Now);
         }
 
         return JsonNode.Parse(stream.ToArray())!.AsObject();
