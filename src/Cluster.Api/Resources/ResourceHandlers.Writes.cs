@@ -102,8 +102,14 @@ public sealed partial class ResourceHandlers
             return;
         }
 
+        // As upstream's EnsureObjectNamespaceMatchesRequestNamespace: a body without a namespace takes the request's
+        // (typed clients send none on replace); a different one is refused.
         var ns = ObjectMeta.Namespace(obj);
-        if (ns.Length > 0 && ns != path.Namespace)
+        if (ns.Length == 0)
+        {
+            ObjectMeta.Metadata(obj)["namespace"] = path.Namespace;
+        }
+        else if (ns != path.Namespace)
         {
             throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
         }
