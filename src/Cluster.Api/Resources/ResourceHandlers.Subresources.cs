@@ -91,7 +91,9 @@ public sealed partial class ResourceHandlers
             ["apiVersion"] = "autoscaling/v1",
             ["metadata"] = metadata,
             ["spec"] = new JsonObject { ["replicas"] = specReplicas },
-            ["status"] = new JsonObject { ["replicas"] = statusReplicas, ["selector"] = LabelSelector.FormatJson(obj["spec"]?["selector"]) },
+            ["status"] = new JsonObject { ["replicas"] = statusReplicas, ["selector"] = kind == BuiltInKinds.ReplicationController
+                ? Tables.SelectorFormat.Labels(obj["spec"]?["selector"])   // a ReplicationController's selector is a plain label map
+                : LabelSelector.FormatJson(obj["spec"]?["selector"]) },
         };
     }
 

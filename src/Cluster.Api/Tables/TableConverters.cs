@@ -35,6 +35,12 @@ public static class TableConverters
         [("policy", "PodDisruptionBudget")] = AccessPolicyPrinters.PodDisruptionBudget,
         [("networking.k8s.io", "Ingress")] = AccessPolicyPrinters.Ingress,
         [("networking.k8s.io", "IngressClass")] = AccessPolicyPrinters.IngressClass,
+        [("", "PersistentVolumeClaim")] = StoragePrinters.PersistentVolumeClaim,
+        [("", "PersistentVolume")] = StoragePrinters.PersistentVolume,
+        [("", "ReplicationController")] = StoragePrinters.ReplicationController,
+        [("", "PodTemplate")] = StoragePrinters.PodTemplate,
+        [("storage.k8s.io", "StorageClass")] = StoragePrinters.StorageClass,
+        [("apps", "ControllerRevision")] = StoragePrinters.ControllerRevision,
     }.ToFrozenDictionary();
 
     /// <summary>

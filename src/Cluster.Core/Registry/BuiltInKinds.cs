@@ -1,6 +1,6 @@
 namespace Cluster.Core.Registry;
 
-/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1, coordination.k8s.io/v1, rbac.authorization.k8s.io/v1, scheduling.k8s.io/v1, policy/v1 and networking.k8s.io/v1 that this cluster serves.</summary>
+/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1, coordination.k8s.io/v1, rbac.authorization.k8s.io/v1, scheduling.k8s.io/v1, policy/v1, networking.k8s.io/v1 and storage.k8s.io/v1 that this cluster serves.</summary>
 public static class BuiltInKinds
 {
     private static readonly string[] StatusOnly = ["status"];
@@ -58,10 +58,25 @@ public static class BuiltInKinds
 
     public static ResourceKind IngressClass { get; } = new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", Namespaced: false);
 
+    public static ResourceKind PersistentVolumeClaim { get; } = new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", Namespaced: true) { ShortNames = ["pvc"], Subresources = StatusOnly };
+
+    public static ResourceKind PersistentVolume { get; } = new("", "v1", "PersistentVolume", "persistentvolumes", Namespaced: false) { ShortNames = ["pv"], Subresources = StatusOnly };
+
+    public static ResourceKind LimitRange { get; } = new("", "v1", "LimitRange", "limitranges", Namespaced: true) { ShortNames = ["limits"] };
+
+    public static ResourceKind PodTemplate { get; } = new("", "v1", "PodTemplate", "podtemplates", Namespaced: true);
+
+    public static ResourceKind ReplicationController { get; } = new("", "v1", "ReplicationController", "replicationcontrollers", Namespaced: true) { ShortNames = ["rc"], Categories = All_, Subresources = StatusAndScale, TracksGeneration = true };
+
+    public static ResourceKind StorageClass { get; } = new("storage.k8s.io", "v1", "StorageClass", "storageclasses", Namespaced: false) { ShortNames = ["sc"] };
+
+    public static ResourceKind ControllerRevision { get; } = new("apps", "v1", "ControllerRevision", "controllerrevisions", Namespaced: true);
+
     public static IReadOnlyList<ResourceKind> All { get; } =
     [
         Namespace, Pod, Node, Service, Endpoints, ResourceQuota, ConfigMap, Secret, Event, ServiceAccount,
         Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob, Lease,
         Role, ClusterRole, RoleBinding, ClusterRoleBinding, PriorityClass, PodDisruptionBudget, Ingress, IngressClass,
+        PersistentVolumeClaim, PersistentVolume, LimitRange, PodTemplate, ReplicationController, StorageClass, ControllerRevision,
     ];
 }

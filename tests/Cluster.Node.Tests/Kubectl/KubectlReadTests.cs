@@ -23,9 +23,10 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
 
         Assert.Equal(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"], table.Columns);
         Assert.Equal(
-            ["clusterrolebindings", "clusterroles", "configmaps", "cronjobs", "daemonsets", "deployments", "endpoints", "events",
-             "ingressclasses", "ingresses", "jobs", "leases", "namespaces", "nodes", "poddisruptionbudgets", "pods", "priorityclasses",
-             "replicasets", "resourcequotas", "rolebindings", "roles", "secrets", "serviceaccounts", "services", "statefulsets"],
+            ["clusterrolebindings", "clusterroles", "configmaps", "controllerrevisions", "cronjobs", "daemonsets", "deployments", "endpoints",
+             "events", "ingressclasses", "ingresses", "jobs", "leases", "limitranges", "namespaces", "nodes", "persistentvolumeclaims",
+             "persistentvolumes", "poddisruptionbudgets", "pods", "podtemplates", "priorityclasses", "replicasets", "replicationcontrollers",
+             "resourcequotas", "rolebindings", "roles", "secrets", "serviceaccounts", "services", "statefulsets", "storageclasses"],
             table.Column("NAME").Order(StringComparer.Ordinal));
         var deployments = table.Row("deployments");
         Assert.Equal(("deploy", "apps/v1", "true", "Deployment"), (deployments["SHORTNAMES"], deployments["APIVERSION"], deployments["NAMESPACED"], deployments["KIND"]));
@@ -35,11 +36,11 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
 
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("api-resources", "--api-group=apps", "-o", "name"),
-            "daemonsets.apps", "deployments.apps", "replicasets.apps", "statefulsets.apps");
+            "controllerrevisions.apps", "daemonsets.apps", "deployments.apps", "replicasets.apps", "statefulsets.apps");
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("api-resources", "--namespaced=false", "-o", "name"),
-            "namespaces", "nodes", "ingressclasses.networking.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io", "clusterroles.rbac.authorization.k8s.io",
-            "priorityclasses.scheduling.k8s.io");
+            "namespaces", "nodes", "persistentvolumes", "ingressclasses.networking.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io",
+            "clusterroles.rbac.authorization.k8s.io", "priorityclasses.scheduling.k8s.io", "storageclasses.storage.k8s.io");
         Assert.Equal(("pdb", "policy/v1", "true"), (table.Row("poddisruptionbudgets")["SHORTNAMES"], table.Row("poddisruptionbudgets")["APIVERSION"], table.Row("poddisruptionbudgets")["NAMESPACED"]));
     }
 
@@ -48,7 +49,7 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
     {
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("api-versions"),
-            "apps/v1", "batch/v1", "coordination.k8s.io/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "v1");
+            "apps/v1", "batch/v1", "coordination.k8s.io/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1", "v1");
     }
 
     [Fact]

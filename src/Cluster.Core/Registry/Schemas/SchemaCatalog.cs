@@ -74,6 +74,7 @@ public sealed class SchemaCatalog
             .. MetaV1Schemas.Definitions(),
             .. RbacPolicySchemas.Definitions(),
             .. NetworkingV1Schemas.Definitions(),
+            .. StorageMiscSchemas.Definitions(),
             .. CoreV1PodSchemas.Definitions(),
             .. CoreV1SchedulingSchemas.Definitions(),
             .. CoreV1VolumeSchemas.Definitions(),

@@ -21,6 +21,8 @@ public sealed class StrategyCatalog
         new JobStrategy(), new CronJobStrategy(), new LeaseStrategy(),
         RoleStrategy.Role, RoleStrategy.ClusterRole, RoleBindingStrategy.RoleBinding, RoleBindingStrategy.ClusterRoleBinding,
         new PriorityClassStrategy(), new PodDisruptionBudgetStrategy(), new IngressStrategy(), new IngressClassStrategy(),
+        new PersistentVolumeClaimStrategy(), new PersistentVolumeStrategy(), new StorageClassStrategy(), new ReplicationControllerStrategy(),
+        new PodTemplateStrategy(), new LimitRangeStrategy(), new ControllerRevisionStrategy(),
     ]);
 
     public IReadOnlyCollection<ResourceKind> Kinds => _byKind.Keys;

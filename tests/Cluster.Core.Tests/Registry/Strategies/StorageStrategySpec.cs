@@ -1,0 +1,80 @@
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Strategies;
+using static Cluster.Core.Tests.Registry.Strategies.StrategyAssert;
+
+namespace Cluster.Core.Tests.Registry.Strategies;
+
+public sealed class StorageStrategySpec
+{
+    [Fact]
+    public void Validate_PersistentVolumeWithoutModesStorageOrSource_IsInvalidEach()
+    {
+        var causes = StrategyCatalog.For(BuiltInKinds.PersistentVolume).Validate(Json("""{"metadata":{"name":"pv"},"spec":{"accessModes":["ReadWriteSometimes"]}}"""));
+
+        HasCause(causes, "spec.accessModes", "Unsupported value: \"ReadWriteSometimes\"");
+        HasCause(causes, "spec.capacity[storage]", "Required value");
+        HasCause(causes, "spec", "must specify a volume type");
+    }
+
+    [Fact]
+    public void PrepareForCreate_PersistentVolumeAndClaim_DefaultAndStartPending()
+    {
+        var pv = Json("""{"metadata":{"name":"pv"},"spec":{"capacity":{"storage":"1Gi"},"accessModes":["ReadWriteOnce"],"hostPath":{"path":"/x"}}}""");
+        var pvc = Json("""{"metadata":{"name":"c","namespace":"a"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}""");
+
+        StrategyCatalog.For(BuiltInKinds.PersistentVolume).PrepareForCreate(pv);
+        StrategyCatalog.For(BuiltInKinds.PersistentVolumeClaim).PrepareForCreate(pvc);
+
+        Assert.Equal(("Retain", "Filesystem", "Pending"), (Str(pv, "spec.persistentVolumeReclaimPolicy"), Str(pv, "spec.volumeMode"), Str(pv, "status.phase")));
+        Assert.Equal(("Filesystem", "Pending"), (Str(pvc, "spec.volumeMode"), Str(pvc, "status.phase")));
+        NoCauses(StrategyCatalog.For(BuiltInKinds.PersistentVolume).Validate(pv));
+        NoCauses(StrategyCatalog.For(BuiltInKinds.PersistentVolumeClaim).Validate(pvc));
+    }
+
+    [Fact]
+    public void ValidateUpdate_PersistentVolumeClaim_OnlyRequestsMayChange()
+    {
+        var strategy = StrategyCatalog.For(BuiltInKinds.PersistentVolumeClaim);
+        var old = Json("""{"metadata":{"name":"c","namespace":"a"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}""");
+
+        NoCauses(strategy.ValidateUpdate(Json("""{"metadata":{"name":"c","namespace":"a"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"2Gi"}}}}"""), old));
+        HasCause(
+            strategy.ValidateUpdate(Json("""{"metadata":{"name":"c","namespace":"a"},"spec":{"accessModes":["ReadWriteMany"],"resources":{"requests":{"storage":"1Gi"}}}}"""), old),
+            "spec", "spec is immutable after creation");
+    }
+
+    [Fact]
+    public void ValidateUpdate_StorageClassParameters_AreForbidden()
+    {
+        var strategy = StrategyCatalog.For(BuiltInKinds.StorageClass);
+
+        HasCause(
+            strategy.ValidateUpdate(Json("""{"metadata":{"name":"s"},"provisioner":"a.io/b","parameters":{"x":"2"}}"""), Json("""{"metadata":{"name":"s"},"provisioner":"a.io/b","parameters":{"x":"1"}}""")),
+            "parameters", "updates to parameters are forbidden.");
+    }
+
+    [Fact]
+    public void PrepareForCreate_ReplicationController_DefaultsSelectorAndLabelsFromTheTemplate()
+    {
+        var strategy = StrategyCatalog.For(BuiltInKinds.ReplicationController);
+        var rc = Json("""{"metadata":{"name":"r","namespace":"a"},"spec":{"template":{"metadata":{"labels":{"app":"x"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}""");
+
+        strategy.PrepareForCreate(rc);
+
+        Assert.Equal(("x", "x", "1"), (Str(rc, "spec.selector.app"), Str(rc, "metadata.labels.app"), Str(rc, "spec.replicas")));
+        NoCauses(strategy.Validate(rc));
+        HasCause(
+            strategy.Validate(Json("""{"metadata":{"name":"r","namespace":"a"},"spec":{"selector":{"app":"y"},"template":{"metadata":{"labels":{"app":"x"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}""")),
+            "spec.template.metadata.labels", "`selector` does not match template `labels`");
+    }
+
+    [Fact]
+    public void Validate_LimitRangeMinAboveMax_IsInvalid()
+    {
+        var causes = StrategyCatalog.For(BuiltInKinds.LimitRange).Validate(Json(
+            """{"metadata":{"name":"l","namespace":"a"},"spec":{"limits":[{"type":"Container","min":{"cpu":"2"},"max":{"cpu":"1"}},{"type":"Node"}]}}"""));
+
+        HasCause(causes, "spec.limits[0].min[cpu]", "min value 2 is greater than max value 1");
+        HasCause(causes, "spec.limits[1].type", "Unsupported value: \"Node\"");
+    }
+}
