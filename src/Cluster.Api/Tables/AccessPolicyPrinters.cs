@@ -73,6 +73,31 @@ internal static class AccessPolicyPrinters
         ],
         (obj, now) => [Name(obj), Str(obj, "spec", "controller"), IngressClassParameters(obj), Age(obj, now)]);
 
+    public static ITableConverter NetworkPolicy { get; } = new TableConverter(
+        [Columns.Name, Columns.Str("Pod-Selector", "Label selector for the pods this policy applies to"), Columns.Age],
+        (obj, now) => [Name(obj), SelectorFormat.Selector(At(obj, "spec", "podSelector")), Age(obj, now)]);
+
+    public static ITableConverter EndpointSlice { get; } = new TableConverter(
+        [
+            Columns.Name,
+            Columns.Str("AddressType", "The IP protocol for this slice"),
+            Columns.Str("Ports", "The ports for this slice"),
+            Columns.Str("Endpoints", "The endpoints for this slice"),
+            Columns.Age,
+        ],
+        (obj, now) =>
+        {
+            var ports = Objects(obj, "ports").Select(p => IntOrNull(p, "port")?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "<unset>").ToList();
+            var addresses = Objects(obj, "endpoints").SelectMany(e => Strings(e, "addresses")).ToList();
+            return
+            [
+                Name(obj), Str(obj, "addressType"),
+                ports.Count == 0 ? "<unset>" : string.Join(",", ports),
+                addresses.Count == 0 ? "<unset>" : string.Join(",", addresses.Take(3)) + (addresses.Count > 3 ? " + " + (addresses.Count - 3).ToString(System.Globalization.CultureInfo.InvariantCulture) + " more..." : ""),
+                Age(obj, now),
+            ];
+        });
+
     /// <summary>The rules' hosts, three at most and then a count (upstream formatHosts); "*" when no rule names one.</summary>
     private static string IngressHosts(JsonObject obj)
     {

@@ -1,6 +1,6 @@
 namespace Cluster.Core.Registry;
 
-/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1, coordination.k8s.io/v1, rbac.authorization.k8s.io/v1, scheduling.k8s.io/v1, policy/v1, networking.k8s.io/v1 and storage.k8s.io/v1 that this cluster serves.</summary>
+/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1, coordination.k8s.io/v1, rbac.authorization.k8s.io/v1, scheduling.k8s.io/v1, policy/v1, networking.k8s.io/v1, discovery.k8s.io/v1 and storage.k8s.io/v1 that this cluster serves.</summary>
 public static class BuiltInKinds
 {
     private static readonly string[] StatusOnly = ["status"];
@@ -72,11 +72,16 @@ public static class BuiltInKinds
 
     public static ResourceKind ControllerRevision { get; } = new("apps", "v1", "ControllerRevision", "controllerrevisions", Namespaced: true);
 
+    public static ResourceKind NetworkPolicy { get; } = new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", Namespaced: true) { ShortNames = ["netpol"], TracksGeneration = true };
+
+    public static ResourceKind EndpointSlice { get; } = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", Namespaced: true);
+
     public static IReadOnlyList<ResourceKind> All { get; } =
     [
         Namespace, Pod, Node, Service, Endpoints, ResourceQuota, ConfigMap, Secret, Event, ServiceAccount,
         Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob, Lease,
         Role, ClusterRole, RoleBinding, ClusterRoleBinding, PriorityClass, PodDisruptionBudget, Ingress, IngressClass,
         PersistentVolumeClaim, PersistentVolume, LimitRange, PodTemplate, ReplicationController, StorageClass, ControllerRevision,
+        NetworkPolicy, EndpointSlice,
     ];
 }

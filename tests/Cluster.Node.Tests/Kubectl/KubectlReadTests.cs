@@ -24,7 +24,7 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
         Assert.Equal(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"], table.Columns);
         Assert.Equal(
             ["clusterrolebindings", "clusterroles", "configmaps", "controllerrevisions", "cronjobs", "daemonsets", "deployments", "endpoints",
-             "events", "ingressclasses", "ingresses", "jobs", "leases", "limitranges", "namespaces", "nodes", "persistentvolumeclaims",
+             "endpointslices", "events", "ingressclasses", "ingresses", "jobs", "leases", "limitranges", "namespaces", "networkpolicies", "nodes", "persistentvolumeclaims",
              "persistentvolumes", "poddisruptionbudgets", "pods", "podtemplates", "priorityclasses", "replicasets", "replicationcontrollers",
              "resourcequotas", "rolebindings", "roles", "secrets", "serviceaccounts", "services", "statefulsets", "storageclasses"],
             table.Column("NAME").Order(StringComparer.Ordinal));
@@ -49,7 +49,7 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
     {
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("api-versions"),
-            "apps/v1", "batch/v1", "coordination.k8s.io/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1", "v1");
+            "apps/v1", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1", "v1");
     }
 
     [Fact]

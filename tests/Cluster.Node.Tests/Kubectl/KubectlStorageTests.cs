@@ -43,6 +43,20 @@ public sealed class KubectlStorageTests(KubectlCluster cluster) : IClassFixture<
         metadata: {name: cr-1, namespace: vault}
         data: {spec: {template: {}}}
         revision: 1
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: web, namespace: vault}
+        spec:
+          podSelector: {matchLabels: {app: web}}
+          ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}}], ports: [{port: 80, endPort: 90}]}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {name: web-1, namespace: vault}
+        addressType: IPv4
+        endpoints: [{addresses: [10.0.0.1]}, {addresses: [10.0.0.2]}]
+        ports: [{name: http, port: 80}]
         """;
 
     [Fact]
@@ -51,7 +65,11 @@ public sealed class KubectlStorageTests(KubectlCluster cluster) : IClassFixture<
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("apply", "-f", cluster.WriteFile("vault.yaml", Manifest)),
             "namespace/vault created", "storageclass.storage.k8s.io/fast created", "persistentvolume/pv1 created", "persistentvolumeclaim/data created",
-            "limitrange/lr created", "podtemplate/pt created", "replicationcontroller/rc created", "controllerrevision.apps/cr-1 created");
+            "limitrange/lr created", "podtemplate/pt created", "replicationcontroller/rc created", "controllerrevision.apps/cr-1 created",
+            "networkpolicy.networking.k8s.io/web created", "endpointslice.discovery.k8s.io/web-1 created");
+        KubectlAssert.FailedWith(
+            await cluster.RunAsync("create", "-f", cluster.WriteFile("bad-netpol.yaml", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, namespace: vault}\nspec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: not-a-cidr}}]}]}\n")),
+            "spec.ingress[0].from[0].ipBlock.cidr: Invalid value: \"not-a-cidr\"");
         KubectlAssert.StdOutLines(await cluster.RunAsync("scale", "rc", "rc", "-n", "vault", "--replicas=3"), "replicationcontroller/rc scaled");
         KubectlAssert.FailedWith(
             await cluster.RunAsync("patch", "pvc", "data", "-n", "vault", "--type=merge", "-p", """{"spec":{"storageClassName":"slow"}}"""),
@@ -74,5 +92,9 @@ public sealed class KubectlStorageTests(KubectlCluster cluster) : IClassFixture<
         Assert.Equal("app=pt", KubectlTable.Parse(await cluster.OutputAsync("get", "podtemplate", "-n", "vault")).Row("pt")["POD LABELS"]);
         Assert.Equal("1", KubectlTable.Parse(await cluster.OutputAsync("get", "controllerrevision", "-n", "vault")).Row("cr-1")["REVISION"]);
         Assert.Equal("500m", await cluster.JsonPathAsync("limitrange/lr", "vault", "{.spec.limits[0].default.cpu}"));
+        Assert.Equal("app=web", KubectlTable.Parse(await cluster.OutputAsync("get", "netpol", "-n", "vault")).Row("web")["POD-SELECTOR"]);
+        Assert.Equal("TCP Ingress", await cluster.JsonPathAsync("networkpolicy/web", "vault", "{.spec.ingress[0].ports[0].protocol} {.spec.policyTypes[0]}"));
+        var slice = KubectlTable.Parse(await cluster.OutputAsync("get", "endpointslice", "-n", "vault")).Row("web-1");
+        Assert.Equal(("IPv4", "80", "10.0.0.1,10.0.0.2"), (slice["ADDRESSTYPE"], slice["PORTS"], slice["ENDPOINTS"]));
     }
 }

@@ -2,10 +2,11 @@ using static Cluster.Core.Registry.Schemas.SchemaDsl;
 
 namespace Cluster.Core.Registry.Schemas;
 
-/// <summary>networking.k8s.io/v1 Ingress and IngressClass.</summary>
+/// <summary>networking.k8s.io/v1 Ingress, IngressClass and NetworkPolicy; discovery.k8s.io/v1 EndpointSlice.</summary>
 internal static class NetworkingV1Schemas
 {
     private const string NetworkingV1 = "io.k8s.api.networking.v1.";
+    private const string DiscoveryV1 = "io.k8s.api.discovery.v1.";
 
     public static IEnumerable<ObjectSchema> Definitions() =>
     [
@@ -61,6 +62,55 @@ internal static class NetworkingV1Schemas
             P("name", Str, "name is the name of resource being referenced.").Req(),
             P("scope", Str, "scope represents if this refers to a cluster or namespace scoped resource. This may be set to \"Cluster\" (default) or \"Namespace\"."),
             P("namespace", Str, "namespace is the namespace of the resource being referenced.")),
+        Kind(NetworkingV1 + "NetworkPolicy", "networking.k8s.io", "v1", "NetworkPolicy describes what network traffic is allowed for a set of Pods",
+            P("spec", N("NetworkPolicySpec"), "spec represents the specification of the desired behavior for this NetworkPolicy.")),
+        Def(NetworkingV1 + "NetworkPolicySpec", "NetworkPolicySpec provides the specification of a NetworkPolicy",
+            P("podSelector", Meta("LabelSelector"), "podSelector selects the pods to which this NetworkPolicy object applies. An empty podSelector matches all pods in this namespace."),
+            P("ingress", ListOf(N("NetworkPolicyIngressRule")), "ingress is a list of ingress rules to be applied to the selected pods."),
+            P("egress", ListOf(N("NetworkPolicyEgressRule")), "egress is a list of egress rules to be applied to the selected pods."),
+            P("policyTypes", Strings, "policyTypes is a list of rule types that the NetworkPolicy relates to. Valid options are [\"Ingress\"], [\"Egress\"], or [\"Ingress\", \"Egress\"].")),
+        Def(NetworkingV1 + "NetworkPolicyIngressRule", "NetworkPolicyIngressRule describes a particular set of traffic that is allowed to the pods matched by a NetworkPolicySpec's podSelector.",
+            P("ports", ListOf(N("NetworkPolicyPort")), "ports is a list of ports which should be made accessible on the pods selected for this rule."),
+            P("from", ListOf(N("NetworkPolicyPeer")), "from is a list of sources which should be able to access the pods selected for this rule.")),
+        Def(NetworkingV1 + "NetworkPolicyEgressRule", "NetworkPolicyEgressRule describes a particular set of traffic that is allowed out of pods matched by a NetworkPolicySpec's podSelector.",
+            P("ports", ListOf(N("NetworkPolicyPort")), "ports is a list of destination ports for outgoing traffic."),
+            P("to", ListOf(N("NetworkPolicyPeer")), "to is a list of destinations for outgoing traffic of pods selected for this rule.")),
+        Def(NetworkingV1 + "NetworkPolicyPort", "NetworkPolicyPort describes a port to allow traffic on",
+            P("protocol", Str, "protocol represents the protocol (TCP, UDP, or SCTP) which traffic must match. If not specified, this field defaults to TCP."),
+            P("port", IntStr, "port represents the port on the given protocol. This can either be a numerical or named port on a pod."),
+            P("endPort", I32, "endPort indicates that the range of ports from port to endPort if set, inclusive, should be allowed by the policy.")),
+        Def(NetworkingV1 + "NetworkPolicyPeer", "NetworkPolicyPeer describes a peer to allow traffic to/from. Only certain combinations of fields are allowed",
+            P("podSelector", Meta("LabelSelector"), "podSelector is a label selector which selects pods."),
+            P("namespaceSelector", Meta("LabelSelector"), "namespaceSelector selects namespaces using cluster-scoped labels."),
+            P("ipBlock", N("IPBlock"), "ipBlock defines policy on a particular IPBlock.")),
+        Def(NetworkingV1 + "IPBlock", "IPBlock describes a particular CIDR (Ex. \"192.168.1.0/24\",\"2001:db8::/64\") that is allowed to the pods matched by a NetworkPolicySpec's podSelector.",
+            P("cidr", Str, "cidr is a string representing the IPBlock").Req(),
+            P("except", Strings, "except is a slice of CIDRs that should not be included within an IPBlock")),
+        Kind(DiscoveryV1 + "EndpointSlice", "discovery.k8s.io", "v1", "EndpointSlice represents a set of service endpoints.",
+            P("addressType", Str, "addressType specifies the type of address carried by this EndpointSlice: IPv4, IPv6 or FQDN. This field is immutable after creation.").Req(),
+            P("endpoints", ListOf(Ref(DiscoveryV1 + "Endpoint")), "endpoints is a list of unique endpoints in this slice.").Req(),
+            P("ports", ListOf(Ref(DiscoveryV1 + "EndpointPort")), "ports specifies the list of network ports exposed by each endpoint in this slice.")),
+        Def(DiscoveryV1 + "Endpoint", "Endpoint represents a single logical \"backend\" implementing a service.",
+            P("addresses", SetOf(Str), "addresses of this endpoint.").Req(),
+            P("conditions", Ref(DiscoveryV1 + "EndpointConditions"), "conditions contains information about the current status of the endpoint."),
+            P("hostname", Str, "hostname of this endpoint."),
+            P("targetRef", V1("ObjectReference"), "targetRef is a reference to a Kubernetes object that represents this endpoint."),
+            P("deprecatedTopology", StrMap, "deprecatedTopology contains topology information part of the v1beta1 API."),
+            P("nodeName", Str, "nodeName represents the name of the Node hosting this endpoint."),
+            P("zone", Str, "zone is the name of the Zone this endpoint exists in."),
+            P("hints", Ref(DiscoveryV1 + "EndpointHints"), "hints contains information associated with how an endpoint should be consumed.")),
+        Def(DiscoveryV1 + "EndpointConditions", "EndpointConditions represents the current condition of an endpoint.",
+            P("ready", Bool, "ready indicates that this endpoint is ready to receive traffic."),
+            P("serving", Bool, "serving indicates that this endpoint is able to receive traffic."),
+            P("terminating", Bool, "terminating indicates that this endpoint is terminating.")),
+        Def(DiscoveryV1 + "EndpointHints", "EndpointHints provides hints describing how an endpoint should be consumed.",
+            P("forZones", ListOf(Ref(DiscoveryV1 + "ForZone")), "forZones indicates the zone(s) this endpoint should be consumed by.")),
+        Def(DiscoveryV1 + "ForZone", "ForZone provides information about which zones should consume this endpoint.", P("name", Str, "name represents the name of the zone.").Req()),
+        Def(DiscoveryV1 + "EndpointPort", "EndpointPort represents a Port used by an EndpointSlice",
+            P("name", Str, "name represents the name of this port."),
+            P("protocol", Str, "protocol represents the IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP."),
+            P("port", I32, "port represents the port number of the endpoint."),
+            P("appProtocol", Str, "The application protocol for this port.")),
     ];
 
     private static SchemaNode N(string name) => Ref(NetworkingV1 + name);

@@ -22,7 +22,7 @@ public sealed class StrategyCatalog
         RoleStrategy.Role, RoleStrategy.ClusterRole, RoleBindingStrategy.RoleBinding, RoleBindingStrategy.ClusterRoleBinding,
         new PriorityClassStrategy(), new PodDisruptionBudgetStrategy(), new IngressStrategy(), new IngressClassStrategy(),
         new PersistentVolumeClaimStrategy(), new PersistentVolumeStrategy(), new StorageClassStrategy(), new ReplicationControllerStrategy(),
-        new PodTemplateStrategy(), new LimitRangeStrategy(), new ControllerRevisionStrategy(),
+        new PodTemplateStrategy(), new LimitRangeStrategy(), new ControllerRevisionStrategy(), new NetworkPolicyStrategy(), new EndpointSliceStrategy(),
     ]);
 
     public IReadOnlyCollection<ResourceKind> Kinds => _byKind.Keys;

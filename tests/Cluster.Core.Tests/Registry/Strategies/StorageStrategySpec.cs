@@ -77,4 +77,30 @@ public sealed class StorageStrategySpec
         HasCause(causes, "spec.limits[0].min[cpu]", "min value 2 is greater than max value 1");
         HasCause(causes, "spec.limits[1].type", "Unsupported value: \"Node\"");
     }
+
+    [Fact]
+    public void Validate_NetworkPolicyPeersPortsAndTypes_FollowUpstream()
+    {
+        var causes = StrategyCatalog.For(BuiltInKinds.NetworkPolicy).Validate(Json("""
+            {"metadata":{"name":"n","namespace":"a"},"spec":{"podSelector":{},"policyTypes":["Sideways"],
+              "ingress":[{"from":[{},{"ipBlock":{"cidr":"10.0.0.0/8"},"podSelector":{}}],"ports":[{"port":90,"endPort":80},{"endPort":5}]}]}}
+            """));
+
+        HasCause(causes, "spec.ingress[0].from[0]", "must specify a peer");
+        HasCause(causes, "spec.ingress[0].from[1]", "may not specify both podSelector/namespaceSelector and ipBlock");
+        HasCause(causes, "spec.ingress[0].ports[0].endPort", "must be greater than or equal to `port`");
+        HasCause(causes, "spec.ingress[0].ports[1].port", "must be specified when endPort is specified");
+        HasCause(causes, "spec.policyTypes[0]", "Unsupported value: \"Sideways\"");
+    }
+
+    [Fact]
+    public void Validate_EndpointSliceAddressesOfTheWrongFamily_AreInvalid()
+    {
+        var causes = StrategyCatalog.For(BuiltInKinds.EndpointSlice).Validate(Json(
+            """{"metadata":{"name":"e","namespace":"a"},"addressType":"IPv4","endpoints":[{"addresses":["2001:db8::1"]},{"addresses":[]}],"ports":[{"name":"Bad_Name","port":80}]}"""));
+
+        HasCause(causes, "endpoints[0].addresses[0]", "must be a valid IPv4 address");
+        HasCause(causes, "endpoints[1].addresses", "must contain at least 1 address and no more than 100");
+        HasCause(causes, "ports[0].name", "RFC 1123");
+    }
 }
