@@ -69,7 +69,7 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
     }
 
     [Fact]
-    public async Task KubectlVerbs_ExposeSetReplaceDeleteByLabelAndWait_WorkOnTypedObjects()
+    public async Task KubectlVerbs_ExposeSetDiffReplaceDeleteByLabelAndWait_WorkOnTypedObjects()
     {
         const string ns = "verbs";
         KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", ns));
@@ -83,6 +83,12 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
         Assert.Equal("nginx:1.27 fast 200m robot 8080", await cluster.JsonPathAsync("deployment/web", ns,
             "{.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[0].value} {.spec.template.spec.containers[0].resources.limits.cpu} {.spec.template.spec.serviceAccountName} ")
             + await cluster.JsonPathAsync("service/web", ns, "{.spec.ports[0].targetPort}"));
+
+        var changed = cluster.WriteFile("web-diff.yaml", (await cluster.OutputAsync("get", "deployment", "web", "-n", ns, "-o", "yaml")).Replace("image: nginx:1.27", "image: nginx:1.28", StringComparison.Ordinal));
+        var diff = await cluster.RunAsync("diff", "-f", changed);
+        Assert.True(diff.ExitCode == 1, diff.ToString());
+        Assert.Contains("+        image: nginx:1.28", diff.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("annotations", diff.StdOut, StringComparison.Ordinal);
 
         var uid = await cluster.JsonPathAsync("deployment/web", ns, "{.metadata.uid}");
         var manifest = cluster.WriteFile("web-replace.yaml", await cluster.OutputAsync("get", "deployment", "web", "-n", ns, "-o", "yaml"));

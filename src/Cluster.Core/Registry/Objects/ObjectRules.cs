@@ -25,6 +25,7 @@ public sealed record Decision(ObjectEvents.ObjectEvent? Event, JsonObject Reply,
 public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy strategy, TimeProvider clock, Func<string> newUid)
 {
     /// <summary>Fields of metadata that only the registry sets; clients' values are ignored.</summary>
+    private static readonly string[] OmittedWhenEmpty = ["labels", "annotations", "finalizers", "ownerReferences", "managedFields"];
     private static readonly string[] SystemMetadata = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "resourceVersion", "selfLink"];
 
     public ResourceKind Kind => kind;
@@ -430,7 +431,26 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
     /// A copy whose values are all JSON-backed, as if read from the wire: values created in code
     /// (an int) and parsed ones (a JSON number) then read alike (JsonValue.TryGetValue is exact about CLR types).
     /// </summary>
-    private static JsonObject Normalized(JsonObject obj) => ObjectState.Parse(ObjectState.Serialize(obj));
+    /// <summary>
+    /// The object as stored: re-read from its serialized form, with the empty metadata collections left out, as Go's
+    /// omitempty leaves them out of every stored object (a patch that sends "annotations": {} changes nothing).
+    /// </summary>
+    private static JsonObject Normalized(JsonObject obj)
+    {
+        var normalized = ObjectState.Parse(ObjectState.Serialize(obj));
+        if (normalized["metadata"] is JsonObject metadata)
+        {
+            foreach (var key in OmittedWhenEmpty)
+            {
+                if (metadata[key] is JsonObject { Count: 0 } or JsonArray { Count: 0 })
+                {
+                    metadata.Remove(key);
+                }
+            }
+        }
+
+        return normalized;
+    }
 
     private static string NameOf(JsonNode body) =>
         body is JsonObject o ? ObjectMeta.Name(o) : "";

@@ -49,6 +49,24 @@ public sealed class ObjectRulesSpec
     }
 
     [Fact]
+    public void CreateAndUpdate_EmptyMetadataCollections_AreLeftOutAsGoOmitsThem()
+    {
+        var rules = Rules(BuiltInKinds.ConfigMap);
+        var incoming = ConfigMap("a");
+        incoming["metadata"]!["annotations"] = new JsonObject();
+        incoming["metadata"]!["labels"] = new JsonObject();
+        incoming["metadata"]!["finalizers"] = new JsonArray();
+
+        var current = Stored(rules.Create(null, incoming, WriteOptions.Default), 1);
+        var again = ConfigMap("a", rv: "1");
+        again["metadata"]!["annotations"] = new JsonObject();
+        var update = rules.Update(current, again, null, WriteOptions.Default);
+
+        Assert.Equal(["creationTimestamp", "name", "namespace", "resourceVersion", "uid"], current["metadata"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Null(update.Event);
+    }
+
+    [Fact]
     public void Create_Existing_IsAlreadyExists()
     {
         var rules = Rules(BuiltInKinds.ConfigMap);
