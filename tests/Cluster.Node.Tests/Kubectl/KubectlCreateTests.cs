@@ -35,6 +35,7 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
         KubectlAssert.StdOutLines(await cluster.RunAsync("create", "service", "clusterip", "api", "-n", Ns, "--tcp=80:8080"), "service/api created");
         KubectlAssert.StdOutLines(await cluster.RunAsync("create", "service", "nodeport", "np", "-n", Ns, "--tcp=80:8080", "--node-port=30080"), "service/np created");
         KubectlAssert.StdOutLines(await cluster.RunAsync("create", "service", "externalname", "ext", "-n", Ns, "--external-name=db.example.invalid"), "service/ext created");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "service", "loadbalancer", "lb", "-n", Ns, "--tcp=443:8443"), "service/lb created");
         KubectlAssert.StdOutLines(await cluster.RunAsync("create", "quota", "q", "-n", Ns, "--hard=pods=10,cpu=2"), "resourcequota/q created");
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("create", "deployment", "dry", "-n", Ns, "--image=nginx", "--dry-run=server"),
@@ -63,6 +64,18 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
         Assert.Equal("db.example.invalid", (await GetAsync("service/ext"))["spec"]!["externalName"]!.GetValue<string>());
         Assert.Equal("10", (await GetAsync("resourcequota/q"))["spec"]!["hard"]!["pods"]!.GetValue<string>());
         KubectlAssert.FailedWith(await cluster.RunAsync("get", "deployment", "dry", "-n", Ns), "deployments.apps \"dry\" not found");
+        Assert.Equal("LoadBalancer", (await GetAsync("service/lb"))["spec"]!["type"]!.GetValue<string>());
+        var all = await cluster.OutputAsync("get", "all", "-n", Ns, "-o", "name");
+        foreach (var name in new[] { "service/api", "service/lb", "deployment.apps/web", "deployment.apps/cmd", "job.batch/once", "cronjob.batch/tick" })
+        {
+            Assert.Contains(name, all, StringComparison.Ordinal);
+        }
+
+        foreach (var (resource, field) in new[] { ("role.rules", "verbs"), ("ingress.spec.rules", "host"), ("pdb.spec", "minAvailable"), ("priorityclass", "preemptionPolicy"), ("pvc.spec", "accessModes") })
+        {
+            Assert.Contains(field, await cluster.OutputAsync("explain", resource), StringComparison.Ordinal);
+        }
+
         var scale = KubectlTable.Parse(await cluster.OutputAsync("get", "deployment", "web", "-n", Ns, "--subresource=scale"));
         Assert.Equal(["NAME", "DESIRED", "AVAILABLE", "AGE"], scale.Columns);
         Assert.Equal("0", scale.Row("web")["DESIRED"]);
