@@ -78,11 +78,15 @@ public sealed class ApiException : Exception
     public static ApiException StaleResourceVersion(ResourceKind kind, string name) =>
         Conflict(kind, name, "the object has been modified; please apply your changes to the latest version and try again");
 
-    /// <summary>422 Invalid, naming every bad field: <c>Pod "web" is invalid: spec.containers[0].image: Required value</c>.</summary>
+    /// <summary>
+    /// 422 Invalid, naming every bad field and the kind qualified by its group as upstream's NewInvalid does:
+    /// <c>Pod "web" is invalid: ...</c>, <c>Deployment.apps "web" is invalid: ...</c>.
+    /// </summary>
     public static ApiException Invalid(ResourceKind kind, string name, IReadOnlyList<StatusCause> causes)
     {
         var fields = string.Join(", ", causes.Select(c => c.Field is null ? c.Message : c.Field + ": " + c.Message));
-        var message = causes.Count == 1 ? $"{kind.Kind} \"{name}\" is invalid: {fields}" : $"{kind.Kind} \"{name}\" is invalid: [{fields}]";
+        var qualified = kind.Group.Length == 0 ? kind.Kind : kind.Kind + "." + kind.Group;
+        var message = causes.Count == 1 ? $"{qualified} \"{name}\" is invalid: {fields}" : $"{qualified} \"{name}\" is invalid: [{fields}]";
         return new(422, "Invalid", message, new StatusDetails(name, kind.Group, kind.Kind, Causes: causes));
     }
 

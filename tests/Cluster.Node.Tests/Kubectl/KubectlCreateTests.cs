@@ -149,7 +149,7 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
             "ingress.networking.k8s.io/web created");
         KubectlAssert.FailedWith(
             await cluster.RunAsync("create", "ingress", "byip", "-n", ns, "--rule=10.0.0.1/=web:80"),
-            "spec.rules[0].host: Invalid value: \"10.0.0.1\": must be a DNS name, not an IP address");
+            "Ingress.networking.k8s.io \"byip\" is invalid: spec.rules[0].host: Invalid value: \"10.0.0.1\": must be a DNS name, not an IP address");
 
         KubectlAssert.FailedWith(
             await cluster.RunAsync("create", "priorityclass", "system-mine", "--value=5"),
