@@ -19,7 +19,8 @@ public sealed partial class KindCache
     /// version served is returned) (at most <paramref name="limit"/>,
     /// 0: all, passing <paramref name="filter"/>), and how many objects of the scope follow the last one returned when
     /// <paramref name="countRemaining"/> (upstream's remainingItemCount, only for lists without selectors). 410 Expired
-    /// when the window of recent events no longer reaches back to <paramref name="version"/>.
+    /// when the window of recent events no longer reaches back to <paramref name="version"/>. A page starts where the
+    /// previous one ended (a range lookup), so paging through a large kind costs O(n) in total.
     /// </summary>
     public (IReadOnlyList<CachedObject> Items, long ResourceVersion, long? Remaining) ListAt(string? ns, string? afterKey, long version, Func<CachedObject, bool>? filter, int limit, bool countRemaining)
     {
@@ -32,6 +33,8 @@ public sealed partial class KindCache
             }
 
             var undone = StateAt(at);
+
+            // Keys are "namespace/name": one namespace is one contiguous range ('0' follows '/').
             var (lower, upper) = ns is null ? ("", "\uffff") : (ns + "/", ns + "0");
             if (afterKey is not null && string.CompareOrdinal(afterKey, lower) > 0)
             {

@@ -62,54 +62,11 @@ public sealed partial class KindCache
         }
     }
 
-    /// <summary>
-    /// A consistent snapshot: the objects (of <paramref name="ns"/>, or all) after
-    /// <paramref name="afterKey"/> in key order that pass <paramref name="filter"/>, at most
-    /// <paramref name="limit"/> (0: all), and the version they are at. A page starts where the
-    /// previous one ended (a range lookup), so paging through a large kind costs O(n) in total.
-    /// </summary>
-    public (IReadOnlyList<CachedObject> Items, long ResourceVersion) List(string? ns, string? afterKey = null, Func<CachedObject, bool>? filter = null, int limit = 0)
+    /// <summary>The objects (of <paramref name="ns"/>, or all) after <paramref name="afterKey"/> in key order, and the version they are at.</summary>
+    public (IReadOnlyList<CachedObject> Items, long ResourceVersion) List(string? ns, string? afterKey = null)
     {
-        lock (_lock)
-        {
-            var items = new List<CachedObject>(limit > 0 ? Math.Min(limit, 1024) : Math.Min(_sorted.Count, 1024));
-            if (_sorted.Count == 0)
-            {
-                return (items, _resourceVersion);
-            }
-
-            // Keys are "namespace/name": one namespace is one contiguous range ('0' follows '/').
-            var lower = ns is null ? _sorted.Min!.Key : ns + "/";
-            if (afterKey is not null && string.CompareOrdinal(afterKey, lower) > 0)
-            {
-                lower = afterKey;
-            }
-
-            var upper = ns is null ? _sorted.Max!.Key : ns + "0";
-            if (string.CompareOrdinal(lower, upper) > 0 || string.CompareOrdinal(lower, _sorted.Max!.Key) > 0 || string.CompareOrdinal(upper, _sorted.Min!.Key) < 0)
-            {
-                return (items, _resourceVersion);
-            }
-
-            foreach (var item in _sorted.GetViewBetween(Probe(lower), Probe(upper)))
-            {
-                if (afterKey is not null && string.CompareOrdinal(item.Key, afterKey) <= 0)
-                {
-                    continue;
-                }
-
-                if (filter is null || filter(item))
-                {
-                    items.Add(item);
-                    if (limit > 0 && items.Count == limit)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            return (items, _resourceVersion);
-        }
+        var (items, version, _) = ListAt(ns, afterKey, long.MaxValue, filter: null, limit: 0, countRemaining: false);
+        return (items, version);
     }
 
     /// <summary>
