@@ -168,10 +168,11 @@ internal sealed class EndpointSliceStrategy : ResourceStrategy
             for (var j = 0; j < addresses.Count; j++)
             {
                 var address = JsonFields.AsString(addresses[j]) ?? "";
+                // NameRules.IsIp, not IPAddress.TryParse alone, which takes "10" or "10.1" for IPv4 addresses.
                 var valid = addressType switch
                 {
-                    "IPv4" => System.Net.IPAddress.TryParse(address, out var v4) && v4.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork,
-                    "IPv6" => System.Net.IPAddress.TryParse(address, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6,
+                    "IPv4" => NameRules.IsIp(address) && !address.Contains(':', StringComparison.Ordinal),
+                    "IPv6" => NameRules.IsIp(address) && address.Contains(':', StringComparison.Ordinal),
                     _ => Validation.NameValidation.IsDns1123Subdomain(address).Count == 0,
                 };
                 if (!valid)

@@ -97,10 +97,11 @@ public sealed class StorageStrategySpec
     public void Validate_EndpointSliceAddressesOfTheWrongFamily_AreInvalid()
     {
         var causes = StrategyCatalog.For(BuiltInKinds.EndpointSlice).Validate(Json(
-            """{"metadata":{"name":"e","namespace":"a"},"addressType":"IPv4","endpoints":[{"addresses":["2001:db8::1"]},{"addresses":[]}],"ports":[{"name":"Bad_Name","port":80}]}"""));
+            """{"metadata":{"name":"e","namespace":"a"},"addressType":"IPv4","endpoints":[{"addresses":["2001:db8::1"]},{"addresses":[]},{"addresses":["10.1"]}],"ports":[{"name":"Bad_Name","port":80}]}"""));
 
         HasCause(causes, "endpoints[0].addresses[0]", "must be a valid IPv4 address");
         HasCause(causes, "endpoints[1].addresses", "must contain at least 1 address and no more than 100");
+        HasCause(causes, "endpoints[2].addresses[0]", "must be a valid IPv4 address");
         HasCause(causes, "ports[0].name", "RFC 1123");
     }
 }
