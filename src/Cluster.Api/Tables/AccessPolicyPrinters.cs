@@ -93,7 +93,7 @@ internal static class AccessPolicyPrinters
             [
                 Name(obj), Str(obj, "addressType"),
                 ports.Count == 0 ? "<unset>" : string.Join(",", ports),
-                addresses.Count == 0 ? "<unset>" : string.Join(",", addresses.Take(3)) + (addresses.Count > 3 ? " + " + (addresses.Count - 3).ToString(System.Globalization.CultureInfo.InvariantCulture) + " more..." : ""),
+                addresses.Count == 0 ? "<unset>" : FirstThree(addresses),
                 Age(obj, now),
             ];
         });
@@ -102,12 +102,7 @@ internal static class AccessPolicyPrinters
     private static string IngressHosts(JsonObject obj)
     {
         var hosts = Objects(obj, "spec", "rules").Select(r => Str(r, "host")).Where(h => h.Length > 0).ToList();
-        return hosts.Count switch
-        {
-            0 => "*",
-            <= 3 => string.Join(",", hosts),
-            _ => string.Join(",", hosts.Take(3)) + " + " + (hosts.Count - 3).ToString(System.Globalization.CultureInfo.InvariantCulture) + " more...",
-        };
+        return hosts.Count == 0 ? "*" : FirstThree(hosts);
     }
 
     private static string IngressClassParameters(JsonObject obj) => Obj(obj, "spec", "parameters") is { } parameters

@@ -78,38 +78,16 @@ internal static class CorePrinters
             return "<none>";
         }
 
-        const int max = 3;
-        var list = new List<string>();
-        var more = false;
-        var count = 0;
+        // Headless services may have addresses without ports.
+        var entries = new List<string>();
         foreach (var subset in subsets)
         {
             var addresses = Objects(subset, "addresses").Select(a => Str(a, "ip")).ToArray();
             var ports = Objects(subset, "ports").ToArray();
-
-            // Headless services may have addresses without ports.
-            var entries = ports.Length == 0
-                ? [addresses]
-                : ports.Select(p => addresses.Select(ip => JoinHostPort(ip, Int(p, "port"))));
-            foreach (var entry in entries)
-            {
-                var batch = entry.ToArray();
-                count += batch.Length;
-                foreach (var item in batch)
-                {
-                    if (list.Count == max)
-                    {
-                        more = true;
-                        break;
-                    }
-
-                    list.Add(item);
-                }
-            }
+            entries.AddRange(ports.Length == 0 ? addresses : ports.SelectMany(p => addresses.Select(ip => JoinHostPort(ip, Int(p, "port")))));
         }
 
-        var ret = string.Join(",", list);
-        return more ? string.Create(CultureInfo.InvariantCulture, $"{ret} + {count - max} more...") : ret;
+        return FirstThree(entries);
     }
 
     private static string JoinHostPort(string host, long port) =>

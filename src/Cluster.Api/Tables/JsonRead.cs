@@ -80,4 +80,9 @@ internal static class JsonRead
     public static string Name(JsonObject obj) => Str(obj, "metadata", "name");
 
     public static string OrNone(string s) => s.Length == 0 ? "<none>" : s;
+
+    /// <summary>The printers' cut for long lists (formatEndpoints, formatHosts): three comma-joined, then "+ N more...".</summary>
+    public static string FirstThree(IReadOnlyList<string> items) => items.Count <= 3
+        ? string.Join(",", items)
+        : string.Join(",", items.Take(3)) + string.Create(CultureInfo.InvariantCulture, $" + {items.Count - 3} more...");
 }
