@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cluster.Core.Registry;
 
 namespace Cluster.Api.Protobuf;
 
@@ -89,9 +90,8 @@ internal sealed class ProtobufSchema
     /// </summary>
     public ProtoMessage? FindKind(string apiVersion, string kind)
     {
-        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
-        var (group, version) = slash < 0 ? ("core", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
-        var package = group.Split('.')[0];
+        var (group, version) = ResourceKind.ParseGroupVersion(apiVersion);
+        var package = group.Length == 0 ? "core" : group.Split('.')[0];
         // DeleteOptions and the other meta kinds travel with apiVersion "v1" or "meta.k8s.io/v1".
         return Find(ApiPackage + package + "." + version + "." + kind) ?? Find("k8s.io.apimachinery.pkg.apis.meta." + version + "." + kind);
     }

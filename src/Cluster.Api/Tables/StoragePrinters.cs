@@ -119,7 +119,7 @@ internal static class StoragePrinters
 
     private static string OrUnset(string value) => value.Length == 0 ? Unset : value;
 
-    private static string Group(string apiVersion) => apiVersion.Contains('/', StringComparison.Ordinal) ? "." + apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
+    private static string Group(string apiVersion) => Cluster.Core.Registry.ResourceKind.ParseGroupVersion(apiVersion).Group is { Length: > 0 } group ? "." + group : "";
 
     /// <summary>GetAccessModesAsString: RWO, ROX, RWX, RWOP in that order, comma-joined.</summary>
     private static string Modes(JsonNode? modes)

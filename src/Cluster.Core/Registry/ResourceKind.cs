@@ -38,4 +38,21 @@ public sealed record ResourceKind(string Group, string Version, string Kind, str
     public string GroupVersionPath => Group.Length == 0 ? "/api/" + Version : "/apis/" + Group + "/" + Version;
 
     public bool HasSubresource(string name) => Subresources.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>apimachinery's ParseGroupVersion as FromAPIVersionAndKind uses it: more than one '/' gives nothing.</summary>
+    public static (string Group, string Version) ParseGroupVersion(string apiVersion)
+    {
+        if (apiVersion.Length == 0 || apiVersion == "/")
+        {
+            return ("", "");
+        }
+
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return ("", apiVersion);
+        }
+
+        return apiVersion.IndexOf('/', slash + 1) < 0 ? (apiVersion[..slash], apiVersion[(slash + 1)..]) : ("", "");
+    }
 }

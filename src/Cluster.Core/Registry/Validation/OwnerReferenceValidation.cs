@@ -38,7 +38,7 @@ public static class OwnerReferenceValidation
             var kind = LabelValidation.StringField(reference, "kind", path, causes) ?? "";
             var name = LabelValidation.StringField(reference, "name", path, causes) ?? "";
             var uid = LabelValidation.StringField(reference, "uid", path, causes) ?? "";
-            var (group, version) = ParseGroupVersion(apiVersion);
+            var (group, version) = ResourceKind.ParseGroupVersion(apiVersion);
             if (version.Length == 0)
             {
                 causes.Add(FieldErrors.Invalid(path + ".apiVersion", apiVersion, "version must not be empty"));
@@ -116,22 +116,5 @@ public static class OwnerReferenceValidation
         }
 
         return causes;
-    }
-
-    /// <summary>apimachinery's ParseGroupVersion as FromAPIVersionAndKind uses it: more than one '/' gives nothing.</summary>
-    private static (string Group, string Version) ParseGroupVersion(string apiVersion)
-    {
-        if (apiVersion.Length == 0 || apiVersion == "/")
-        {
-            return ("", "");
-        }
-
-        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0)
-        {
-            return ("", apiVersion);
-        }
-
-        return apiVersion.IndexOf('/', slash + 1) < 0 ? (apiVersion[..slash], apiVersion[(slash + 1)..]) : ("", "");
     }
 }
