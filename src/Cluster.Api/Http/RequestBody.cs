@@ -84,12 +84,7 @@ public static class RequestBody
         }
 
         var raw = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
-        var node = media switch
-        {
-            "application/yaml" => ParseYaml(raw),
-            Protobuf.ProtobufBodyDecoder.MediaType => Protobuf.ProtobufBodyDecoder.Decode(raw, YamlToJson.MaxDepth),
-            _ => ParseJson(raw),
-        };
+        var node = Parse(raw, media);
         return node is JsonObject obj ? (obj, raw) : throw ApiException.BadRequest("the request body must be a JSON object");
     }
 
@@ -121,6 +116,14 @@ public static class RequestBody
 
         return (type, node, raw);
     }
+
+    /// <summary>A body of <paramref name="media"/>: YAML, Kubernetes protobuf, or else JSON.</summary>
+    public static JsonNode? Parse(byte[] raw, string media) => media switch
+    {
+        "application/yaml" => ParseYaml(raw),
+        Protobuf.ProtobufBodyDecoder.MediaType => Protobuf.ProtobufBodyDecoder.Decode(raw, YamlToJson.MaxDepth),
+        _ => ParseJson(raw),
+    };
 
     public static JsonNode? ParseJson(byte[] raw)
     {

@@ -11,16 +11,15 @@ namespace Cluster.Api.Protobuf;
 /// JSON form leaves them out (Kubernetes' encoder writes every non-pointer field, so "" and 0 arrive for fields that were
 /// never set; <see cref="JsonShape"/> says which zeros JSON keeps). Anything that cannot be read is a 400 naming the problem.
 /// </summary>
-internal static partial class ProtobufBodyDecoder
+internal static class ProtobufBodyDecoder
 {
     public const string MediaType = "application/vnd.kubernetes.protobuf";
 
-    private static ReadOnlySpan<byte> Magic => "k8s\0"u8;
+    /// <summary>The four bytes every body (and every protobuf object embedded in one) begins with.</summary>
+    public static ReadOnlySpan<byte> Magic => "k8s\0"u8;
 
     /// <summary>Decodes a whole body; <paramref name="maxDepth"/> bounds message nesting as the JSON reader bounds it.</summary>
-    public static JsonObject Decode(byte[] body, int maxDepth) => Decode(body, ProtobufSchema.BuiltIn, maxDepth);
-
-    public static JsonObject Decode(byte[] body, ProtobufSchema schema, int maxDepth)
+    public static JsonObject Decode(byte[] body, int maxDepth)
     {
         if (body.Length < Magic.Length || !body.AsSpan(0, Magic.Length).SequenceEqual(Magic))
         {
@@ -35,7 +34,7 @@ internal static partial class ProtobufBodyDecoder
                 throw ApiException.BadRequest("the body of the request could not be decoded as protobuf: its envelope names no kind or apiVersion");
             }
 
-            var message = schema.FindKind(apiVersion, kind)
+            var message = ProtobufSchema.BuiltIn.FindKind(apiVersion, kind)
                 ?? throw ApiException.BadRequest($"the body of the request could not be decoded as protobuf: no protobuf message is known for kind {kind} in {apiVersion}");
             var obj = new JsonObject { ["kind"] = kind, ["apiVersion"] = apiVersion };
             ReadFields(body, raw, message, obj, 1, maxDepth);

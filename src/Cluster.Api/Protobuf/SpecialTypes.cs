@@ -15,7 +15,6 @@ namespace Cluster.Api.Protobuf;
 internal static class SpecialTypes
 {
     private const string Meta = "k8s.io.apimachinery.pkg.apis.meta.v1.";
-    private static readonly JsonDocumentOptions EmbeddedJson = new() { MaxDepth = Http.YamlToJson.MaxDepth };
 
     /// <summary>True when <paramref name="message"/> is one of them; <paramref name="value"/> is then its JSON (null: left out).</summary>
     public static bool TryRead(string message, CodedInputStream input, int depthLeft, out JsonNode? value)
@@ -126,14 +125,14 @@ internal static class SpecialTypes
             return null;
         }
 
-        if (raw.AsSpan().StartsWith("k8s\0"u8))
+        if (raw.AsSpan().StartsWith(ProtobufBodyDecoder.Magic))
         {
             return ProtobufBodyDecoder.Decode(raw, depthLeft);
         }
 
         try
         {
-            return JsonNode.Parse(raw, documentOptions: EmbeddedJson with { MaxDepth = Math.Max(1, depthLeft) });
+            return JsonNode.Parse(raw, documentOptions: new JsonDocumentOptions { MaxDepth = Math.Max(1, depthLeft) });
         }
         catch (JsonException e)
         {

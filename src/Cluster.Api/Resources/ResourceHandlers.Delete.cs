@@ -48,13 +48,11 @@ public sealed partial class ResourceHandlers
         await ResponseWriter.WriteAsync(context, 200, result, ct).ConfigureAwait(false);
     }
 
-    /// <summary>DeleteOptions: the JSON body (kubectl sends one), overridden by query parameters.</summary>
+    /// <summary>DeleteOptions: the body (kubectl sends one, as JSON or protobuf), overridden by query parameters.</summary>
     private async Task<DeleteOptions> ReadDeleteOptionsAsync(HttpRequest request, CancellationToken ct)
     {
         var raw = await RequestBody.ReadBytesAsync(request, settings.MaxRequestBodyBytes, ct).ConfigureAwait(false);
-        var body = raw.Length == 0 ? null
-            : RequestBody.MediaType(request) == Protobuf.ProtobufBodyDecoder.MediaType ? Protobuf.ProtobufBodyDecoder.Decode(raw, YamlToJson.MaxDepth)
-            : RequestBody.ParseJson(raw) as JsonObject;
+        var body = raw.Length == 0 ? null : RequestBody.Parse(raw, RequestBody.MediaType(request)) as JsonObject;
         if (raw.Length > 0 && body is null)
         {
             throw ApiException.BadRequest("DeleteOptions must be a JSON object");
