@@ -24,16 +24,22 @@ public sealed class DiscoveryDocuments(KindCatalog kinds)
         var items = new JsonArray();
         foreach (var group in kinds.Groups().Where(g => (g.Key.Length == 0) == core))
         {
-            var resources = new JsonArray();
-            foreach (var kind in group.OrderBy(k => k.Plural, StringComparer.Ordinal))
+            var versions = new JsonArray();
+            foreach (var version in KindCatalog.Versions(group))
             {
-                resources.Add(AggregatedResource(kind));
+                var resources = new JsonArray();
+                foreach (var kind in group.Where(k => k.Version == version).OrderBy(k => k.Plural, StringComparer.Ordinal))
+                {
+                    resources.Add(AggregatedResource(kind));
+                }
+
+                versions.Add(new JsonObject { ["version"] = version, ["resources"] = resources, ["freshness"] = "Current" });
             }
 
             items.Add(new JsonObject
             {
                 ["metadata"] = new JsonObject { ["name"] = group.Key, ["creationTimestamp"] = null },
-                ["versions"] = new JsonArray(new JsonObject { ["version"] = group.First().Version, ["resources"] = resources, ["freshness"] = "Current" }),
+                ["versions"] = versions,
             });
         }
 
@@ -53,17 +59,17 @@ public sealed class DiscoveryDocuments(KindCatalog kinds)
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray(kinds.Groups().Where(g => g.Key.Length > 0).Select(g => (JsonNode)Group(g.Key, g.First().Version)).ToArray()),
+        ["groups"] = new JsonArray(kinds.Groups().Where(g => g.Key.Length > 0).Select(g => (JsonNode)Group(g.Key, KindCatalog.Versions(g))).ToArray()),
     };
 
     /// <summary>GET /apis/{group}: one group, or null when it is not served.</summary>
     public JsonObject? Group(string name) =>
-        kinds.Groups().FirstOrDefault(g => g.Key == name && name.Length > 0) is { } group ? Group(name, group.First().Version) : null;
+        kinds.Groups().FirstOrDefault(g => g.Key == name && name.Length > 0) is { } group ? Group(name, KindCatalog.Versions(group)) : null;
 
     /// <summary>GET /api/v1 or /apis/{group}/{version}: the resources, subresources as "plural/sub"; null when not served.</summary>
     public JsonObject? ResourceList(string group, string version)
     {
-        var served = kinds.Kinds.Where(k => k.Group == group && k.Version == version).OrderBy(k => k.Plural, StringComparer.Ordinal).ToArray();
+        var served = kinds.Served.Where(k => k.Group == group && k.Version == version).OrderBy(k => k.Plural, StringComparer.Ordinal).ToArray();
         if (served.Length == 0)
         {
             return null;
@@ -157,16 +163,17 @@ public sealed class DiscoveryDocuments(KindCatalog kinds)
         _ => (kind.Group, kind.Version, kind.Kind, ["get", "patch", "update"]),
     };
 
-    private static JsonObject Group(string name, string version)
+    /// <summary>An APIGroup: its versions, the preferred one first.</summary>
+    private static JsonObject Group(string name, IReadOnlyList<string> versions)
     {
-        var gv = new JsonObject { ["groupVersion"] = name + "/" + version, ["version"] = version };
+        JsonObject GroupVersion(string version) => new() { ["groupVersion"] = name + "/" + version, ["version"] = version };
         return new JsonObject
         {
             ["kind"] = "APIGroup",
             ["apiVersion"] = "v1",
             ["name"] = name,
-            ["versions"] = new JsonArray(gv),
-            ["preferredVersion"] = gv.DeepClone(),
+            ["versions"] = new JsonArray(versions.Select(v => (JsonNode)GroupVersion(v)).ToArray()),
+            ["preferredVersion"] = GroupVersion(versions[0]),
         };
     }
 }

@@ -31,7 +31,7 @@ public sealed class OpenApiDocuments
     public OpenApiDocuments(KindCatalog kinds, SchemaCatalog schemas, string version = "v1.32.0")
     {
         var documents = new SortedDictionary<string, (byte[] Json, string Hash)>(StringComparer.Ordinal);
-        foreach (var groupVersion in kinds.Kinds.GroupBy(k => k.GroupVersionPath.TrimStart('/')))
+        foreach (var groupVersion in kinds.Served.GroupBy(k => k.GroupVersionPath.TrimStart('/')))
         {
             var json = GroupVersionDocument(groupVersion.ToArray(), schemas, version);
             documents[groupVersion.Key] = (json, Hash(json));

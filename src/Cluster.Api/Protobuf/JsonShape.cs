@@ -46,6 +46,8 @@ internal static class JsonShape
         "k8s.io.api.policy.v1.PodDisruptionBudgetStatus.observedGeneration",
         "k8s.io.api.scheduling.v1.PriorityClass.globalDefault",
         "k8s.io.api.autoscaling.v1.ScaleSpec.replicas",
+        "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus.currentReplicas",
+        "k8s.io.api.events.v1.Event.deprecatedCount",
         "k8s.io.api.networking.v1.ServiceBackendPort.number",
     };
 

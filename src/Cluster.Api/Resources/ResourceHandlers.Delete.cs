@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Cluster.Api.Http;
 using Cluster.Core.Registry;
+using Cluster.Core.Registry.Conversion;
 using Cluster.Core.Registry.Objects;
 using Microsoft.AspNetCore.Http;
 
@@ -12,24 +13,25 @@ public sealed partial class ResourceHandlers
     private async Task DeleteAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
         var options = await ReadDeleteOptionsAsync(context.Request, ct).ConfigureAwait(false);
-        var reply = await registry.DeleteAsync(path.Kind, Namespace(path), path.Name!, options, ct).ConfigureAwait(false);
+        var reply = await registry.DeleteAsync(path.Kind.Storage, Namespace(path), path.Name!, options, ct).ConfigureAwait(false);
 
         // 200 whether the object is gone or waits for finalizers or a grace period, as upstream
         // (which keeps 202 for the legacy orphanDependents=false case only).
-        await ResponseWriter.WriteBytesAsync(context, 200, reply.Json, ct).ConfigureAwait(false);
+        await ResponseWriter.WriteBytesAsync(context, 200, Served(path.Kind, reply.Json), ct).ConfigureAwait(false);
     }
 
     private async Task DeleteCollectionAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
         var options = await ReadDeleteOptionsAsync(context.Request, ct).ConfigureAwait(false);
-        var list = await registry.ListAsync(path.Kind, path.Namespace, ApiQuery.List(context.Request) with { Limit = 0, Continue = null }, ct).ConfigureAwait(false);
+        var list = await registry.ListAsync(path.Kind.Storage, path.Namespace, ListOptionsOf(path.Kind, context.Request) with { Limit = 0, Continue = null }, ct).ConfigureAwait(false);
         var replies = new JsonObject?[list.Items.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, list.Items.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (i, token) =>
         {
             var item = list.Items[i];
             try
             {
-                replies[i] = (await registry.DeleteAsync(path.Kind, item.Namespace, item.Name, options, token).ConfigureAwait(false)).ToJsonObject();
+                var reply = await registry.DeleteAsync(path.Kind.Storage, item.Namespace, item.Name, options, token).ConfigureAwait(false);
+                replies[i] = VersionConverter.For(path.Kind) is { } converter ? converter.ToServed(reply.ToJsonObject()) : reply.ToJsonObject();
             }
             catch (ApiException e) when (e.Code == 404)
             {

@@ -12,20 +12,20 @@ public sealed partial class ResourceHandlers
 {
     private async Task GetAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
-        var cached = await registry.GetAsync(path.Kind, Namespace(path), path.Name!, ApiQuery.Get(context.Request, "resourceVersion"), ct).ConfigureAwait(false);
+        var cached = await registry.GetAsync(path.Kind.Storage, Namespace(path), path.Name!, ApiQuery.Get(context.Request, "resourceVersion"), ct).ConfigureAwait(false);
         if (ApiQuery.Shape(context.Request) == ResponseShape.Table)
         {
             await WriteTableAsync(context, path.Kind, [cached], cached.ResourceVersion, null, ct).ConfigureAwait(false);
             return;
         }
 
-        await ResponseWriter.WriteBytesAsync(context, 200, cached.Json, ct).ConfigureAwait(false);
+        await ResponseWriter.WriteBytesAsync(context, 200, Served(path.Kind, cached.Json), ct).ConfigureAwait(false);
     }
 
     private async Task ListAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
-        var options = ApiQuery.List(context.Request);
-        var result = await registry.ListAsync(path.Kind, path.Namespace, options, ct).ConfigureAwait(false);
+        var options = ListOptionsOf(path.Kind, context.Request);
+        var result = await registry.ListAsync(path.Kind.Storage, path.Namespace, options, ct).ConfigureAwait(false);
         if (ApiQuery.Shape(context.Request) == ResponseShape.Table)
         {
             await WriteTableAsync(context, path.Kind, result.Items, result.ResourceVersion, result.Continue, ct).ConfigureAwait(false);
@@ -42,7 +42,7 @@ public sealed partial class ResourceHandlers
             w.WriteStartArray();
             foreach (var item in result.Items)
             {
-                w.WriteRawValue(item.Json, skipInputValidation: true);
+                w.WriteRawValue(Served(path.Kind, item.Json), skipInputValidation: true);
                 await flush().ConfigureAwait(false);
             }
 
@@ -52,7 +52,7 @@ public sealed partial class ResourceHandlers
     }
 
     private Task WriteTableAsync(HttpContext context, ResourceKind kind, IReadOnlyList<CachedObject> items, long resourceVersion, string? continueToken, CancellationToken ct) =>
-        WriteTableAsync(context, TableConverters.For(kind), items.Select(i => i.ToJsonObject()), resourceVersion, continueToken, ct);
+        WriteTableAsync(context, TableConverters.For(kind), items.Select(i => ServedObject(kind, i)), resourceVersion, continueToken, ct);
 
     private Task WriteTableAsync(HttpContext context, ITableConverter converter, IEnumerable<System.Text.Json.Nodes.JsonObject> objects, long resourceVersion, string? continueToken, CancellationToken ct)
     {

@@ -20,7 +20,7 @@ public sealed partial class ResourceHandlers
     private async Task WatchAsync(HttpContext context, ApiPath path, CancellationToken requestAborted)
     {
         var request = context.Request;
-        var options = ApiQuery.List(request);
+        var options = ListOptionsOf(path.Kind, request);
         var bookmarks = ApiQuery.Flag(request, "allowWatchBookmarks");
         var sendInitialEnd = ApiQuery.Flag(request, "sendInitialEvents");
         var table = ApiQuery.Shape(request) == ResponseShape.Table;
@@ -39,7 +39,7 @@ public sealed partial class ResourceHandlers
         Func<CachedObject, bool> filter;
         try
         {
-            (watcher, filter) = await registry.WatchAsync(path.Kind, path.Namespace, options, requestAborted).ConfigureAwait(false);
+            (watcher, filter) = await registry.WatchAsync(path.Kind.Storage, path.Namespace, options, requestAborted).ConfigureAwait(false);
         }
         catch (ApiException e) when (e.Code == 410)
         {
@@ -137,7 +137,7 @@ public sealed partial class ResourceHandlers
             };
             if (type is not null)
             {
-                if (!table && type == NaturalType(e.Type))
+                if (!table && type == NaturalType(e.Type) && kind.StoredAs is null)
                 {
                     _buffer.Write(e.Frame(type));
                 }
@@ -214,12 +214,12 @@ public sealed partial class ResourceHandlers
             w.WritePropertyName("object");
             if (table)
             {
-                TableWriter.WriteTable(w, TableConverters.For(kind), [obj.ToJsonObject()], obj.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), null, include, includeColumns: !_columnsSent, clock.GetUtcNow());
+                TableWriter.WriteTable(w, TableConverters.For(kind), [ServedObject(kind, obj)], obj.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), null, include, includeColumns: !_columnsSent, clock.GetUtcNow());
                 _columnsSent = true;
             }
             else
             {
-                w.WriteRawValue(obj.Json, skipInputValidation: true);
+                w.WriteRawValue(Served(kind, obj.Json), skipInputValidation: true);
             }
 
             w.WriteEndObject();

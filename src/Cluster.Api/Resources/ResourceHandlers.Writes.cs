@@ -15,8 +15,8 @@ public sealed partial class ResourceHandlers
         CheckTypeMeta(path.Kind, obj);
         CheckBodyNamespace(path, obj);
         CheckFields(context, path.Kind, obj, raw);
-        var reply = await registry.CreateAsync(path.Kind, Namespace(path), obj, ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
-        await ResponseWriter.WriteBytesAsync(context, 201, reply.Json, ct).ConfigureAwait(false);
+        var reply = await registry.CreateAsync(path.Kind.Storage, Namespace(path), Stored(path.Kind, obj, creating: true), ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
+        await ResponseWriter.WriteBytesAsync(context, 201, Served(path.Kind, reply.Json), ct).ConfigureAwait(false);
     }
 
     private async Task UpdateAsync(HttpContext context, ApiPath path, string? subresource, CancellationToken ct)
@@ -35,8 +35,8 @@ public sealed partial class ResourceHandlers
         }
 
         CheckFields(context, path.Kind, obj, raw);
-        var reply = await registry.UpdateAsync(path.Kind, Namespace(path), path.Name!, obj, subresource, ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
-        await ResponseWriter.WriteBytesAsync(context, 200, reply.Json, ct).ConfigureAwait(false);
+        var reply = await registry.UpdateAsync(path.Kind.Storage, Namespace(path), path.Name!, Stored(path.Kind, obj, creating: false), subresource, ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
+        await ResponseWriter.WriteBytesAsync(context, 200, Served(path.Kind, reply.Json), ct).ConfigureAwait(false);
     }
 
     private async Task PatchAsync(HttpContext context, ApiPath path, string? subresource, CancellationToken ct)
@@ -62,8 +62,10 @@ public sealed partial class ResourceHandlers
             CheckFields(context, path.Kind, merge, raw, isPatch: true);
         }
 
-        var reply = await registry.PatchAsync(path.Kind, Namespace(path), path.Name!, type, patch, subresource, options, ct).ConfigureAwait(false);
-        await ResponseWriter.WriteBytesAsync(context, reply.Created ? 201 : 200, reply.Json, ct).ConfigureAwait(false);
+        var reply = path.Kind.StoredAs is null
+            ? await registry.PatchAsync(path.Kind, Namespace(path), path.Name!, type, patch, subresource, options, ct).ConfigureAwait(false)
+            : await PatchOtherVersionAsync(path, type, patch, subresource, options, ct).ConfigureAwait(false);
+        await ResponseWriter.WriteBytesAsync(context, reply.Created ? 201 : 200, Served(path.Kind, reply.Json), ct).ConfigureAwait(false);
     }
 
     /// <summary>apiVersion and kind, when given, must name this resource (kubectl always sends them); missing ones are filled in.</summary>

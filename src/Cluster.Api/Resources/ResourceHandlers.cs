@@ -28,7 +28,7 @@ public sealed partial class ResourceHandlers(ResourceRegistry registry, ApiServe
         }
         catch (ApiException e)
         {
-            await ResponseWriter.WriteStatusAsync(context, e).ConfigureAwait(false);
+            await ResponseWriter.WriteStatusAsync(context, e.SeenAs(path.Kind)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -43,6 +43,7 @@ public static class TableConverters
         [("", "PodTemplate")] = StoragePrinters.PodTemplate,
         [("storage.k8s.io", "StorageClass")] = StoragePrinters.StorageClass,
         [("apps", "ControllerRevision")] = StoragePrinters.ControllerRevision,
+        [("autoscaling", "HorizontalPodAutoscaler")] = AutoscalerPrinter.Converter,
     }.ToFrozenDictionary();
 
     /// <summary>
@@ -59,6 +60,22 @@ public static class TableConverters
         ]);
 
     /// <summary>The converter for a kind; the default one for kinds without a printer.</summary>
-    public static ITableConverter For(ResourceKind kind) =>
-        ByKind.TryGetValue((kind.Group, kind.Kind), out var converter) ? converter : Default;
+    public static ITableConverter For(ResourceKind kind)
+    {
+        if (Cluster.Core.Registry.Conversion.VersionConverter.For(kind) is { } conversion)
+        {
+            // As upstream, whose printers see the internal version: another version prints as the stored one.
+            return new OtherVersionConverter(For(kind.Storage), conversion);
+        }
+
+        return ByKind.TryGetValue((kind.Group, kind.Kind), out var converter) ? converter : Default;
+    }
+
+    /// <summary>Rows of objects in a served version, printed by the stored kind's printer.</summary>
+    private sealed class OtherVersionConverter(ITableConverter stored, Cluster.Core.Registry.Conversion.VersionConverter conversion) : ITableConverter
+    {
+        public IReadOnlyList<TableColumn> Columns => stored.Columns;
+
+        public IReadOnlyList<object?> Cells(System.Text.Json.Nodes.JsonObject obj, DateTimeOffset now) => stored.Cells(conversion.ToStored(obj), now);
+    }
 }

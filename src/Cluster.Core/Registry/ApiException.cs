@@ -82,13 +82,34 @@ public sealed class ApiException : Exception
     /// 422 Invalid, naming every bad field and the kind qualified by its group as upstream's NewInvalid does:
     /// <c>Pod "web" is invalid: ...</c>, <c>Deployment.apps "web" is invalid: ...</c>.
     /// </summary>
+    /// <summary>
+    /// This failure as a request for <paramref name="served"/> tells it when the registry raised it for the stored kind
+    /// (events.k8s.io/v1 Events are core Events): the resource and kind named as the request named them.
+    /// </summary>
+    public ApiException SeenAs(ResourceKind served)
+    {
+        var stored = served.Storage;
+        if (stored.Group == served.Group)
+        {
+            return this;
+        }
+
+        var message = Message
+            .Replace(stored.QualifiedResource + " \"", served.QualifiedResource + " \"", StringComparison.Ordinal)
+            .Replace(QualifiedKind(stored) + " \"", QualifiedKind(served) + " \"", StringComparison.Ordinal);
+        var details = Details is { } d && d.Group == stored.Group ? d with { Group = served.Group } : Details;
+        return new ApiException(Code, Reason, message, details) { RetryAfterSeconds = RetryAfterSeconds };
+    }
+
     public static ApiException Invalid(ResourceKind kind, string name, IReadOnlyList<StatusCause> causes)
     {
         var fields = string.Join(", ", causes.Select(c => c.Field is null ? c.Message : c.Field + ": " + c.Message));
-        var qualified = kind.Group.Length == 0 ? kind.Kind : kind.Kind + "." + kind.Group;
+        var qualified = QualifiedKind(kind);
         var message = causes.Count == 1 ? $"{qualified} \"{name}\" is invalid: {fields}" : $"{qualified} \"{name}\" is invalid: [{fields}]";
         return new(422, "Invalid", message, new StatusDetails(name, kind.Group, kind.Kind, Causes: causes));
     }
+
+    private static string QualifiedKind(ResourceKind kind) => kind.Group.Length == 0 ? kind.Kind : kind.Kind + "." + kind.Group;
 
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 

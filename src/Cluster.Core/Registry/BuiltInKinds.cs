@@ -1,6 +1,6 @@
 namespace Cluster.Core.Registry;
 
-/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1, coordination.k8s.io/v1, rbac.authorization.k8s.io/v1, scheduling.k8s.io/v1, policy/v1, networking.k8s.io/v1, discovery.k8s.io/v1 and storage.k8s.io/v1 that this cluster serves.</summary>
+/// <summary>The Kubernetes kinds of core/v1, apps/v1, batch/v1, coordination.k8s.io/v1, rbac.authorization.k8s.io/v1, scheduling.k8s.io/v1, policy/v1, networking.k8s.io/v1, discovery.k8s.io/v1 and storage.k8s.io/v1, autoscaling/v2 (and v1) and events.k8s.io/v1 that this cluster serves.</summary>
 public static class BuiltInKinds
 {
     private static readonly string[] StatusOnly = ["status"];
@@ -76,12 +76,24 @@ public static class BuiltInKinds
 
     public static ResourceKind EndpointSlice { get; } = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", Namespaced: true);
 
+    public static ResourceKind HorizontalPodAutoscaler { get; } = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", Namespaced: true) { ShortNames = ["hpa"], Categories = All_, Subresources = StatusOnly };
+
+    /// <summary>autoscaling/v1 HorizontalPodAutoscalers: the autoscaling/v2 objects with CPU utilization as their one metric (kubectl autoscale posts these).</summary>
+    public static ResourceKind HorizontalPodAutoscalerV1 { get; } = HorizontalPodAutoscaler with { Version = "v1", StoredAs = HorizontalPodAutoscaler };
+
+    /// <summary>events.k8s.io/v1 Events: the core/v1 Events with their newer field names (regarding, note, reportingController, ...).</summary>
+    public static ResourceKind EventsV1Event { get; } = Event with { Group = "events.k8s.io", StoredAs = Event };
+
+    /// <summary>The stored kinds: each has a strategy, a watch cache and its objects in the journal.</summary>
     public static IReadOnlyList<ResourceKind> All { get; } =
     [
         Namespace, Pod, Node, Service, Endpoints, ResourceQuota, ConfigMap, Secret, Event, ServiceAccount,
         Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob, Lease,
         Role, ClusterRole, RoleBinding, ClusterRoleBinding, PriorityClass, PodDisruptionBudget, Ingress, IngressClass,
         PersistentVolumeClaim, PersistentVolume, LimitRange, PodTemplate, ReplicationController, StorageClass, ControllerRevision,
-        NetworkPolicy, EndpointSlice,
+        NetworkPolicy, EndpointSlice, HorizontalPodAutoscaler,
     ];
+
+    /// <summary>Kinds served in a second version of objects stored as one of <see cref="All"/>.</summary>
+    public static IReadOnlyList<ResourceKind> OtherVersions { get; } = [HorizontalPodAutoscalerV1, EventsV1Event];
 }

@@ -25,6 +25,17 @@ public sealed record ResourceKind(string Group, string Version, string Kind, str
     /// <summary>True when metadata.generation rises on spec changes only (kinds with a status written by a controller).</summary>
     public bool TracksGeneration { get; init; }
 
+    /// <summary>
+    /// For a kind served as another version of objects stored as a different kind (autoscaling/v1
+    /// HorizontalPodAutoscalers stored as autoscaling/v2, events.k8s.io/v1 Events stored as core/v1
+    /// Events): the stored kind, whose strategy, cache and journal serve it through a conversion.
+    /// Null for a stored kind.
+    /// </summary>
+    public ResourceKind? StoredAs { get; init; }
+
+    /// <summary>The kind objects of this kind are stored as: itself, or <see cref="StoredAs"/>.</summary>
+    public ResourceKind Storage => StoredAs ?? this;
+
     /// <summary>"v1" for the core group, "apps/v1" otherwise.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : Group + "/" + Version;
 

@@ -14,7 +14,7 @@ public sealed class OpenApiDocumentsTests
     {
         var paths = JsonNode.Parse(Documents.Root)!["paths"]!.AsObject();
 
-        Assert.Equal(["api/v1", "apis/apps/v1", "apis/batch/v1", "apis/coordination.k8s.io/v1", "apis/discovery.k8s.io/v1", "apis/networking.k8s.io/v1", "apis/policy/v1", "apis/rbac.authorization.k8s.io/v1", "apis/scheduling.k8s.io/v1", "apis/storage.k8s.io/v1"], paths.Select(p => p.Key));
+        Assert.Equal(["api/v1", "apis/apps/v1", "apis/autoscaling/v1", "apis/autoscaling/v2", "apis/batch/v1", "apis/coordination.k8s.io/v1", "apis/discovery.k8s.io/v1", "apis/events.k8s.io/v1", "apis/networking.k8s.io/v1", "apis/policy/v1", "apis/rbac.authorization.k8s.io/v1", "apis/scheduling.k8s.io/v1", "apis/storage.k8s.io/v1"], paths.Select(p => p.Key));
         foreach (var (path, entry) in paths)
         {
             Assert.True(Documents.TryGet(path, out _, out var hash));

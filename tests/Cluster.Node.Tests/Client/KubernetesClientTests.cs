@@ -169,4 +169,64 @@ public sealed class KubernetesClientTests(KubectlCluster cluster) : IClassFixtur
         Assert.Equal("50%", budget.Spec.MinAvailable.Value);
         Assert.Equal(0, budget.Status.DisruptionsAllowed);
     }
+
+    [Fact]
+    public async Task TypedAutoscalersAndEvents_BothVersionsOfOneStore()
+    {
+        using var client = cluster.Client();
+        const string ns = "typed-versions";
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        await client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
+        {
+            Metadata = new V1ObjectMeta { Name = "web" },
+            Spec = new V2HorizontalPodAutoscalerSpec
+            {
+                ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "web" },
+                MaxReplicas = 6,
+                Metrics =
+                [
+                    new V2MetricSpec { Type = "Pods", Pods = new V2PodsMetricSource { Metric = new V2MetricIdentifier { Name = "qps" }, Target = new V2MetricTarget { Type = "AverageValue", AverageValue = new ResourceQuantity("10") } } },
+                    new V2MetricSpec { Type = "Resource", Resource = new V2ResourceMetricSource { Name = "cpu", Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = 75 } } },
+                ],
+                Behavior = new V2HorizontalPodAutoscalerBehavior { ScaleDown = new V2HPAScalingRules { StabilizationWindowSeconds = 60 } },
+            },
+        }, ns);
+
+        var v1 = await client.AutoscalingV1.ReadNamespacedHorizontalPodAutoscalerAsync("web", ns);
+        Assert.Equal((75, 1, 6), (v1.Spec.TargetCPUUtilizationPercentage, v1.Spec.MinReplicas, v1.Spec.MaxReplicas));
+        v1.Spec.MaxReplicas = 7;
+        await client.AutoscalingV1.ReplaceNamespacedHorizontalPodAutoscalerAsync(v1, "web", ns);
+
+        var v2 = await client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("web", ns);
+        Assert.Equal(7, v2.Spec.MaxReplicas);
+        Assert.Equal(["Pods", "Resource"], v2.Spec.Metrics.Select(m => m.Type));
+        Assert.Equal((60, 0), (v2.Spec.Behavior.ScaleDown.StabilizationWindowSeconds, v2.Spec.Behavior.ScaleUp.StabilizationWindowSeconds));
+        Assert.Equal("Max", v2.Spec.Behavior.ScaleUp.SelectPolicy);
+
+        var stale = await Assert.ThrowsAsync<HttpOperationException>(() => client.AutoscalingV1.ReplaceNamespacedHorizontalPodAutoscalerAsync(v1, "web", ns));
+        Assert.Equal(HttpStatusCode.Conflict, stale.Response.StatusCode);
+        await client.AutoscalingV1.PatchNamespacedHorizontalPodAutoscalerAsync(new V1Patch("""{"spec":{"minReplicas":2}}""", V1Patch.PatchType.MergePatch), "web", ns);
+        Assert.Equal(2, (await client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(ns)).Items.Single().Spec.MinReplicas);
+
+        await client.EventsV1.CreateNamespacedEventAsync(new Eventsv1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "web.1" },
+            EventTime = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            ReportingController = "example.com/autoscaler",
+            ReportingInstance = "autoscaler-1",
+            Action = "Scale",
+            Reason = "ScaledUp",
+            Note = "web scaled",
+            Type = "Normal",
+            Regarding = new V1ObjectReference { Kind = "HorizontalPodAutoscaler", Name = "web", NamespaceProperty = ns },
+        }, ns);
+        var core = await client.CoreV1.ReadNamespacedEventAsync("web.1", ns);
+        Assert.Equal(("web scaled", "example.com/autoscaler", "web"), (core.Message, core.ReportingComponent, core.InvolvedObject.Name));
+        Assert.Equal("web scaled", (await client.EventsV1.ListNamespacedEventAsync(ns)).Items.Single().Note);
+
+        await client.AutoscalingV1.DeleteNamespacedHorizontalPodAutoscalerAsync("web", ns, propagationPolicy: "Background");
+        await client.EventsV1.DeleteNamespacedEventAsync("web.1", ns, propagationPolicy: "Background");
+        Assert.Empty((await client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(ns)).Items);
+        Assert.Empty((await client.CoreV1.ListNamespacedEventAsync(ns)).Items);
+    }
 }

@@ -178,6 +178,72 @@ public sealed class KubectlCreateTests(KubectlCluster cluster) : IClassFixture<K
             await cluster.JsonPathAsync("role/reader", ns, "{.rules}"));
     }
 
+    [Fact]
+    public async Task AutoscaleAndEventsApi_OneStoreServedInTwoVersions_SurvivesRestart()
+    {
+        const string ns = "versions";
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", ns));
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "deployment", "web", "-n", ns, "--image=nginx:1.26"));
+
+        // kubectl 1.32 posts autoscaling/v1 (protobuf); the object is stored as autoscaling/v2.
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("autoscale", "deployment", "web", "-n", ns, "--min=2", "--max=5", "--cpu-percent=70"),
+            "horizontalpodautoscaler.autoscaling/web autoscaled");
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("patch", "hpa", "web", "-n", ns, "--type=merge", "-p", """{"spec":{"metrics":[{"type":"Pods","pods":{"metric":{"name":"qps"},"target":{"type":"AverageValue","averageValue":"10"}}},{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":70}}}]}}"""),
+            "horizontalpodautoscaler.autoscaling/web patched");
+        var zero = cluster.WriteFile("hpa-v1.yaml", """
+            apiVersion: autoscaling/v1
+            kind: HorizontalPodAutoscaler
+            metadata:
+              name: db
+              namespace: versions
+            spec:
+              scaleTargetRef: {kind: Deployment, name: db}
+              minReplicas: 0
+              maxReplicas: 2
+            """);
+        KubectlAssert.FailedWith(
+            await cluster.RunAsync("create", "-f", zero),
+            "spec.minReplicas: Invalid value: 0: must be greater than or equal to 1");
+        var events = cluster.WriteFile("event.yaml", """
+            apiVersion: events.k8s.io/v1
+            kind: Event
+            metadata:
+              name: web.scaled
+              namespace: versions
+            eventTime: "2026-01-01T00:00:00.000000Z"
+            reportingController: example.com/autoscaler
+            reportingInstance: autoscaler-1
+            action: Scale
+            reason: ScaledUp
+            note: web scaled to 2
+            type: Normal
+            regarding:
+              kind: Deployment
+              name: web
+              namespace: versions
+            """);
+        KubectlAssert.StdOutLines(await cluster.RunAsync("create", "-f", events), "event.events.k8s.io/web.scaled created");
+
+        await cluster.RestartAsync();
+
+        var hpa = KubectlTable.Parse(await cluster.OutputAsync("get", "hpa", "-n", ns)).Row("web");
+        Assert.Equal(("Deployment/web", "<unknown>/10, cpu: <unknown>/70%", "2", "5"), (hpa["REFERENCE"], hpa["TARGETS"], hpa["MINPODS"], hpa["MAXPODS"]));
+        Assert.Equal("autoscaling/v1 70 5", await cluster.JsonPathAsync("horizontalpodautoscalers.v1.autoscaling/web", ns, "{.apiVersion} {.spec.targetCPUUtilizationPercentage} {.spec.maxReplicas}"));
+        KubectlAssert.StdOutLines(
+            await cluster.RunAsync("patch", "horizontalpodautoscalers.v1.autoscaling", "web", "-n", ns, "--type=merge", "-p", """{"spec":{"maxReplicas":9}}"""),
+            "horizontalpodautoscaler.autoscaling/web patched");
+        Assert.Equal("9 Pods Resource", await cluster.JsonPathAsync("hpa/web", ns, "{.spec.maxReplicas} {.spec.metrics[*].type}"));
+
+        var coreEvent = KubectlTable.Parse(await cluster.OutputAsync("get", "events", "-n", ns)).Rows.Single();
+        Assert.Equal(("ScaledUp", "deployment/web", "web scaled to 2"), (coreEvent["REASON"], coreEvent["OBJECT"], coreEvent["MESSAGE"]));
+        Assert.Equal("web scaled to 2 example.com/autoscaler web", await cluster.JsonPathAsync("events.v1.events.k8s.io/web.scaled", ns, "{.note} {.reportingController} {.regarding.name}"));
+        Assert.Contains("targetCPUUtilizationPercentage", await cluster.OutputAsync("explain", "hpa.spec", "--api-version=autoscaling/v1"), StringComparison.Ordinal);
+        KubectlAssert.StdOutLines(await cluster.RunAsync("delete", "horizontalpodautoscalers.v1.autoscaling", "web", "-n", ns), "horizontalpodautoscaler.autoscaling \"web\" deleted");
+        KubectlAssert.FailedWith(await cluster.RunAsync("get", "hpa", "web", "-n", ns), "NotFound");
+    }
+
     private async Task<JsonObject> GetAsync(string resource) =>
         JsonNode.Parse(await cluster.OutputAsync("get", resource, "-n", Ns, "-o", "json"))!.AsObject();
 

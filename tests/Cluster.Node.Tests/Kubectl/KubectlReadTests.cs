@@ -24,7 +24,7 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
         Assert.Equal(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"], table.Columns);
         Assert.Equal(
             ["clusterrolebindings", "clusterroles", "configmaps", "controllerrevisions", "cronjobs", "daemonsets", "deployments", "endpoints",
-             "endpointslices", "events", "ingressclasses", "ingresses", "jobs", "leases", "limitranges", "namespaces", "networkpolicies", "nodes", "persistentvolumeclaims",
+             "endpointslices", "events", "events", "horizontalpodautoscalers", "ingressclasses", "ingresses", "jobs", "leases", "limitranges", "namespaces", "networkpolicies", "nodes", "persistentvolumeclaims",
              "persistentvolumes", "poddisruptionbudgets", "pods", "podtemplates", "priorityclasses", "replicasets", "replicationcontrollers",
              "resourcequotas", "rolebindings", "roles", "secrets", "serviceaccounts", "services", "statefulsets", "storageclasses"],
             table.Column("NAME").Order(StringComparer.Ordinal));
@@ -42,6 +42,8 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
             "namespaces", "nodes", "persistentvolumes", "ingressclasses.networking.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io",
             "clusterroles.rbac.authorization.k8s.io", "priorityclasses.scheduling.k8s.io", "storageclasses.storage.k8s.io");
         Assert.Equal(("pdb", "policy/v1", "true"), (table.Row("poddisruptionbudgets")["SHORTNAMES"], table.Row("poddisruptionbudgets")["APIVERSION"], table.Row("poddisruptionbudgets")["NAMESPACED"]));
+        Assert.Equal(("hpa", "autoscaling/v2"), (table.Row("horizontalpodautoscalers")["SHORTNAMES"], table.Row("horizontalpodautoscalers")["APIVERSION"]));
+        Assert.Equal(["events.k8s.io/v1", "v1"], table.Rows.Where(r => r["NAME"] == "events").Select(r => r["APIVERSION"]).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -49,7 +51,7 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
     {
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("api-versions"),
-            "apps/v1", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1", "v1");
+            "apps/v1", "autoscaling/v1", "autoscaling/v2", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "events.k8s.io/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1", "v1");
     }
 
     [Fact]

@@ -89,10 +89,12 @@ internal static class BuiltInPatchSchemas
         [("apps/v1", "StatefulSet")] = Root(PatchField.Object(WorkloadSpec), ConditionsStatus),
         [("batch/v1", "Job")] = Root(PatchField.Object(WorkloadSpec), ConditionsStatus),
         [("batch/v1", "CronJob")] = Root(PatchField.Object(CronJobSpec)),
+        [("autoscaling/v2", "HorizontalPodAutoscaler")] = Root(status: ConditionsStatus),
     };
 
     public static PatchSchema For(string apiVersion, string kind) =>
-        Kinds.TryGetValue((apiVersion, kind), out var schema) ? schema : PatchSchema.Empty;
+        // Every object has metadata, whose finalizers and ownerReferences merge whatever the kind.
+        Kinds.TryGetValue((apiVersion, kind), out var schema) ? schema : ObjectWithMetadata;
 
     private static PatchSchema Root(PatchField? spec = null, PatchField? status = null, (string, PatchField)? extra = null)
     {

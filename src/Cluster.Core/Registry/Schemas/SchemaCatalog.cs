@@ -75,6 +75,7 @@ public sealed class SchemaCatalog
             .. RbacPolicySchemas.Definitions(),
             .. NetworkingV1Schemas.Definitions(),
             .. StorageMiscSchemas.Definitions(),
+            .. AutoscalingEventsSchemas.Definitions(),
             .. CoreV1PodSchemas.Definitions(),
             .. CoreV1SchedulingSchemas.Definitions(),
             .. CoreV1VolumeSchemas.Definitions(),

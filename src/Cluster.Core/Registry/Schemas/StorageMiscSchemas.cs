@@ -18,6 +18,12 @@ internal static class StorageMiscSchemas
             P("nfs", V1("NFSVolumeSource"), "nfs represents an NFS mount on the host."),
             P("csi", V1("CSIPersistentVolumeSource"), "csi represents storage that is handled by an external CSI driver."),
             P("local", V1("LocalVolumeSource"), "local represents directly-attached storage with node affinity"),
+
+            // The deprecated in-tree sources, kept free-form as a pod volume's are (no driver here mounts them).
+            P("gcePersistentDisk", Any), P("awsElasticBlockStore", Any), P("glusterfs", Any), P("rbd", Any), P("iscsi", Any),
+            P("cinder", Any), P("cephfs", Any), P("fc", Any), P("flocker", Any), P("flexVolume", Any), P("azureFile", Any),
+            P("vsphereVolume", Any), P("quobyte", Any), P("azureDisk", Any), P("photonPersistentDisk", Any), P("portworxVolume", Any),
+            P("scaleIO", Any), P("storageos", Any),
             P("accessModes", Strings, "accessModes contains all ways the volume can be mounted."),
             P("claimRef", V1("ObjectReference"), "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim."),
             P("persistentVolumeReclaimPolicy", Str, "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated)."),

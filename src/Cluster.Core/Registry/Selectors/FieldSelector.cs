@@ -38,6 +38,19 @@ public sealed class FieldSelector
     public static FieldSelector Parse(string? text) =>
         TryParse(text, out var selector, out var error) ? selector : throw ApiException.BadRequest(error!);
 
+    /// <summary>
+    /// The selector with its field labels converted from another version's names (upstream's field label conversion
+    /// functions); a label <paramref name="convert"/> has no name for is a 400 "field label not supported".
+    /// </summary>
+    public FieldSelector WithFieldsConverted(Func<string, string?> convert)
+    {
+        var converted = _requirements
+            .Select(r => r with { Field = convert(r.Field) ?? throw ApiException.BadRequest("field label not supported: " + r.Field) })
+            .OrderBy(r => r.ToString(), StringComparer.Ordinal)
+            .ToArray();
+        return converted.Length == 0 ? Everything : new FieldSelector(converted);
+    }
+
     public static bool TryParse(string? text, out FieldSelector selector, out string? error)
     {
         selector = Everything;

@@ -96,7 +96,12 @@ internal sealed class PersistentVolumeClaimStrategy : ResourceStrategy
 /// </summary>
 internal sealed class PersistentVolumeStrategy : ResourceStrategy
 {
-    private static readonly string[] Sources = ["hostPath", "nfs", "csi", "local"];
+    /// <summary>Every PersistentVolumeSource upstream knows, the deprecated in-tree ones included.</summary>
+    private static readonly string[] Sources =
+    [
+        "hostPath", "nfs", "csi", "local", "gcePersistentDisk", "awsElasticBlockStore", "glusterfs", "rbd", "iscsi", "cinder", "cephfs", "fc",
+        "flocker", "flexVolume", "azureFile", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "portworxVolume", "scaleIO", "storageos",
+    ];
 
     public PersistentVolumeStrategy()
         : base(BuiltInKinds.PersistentVolume)

@@ -23,6 +23,7 @@ public sealed class StrategyCatalog
         new PriorityClassStrategy(), new PodDisruptionBudgetStrategy(), new IngressStrategy(), new IngressClassStrategy(),
         new PersistentVolumeClaimStrategy(), new PersistentVolumeStrategy(), new StorageClassStrategy(), new ReplicationControllerStrategy(),
         new PodTemplateStrategy(), new LimitRangeStrategy(), new ControllerRevisionStrategy(), new NetworkPolicyStrategy(), new EndpointSliceStrategy(),
+        new HorizontalPodAutoscalerStrategy(),
     ]);
 
     public IReadOnlyCollection<ResourceKind> Kinds => _byKind.Keys;

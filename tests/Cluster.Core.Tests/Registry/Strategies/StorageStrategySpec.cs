@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Strategies;
 using static Cluster.Core.Tests.Registry.Strategies.StrategyAssert;
@@ -14,6 +15,28 @@ public sealed class StorageStrategySpec
         HasCause(causes, "spec.accessModes", "Unsupported value: \"ReadWriteSometimes\"");
         HasCause(causes, "spec.capacity[storage]", "Required value");
         HasCause(causes, "spec", "must specify a volume type");
+    }
+
+    [Theory]
+    [InlineData("""{"rbd":{"monitors":["10.0.0.1:6789"],"image":"disk"}}""", null)]
+    [InlineData("""{"iscsi":{"targetPortal":"10.0.0.1:3260","iqn":"iqn.2001-04.com.example:storage","lun":0}}""", null)]
+    [InlineData("""{"nfs":{"server":"nfs.example.invalid","path":"/x"},"cephfs":{"monitors":["10.0.0.1"]}}""", "may not specify more than 1 volume type")]
+    public void Validate_PersistentVolumeInTreeSources_CountAsTheOneVolumeType(string source, string? error)
+    {
+        var spec = JsonNode.Parse(source)!.AsObject();
+        spec["capacity"] = new JsonObject { ["storage"] = "1Gi" };
+        spec["accessModes"] = new JsonArray("ReadWriteOnce");
+
+        var causes = StrategyCatalog.For(BuiltInKinds.PersistentVolume).Validate(new JsonObject { ["metadata"] = new JsonObject { ["name"] = "pv" }, ["spec"] = spec });
+
+        if (error is null)
+        {
+            NoCauses(causes);
+        }
+        else
+        {
+            HasCause(causes, "spec", error);
+        }
     }
 
     [Fact]
