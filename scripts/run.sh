@@ -9,6 +9,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
+# Pods run as Docker containers: install and start Docker and build the local images when missing.
+if [ "$(id -u)" -eq 0 ]; then
+  bash scripts/docker-setup.sh
+elif command -v sudo >/dev/null; then
+  sudo bash scripts/docker-setup.sh
+else
+  echo "note: not root and no sudo: run scripts/docker-setup.sh as root to run pods"
+fi
+
 dotnet build src/Cluster.Node -c Release --nologo -v quiet -clp:ErrorsOnly
 data=${CLUSTER_DATA_DIR:-data}
 mkdir -p "$data"
@@ -36,6 +45,17 @@ if command -v kubectl >/dev/null; then
   kubectl apply -f examples/sample-workload.yaml
   kubectl get namespaces
   kubectl get all,configmaps -n sample -o wide
+  node_name=$(kubectl get nodes -o jsonpath='{.items[0].metadata.name}')
+  echo "== a pod on node $node_name: kubectl apply -f examples/sample-pod.yaml"
+  sed "s/NODE_NAME/$node_name/" examples/sample-pod.yaml | kubectl apply -f -
+  if kubectl wait -n sample --for=condition=Ready pod/hello --timeout=60s; then
+    ip=$(kubectl get pod hello -n sample -o jsonpath='{.status.podIP}')
+    kubectl get pod hello -n sample -o wide
+    echo "== curl http://$ip:8080/"
+    if command -v curl >/dev/null; then curl -s "http://$ip:8080/"; else wget -qO- "http://$ip:8080/"; fi
+  else
+    kubectl describe pod hello -n sample | tail -20
+  fi
 else
   echo "note: kubectl is not installed; skipping the sample workload"
 fi

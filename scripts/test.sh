@@ -26,6 +26,18 @@ if [ -z "${CLUSTER_TEST_POSTGRES:-}" ]; then
   fi
 fi
 
+# The node agent's tests run pods on a real dockerd: set it up (install, start, local images) when it is missing.
+if ! docker info >/dev/null 2>&1 || ! docker image inspect local/pause:1 local/busybox:1 >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    bash scripts/docker-setup.sh || { echo "error: could not set up Docker" >&2; exit 1; }
+  elif command -v sudo >/dev/null; then
+    sudo bash scripts/docker-setup.sh || { echo "error: could not set up Docker" >&2; exit 1; }
+  else
+    echo "error: the node agent tests need Docker: run scripts/docker-setup.sh as root" >&2
+    exit 1
+  fi
+fi
+
 log=$(mktemp)
 dotnet test Actors.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}

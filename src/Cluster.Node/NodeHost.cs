@@ -1,3 +1,4 @@
+using Cluster.Node.Agent;
 using Cluster.Node.Configuration;
 using Cluster.Node.Management;
 using Akka.Configuration;
@@ -48,6 +49,7 @@ public static class NodeHost
         var membership = ClusterMembershipSettings.FromConfiguration(builder.Configuration);
         var registrySettings = RegistrySettings.FromConfiguration(builder.Configuration);
         var apiSettings = ApiServerSettings.FromConfiguration(builder.Configuration);
+        var agentSettings = AgentSettings.FromConfiguration(builder.Configuration);
         var dataDirectory = Path.GetFullPath(settings.DataDirectory);
         var akkaConfig = AkkaConfig(builder.Configuration, settings, membership, dataDirectory);
 
@@ -106,6 +108,7 @@ public static class NodeHost
             });
         });
         builder.Services.AddClusterRegistry(registrySettings);
+        builder.Services.AddNodeAgent(agentSettings, worker: membership.Roles.Contains("worker"));
         return builder;
     }
 

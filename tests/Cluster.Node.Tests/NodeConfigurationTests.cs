@@ -5,6 +5,7 @@ using Cluster.Core.Configuration;
 using Cluster.Core.Configuration.Hocon;
 using Cluster.Core.Persistence.Plugin;
 using Cluster.Core.Registry;
+using Cluster.Node.Agent;
 using Cluster.Node.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -123,12 +124,13 @@ public sealed class NodeConfigurationTests
     public void ReferenceConf_EveryKey_IsReadBySomeSettingsRecord()
     {
         var reference = Build([]);
-        var baseline = Describe(Settings(reference));
+        var baseline = Describe(Settings(reference)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(reference));
         var keys = reference.AsEnumerable().Where(kv => kv.Value is not null).ToList();
         Assert.NotEmpty(keys);
         foreach (var (key, value) in keys)
         {
-            var changed = Describe(Settings(Build([$"--{key}={OtherValidValue(value!)}"])));
+            var other = Build([$"--{key}={OtherValidValue(value!)}"]);
+            var changed = Describe(Settings(other)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(other));
             Assert.True(baseline != changed, $"changing {key} in reference.conf changes no setting: nothing reads it");
         }
     }
@@ -139,6 +141,11 @@ public sealed class NodeConfigurationTests
 
     private static string OtherValidValue(string value)
     {
+        if (value is "auto")
+        {
+            return "docker";
+        }
+
         if (value is "control-plane" or "worker")
         {
             return value == "worker" ? "control-plane" : "worker";

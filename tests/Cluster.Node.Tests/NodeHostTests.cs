@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Hosting;
+using Cluster.Node.Agent;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cluster.Node.Tests;
@@ -171,6 +172,7 @@ internal sealed class NodeProcess : IDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
         }
 
         _process.Dispose();

@@ -21,6 +21,9 @@ public class KubectlCluster : IAsyncLifetime
     /// <summary>kubectl's working directory: manifests and editor scripts live here, so messages name them relatively.</summary>
     public string WorkDir => Path.Combine(_root, "work");
 
+    /// <summary>Flags every start of this cluster's node gets besides its data directory.</summary>
+    protected virtual string[] NodeArguments => [];
+
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(WorkDir);
@@ -45,6 +48,14 @@ public class KubectlCluster : IAsyncLifetime
 
         var exitCode = await node.WaitForExitAsync(NodeTimeout);
         Assert.True(exitCode == 0, $"The node exited with {exitCode} on {(interrupt ? "SIGINT" : "SIGTERM")}.\n{node.Output}");
+        node.Dispose();
+        await StartNodeAsync();
+    }
+
+    /// <summary>Kills the node process outright (SIGKILL: no shutdown of any kind) and starts it again on the same data.</summary>
+    public async Task KillAndStartAsync()
+    {
+        var node = _node ?? throw new InvalidOperationException("The node is not running.");
         node.Dispose();
         await StartNodeAsync();
     }
@@ -132,7 +143,7 @@ public class KubectlCluster : IAsyncLifetime
         _starts++;
         _home = Path.Combine(_root, "home-" + _starts);
         Directory.CreateDirectory(_home);
-        _node = NodeProcess.Start("--data-dir=" + DataDir);
+        _node = NodeProcess.Start(["--data-dir=" + DataDir, .. NodeArguments]);
         await _node.WaitForOutputAsync("kubeconfig written to " + Path.Combine(DataDir, "admin.kubeconfig"), NodeTimeout);
     }
 }

@@ -1,0 +1,333 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Cache;
+using Cluster.Core.Registry.Objects;
+using Cluster.Core.Registry.Selectors;
+using Cluster.Node.Agent.Runtime;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Node.Agent;
+
+/// <summary>
+/// The node's agent (its kubelet): registers the Node, renews its Lease in kube-node-lease, learns the pods bound to
+/// the node from a watch of the registry filtered by spec.nodeName (resumed from the last version it saw, re-listed
+/// after a 410), runs a <see cref="PodWorkerActor"/> per pod, and relists the runtime's containers every sync period
+/// (the kubelet's PLEG) to tell each worker what its containers are doing. After a restart the relist finds the
+/// containers it left running by their labels: the pods' workers adopt them, and containers of pods that no longer
+/// exist are removed.
+/// <code>
+///   idle ──Start──▶ registering ──Node written──▶ running (heartbeat, watch, relist)
+/// </code>
+/// </summary>
+public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
+{
+    private readonly NodeSettings _settings;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, IActorRef> _workers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private AgentContext? _agent;
+    private IContainerRuntime? _runtime;
+    private string _runtimeVersion = "";
+    private V1Node? _node;
+    private bool _podsListed;
+    private bool _relisting;
+
+    public NodeAgentActor(NodeSettings settings, ILogger logger)
+    {
+        _settings = settings;
+        _logger = logger;
+        Receive<GetStatus>(_ => Sender.Tell(new NodeStatus(_settings.Name, Self.Path.ToString(), _node is not null, _workers.Count)));
+        Receive<Start>(Begin);
+        Receive<NodeWritten>(m =>
+        {
+            _node = m.Node;
+            LogRegistered(_logger, _settings.Name, m.RuntimeVersion.Length > 0 ? m.RuntimeVersion : "none");
+            if (_runtime is { } runtime && _agent is { } agent)
+            {
+                // Pods run only once the node exists: their containers carry its uid.
+                _agent = agent with { Runtime = runtime.OwnedBy(m.Node.Metadata.Uid) };
+                _ = WatchPodsAsync(agent.Registry, Self, _stopping.Token);
+                Timers.StartPeriodicTimer("relist", Relist.Instance, agent.Settings.SyncPeriod);
+            }
+        });
+        Receive<Heartbeat>(_ => HeartbeatAsync().PipeTo(Self, success: node => new HeartbeatDone(node), failure: e => new Failed("heartbeat", e)));
+        Receive<HeartbeatDone>(m => _node = m.Node);
+        Receive<Failed>(m => LogFailed(_logger, m.Error, _settings.Name, m.What));
+        Receive<PodSeen>(OnPod);
+        Receive<PodsListed>(_ => _podsListed = true);
+        Receive<Relist>(_ => RelistAsync());
+        Receive<Relisted>(OnRelisted);
+        Receive<Terminated>(t =>
+        {
+            foreach (var uid in _workers.Where(w => w.Value.Equals(t.ActorRef)).Select(w => w.Key).ToList())
+            {
+                _workers.Remove(uid);
+            }
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(NodeSettings settings, ILogger logger) => Akka.Actor.Props.Create(() => new NodeAgentActor(settings, logger));
+
+    public sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+    }
+
+    /// <param name="Registered">The Node object is written.</param>
+    /// <param name="Pods">How many pods this node runs.</param>
+    public sealed record NodeStatus(string NodeName, string AgentPath, bool Registered = false, int Pods = 0);
+
+    /// <summary>Begins the agent's work once the registry serves (the runtime is null when the node runs no pods).</summary>
+    public sealed record Start(ResourceRegistry Registry, AgentSettings Settings, IContainerRuntime? Runtime, TimeProvider Clock);
+
+    private sealed record NodeWritten(V1Node Node, string RuntimeVersion);
+
+    private sealed record HeartbeatDone(V1Node Node);
+
+    private sealed record Failed(string What, Exception Error);
+
+    private sealed record Heartbeat
+    {
+        public static readonly Heartbeat Instance = new();
+    }
+
+    private sealed record Relist
+    {
+        public static readonly Relist Instance = new();
+    }
+
+    private sealed record Relisted(IReadOnlyList<RuntimeContainer> Containers);
+
+    private sealed record PodSeen(string Uid, V1Pod? Pod);
+
+    private sealed record PodsListed
+    {
+        public static readonly PodsListed Instance = new();
+    }
+
+    protected override void PreStart() => LogUp(_logger, _settings.Name, Self.Path.ToString());
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        LogDown(_logger, _settings.Name);
+    }
+
+    private void Begin(Start start)
+    {
+        if (_agent is not null)
+        {
+            return;
+        }
+
+        var host = HostFacts.Read(_settings.DataDirectory);
+        var runtime = start.Runtime ?? NoRuntime.Instance;
+        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address);
+        _runtime = start.Runtime;
+        RegisterAsync(host, start.Runtime).PipeTo(Self, failure: e => new Failed("registration", e));
+        Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, start.Settings.HeartbeatInterval);
+    }
+
+    private async Task<NodeWritten> RegisterAsync(HostFacts host, IContainerRuntime? runtime)
+    {
+        var agent = _agent!;
+        var version = runtime is null ? "" : await runtime.VersionAsync(_stopping.Token).ConfigureAwait(false);
+        var now = agent.Clock.GetUtcNow();
+        var registry = agent.Registry;
+        if (registry.Cache(BuiltInKinds.Node).Get("", _settings.Name) is null)
+        {
+            try
+            {
+                await registry.CreateAsync(BuiltInKinds.Node, "", NodeObjects.Json(NodeObjects.Node(_settings.Name, host, version, 10250, now, null)), WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (ApiException e) when (e.Reason == "AlreadyExists")
+            {
+            }
+        }
+
+        _runtimeVersion = version;
+        var node = await WriteNodeStatusAsync(host, force: true).ConfigureAwait(false);
+        await RenewLeaseAsync(node).ConfigureAwait(false);
+        return new NodeWritten(node, version);
+    }
+
+    private async Task<V1Node> HeartbeatAsync()
+    {
+        var node = await WriteNodeStatusAsync(HostFacts.Read(_settings.DataDirectory), force: false).ConfigureAwait(false);
+        await RenewLeaseAsync(node).ConfigureAwait(false);
+        return node;
+    }
+
+    /// <summary>The node's status, written when it changed (the Lease is the heartbeat, as with the kubelet's NodeLease).</summary>
+    private async Task<V1Node> WriteNodeStatusAsync(HostFacts host, bool force)
+    {
+        var agent = _agent!;
+        var current = agent.Registry.Cache(BuiltInKinds.Node).Get("", _settings.Name) is { } cached ? Parse<V1Node>(cached.Json) : null;
+        var status = NodeObjects.Status(_settings.Name, host, _runtimeVersion, 10250, agent.Clock.GetUtcNow(), current?.Status);
+        if (!force && current is not null && !NodeObjects.Changed(current.Status, status))
+        {
+            return current;
+        }
+
+        var reply = await agent.Registry.PatchAsync(BuiltInKinds.Node, "", _settings.Name, PatchType.Merge, new JsonObject { ["status"] = NodeObjects.Json(status) }, "status", WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
+        return Parse<V1Node>(reply.Json);
+    }
+
+    private async Task RenewLeaseAsync(V1Node node)
+    {
+        var agent = _agent!;
+        var now = agent.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        var lease = NodeObjects.Json(NodeObjects.Lease(node, agent.Clock.GetUtcNow()));
+        lease["spec"]!["renewTime"] = now;
+        if (agent.Registry.Cache(BuiltInKinds.Lease).Get(NodeObjects.LeaseNamespace, _settings.Name) is null)
+        {
+            try
+            {
+                lease["spec"]!["acquireTime"] = now;
+                await agent.Registry.CreateAsync(BuiltInKinds.Lease, NodeObjects.LeaseNamespace, lease, WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (ApiException e) when (e.Reason == "AlreadyExists")
+            {
+            }
+        }
+
+        var renew = new JsonObject { ["spec"] = new JsonObject { ["holderIdentity"] = _settings.Name, ["renewTime"] = now } };
+        await agent.Registry.PatchAsync(BuiltInKinds.Lease, NodeObjects.LeaseNamespace, _settings.Name, PatchType.Merge, renew, null, WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Follows the pods bound to this node: a list, then every change; resumed from the last version after a break, re-listed after a 410.</summary>
+    private async Task WatchPodsAsync(ResourceRegistry registry, IActorRef self, CancellationToken ct)
+    {
+        var options = new ListOptions(Fields: FieldSelector.Parse("spec.nodeName=" + _settings.Name), ResourceVersion: "");
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var (watcher, filter) = await registry.WatchAsync(BuiltInKinds.Pod, null, options, ct).ConfigureAwait(false);
+                using (watcher)
+                {
+                    foreach (var e in watcher.Initial)
+                    {
+                        self.Tell(Seen(e, filter));
+                    }
+
+                    self.Tell(PodsListed.Instance);
+                    await foreach (var e in watcher.Live.ReadAllAsync(ct).ConfigureAwait(false))
+                    {
+                        self.Tell(Seen(e, filter));
+                        options = options with { ResourceVersion = e.ResourceVersion.ToString(CultureInfo.InvariantCulture) };
+                    }
+                }
+            }
+            catch (ApiException e) when (e.Code == 410)
+            {
+                options = options with { ResourceVersion = "" };
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                LogFailed(_logger, e, _settings.Name, "pod watch");
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private static PodSeen Seen(WatchEvent e, Func<CachedObject, bool> filter) =>
+        e.Type == Cluster.Core.Registry.Cache.WatchEventType.Deleted || !filter(e.Object)
+            ? new PodSeen(e.Object.Uid ?? "", null)
+            : new PodSeen(e.Object.Uid ?? "", Parse<V1Pod>(e.Object.Json));
+
+    private void OnPod(PodSeen seen)
+    {
+        if (seen.Pod is null)
+        {
+            if (_workers.TryGetValue(seen.Uid, out var gone))
+            {
+                gone.Tell(PodWorkerActor.PodGone.Instance);
+            }
+
+            return;
+        }
+
+        if (!_workers.TryGetValue(seen.Uid, out var worker))
+        {
+            worker = Context.ActorOf(PodWorkerActor.Props(_agent!, seen.Pod), "pod-" + seen.Uid);
+            Context.Watch(worker);
+            _workers[seen.Uid] = worker;
+        }
+
+        worker.Tell(new PodWorkerActor.PodChanged(seen.Pod));
+    }
+
+    private void RelistAsync()
+    {
+        if (_relisting || _agent is null)
+        {
+            return;
+        }
+
+        _relisting = true;
+        _agent.Runtime.ListPodContainersAsync(_stopping.Token).PipeTo(Self, success: list => new Relisted(list), failure: e => new Relisted([]) { });
+    }
+
+    private void OnRelisted(Relisted relisted)
+    {
+        _relisting = false;
+        var byPod = relisted.Containers.GroupBy(c => c.PodUid).ToDictionary(g => g.Key, g => (IReadOnlyList<RuntimeContainer>)[.. g], StringComparer.Ordinal);
+        foreach (var (uid, worker) in _workers)
+        {
+            worker.Tell(new PodWorkerActor.ContainersObserved(byPod.GetValueOrDefault(uid) ?? []));
+        }
+
+        if (!_podsListed)
+        {
+            return;
+        }
+
+        // Containers of pods this node no longer has (deleted while the agent was down): they go.
+        foreach (var (uid, containers) in byPod.Where(p => !_workers.ContainsKey(p.Key)))
+        {
+            LogOrphans(_logger, _settings.Name, uid, containers.Count);
+            _ = RemoveOrphansAsync(containers);
+        }
+    }
+
+    private async Task RemoveOrphansAsync(IReadOnlyList<RuntimeContainer> containers)
+    {
+        var runtime = _agent!.Runtime;
+        foreach (var c in containers.OrderBy(c => c.IsSandbox))
+        {
+            await runtime.StopAsync(c.Id, TimeSpan.FromSeconds(2), _stopping.Token).ConfigureAwait(false);
+            await runtime.RemoveAsync(c.Id, _stopping.Token).ConfigureAwait(false);
+        }
+    }
+
+    private static T Parse<T>(byte[] json) => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(json));
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Node {Node} is up (agent {Path})")]
+    private static partial void LogUp(ILogger logger, string node, string path);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Node {Node} agent stopped")]
+    private static partial void LogDown(ILogger logger, string node);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Node {Node} registered (container runtime: {Runtime})")]
+    private static partial void LogRegistered(ILogger logger, string node, string runtime);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Node {Node}: {What} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string node, string what);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Node {Node}: removing {Count} containers of pod {Uid}, which no longer exists")]
+    private static partial void LogOrphans(ILogger logger, string node, string uid, int count);
+}

@@ -1,0 +1,204 @@
+using System.Text.Json.Nodes;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Objects;
+using Cluster.Node.Agent.Runtime;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Node.Agent;
+
+/// <summary>What a sync learned: the containers after its actions, the pod as its status write answered, whether to sync again at once.</summary>
+internal sealed record SyncDone(bool Finished, bool Again = false, IReadOnlyList<RuntimeContainer>? Containers = null, V1Pod? Pod = null);
+
+/// <summary>What a pod's syncs carry from one to the next; only syncs touch it, and they never overlap.</summary>
+internal sealed class PodSyncState(CrashLoopBackoff backoff)
+{
+    public CrashLoopBackoff Backoff { get; } = backoff;
+
+    /// <summary>Why a container last failed to start (its waiting reason until it starts).</summary>
+    public Dictionary<string, (string Reason, string Message)> Failures { get; } = new(StringComparer.Ordinal);
+
+    public DateTimeOffset? StartTime { get; set; }
+
+    /// <summary>The status last written, to write only changes.</summary>
+    public string? LastStatus { get; set; }
+}
+
+/// <summary>
+/// One step toward a pod's desired state, on a snapshot of the pod and its containers: it carries out
+/// <see cref="PodPlanner"/>'s next action, then writes the status when it changed. It runs off the worker's thread, so
+/// it hands what it learned back in a <see cref="SyncDone"/>.
+/// </summary>
+/// <param name="containers">The pod's containers at the last relist; null before the first, when the sync asks the runtime itself (never acting on a guess: after an agent restart the pod's containers are adopted, not created again).</param>
+internal sealed partial class PodSync(AgentContext agent, PodSyncState state, V1Pod pod, IReadOnlyList<RuntimeContainer>? containers, bool objectGone)
+{
+    private const string FieldManager = "cluster-node-agent";
+
+    private IReadOnlyList<RuntimeContainer> _containers = containers ?? [];
+    private bool _again;
+
+
+    public async Task<SyncDone> RunAsync()
+    {
+        var ct = CancellationToken.None;
+        var runtime = agent.Runtime;
+        var now = agent.Clock.GetUtcNow();
+        if (containers is null)
+        {
+            _containers = await agent.ContainersOfAsync(pod.Metadata.Uid, ct).ConfigureAwait(false);
+        }
+
+        if (objectGone)
+        {
+            // The object went first (a force delete): the containers go now, without waiting any longer.
+            foreach (var c in _containers.Where(c => c.State == ContainerRunState.Running).OrderBy(c => c.IsSandbox))
+            {
+                await runtime.StopAsync(c.Id, TimeSpan.Zero, ct).ConfigureAwait(false);
+            }
+
+            foreach (var c in _containers)
+            {
+                await runtime.RemoveAsync(c.Id, ct).ConfigureAwait(false);
+            }
+
+            return new SyncDone(true);
+        }
+
+        var (action, waiting) = PodPlanner.Next(pod, _containers, state.Backoff, now);
+        switch (action)
+        {
+            case PodAction.CreateSandbox create:
+                foreach (var old in create.StopFirst)
+                {
+                    await runtime.StopAsync(old.Id, Grace(pod), ct).ConfigureAwait(false);
+                }
+
+                state.StartTime ??= now;
+                await Try(PodNaming.SandboxName, async () => Observe(await runtime.RunSandboxAsync(pod, create.Attempt, ct).ConfigureAwait(false))).ConfigureAwait(false);
+                _again = true;
+                break;
+            case PodAction.StartContainers start:
+                foreach (var (container, restartCount, init) in start.Containers)
+                {
+                    var previous = _containers.Where(c => c.Name == container.Name && !c.IsSandbox).MaxBy(c => c.Attempt);
+                    if (previous is not null)
+                    {
+                        state.Backoff.Restarted(container.Name, previous.StartedAt, previous.FinishedAt);
+
+                        // As the kubelet's container GC (one dead container kept per container, for its logs and lastState).
+                        foreach (var dead in _containers.Where(c => c.Name == container.Name && !c.IsSandbox && c.Attempt < previous.Attempt && c.State == ContainerRunState.Exited).ToList())
+                        {
+                            await runtime.RemoveAsync(dead.Id, ct).ConfigureAwait(false);
+                            _containers = [.. _containers.Where(c => c.Id != dead.Id)];
+                        }
+                    }
+
+                    await Try(container.Name, async () =>
+                    {
+                        var env = await agent.Env.ResolveAsync(pod, container, ct).ConfigureAwait(false);
+                        Observe(await runtime.StartContainerAsync(pod, start.Sandbox, new ContainerRequest(EnvResolver.Expanded(container, env), env, restartCount, init), ct).ConfigureAwait(false));
+                    }).ConfigureAwait(false);
+                }
+
+                break;
+            case PodAction.Stop stop:
+                var grace = pod.Metadata.DeletionGracePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : Grace(pod);
+                await Task.WhenAll(stop.Running.Where(c => !c.IsSandbox).Select(c => runtime.StopAsync(c.Id, grace, ct))).ConfigureAwait(false);
+                foreach (var sandbox in stop.Running.Where(c => c.IsSandbox))
+                {
+                    await runtime.StopAsync(sandbox.Id, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+                }
+
+                _containers = await agent.ContainersOfAsync(pod.Metadata.Uid, ct).ConfigureAwait(false);
+                _again = true;
+                break;
+            case PodAction.Finish finish:
+                foreach (var c in finish.Remove)
+                {
+                    await runtime.RemoveAsync(c.Id, ct).ConfigureAwait(false);
+                }
+
+                await DeleteObjectAsync(ct).ConfigureAwait(false);
+                return new SyncDone(false, _again, _containers);
+        }
+
+        var reasons = new Dictionary<string, (string Reason, string Message)>(waiting, StringComparer.Ordinal);
+        foreach (var (name, failure) in state.Failures)
+        {
+            reasons.TryAdd(name, failure);
+        }
+
+        V1Pod? written = null;
+        if (pod.Metadata.DeletionTimestamp is null)
+        {
+            written = await WriteStatusAsync(PodStatusBuilder.Build(pod, _containers, reasons, agent.HostIp, state.StartTime ?? now, now), ct).ConfigureAwait(false);
+        }
+
+        return new SyncDone(false, _again, _containers, written);
+    }
+
+    /// <summary>Runs one start; a failure becomes the container's waiting reason (ErrImagePull, CreateContainerConfigError, ...).</summary>
+    private async Task Try(string container, Func<Task> start)
+    {
+        try
+        {
+            await start().ConfigureAwait(false);
+            state.Failures.Remove(container);
+        }
+        catch (ContainerStartException e)
+        {
+            state.Failures[container] = (e.Reason, e.Message);
+            LogStartFailed(agent.Logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, container, e.Reason, e.Message);
+        }
+    }
+
+    private void Observe(RuntimeContainer container) =>
+        _containers = [.. _containers.Where(c => c.Id != container.Id), container];
+
+    /// <summary>Writes the status when it differs from the last one written; answers the pod as the write left it.</summary>
+    private async Task<V1Pod?> WriteStatusAsync(V1PodStatus status, CancellationToken ct)
+    {
+        var json = NodeObjects.Json(status);
+        var text = json.ToJsonString();
+        if (text == state.LastStatus)
+        {
+            return null;
+        }
+
+        // A merge patch of the whole status: what the agent no longer reports (a message, a reason) is cleared.
+        var patch = new JsonObject { ["status"] = json };
+        foreach (var key in new[] { "message", "reason", "nominatedNodeName" })
+        {
+            json.TryAdd(key, null);
+        }
+
+        try
+        {
+            var reply = await agent.Registry.PatchAsync(BuiltInKinds.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, PatchType.Merge, patch, "status", new WriteOptions(FieldManager: FieldManager), ct).ConfigureAwait(false);
+            state.LastStatus = text;
+            return KubernetesJson.Deserialize<V1Pod>(System.Text.Encoding.UTF8.GetString(reply.Json));
+        }
+        catch (ApiException e) when (e.Code is 404 or 409)
+        {
+            // Gone or changed meanwhile: the watch brings the news and the next sync writes again.
+            return null;
+        }
+    }
+
+    private async Task DeleteObjectAsync(CancellationToken ct)
+    {
+        try
+        {
+            await agent.Registry.DeleteAsync(BuiltInKinds.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, new DeleteOptions(GracePeriodSeconds: 0, PreconditionUid: pod.Metadata.Uid), ct).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.Code is 404 or 409)
+        {
+        }
+    }
+
+    private static TimeSpan Grace(V1Pod pod) => TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Pod {Namespace}/{Pod}: container {Container} did not start: {Reason}: {Message}")]
+    private static partial void LogStartFailed(ILogger logger, string @namespace, string pod, string container, string reason, string message);
+}

@@ -1,0 +1,43 @@
+using k8s.Models;
+
+namespace Cluster.Node.Agent.Runtime;
+
+/// <summary>A container to create for a pod: the Kubernetes container with everything resolved that needs the API (environment values).</summary>
+public sealed record ContainerRequest(V1Container Container, IReadOnlyList<string> Env, int RestartCount, bool Init);
+
+/// <summary>
+/// What the node agent needs of a container runtime (the part of the CRI it uses): sandboxes and containers named and
+/// labelled as <see cref="PodNaming"/> says, found again by those labels.
+/// </summary>
+public interface IContainerRuntime : IAsyncDisposable
+{
+    /// <summary>
+    /// This runtime limited to the containers of one node (its Node object's uid): several nodes may share one dockerd
+    /// (tests, simulated clusters), and none may adopt or remove another's containers.
+    /// </summary>
+    IContainerRuntime OwnedBy(string owner);
+
+    /// <summary>"docker://20.10.24", as nodeInfo.containerRuntimeVersion shows it.</summary>
+    Task<string> VersionAsync(CancellationToken ct);
+
+    /// <summary>Every container (sandboxes included) that belongs to a pod, running or not.</summary>
+    Task<IReadOnlyList<RuntimeContainer>> ListPodContainersAsync(CancellationToken ct);
+
+    /// <summary>Creates and starts the pod's infra container; answers it with its IP.</summary>
+    Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, CancellationToken ct);
+
+    /// <summary>Creates and starts one container in the sandbox's namespaces.</summary>
+    Task<RuntimeContainer> StartContainerAsync(V1Pod pod, RuntimeContainer sandbox, ContainerRequest request, CancellationToken ct);
+
+    /// <summary>Stops a container: SIGTERM, then SIGKILL after the grace period. A container already gone is fine.</summary>
+    Task StopAsync(string id, TimeSpan grace, CancellationToken ct);
+
+    /// <summary>Removes a stopped container. A container already gone is fine.</summary>
+    Task RemoveAsync(string id, CancellationToken ct);
+}
+
+/// <summary>A failure the pod's status shows as a waiting reason (ErrImagePull, CreateContainerError, RunContainerError ...).</summary>
+public sealed class ContainerStartException(string reason, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public string Reason { get; } = reason;
+}

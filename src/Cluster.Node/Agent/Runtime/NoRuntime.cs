@@ -1,0 +1,27 @@
+using k8s.Models;
+
+namespace Cluster.Node.Agent.Runtime;
+
+/// <summary>The runtime of a node that runs no pods (no container runtime was found, or agent.runtime = none): it has no containers and starts none.</summary>
+public sealed class NoRuntime : IContainerRuntime
+{
+    public static readonly NoRuntime Instance = new();
+
+    public IContainerRuntime OwnedBy(string owner) => this;
+
+    public Task<string> VersionAsync(CancellationToken ct) => Task.FromResult("");
+
+    public Task<IReadOnlyList<RuntimeContainer>> ListPodContainersAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<RuntimeContainer>>([]);
+
+    public Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, CancellationToken ct) =>
+        throw new ContainerStartException("CreatePodSandboxError", "this node has no container runtime");
+
+    public Task<RuntimeContainer> StartContainerAsync(V1Pod pod, RuntimeContainer sandbox, ContainerRequest request, CancellationToken ct) =>
+        throw new ContainerStartException("RunContainerError", "this node has no container runtime");
+
+    public Task StopAsync(string id, TimeSpan grace, CancellationToken ct) => Task.CompletedTask;
+
+    public Task RemoveAsync(string id, CancellationToken ct) => Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Cluster.Node.Tests.Kubectl;
+
+namespace Cluster.Node.Tests.Agent;
+
+/// <summary>
+/// A node whose agent runs pods on this machine's real dockerd (scripts/docker-setup.sh starts it and builds the local
+/// images), with a short crash-loop back-off so restarts can be watched in seconds.
+/// </summary>
+public sealed class DockerCluster : KubectlCluster
+{
+    public const string Image = "local/busybox:1";
+
+    protected override string[] NodeArguments => ["--agent:runtime=docker", "--agent:backoff-initial=1s", "--agent:backoff-max=4s"];
+
+    /// <summary>The name the node registered under (the machine's host name).</summary>
+    public string NodeName { get; private set; } = "";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        for (var i = 0; i < 100 && NodeName.Length == 0; i++)
+        {
+            NodeName = (await RunAsync("get", "nodes", "-o", "jsonpath={.items[*].metadata.name}")).StdOut.Trim();
+            if (NodeName.Length == 0)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.False(NodeName.Length == 0, "the node did not register");
+    }
+
+    /// <summary>Polls a jsonpath of a pod until it satisfies <paramref name="done"/> (30 s at most); answers the last value.</summary>
+    public async Task<string> UntilAsync(string pod, string ns, string path, Func<string, bool> done, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var value = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            var result = await RunAsync("get", "pod", pod, "-n", ns, "-o", "jsonpath=" + path);
+            value = result.StdOut.Trim();
+            if (result.ExitCode == 0 && done(value))
+            {
+                return value;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"pod {ns}/{pod}: {path} never satisfied the condition; last value: {value}");
+        return value;
+    }
+
+    /// <summary>The ids of the Docker containers (running or not) of a pod, found by the labels the agent gives them.</summary>
+    public static async Task<string[]> ContainersOfAsync(string podUid, bool all = true)
+    {
+        var args = new List<string> { "ps", "-q", "--no-trunc", "--filter", "label=io.kubernetes.pod.uid=" + podUid };
+        if (all)
+        {
+            args.Insert(1, "-a");
+        }
+
+        using var docker = Process.Start(new ProcessStartInfo("docker", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await docker.StandardOutput.ReadToEndAsync();
+        await docker.WaitForExitAsync();
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal)];
+    }
+}

@@ -1,0 +1,191 @@
+using Cluster.Node.Tests.Kubectl;
+
+namespace Cluster.Node.Tests.Agent;
+
+/// <summary>Pods bound to the node run as real Docker containers: shared localhost, restarts with back-off, status, deletion, adoption after a crash.</summary>
+public sealed class DockerPodTests(DockerCluster cluster) : IClassFixture<DockerCluster>
+{
+    private async Task<string> CreateAsync(string ns, string manifest)
+    {
+        await cluster.RunAsync("create", "namespace", ns);
+        var file = cluster.WriteFile(ns + ".yaml", manifest.Replace("NODE", cluster.NodeName, StringComparison.Ordinal));
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "-n", ns, "-f", file));
+        return file;
+    }
+
+    [Fact]
+    public async Task TwoContainers_ShareLocalhost_AndServeOnThePodIp()
+    {
+        await CreateAsync("agent-web", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              nodeName: NODE
+              terminationGracePeriodSeconds: 2
+              containers:
+              - name: web
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "echo hello from $(POD_NAME) > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]
+                env:
+                - name: POD_NAME
+                  valueFrom: {fieldRef: {fieldPath: metadata.name}}
+              - name: side
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "until wget -qO /tmp/got http://localhost:8080/; do sleep 0.2; done; cp /tmp/got /tmp/index.html; exec httpd -f -p 8081 -h /tmp"]
+            """);
+
+        var phase = await cluster.UntilAsync("web", "agent-web", "{.status.phase} {.status.conditions[?(@.type=='Ready')].status}", v => v == "Running True");
+        var ip = await cluster.JsonPathAsync("pod/web", "agent-web", "{.status.podIP}");
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        Assert.Equal("Running True", phase);
+        Assert.Equal("hello from web", (await RetryGetAsync(http, $"http://{ip}:8081/")).Trim());
+        Assert.Equal("true true 0 0", await cluster.JsonPathAsync("pod/web", "agent-web", "{.status.containerStatuses[0].ready} {.status.containerStatuses[1].ready} {.status.containerStatuses[0].restartCount} {.status.containerStatuses[1].restartCount}"));
+    }
+
+    [Fact]
+    public async Task CrashingContainer_ReachesCrashLoopBackOff_WithGrowingDelays()
+    {
+        await CreateAsync("agent-crash", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: crash}
+            spec:
+              nodeName: NODE
+              containers:
+              - name: crash
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "echo dying; exit 3"]
+            """);
+
+        var restarts = await cluster.UntilAsync("crash", "agent-crash", "{.status.containerStatuses[0].restartCount}", v => int.TryParse(v, out var n) && n >= 3, seconds: 40);
+        var waiting = await cluster.UntilAsync("crash", "agent-crash", "{.status.containerStatuses[0].state.waiting.reason}", v => v == "CrashLoopBackOff");
+        var message = await cluster.JsonPathAsync("pod/crash", "agent-crash", "{.status.containerStatuses[0].state.waiting.message}");
+        var last = await cluster.JsonPathAsync("pod/crash", "agent-crash", "{.status.containerStatuses[0].lastState.terminated.exitCode} {.status.containerStatuses[0].lastState.terminated.reason}");
+
+        Assert.True(int.Parse(restarts, System.Globalization.CultureInfo.InvariantCulture) >= 3);
+        Assert.Equal("CrashLoopBackOff", waiting);
+        Assert.Matches("^back-off [24]s restarting failed container=crash pod=crash_agent-crash\\(", message);
+        Assert.Equal("3 Error", last);
+
+        // The kubelet's container GC: the running or newest container and one dead one per container, not one per restart.
+        var uid = await cluster.JsonPathAsync("pod/crash", "agent-crash", "{.metadata.uid}");
+        Assert.InRange((await DockerCluster.ContainersOfAsync(uid)).Length, 2, 3);
+    }
+
+    [Fact]
+    public async Task RestartPolicyNever_ContainersExitZero_PodSucceedsAndReasonCompleted()
+    {
+        await CreateAsync("agent-done", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: done}
+            spec:
+              nodeName: NODE
+              restartPolicy: Never
+              containers:
+              - name: job
+                image: {{{DockerCluster.Image}}}
+                command: ["true"]
+            """);
+
+        Assert.Equal("Succeeded", await cluster.UntilAsync("done", "agent-done", "{.status.phase}", v => v == "Succeeded"));
+        Assert.Equal("0 Completed", await cluster.JsonPathAsync("pod/done", "agent-done", "{.status.containerStatuses[0].state.terminated.exitCode} {.status.containerStatuses[0].state.terminated.reason}"));
+    }
+
+    [Fact]
+    public async Task MissingConfigMapKey_CreateContainerConfigError()
+    {
+        await CreateAsync("agent-config", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: conf}
+            spec:
+              nodeName: NODE
+              containers:
+              - name: app
+                image: {{{DockerCluster.Image}}}
+                command: ["sleep", "3600"]
+                env:
+                - name: MODE
+                  valueFrom: {configMapKeyRef: {name: settings, key: mode}}
+            """);
+
+        Assert.Equal("CreateContainerConfigError", await cluster.UntilAsync("conf", "agent-config", "{.status.containerStatuses[0].state.waiting.reason}", v => v.Length > 0));
+        Assert.Equal("configmap \"settings\" not found", await cluster.JsonPathAsync("pod/conf", "agent-config", "{.status.containerStatuses[0].state.waiting.message}"));
+        Assert.Equal("Pending", await cluster.JsonPathAsync("pod/conf", "agent-config", "{.status.phase}"));
+
+        // Once the ConfigMap exists, the container starts.
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "configmap", "settings", "-n", "agent-config", "--from-literal=mode=fast"));
+        Assert.Equal("Running", await cluster.UntilAsync("conf", "agent-config", "{.status.phase}", v => v == "Running"));
+    }
+
+    [Fact]
+    public async Task DeletePod_StopsAndRemovesItsContainers_ThenTheObjectGoes()
+    {
+        await CreateAsync("agent-delete", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: gone}
+            spec:
+              nodeName: NODE
+              terminationGracePeriodSeconds: 5
+              containers:
+              - name: app
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.2; done"]
+            """);
+        await cluster.UntilAsync("gone", "agent-delete", "{.status.phase}", v => v == "Running");
+        var uid = await cluster.JsonPathAsync("pod/gone", "agent-delete", "{.metadata.uid}");
+        Assert.Equal(2, (await DockerCluster.ContainersOfAsync(uid)).Length);
+
+        var started = DateTime.UtcNow;
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "pod", "gone", "-n", "agent-delete", "--timeout=30s"));
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20), "the delete took longer than the grace period allows");
+        Assert.Empty(await DockerCluster.ContainersOfAsync(uid));
+    }
+
+    [Fact]
+    public async Task KillTheNodeProcess_StartItAgain_RunningPodIsAdoptedNotRecreated()
+    {
+        await CreateAsync("agent-adopt", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: keep}
+            spec:
+              nodeName: NODE
+              terminationGracePeriodSeconds: 2
+              containers:
+              - name: app
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.2; done"]
+            """);
+        await cluster.UntilAsync("keep", "agent-adopt", "{.status.phase}", v => v == "Running");
+        var uid = await cluster.JsonPathAsync("pod/keep", "agent-adopt", "{.metadata.uid}");
+        var before = await DockerCluster.ContainersOfAsync(uid, all: false);
+
+        await cluster.KillAndStartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(2, before.Length);
+        Assert.Equal(before, await DockerCluster.ContainersOfAsync(uid, all: false));
+        Assert.Equal("Running 0", await cluster.JsonPathAsync("pod/keep", "agent-adopt", "{.status.phase} {.status.containerStatuses[0].restartCount}"));
+    }
+
+    private static async Task<string> RetryGetAsync(HttpClient http, string url)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await http.GetStringAsync(new Uri(url));
+            }
+            catch (HttpRequestException) when (attempt < 50)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+}
