@@ -159,6 +159,7 @@ public sealed class DiscoveryDocuments(KindCatalog kinds)
         "scale" => ("autoscaling", "v1", "Scale", ["get", "patch", "update"]),
         "binding" => ("", "v1", "Binding", ["create"]),
         "eviction" => ("policy", "v1", "Eviction", ["create"]),
+        "log" => ("", "v1", "Pod", ["get"]),
         "finalize" => (kind.Group, kind.Version, kind.Kind, ["update"]),
         _ => (kind.Group, kind.Version, kind.Kind, ["get", "patch", "update"]),
     };

@@ -74,6 +74,7 @@ public sealed partial class ResourceHandlers(ResourceRegistry registry, ApiServe
             ("scale", _) when path.Kind.HasSubresource("scale") => ScaleAsync(context, path, method, ct),
             ("binding", "POST") when path.Kind == BuiltInKinds.Pod => BindAsync(context, path, ct),
             ("eviction", "POST") when path.Kind == BuiltInKinds.Pod => EvictAsync(context, path, ct),
+            ("log", "GET") when path.Kind == BuiltInKinds.Pod => LogAsync(context, path, ct),
             ("finalize", "PUT") when path.Kind == BuiltInKinds.Namespace => UpdateAsync(context, path, "finalize", ct),
             (null, _) => throw ApiException.MethodNotSupported(path.Kind, method),
             _ => throw NotFound(),

@@ -13,9 +13,12 @@ public static class AgentHostingExtensions
     public static IServiceCollection AddNodeAgent(this IServiceCollection services, AgentSettings settings, bool worker)
     {
         services.AddSingleton(settings);
+        services.AddSingleton<AgentRuntime>();
+        services.AddSingleton<Cluster.Api.Resources.IPodLogs>(sp => new PodLogs(sp.GetRequiredService<AgentRuntime>()));
         services.AddHostedService(sp => new NodeAgentStarter(
             sp.GetRequiredService<IRequiredActor<NodeAgentActor>>(),
             sp.GetRequiredService<ResourceRegistry>(),
+            sp.GetRequiredService<AgentRuntime>(),
             settings,
             worker,
             sp.GetRequiredService<TimeProvider>(),
@@ -25,7 +28,7 @@ public static class AgentHostingExtensions
 }
 
 /// <summary>Finds the container runtime (agent.runtime) and hands it, with the started registry, to the node agent.</summary>
-internal sealed partial class NodeAgentStarter(IRequiredActor<NodeAgentActor> agent, ResourceRegistry registry, AgentSettings settings, bool worker, TimeProvider clock, ILogger logger) : IHostedService
+internal sealed partial class NodeAgentStarter(IRequiredActor<NodeAgentActor> agent, ResourceRegistry registry, AgentRuntime shared, AgentSettings settings, bool worker, TimeProvider clock, ILogger logger) : IHostedService
 {
     private DockerRuntime? _runtime;
 
@@ -41,7 +44,7 @@ internal sealed partial class NodeAgentStarter(IRequiredActor<NodeAgentActor> ag
         }
 
         var actor = await agent.GetAsync(cancellationToken).ConfigureAwait(false);
-        actor.Tell(new NodeAgentActor.Start(registry, settings, _runtime, clock), Akka.Actor.ActorRefs.NoSender);
+        actor.Tell(new NodeAgentActor.Start(registry, settings, _runtime, clock, shared), Akka.Actor.ActorRefs.NoSender);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

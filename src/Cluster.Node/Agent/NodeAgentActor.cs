@@ -32,6 +32,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stopping = new();
     private AgentContext? _agent;
     private IContainerRuntime? _runtime;
+    private AgentRuntime? _shared;
     private string _runtimeVersion = "";
     private V1Node? _node;
     private bool _podsListed;
@@ -51,6 +52,12 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
             {
                 // Pods run only once the node exists: their containers carry its uid.
                 _agent = agent with { Runtime = runtime.OwnedBy(m.Node.Metadata.Uid) };
+                if (_shared is not null)
+                {
+                    _shared.NodeName = _settings.Name;
+                    _shared.Current = _agent.Runtime;
+                }
+
                 _ = WatchPodsAsync(agent.Registry, Self, _stopping.Token);
                 Timers.StartPeriodicTimer("relist", Relist.Instance, agent.Settings.SyncPeriod);
             }
@@ -85,7 +92,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     public sealed record NodeStatus(string NodeName, string AgentPath, bool Registered = false, int Pods = 0);
 
     /// <summary>Begins the agent's work once the registry serves (the runtime is null when the node runs no pods).</summary>
-    public sealed record Start(ResourceRegistry Registry, AgentSettings Settings, IContainerRuntime? Runtime, TimeProvider Clock);
+    /// <param name="Shared">Where the agent publishes its runtime for the API's log reads.</param>
+    public sealed record Start(ResourceRegistry Registry, AgentSettings Settings, IContainerRuntime? Runtime, TimeProvider Clock, AgentRuntime? Shared = null);
 
     private sealed record NodeWritten(V1Node Node, string RuntimeVersion);
 
@@ -132,6 +140,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         var runtime = start.Runtime ?? NoRuntime.Instance;
         _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address);
         _runtime = start.Runtime;
+        _shared = start.Shared;
         RegisterAsync(host, start.Runtime).PipeTo(Self, failure: e => new Failed("registration", e));
         Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, start.Settings.HeartbeatInterval);
     }

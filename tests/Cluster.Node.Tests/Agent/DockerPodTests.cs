@@ -174,6 +174,41 @@ public sealed class DockerPodTests(DockerCluster cluster) : IClassFixture<Docker
         Assert.Equal("Running 0", await cluster.JsonPathAsync("pod/keep", "agent-adopt", "{.status.phase} {.status.containerStatuses[0].restartCount}"));
     }
 
+    [Fact]
+    public async Task KubectlLogs_TailTimestampsPreviousFollowAndErrors()
+    {
+        await CreateAsync("agent-logs", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: talk}
+            spec:
+              nodeName: NODE
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: count
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "for i in 1 2 3; do echo line $i; done; trap 'exit 0' TERM; while true; do sleep 0.2; done"]
+              - name: once
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "echo run at $(date +%s%N); sleep 0.5; exit 1"]
+            """);
+        await cluster.UntilAsync("talk", "agent-logs", "{.status.containerStatuses[1].restartCount}", v => int.TryParse(v, out var n) && n >= 1);
+
+        KubectlAssert.StdOutLines(await cluster.RunAsync("logs", "talk", "-n", "agent-logs", "-c", "count"), "line 1", "line 2", "line 3");
+        KubectlAssert.StdOutLines(await cluster.RunAsync("logs", "talk", "-n", "agent-logs", "-c", "count", "--tail=1"), "line 3");
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z line 3\n$", (await cluster.RunAsync("logs", "talk", "-n", "agent-logs", "-c", "count", "--tail=1", "--timestamps")).StdOut);
+        var previous = await cluster.RunAsync("logs", "talk", "-n", "agent-logs", "-c", "once", "--previous");
+        Assert.StartsWith("run at ", previous.StdOut, StringComparison.Ordinal);
+        KubectlAssert.FailedWith(await cluster.RunAsync("get", "--raw", "/api/v1/namespaces/agent-logs/pods/talk/log"), "a container name must be specified for pod talk, choose one of: [count once]");
+        KubectlAssert.FailedWith(await cluster.RunAsync("logs", "talk", "-n", "agent-logs", "-c", "nope"), "container nope is not valid for pod talk");
+        KubectlAssert.FailedWith(await cluster.RunAsync("logs", "talk", "-n", "agent-logs", "-c", "count", "--previous"), "previous terminated container \"count\" in pod \"talk\" not found");
+
+        // follow: the stream stays open while the container runs, so kubectl is still running (and is stopped) after 2 s.
+        using var follow = cluster.StartBackground("logs", "-f", "talk", "-n", "agent-logs", "-c", "count");
+        var stillRunning = await Assert.ThrowsAsync<TimeoutException>(() => follow.WaitForExitAsync(TimeSpan.FromSeconds(2)));
+        Assert.Contains("line 3", stillRunning.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<string> RetryGetAsync(HttpClient http, string url)
     {
         for (var attempt = 1; ; attempt++)

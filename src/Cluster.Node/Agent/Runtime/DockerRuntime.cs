@@ -113,6 +113,34 @@ public sealed class DockerRuntime(DockerClient client, string infraImage, string
             ?? throw new ContainerStartException("RunContainerError", "the container vanished right after it started");
     }
 
+    public async Task WriteLogsAsync(string id, ContainerLogOptions options, Stream output, CancellationToken ct)
+    {
+        var parameters = new ContainerLogsParameters
+        {
+            ShowStdout = true,
+            ShowStderr = true,
+            Follow = options.Follow,
+            Timestamps = options.Timestamps,
+            Tail = options.TailLines is { } tail ? tail.ToString(CultureInfo.InvariantCulture) : "all",
+            Since = options.Since is { } since ? (since.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture) : null,
+        };
+        using var stream = await client.Containers.GetContainerLogsAsync(id, tty: false, parameters, ct).ConfigureAwait(false);
+        var buffer = new byte[16 * 1024];
+        var left = options.LimitBytes ?? long.MaxValue;
+        while (left > 0)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false);
+            if (read.EOF)
+            {
+                return;
+            }
+
+            var count = (int)Math.Min(read.Count, left);
+            await output.WriteAsync(buffer.AsMemory(0, count), ct).ConfigureAwait(false);
+            left -= count;
+        }
+    }
+
     public async Task StopAsync(string id, TimeSpan grace, CancellationToken ct)
     {
         // Stop blocks for up to the grace period: the deadline must outlast it.

@@ -29,12 +29,18 @@ public interface IContainerRuntime : IAsyncDisposable
     /// <summary>Creates and starts one container in the sandbox's namespaces.</summary>
     Task<RuntimeContainer> StartContainerAsync(V1Pod pod, RuntimeContainer sandbox, ContainerRequest request, CancellationToken ct);
 
+    /// <summary>Copies a container's output (stdout and stderr, in order) to <paramref name="output"/>; follows it while it runs when asked.</summary>
+    Task WriteLogsAsync(string id, ContainerLogOptions options, Stream output, CancellationToken ct);
+
     /// <summary>Stops a container: SIGTERM, then SIGKILL after the grace period. A container already gone is fine.</summary>
     Task StopAsync(string id, TimeSpan grace, CancellationToken ct);
 
     /// <summary>Removes a stopped container. A container already gone is fine.</summary>
     Task RemoveAsync(string id, CancellationToken ct);
 }
+
+/// <summary>Which part of a container's log to read: the last lines, the lines since a time, with Docker's RFC 3339 timestamps, up to a byte limit.</summary>
+public sealed record ContainerLogOptions(bool Follow, bool Timestamps, long? TailLines, DateTimeOffset? Since, long? LimitBytes);
 
 /// <summary>A failure the pod's status shows as a waiting reason (ErrImagePull, CreateContainerError, RunContainerError ...).</summary>
 public sealed class ContainerStartException(string reason, string message, Exception? inner = null) : Exception(message, inner)

@@ -19,6 +19,8 @@ public sealed class NoRuntime : IContainerRuntime
     public Task<RuntimeContainer> StartContainerAsync(V1Pod pod, RuntimeContainer sandbox, ContainerRequest request, CancellationToken ct) =>
         throw new ContainerStartException("RunContainerError", "this node has no container runtime");
 
+    public Task WriteLogsAsync(string id, ContainerLogOptions options, Stream output, CancellationToken ct) => Task.CompletedTask;
+
     public Task StopAsync(string id, TimeSpan grace, CancellationToken ct) => Task.CompletedTask;
 
     public Task RemoveAsync(string id, CancellationToken ct) => Task.CompletedTask;

@@ -1,0 +1,47 @@
+using System.Text;
+using Cluster.Api.Resources;
+using Cluster.Core.Registry;
+using Cluster.Node.Agent.Runtime;
+using k8s;
+using k8s.Models;
+
+namespace Cluster.Node.Agent;
+
+/// <summary>The runtime the node agent runs pods with, once it has one (the API reads container logs through it).</summary>
+public sealed class AgentRuntime
+{
+    public IContainerRuntime? Current { get; set; }
+
+    public string? NodeName { get; set; }
+}
+
+/// <summary>
+/// Container logs for the API (the kubelet's containerLogs): the container is found by the pod's uid and its name among
+/// this node's containers, the newest instance or, with previous, the last one that ended.
+/// </summary>
+public sealed class PodLogs(AgentRuntime agent) : IPodLogs
+{
+    public async Task WriteAsync(byte[] podJson, string container, PodLogOptions options, Stream output, CancellationToken ct)
+    {
+        var pod = KubernetesJson.Deserialize<V1Pod>(Encoding.UTF8.GetString(podJson));
+        if (agent.Current is not { } runtime || agent.NodeName != pod.Spec.NodeName)
+        {
+            throw ApiException.Unavailable($"pod {pod.Metadata.Name} runs on node {pod.Spec.NodeName}, whose agent this server cannot reach for logs");
+        }
+
+        var instances = (await runtime.ListPodContainersAsync(ct).ConfigureAwait(false))
+            .Where(c => c.PodUid == pod.Metadata.Uid && c.Name == container && !c.IsSandbox)
+            .OrderByDescending(c => c.Attempt)
+            .ToList();
+        var target = options.Previous
+            ? instances.Skip(1).FirstOrDefault(c => c.State == ContainerRunState.Exited)
+              ?? throw ApiException.BadRequest($"previous terminated container \"{container}\" in pod \"{pod.Metadata.Name}\" not found")
+            : instances.FirstOrDefault() ?? throw ApiException.BadRequest(
+                $"container \"{container}\" in pod \"{pod.Metadata.Name}\" is waiting to start: {WaitingReason(pod, container)}");
+        await runtime.WriteLogsAsync(target.Id, new ContainerLogOptions(options.Follow && target.State == ContainerRunState.Running, options.Timestamps, options.TailLines, options.Since, options.LimitBytes), output, ct).ConfigureAwait(false);
+    }
+
+    private static string WaitingReason(V1Pod pod, string container) =>
+        (pod.Status?.ContainerStatuses ?? []).Concat(pod.Status?.InitContainerStatuses ?? [])
+            .FirstOrDefault(s => s.Name == container)?.State?.Waiting?.Reason ?? "ContainerCreating";
+}
