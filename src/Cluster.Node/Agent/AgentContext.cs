@@ -13,7 +13,8 @@ public sealed record AgentContext(
     EnvResolver Env,
     TimeProvider Clock,
     ILogger Logger,
-    string HostIp)
+    string HostIp,
+    Prober Prober)
 {
     /// <summary>The pod's containers as the runtime shows them now.</summary>
     public async Task<IReadOnlyList<RuntimeContainer>> ContainersOfAsync(string podUid, CancellationToken ct) =>

@@ -30,6 +30,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     private readonly ILogger _logger;
     private readonly Dictionary<string, IActorRef> _workers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Prober _prober = new();
     private AgentContext? _agent;
     private IContainerRuntime? _runtime;
     private AgentRuntime? _shared;
@@ -126,6 +127,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     {
         _stopping.Cancel();
         _stopping.Dispose();
+        _prober.Dispose();
         LogDown(_logger, _settings.Name);
     }
 
@@ -138,7 +140,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
 
         var host = HostFacts.Read(_settings.DataDirectory);
         var runtime = start.Runtime ?? NoRuntime.Instance;
-        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address);
+        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, _prober);
         _runtime = start.Runtime;
         _shared = start.Shared;
         RegisterAsync(host, start.Runtime).PipeTo(Self, failure: e => new Failed("registration", e));

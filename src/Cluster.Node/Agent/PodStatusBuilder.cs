@@ -16,14 +16,15 @@ public static class PodStatusBuilder
         IReadOnlyDictionary<string, (string Reason, string Message)> waiting,
         string hostIp,
         DateTimeOffset startTime,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlyDictionary<string, (bool Started, bool Ready)>? probes = null)
     {
         var sandbox = containers.Where(c => c.IsSandbox).MaxBy(c => c.Attempt);
         var sandboxReady = sandbox is { State: ContainerRunState.Running };
         var current = sandbox is null ? [] : containers.Where(c => c.SandboxId == sandbox.Id || c.IsSandbox).ToList();
-        var initStatuses = (pod.Spec.InitContainers ?? []).Select(c => ContainerStatus(c, containers, waiting, initializing: false)).ToList();
+        var initStatuses = (pod.Spec.InitContainers ?? []).Select(c => ContainerStatus(c, containers, waiting, initializing: false, probes)).ToList();
         var initialized = (pod.Spec.InitContainers ?? []).All(c => PodPlanner.Latest(current, c.Name) is { State: ContainerRunState.Exited, ExitCode: 0 });
-        var appStatuses = pod.Spec.Containers.Select(c => ContainerStatus(c, containers, waiting, initializing: !initialized)).ToList();
+        var appStatuses = pod.Spec.Containers.Select(c => ContainerStatus(c, containers, waiting, initializing: !initialized, probes)).ToList();
         var allReady = appStatuses.All(s => s.Ready);
         var podIp = pod.Spec.HostNetwork == true ? hostIp : sandbox?.IpAddress;
         var old = pod.Status;
@@ -100,7 +101,9 @@ public static class PodStatusBuilder
         };
     }
 
-    private static V1ContainerStatus ContainerStatus(V1Container spec, IReadOnlyList<RuntimeContainer> containers, IReadOnlyDictionary<string, (string Reason, string Message)> waiting, bool initializing)
+    private static V1ContainerStatus ContainerStatus(
+        V1Container spec, IReadOnlyList<RuntimeContainer> containers, IReadOnlyDictionary<string, (string Reason, string Message)> waiting, bool initializing,
+        IReadOnlyDictionary<string, (bool Started, bool Ready)>? probes)
     {
         var instances = containers.Where(c => !c.IsSandbox && c.Name == spec.Name).OrderByDescending(c => c.Attempt).ToList();
         var latest = instances.FirstOrDefault();
@@ -112,8 +115,8 @@ public static class PodStatusBuilder
             ImageID = latest is null ? "" : "docker://" + latest.ImageId,
             ContainerID = latest?.ContainerId,
             RestartCount = latest?.Attempt ?? 0,
-            Ready = latest?.State == ContainerRunState.Running,
-            Started = latest?.State == ContainerRunState.Running,
+            Ready = latest?.State == ContainerRunState.Running && (probes is null || !probes.TryGetValue(latest.Id, out var probed) || probed.Ready),
+            Started = latest?.State == ContainerRunState.Running && (probes is null || !probes.TryGetValue(latest.Id, out var began) || began.Started),
             LastState = new V1ContainerState(),
         };
         if (waiting.TryGetValue(spec.Name, out var why))

@@ -31,7 +31,9 @@ internal sealed class PodSyncState(CrashLoopBackoff backoff)
 /// it hands what it learned back in a <see cref="SyncDone"/>.
 /// </summary>
 /// <param name="containers">The pod's containers at the last relist; null before the first, when the sync asks the runtime itself (never acting on a guess: after an agent restart the pod's containers are adopted, not created again).</param>
-internal sealed partial class PodSync(AgentContext agent, PodSyncState state, V1Pod pod, IReadOnlyList<RuntimeContainer>? containers, bool objectGone)
+/// <param name="probes">What the containers' probes say (started, ready), by container id.</param>
+internal sealed partial class PodSync(
+    AgentContext agent, PodSyncState state, V1Pod pod, IReadOnlyList<RuntimeContainer>? containers, bool objectGone, IReadOnlyDictionary<string, (bool Started, bool Ready)> probes)
 {
     private const string FieldManager = "cluster-node-agent";
 
@@ -132,7 +134,7 @@ internal sealed partial class PodSync(AgentContext agent, PodSyncState state, V1
         V1Pod? written = null;
         if (pod.Metadata.DeletionTimestamp is null)
         {
-            written = await WriteStatusAsync(PodStatusBuilder.Build(pod, _containers, reasons, agent.HostIp, state.StartTime ?? now, now), ct).ConfigureAwait(false);
+            written = await WriteStatusAsync(PodStatusBuilder.Build(pod, _containers, reasons, agent.HostIp, state.StartTime ?? now, now, probes), ct).ConfigureAwait(false);
         }
 
         return new SyncDone(false, _again, _containers, written);

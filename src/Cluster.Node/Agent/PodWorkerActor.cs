@@ -11,8 +11,10 @@ namespace Cluster.Node.Agent;
 /// overlap: a request during a sync runs one more sync after it. The worker stops when the pod object is gone and its
 /// containers are removed.
 /// </summary>
-public sealed partial class PodWorkerActor : ReceiveActor
+public sealed partial class PodWorkerActor : ReceiveActor, IWithTimers
 {
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
+    private readonly ProbeTracker _probes = new();
     private readonly AgentContext _agent;
     private readonly PodSyncState _state;
     private V1Pod _pod;
@@ -42,8 +44,12 @@ public sealed partial class PodWorkerActor : ReceiveActor
         Receive<ContainersObserved>(m =>
         {
             _containers = m.Containers;
+            _probes.Keep(m.Containers.Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
             RequestSync();
         });
+        Receive<ProbeTick>(_ => RunDueProbes());
+        Receive<ProbeDone>(OnProbeDone);
+        Receive<ContainerKilled>(_ => RequestSync());
         Receive<SyncDone>(m =>
         {
             _syncing = false;
@@ -67,6 +73,8 @@ public sealed partial class PodWorkerActor : ReceiveActor
         });
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(AgentContext agent, V1Pod pod) => Akka.Actor.Props.Create(() => new PodWorkerActor(agent, pod));
 
     /// <summary>The pod object changed (or was first seen).</summary>
@@ -84,6 +92,73 @@ public sealed partial class PodWorkerActor : ReceiveActor
     private static long Version(V1Pod pod) =>
         long.TryParse(pod.Metadata.ResourceVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
 
+    private sealed record ProbeTick
+    {
+        public static readonly ProbeTick Instance = new();
+    }
+
+    private sealed record ProbeDone(string ContainerId, ProbeKind Kind, V1Probe Probe, ProbeOutcome Outcome);
+
+    private sealed record ContainerKilled(string ContainerId);
+
+    protected override void PreStart()
+    {
+        if (_pod.Spec.Containers.Concat(_pod.Spec.InitContainers ?? []).Any(c => c.LivenessProbe is not null || c.ReadinessProbe is not null || c.StartupProbe is not null))
+        {
+            Timers.StartPeriodicTimer("probes", ProbeTick.Instance, ProbeInterval);
+        }
+    }
+
+    private void RunDueProbes()
+    {
+        var now = _agent.Clock.GetUtcNow();
+        var podIp = _pod.Status?.PodIP;
+        foreach (var container in (_containers ?? []).Where(c => c.State == ContainerRunState.Running && !c.IsSandbox))
+        {
+            if (_pod.Spec.Containers.FirstOrDefault(c => c.Name == container.Name) is not { } spec)
+            {
+                continue;
+            }
+
+            foreach (var (kind, probe) in _probes.Due(container.Id, spec, container.StartedAt ?? now, now))
+            {
+                var id = container.Id;
+                _agent.Prober.RunAsync(_agent.Runtime, probe, spec, id, podIp, CancellationToken.None)
+                    .PipeTo(Self, success: outcome => new ProbeDone(id, kind, probe, outcome), failure: e => new ProbeDone(id, kind, probe, new ProbeOutcome(false, e.Message)));
+            }
+        }
+    }
+
+    private void OnProbeDone(ProbeDone done)
+    {
+        var changed = _probes.Record(done.ContainerId, done.Kind, done.Probe, done.Outcome.Success);
+        if (!done.Outcome.Success)
+        {
+            LogProbeFailed(_agent.Logger, _pod.Metadata.NamespaceProperty, _pod.Metadata.Name, done.Kind.ToString(), done.Outcome.Message);
+        }
+
+        if (_probes.MustRestart(done.ContainerId))
+        {
+            // As the kubelet: a container whose liveness (or startup) probe failed is killed; restartPolicy decides what follows.
+            _probes.Keep((_containers ?? []).Where(c => c.Id != done.ContainerId).Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
+            var grace = TimeSpan.FromSeconds(done.Probe.TerminationGracePeriodSeconds ?? _pod.Spec.TerminationGracePeriodSeconds ?? 30);
+            _agent.Runtime.StopAsync(done.ContainerId, grace, CancellationToken.None).PipeTo(Self, success: () => new ContainerKilled(done.ContainerId), failure: _ => new ContainerKilled(done.ContainerId));
+            return;
+        }
+
+        if (changed)
+        {
+            RequestSync();
+        }
+    }
+
+    private Dictionary<string, (bool Started, bool Ready)> ProbeStatus() =>
+        (_containers ?? [])
+            .Where(c => !c.IsSandbox)
+            .Select(c => (c.Id, Spec: _pod.Spec.Containers.FirstOrDefault(s => s.Name == c.Name)))
+            .Where(c => c.Spec is not null)
+            .ToDictionary(c => c.Id, c => _probes.Status(c.Id, c.Spec!), StringComparer.Ordinal);
+
     private void RequestSync()
     {
         if (_syncing)
@@ -95,7 +170,7 @@ public sealed partial class PodWorkerActor : ReceiveActor
         _syncing = true;
         var pod = _pod;
         var logger = _agent.Logger;
-        new PodSync(_agent, _state, pod, _containers, _objectGone).RunAsync().ContinueWith(
+        new PodSync(_agent, _state, pod, _containers, _objectGone, ProbeStatus()).RunAsync().ContinueWith(
             t =>
             {
                 if (t.IsFaulted)
@@ -108,6 +183,9 @@ public sealed partial class PodWorkerActor : ReceiveActor
             },
             TaskScheduler.Default).PipeTo(Self);
     }
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "Pod {Namespace}/{Pod}: {Kind} probe failed: {Message}")]
+    private static partial void LogProbeFailed(ILogger logger, string @namespace, string pod, string kind, string message);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Pod {Namespace}/{Pod}: sync failed")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, string @namespace, string pod);

@@ -209,6 +209,37 @@ public sealed class DockerPodTests(DockerCluster cluster) : IClassFixture<Docker
         Assert.Contains("line 3", stillRunning.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Probes_ReadinessGatesReady_FailingLivenessRestartsTheContainer()
+    {
+        await CreateAsync("agent-probes", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: probed}
+            spec:
+              nodeName: NODE
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: web
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "touch /tmp/healthy; sleep 2; mkdir -p /www; echo ok > /www/index.html; httpd -p 8080 -h /www; sleep 3; rm /tmp/healthy; trap 'exit 0' TERM; while true; do sleep 0.2; done"]
+                readinessProbe:
+                  httpGet: {path: /, port: 8080}
+                  periodSeconds: 1
+                livenessProbe:
+                  exec: {command: ["test", "-f", "/tmp/healthy"]}
+                  periodSeconds: 1
+                  failureThreshold: 2
+            """);
+
+        // Running but not ready until httpd answers; then ready; then the liveness probe fails and the container is
+        // stopped (its TERM trap exits 0) and started again.
+        Assert.Equal("Running false", await cluster.UntilAsync("probed", "agent-probes", "{.status.phase} {.status.containerStatuses[0].ready}", v => v == "Running false"));
+        Assert.Equal("true True", await cluster.UntilAsync("probed", "agent-probes", "{.status.containerStatuses[0].ready} {.status.conditions[?(@.type=='Ready')].status}", v => v == "true True"));
+        Assert.Equal("1", await cluster.UntilAsync("probed", "agent-probes", "{.status.containerStatuses[0].restartCount}", v => v == "1"));
+        Assert.Equal("0 Completed", await cluster.JsonPathAsync("pod/probed", "agent-probes", "{.status.containerStatuses[0].lastState.terminated.exitCode} {.status.containerStatuses[0].lastState.terminated.reason}"));
+    }
+
     private static async Task<string> RetryGetAsync(HttpClient http, string url)
     {
         for (var attempt = 1; ; attempt++)

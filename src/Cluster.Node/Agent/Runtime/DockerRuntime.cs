@@ -141,6 +141,25 @@ public sealed class DockerRuntime(DockerClient client, string infraImage, string
         }
     }
 
+    public async Task<(long ExitCode, string Output)> ExecAsync(string id, IList<string> command, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            var exec = await client.Exec.ExecCreateContainerAsync(id, new ContainerExecCreateParameters { Cmd = command, AttachStdout = true, AttachStderr = true }, deadline.Token).ConfigureAwait(false);
+            using var stream = await client.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false, deadline.Token).ConfigureAwait(false);
+            var (stdout, stderr) = await stream.ReadOutputToEndAsync(deadline.Token).ConfigureAwait(false);
+            var result = await client.Exec.InspectContainerExecAsync(exec.ID, deadline.Token).ConfigureAwait(false);
+            return (result.ExitCode, stdout + stderr);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // As the brief warns, the command itself may go on running: the probe has failed all the same.
+            throw new TimeoutException($"command timed out after {timeout.TotalSeconds:0.###}s");
+        }
+    }
+
     public async Task StopAsync(string id, TimeSpan grace, CancellationToken ct)
     {
         // Stop blocks for up to the grace period: the deadline must outlast it.

@@ -32,6 +32,9 @@ public interface IContainerRuntime : IAsyncDisposable
     /// <summary>Copies a container's output (stdout and stderr, in order) to <paramref name="output"/>; follows it while it runs when asked.</summary>
     Task WriteLogsAsync(string id, ContainerLogOptions options, Stream output, CancellationToken ct);
 
+    /// <summary>Runs a command in a running container (exec probes); answers its exit code and output, or throws TimeoutException after <paramref name="timeout"/>.</summary>
+    Task<(long ExitCode, string Output)> ExecAsync(string id, IList<string> command, TimeSpan timeout, CancellationToken ct);
+
     /// <summary>Stops a container: SIGTERM, then SIGKILL after the grace period. A container already gone is fine.</summary>
     Task StopAsync(string id, TimeSpan grace, CancellationToken ct);
 

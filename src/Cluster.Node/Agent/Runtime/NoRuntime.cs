@@ -21,6 +21,9 @@ public sealed class NoRuntime : IContainerRuntime
 
     public Task WriteLogsAsync(string id, ContainerLogOptions options, Stream output, CancellationToken ct) => Task.CompletedTask;
 
+    public Task<(long ExitCode, string Output)> ExecAsync(string id, IList<string> command, TimeSpan timeout, CancellationToken ct) =>
+        throw new InvalidOperationException("this node has no container runtime");
+
     public Task StopAsync(string id, TimeSpan grace, CancellationToken ct) => Task.CompletedTask;
 
     public Task RemoveAsync(string id, CancellationToken ct) => Task.CompletedTask;
