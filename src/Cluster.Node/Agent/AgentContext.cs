@@ -14,7 +14,8 @@ public sealed record AgentContext(
     TimeProvider Clock,
     ILogger Logger,
     string HostIp,
-    Prober Prober)
+    Prober Prober,
+    VolumeManager Volumes)
 {
     /// <summary>The pod's containers as the runtime shows them now.</summary>
     public async Task<IReadOnlyList<RuntimeContainer>> ContainersOfAsync(string podUid, CancellationToken ct) =>

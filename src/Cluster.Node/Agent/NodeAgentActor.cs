@@ -140,7 +140,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
 
         var host = HostFacts.Read(_settings.DataDirectory);
         var runtime = start.Runtime ?? NoRuntime.Instance;
-        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, _prober);
+        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, _prober, new VolumeManager(start.Registry, _settings.DataDirectory));
         _runtime = start.Runtime;
         _shared = start.Shared;
         RegisterAsync(host, start.Runtime).PipeTo(Self, failure: e => new Failed("registration", e));
@@ -323,6 +323,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
             await runtime.StopAsync(c.Id, TimeSpan.FromSeconds(2), _stopping.Token).ConfigureAwait(false);
             await runtime.RemoveAsync(c.Id, _stopping.Token).ConfigureAwait(false);
         }
+
+        _agent.Volumes.Remove(containers[0].PodUid);
     }
 
     private static T Parse<T>(byte[] json) => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(json));

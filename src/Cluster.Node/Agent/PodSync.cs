@@ -37,6 +37,9 @@ internal sealed partial class PodSync(
 {
     private const string FieldManager = "cluster-node-agent";
 
+    /// <summary>The failures key of a volume that could not be made (not a container name: those are DNS labels).</summary>
+    private const string VolumeFailure = "<volumes>";
+
     private IReadOnlyList<RuntimeContainer> _containers = containers ?? [];
     private bool _again;
 
@@ -64,10 +67,30 @@ internal sealed partial class PodSync(
                 await runtime.RemoveAsync(c.Id, ct).ConfigureAwait(false);
             }
 
+            agent.Volumes.Remove(pod.Metadata.Uid);
             return new SyncDone(true);
         }
 
         var (action, waiting) = PodPlanner.Next(pod, _containers, state.Backoff, now);
+        IReadOnlyDictionary<string, string> volumes = new Dictionary<string, string>();
+        if (action is PodAction.StartContainers or PodAction.Wait && pod.Metadata.DeletionTimestamp is null)
+        {
+            try
+            {
+                // Every sync of a live pod: a changed ConfigMap or Secret reaches its volume's files (the kubelet's resync).
+                volumes = await agent.Volumes.PrepareAsync(pod, ct).ConfigureAwait(false);
+                state.Failures.Remove(VolumeFailure);
+            }
+            catch (ContainerStartException e)
+            {
+                // The containers wait (ContainerCreating, with the mount's message) until the volume can be made.
+                state.Failures[VolumeFailure] = (e.Reason, e.Message);
+                if (action is PodAction.StartContainers)
+                {
+                    action = PodAction.Wait.Instance;
+                }
+            }
+        }
         switch (action)
         {
             case PodAction.CreateSandbox create:
@@ -99,7 +122,7 @@ internal sealed partial class PodSync(
                     await Try(container.Name, async () =>
                     {
                         var env = await agent.Env.ResolveAsync(pod, container, ct).ConfigureAwait(false);
-                        Observe(await runtime.StartContainerAsync(pod, start.Sandbox, new ContainerRequest(EnvResolver.Expanded(container, env), env, restartCount, init), ct).ConfigureAwait(false));
+                        Observe(await runtime.StartContainerAsync(pod, start.Sandbox, new ContainerRequest(EnvResolver.Expanded(container, env), env, restartCount, init, VolumeManager.Binds(container, volumes)), ct).ConfigureAwait(false));
                     }).ConfigureAwait(false);
                 }
 
@@ -121,6 +144,7 @@ internal sealed partial class PodSync(
                     await runtime.RemoveAsync(c.Id, ct).ConfigureAwait(false);
                 }
 
+                agent.Volumes.Remove(pod.Metadata.Uid);
                 await DeleteObjectAsync(ct).ConfigureAwait(false);
                 return new SyncDone(false, _again, _containers);
         }
@@ -128,7 +152,17 @@ internal sealed partial class PodSync(
         var reasons = new Dictionary<string, (string Reason, string Message)>(waiting, StringComparer.Ordinal);
         foreach (var (name, failure) in state.Failures)
         {
-            reasons.TryAdd(name, failure);
+            if (name == VolumeFailure)
+            {
+                foreach (var c in pod.Spec.Containers.Where(c => PodPlanner.Latest(_containers, c.Name) is null))
+                {
+                    reasons.TryAdd(c.Name, failure);
+                }
+            }
+            else
+            {
+                reasons.TryAdd(name, failure);
+            }
         }
 
         V1Pod? written = null;

@@ -240,6 +240,80 @@ public sealed class DockerPodTests(DockerCluster cluster) : IClassFixture<Docker
         Assert.Equal("0 Completed", await cluster.JsonPathAsync("pod/probed", "agent-probes", "{.status.containerStatuses[0].lastState.terminated.exitCode} {.status.containerStatuses[0].lastState.terminated.reason}"));
     }
 
+    [Fact]
+    public async Task Volumes_ConfigMapUpdateSeenSecretEmptyDirsSharedDownwardApi_AndGoneWithThePod()
+    {
+        const string ns = "agent-volumes";
+        await cluster.RunAsync("create", "namespace", ns);
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "configmap", "conf", "-n", ns, "--from-literal=mode=fast"));
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "secret", "generic", "sec", "-n", ns, "--from-literal=password=hunter2"));
+        await CreateAsync(ns, $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: vols, labels: {app: vols}}
+            spec:
+              nodeName: NODE
+              terminationGracePeriodSeconds: 1
+              volumes:
+              - {name: conf, configMap: {name: conf}}
+              - {name: sec, secret: {secretName: sec}}
+              - {name: scratch, emptyDir: {}}
+              - {name: mem, emptyDir: {medium: Memory}}
+              - name: info
+                downwardAPI: {items: [{path: name, fieldRef: {fieldPath: metadata.name}}]}
+              containers:
+              - name: writer
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "echo shared > /scratch/x; echo inmem > /mem/y; trap 'exit 0' TERM; while true; do sleep 0.2; done"]
+                volumeMounts: [{name: scratch, mountPath: /scratch}, {name: mem, mountPath: /mem}]
+              - name: reader
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "mkdir -p /www; trap 'exit 0' TERM; while true; do { cat /conf/mode; echo; cat /sec/password; echo; cat /scratch/x /mem/y /info/name; } > /www/index.html 2>&1; sleep 0.2; done & httpd -f -p 8080 -h /www"]
+                volumeMounts:
+                - {name: conf, mountPath: /conf}
+                - {name: sec, mountPath: /sec, readOnly: true}
+                - {name: scratch, mountPath: /scratch}
+                - {name: mem, mountPath: /mem}
+                - {name: info, mountPath: /info}
+            """);
+        await cluster.UntilAsync("vols", ns, "{.status.phase}", v => v == "Running");
+        var ip = await cluster.JsonPathAsync("pod/vols", ns, "{.status.podIP}");
+        var uid = await cluster.JsonPathAsync("pod/vols", ns, "{.metadata.uid}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+        Assert.Equal("fast\nhunter2\nshared\ninmem\nvols", await UntilBodyAsync(http, $"http://{ip}:8080/", b => b.EndsWith("vols", StringComparison.Ordinal)));
+        KubectlAssert.Succeeded(await cluster.RunAsync("patch", "configmap", "conf", "-n", ns, "--type=merge", "-p", """{"data":{"mode":"slow"}}"""));
+        Assert.StartsWith("slow\n", await UntilBodyAsync(http, $"http://{ip}:8080/", b => b.StartsWith("slow", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        var podDir = Path.Combine(cluster.DataDir, "pods", uid);
+        Assert.True(Directory.Exists(podDir));
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "pod", "vols", "-n", ns));
+        Assert.False(Directory.Exists(podDir), "the pod's volumes outlived it");
+        Assert.DoesNotContain(podDir, await File.ReadAllTextAsync("/proc/self/mounts"), StringComparison.Ordinal);
+    }
+
+    private static async Task<string> UntilBodyAsync(HttpClient http, string url, Func<string, bool> done)
+    {
+        var body = "";
+        for (var attempt = 0; attempt < 100 && !done(body); attempt++)
+        {
+            try
+            {
+                body = (await http.GetStringAsync(new Uri(url))).Trim();
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (!done(body))
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        return body;
+    }
+
     private static async Task<string> RetryGetAsync(HttpClient http, string url)
     {
         for (var attempt = 1; ; attempt++)

@@ -242,6 +242,7 @@ public sealed class DockerRuntime(DockerClient client, string infraImage, string
                 CPUPeriod = cpuLimit is null ? 0 : 100_000,
                 CPUQuota = cpuLimit is { } quota ? Math.Max(1000, quota * 100) : 0,
                 ReadonlyRootfs = security?.ReadOnlyRootFilesystem == true,
+                Binds = request.Binds is { Count: > 0 } binds ? binds : null,
             },
         };
     }

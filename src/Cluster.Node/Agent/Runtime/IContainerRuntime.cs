@@ -2,8 +2,8 @@ using k8s.Models;
 
 namespace Cluster.Node.Agent.Runtime;
 
-/// <summary>A container to create for a pod: the Kubernetes container with everything resolved that needs the API (environment values).</summary>
-public sealed record ContainerRequest(V1Container Container, IReadOnlyList<string> Env, int RestartCount, bool Init);
+/// <summary>A container to create for a pod: the Kubernetes container with everything resolved that needs the API (environment values, volume directories as Docker binds).</summary>
+public sealed record ContainerRequest(V1Container Container, IReadOnlyList<string> Env, int RestartCount, bool Init, IList<string>? Binds = null);
 
 /// <summary>
 /// What the node agent needs of a container runtime (the part of the CRI it uses): sandboxes and containers named and
