@@ -1,7 +1,6 @@
 using System.Text;
 using Cluster.Core.Registry;
 using Cluster.Node.Agent.Runtime;
-using k8s;
 using k8s.Models;
 
 namespace Cluster.Node.Agent;
@@ -147,31 +146,9 @@ public sealed class EnvResolver(ResourceRegistry registry)
         _ => throw new ContainerStartException("CreateContainerConfigError", $"unsupported fieldPath: {path}"),
     };
 
-    /// <summary>A ConfigMap's data (binaryData as text) or a Secret's decoded data; null when the object does not exist.</summary>
-    private async Task<IReadOnlyDictionary<string, string>?> DataAsync(string kind, string ns, string name, CancellationToken ct)
-    {
-        try
-        {
-            var cached = await registry.GetAsync(kind == "ConfigMap" ? BuiltInKinds.ConfigMap : BuiltInKinds.Secret, ns, name, "0", ct).ConfigureAwait(false);
-            var json = Encoding.UTF8.GetString(cached.Json);
-            if (kind == "ConfigMap")
-            {
-                var map = KubernetesJson.Deserialize<V1ConfigMap>(json);
-                var data = new Dictionary<string, string>(map.Data ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-                foreach (var (key, bytes) in map.BinaryData ?? new Dictionary<string, byte[]>())
-                {
-                    data[key] = Encoding.UTF8.GetString(bytes);
-                }
-
-                return data;
-            }
-
-            var secret = KubernetesJson.Deserialize<V1Secret>(json);
-            return (secret.Data ?? new Dictionary<string, byte[]>()).ToDictionary(p => p.Key, p => Encoding.UTF8.GetString(p.Value), StringComparer.Ordinal);
-        }
-        catch (ApiException e) when (e.Code == 404)
-        {
-            return null;
-        }
-    }
+    /// <summary>A ConfigMap's or Secret's values as text; null when the object does not exist.</summary>
+    private async Task<IReadOnlyDictionary<string, string>?> DataAsync(string kind, string ns, string name, CancellationToken ct) =>
+        await ConfigData.ReadAsync(registry, kind, ns, name, ct).ConfigureAwait(false) is { } data
+            ? data.ToDictionary(p => p.Key, p => Encoding.UTF8.GetString(p.Value), StringComparer.Ordinal)
+            : null;
 }

@@ -103,7 +103,7 @@ public sealed partial class VolumeManager(ResourceRegistry registry, string data
 
         if (volume.ConfigMap is { } configMap)
         {
-            var data = await ObjectDataAsync("ConfigMap", pod.Metadata.NamespaceProperty, configMap.Name, ct).ConfigureAwait(false);
+            var data = await ConfigData.ReadAsync(registry, "ConfigMap", pod.Metadata.NamespaceProperty, configMap.Name, ct).ConfigureAwait(false);
             if (data is null && configMap.Optional != true)
             {
                 throw Failed(volume, $"configmap \"{configMap.Name}\" not found");
@@ -114,7 +114,7 @@ public sealed partial class VolumeManager(ResourceRegistry registry, string data
 
         if (volume.Secret is { } secret)
         {
-            var data = await ObjectDataAsync("Secret", pod.Metadata.NamespaceProperty, secret.SecretName, ct).ConfigureAwait(false);
+            var data = await ConfigData.ReadAsync(registry, "Secret", pod.Metadata.NamespaceProperty, secret.SecretName, ct).ConfigureAwait(false);
             if (data is null && secret.Optional != true)
             {
                 throw Failed(volume, $"secret \"{secret.SecretName}\" not found");
@@ -241,31 +241,6 @@ public sealed partial class VolumeManager(ResourceRegistry registry, string data
     {
         var existing = Directory.EnumerateFiles(current, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(current, f)).ToHashSet(StringComparer.Ordinal);
         return existing.SetEquals(files.Keys) && files.All(f => File.ReadAllBytes(Path.Combine(current, f.Key)).AsSpan().SequenceEqual(f.Value));
-    }
-
-    private async Task<IReadOnlyDictionary<string, byte[]>?> ObjectDataAsync(string kind, string ns, string name, CancellationToken ct)
-    {
-        try
-        {
-            if (kind == "ConfigMap")
-            {
-                var map = Parse<V1ConfigMap>((await registry.GetAsync(BuiltInKinds.ConfigMap, ns, name, "0", ct).ConfigureAwait(false)).Json);
-                var data = (map.Data ?? new Dictionary<string, string>()).ToDictionary(p => p.Key, p => Encoding.UTF8.GetBytes(p.Value), StringComparer.Ordinal);
-                foreach (var (key, bytes) in map.BinaryData ?? new Dictionary<string, byte[]>())
-                {
-                    data[key] = bytes;
-                }
-
-                return data;
-            }
-
-            var secret = Parse<V1Secret>((await registry.GetAsync(BuiltInKinds.Secret, ns, name, "0", ct).ConfigureAwait(false)).Json);
-            return secret.Data?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) ?? new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        }
-        catch (ApiException e) when (e.Code == 404)
-        {
-            return null;
-        }
     }
 
     /// <summary>A downwardAPI file's content: the env fields, and labels and annotations as the kubelet formats them (key="value" lines).</summary>
