@@ -12,9 +12,15 @@ namespace Cluster.Node.Agent;
 internal sealed record SyncDone(bool Finished, bool Again = false, IReadOnlyList<RuntimeContainer>? Containers = null, V1Pod? Pod = null);
 
 /// <summary>What a pod's syncs carry from one to the next; only syncs touch it, and they never overlap.</summary>
-internal sealed class PodSyncState(CrashLoopBackoff backoff)
+internal sealed class PodSyncState(CrashLoopBackoff backoff, CrashLoopBackoff pullBackoff)
 {
     public CrashLoopBackoff Backoff { get; } = backoff;
+
+    /// <summary>The back-off between pulls of an image that failed to pull (ImagePullBackOff), by container.</summary>
+    public CrashLoopBackoff PullBackoff { get; } = pullBackoff;
+
+    /// <summary>When a container's image last failed to pull.</summary>
+    public Dictionary<string, DateTimeOffset> PullFailedAt { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Why a container last failed to start (its waiting reason until it starts).</summary>
     public Dictionary<string, (string Reason, string Message)> Failures { get; } = new(StringComparer.Ordinal);
@@ -100,7 +106,7 @@ internal sealed partial class PodSync(
                 }
 
                 state.StartTime ??= now;
-                await Try(PodNaming.SandboxName, async () => Observe(await runtime.RunSandboxAsync(pod, create.Attempt, ct).ConfigureAwait(false))).ConfigureAwait(false);
+                await Try(PodNaming.SandboxName, now, async () => Observe(await runtime.RunSandboxAsync(pod, create.Attempt, ct).ConfigureAwait(false))).ConfigureAwait(false);
                 _again = true;
                 break;
             case PodAction.StartContainers start:
@@ -119,7 +125,14 @@ internal sealed partial class PodSync(
                         }
                     }
 
-                    await Try(container.Name, async () =>
+                    if (state.PullFailedAt.TryGetValue(container.Name, out var pullFailed) && state.PullBackoff.Remaining(container.Name, pullFailed, now) > TimeSpan.Zero)
+                    {
+                        // As the kubelet: ErrImagePull, then ImagePullBackOff until the next pull is due.
+                        state.Failures[container.Name] = ("ImagePullBackOff", $"Back-off pulling image \"{container.Image}\"");
+                        continue;
+                    }
+
+                    await Try(container.Name, now, async () =>
                     {
                         var env = await agent.Env.ResolveAsync(pod, container, ct).ConfigureAwait(false);
                         Observe(await runtime.StartContainerAsync(pod, start.Sandbox, new ContainerRequest(EnvResolver.Expanded(container, env), env, restartCount, init, VolumeManager.Binds(container, volumes)), ct).ConfigureAwait(false));
@@ -175,16 +188,23 @@ internal sealed partial class PodSync(
     }
 
     /// <summary>Runs one start; a failure becomes the container's waiting reason (ErrImagePull, CreateContainerConfigError, ...).</summary>
-    private async Task Try(string container, Func<Task> start)
+    private async Task Try(string container, DateTimeOffset now, Func<Task> start)
     {
         try
         {
             await start().ConfigureAwait(false);
             state.Failures.Remove(container);
+            state.PullFailedAt.Remove(container);
         }
         catch (ContainerStartException e)
         {
             state.Failures[container] = (e.Reason, e.Message);
+            if (e.Reason == "ErrImagePull")
+            {
+                state.PullBackoff.Restarted(container, null, null);
+                state.PullFailedAt[container] = now;
+            }
+
             LogStartFailed(agent.Logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, container, e.Reason, e.Message);
         }
     }

@@ -27,7 +27,9 @@ public sealed partial class PodWorkerActor : ReceiveActor, IWithTimers
     {
         _agent = agent;
         _pod = pod;
-        _state = new PodSyncState(new CrashLoopBackoff(agent.Settings.BackoffInitial, agent.Settings.BackoffMax, agent.Settings.BackoffReset))
+        _state = new PodSyncState(
+            new CrashLoopBackoff(agent.Settings.BackoffInitial, agent.Settings.BackoffMax, agent.Settings.BackoffReset),
+            new CrashLoopBackoff(agent.Settings.BackoffInitial, agent.Settings.BackoffMax, agent.Settings.BackoffReset))
         {
             StartTime = pod.Status?.StartTime is { } started ? new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc)) : null,
         };

@@ -292,6 +292,41 @@ public sealed class DockerPodTests(DockerCluster cluster) : IClassFixture<Docker
         Assert.DoesNotContain(podDir, await File.ReadAllTextAsync("/proc/self/mounts"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MemoryLimitExceeded_OomKilled_AndAMissingImage_ErrImagePullThenImagePullBackOff()
+    {
+        await CreateAsync("agent-limits", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: oom}
+            spec:
+              nodeName: NODE
+              restartPolicy: Never
+              containers:
+              - name: hog
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo survived"]
+                resources:
+                  limits: {memory: 20Mi}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: absent}
+            spec:
+              nodeName: NODE
+              containers:
+              - name: app
+                image: registry.example.invalid/absent:1
+            """);
+
+        Assert.Equal("Failed OOMKilled 137", await cluster.UntilAsync("oom", "agent-limits", "{.status.phase} {.status.containerStatuses[0].state.terminated.reason} {.status.containerStatuses[0].state.terminated.exitCode}", v => v.StartsWith("Failed", StringComparison.Ordinal)));
+        // ErrImagePull with Docker's message right after each failed pull, ImagePullBackOff until the next one is due.
+        var pulled = await cluster.UntilAsync("absent", "agent-limits", "{.status.containerStatuses[0].state.waiting.reason}:{.status.containerStatuses[0].state.waiting.message}", v => v.StartsWith("ErrImagePull:", StringComparison.Ordinal), seconds: 60);
+        Assert.Contains("failed to pull image \"registry.example.invalid/absent:1\"", pulled, StringComparison.Ordinal);
+        Assert.Equal("ImagePullBackOff", await cluster.UntilAsync("absent", "agent-limits", "{.status.containerStatuses[0].state.waiting.reason}", v => v == "ImagePullBackOff"));
+        Assert.Equal("Back-off pulling image \"registry.example.invalid/absent:1\"", await cluster.JsonPathAsync("pod/absent", "agent-limits", "{.status.containerStatuses[0].state.waiting.message}"));
+    }
+
     private static async Task<string> UntilBodyAsync(HttpClient http, string url, Func<string, bool> done)
     {
         var body = "";
