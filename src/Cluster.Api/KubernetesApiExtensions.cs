@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Cluster.Api.Discovery;
 using Cluster.Api.Http;
+using Cluster.Api.Metrics;
 using Cluster.Api.OpenApi;
 using Cluster.Api.Resources;
 using Cluster.Core.Registry;
@@ -60,7 +62,19 @@ public static class KubernetesApiExtensions
         endpoints.MapGet("/api", (HttpContext context, DiscoveryDocuments discovery, ApiServerSettings settings) =>
             WriteDiscoveryAsync(context, discovery.Aggregated(core: true), DiscoveryDocuments.ApiVersions(settings.Address)));
         endpoints.MapGet("/apis", (HttpContext context, DiscoveryDocuments discovery) =>
-            WriteDiscoveryAsync(context, discovery.Aggregated(core: false), discovery.GroupList()));
+        {
+            var aggregated = discovery.Aggregated(core: false);
+            var legacy = discovery.GroupList();
+            if (context.RequestServices.GetService<Metrics.IResourceMetrics>() is not null)
+            {
+                // The resource metrics API is served when the host measures usage (node agents), as metrics-server adds it.
+                ((JsonArray)aggregated["items"]!).Add(Metrics.MetricsEndpoints.AggregatedGroup());
+                ((JsonArray)legacy["groups"]!).Add(Metrics.MetricsEndpoints.LegacyGroup());
+            }
+
+            return WriteDiscoveryAsync(context, aggregated, legacy);
+        });
+        endpoints.MapResourceMetrics();
         endpoints.Map("/api/{version}/{**rest}", (HttpContext context, string version, string? rest, KindCatalog kinds, DiscoveryDocuments discovery, ResourceHandlers handlers) =>
             ServeAsync(context, "", version, rest, kinds, discovery, handlers));
         endpoints.MapGet("/apis/{group}", (HttpContext context, string group, DiscoveryDocuments discovery) =>

@@ -36,6 +36,8 @@ public sealed record AgentSettings
 
     public TimeSpan BackoffReset { get; init; } = TimeSpan.FromMinutes(10);
 
+    public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     public static AgentSettings FromConfiguration(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
@@ -57,6 +59,7 @@ public sealed record AgentSettings
             BackoffInitial = SettingsReader.Duration(section, "backoff-initial", d.BackoffInitial),
             BackoffMax = SettingsReader.Duration(section, "backoff-max", d.BackoffMax),
             BackoffReset = SettingsReader.Duration(section, "backoff-reset", d.BackoffReset),
+            MetricsInterval = SettingsReader.Duration(section, "metrics-interval", d.MetricsInterval),
         };
         settings.Validate();
         return settings;
@@ -71,5 +74,6 @@ public sealed record AgentSettings
         SettingsException.Require(BackoffInitial > TimeSpan.Zero, "agent.backoff-initial", BackoffInitial, "must be positive");
         SettingsException.Require(BackoffMax >= BackoffInitial, "agent.backoff-max", BackoffMax, "must be at least agent.backoff-initial");
         SettingsException.Require(BackoffReset > TimeSpan.Zero, "agent.backoff-reset", BackoffReset, "must be positive");
+        SettingsException.Require(MetricsInterval >= TimeSpan.FromSeconds(1), "agent.metrics-interval", MetricsInterval, "must be at least 1s");
     }
 }

@@ -38,6 +38,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     private V1Node? _node;
     private bool _podsListed;
     private bool _relisting;
+    private bool _sampling;
+    private UsageSampler? _sampler;
 
     public NodeAgentActor(NodeSettings settings, ILogger logger)
     {
@@ -61,6 +63,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
 
                 _ = WatchPodsAsync(agent.Registry, Self, _stopping.Token);
                 Timers.StartPeriodicTimer("relist", Relist.Instance, agent.Settings.SyncPeriod);
+                Timers.StartPeriodicTimer("metrics", Sample.Instance, agent.Settings.MetricsInterval);
+                Self.Tell(Sample.Instance);
             }
         });
         Receive<Heartbeat>(_ => HeartbeatAsync().PipeTo(Self, success: node => new HeartbeatDone(node), failure: e => new Failed("heartbeat", e)));
@@ -70,6 +74,15 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         Receive<PodsListed>(_ => _podsListed = true);
         Receive<Relist>(_ => RelistAsync());
         Receive<Relisted>(OnRelisted);
+        Receive<Sample>(_ => SampleUsage());
+        Receive<Sampled>(m =>
+        {
+            _sampling = false;
+            if (_shared is not null && m.Snapshot is not null)
+            {
+                _shared.Latest = m.Snapshot;
+            }
+        });
         Receive<Terminated>(t =>
         {
             foreach (var uid in _workers.Where(w => w.Value.Equals(t.ActorRef)).Select(w => w.Key).ToList())
@@ -113,6 +126,13 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     }
 
     private sealed record Relisted(IReadOnlyList<RuntimeContainer> Containers);
+
+    private sealed record Sample
+    {
+        public static readonly Sample Instance = new();
+    }
+
+    private sealed record Sampled(Cluster.Api.Metrics.MetricsSnapshot? Snapshot);
 
     private sealed record PodSeen(string Uid, V1Pod? Pod);
 
@@ -291,6 +311,18 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
 
         _relisting = true;
         _agent.Runtime.ListPodContainersAsync(_stopping.Token).PipeTo(Self, success: list => new Relisted(list), failure: e => new Relisted([]) { });
+    }
+
+    private void SampleUsage()
+    {
+        if (_sampling || _agent is null)
+        {
+            return;
+        }
+
+        _sampling = true;
+        _sampler ??= new UsageSampler(_settings.Name, _agent.Clock);
+        _sampler.SampleAsync(_agent.Runtime, _agent.Registry, _stopping.Token).PipeTo(Self, success: s => new Sampled(s), failure: e => new Sampled(null));
     }
 
     private void OnRelisted(Relisted relisted)

@@ -7,12 +7,14 @@ using k8s.Models;
 
 namespace Cluster.Node.Agent;
 
-/// <summary>The runtime the node agent runs pods with, once it has one (the API reads container logs through it).</summary>
-public sealed class AgentRuntime
+/// <summary>The runtime the node agent runs pods with, once it has one, and its latest usage measurement: the API reads container logs and resource metrics through it.</summary>
+public sealed class AgentRuntime : Cluster.Api.Metrics.IResourceMetrics
 {
     public IContainerRuntime? Current { get; set; }
 
     public string? NodeName { get; set; }
+
+    public Cluster.Api.Metrics.MetricsSnapshot? Latest { get; set; }
 }
 
 /// <summary>

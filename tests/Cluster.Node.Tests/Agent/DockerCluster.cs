@@ -11,7 +11,7 @@ public sealed class DockerCluster : KubectlCluster
 {
     public const string Image = "local/busybox:1";
 
-    protected override string[] NodeArguments => ["--agent:runtime=docker", "--agent:backoff-initial=1s", "--agent:backoff-max=4s"];
+    protected override string[] NodeArguments => ["--agent:runtime=docker", "--agent:backoff-initial=1s", "--agent:backoff-max=4s", "--agent:metrics-interval=1s"];
 
     /// <summary>The name the node registered under (the machine's host name).</summary>
     public string NodeName { get; private set; } = "";

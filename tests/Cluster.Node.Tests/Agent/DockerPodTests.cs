@@ -327,6 +327,56 @@ public sealed class DockerPodTests(DockerCluster cluster) : IClassFixture<Docker
         Assert.Equal("Back-off pulling image \"registry.example.invalid/absent:1\"", await cluster.JsonPathAsync("pod/absent", "agent-limits", "{.status.containerStatuses[0].state.waiting.message}"));
     }
 
+    [Fact]
+    public async Task KubectlTop_NodesAndPodContainers_ShowMeasuredUsage()
+    {
+        await CreateAsync("agent-top", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: burn, labels: {app: burn}}
+            spec:
+              nodeName: NODE
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: spin
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do :; done"]
+              - name: idle
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+            """);
+        await cluster.UntilAsync("burn", "agent-top", "{.status.phase}", v => v == "Running");
+
+        KubectlTable? pods = null;
+        for (var i = 0; i < 60 && pods is null; i++)
+        {
+            var result = await cluster.RunAsync("top", "pods", "-n", "agent-top", "--containers", "-l", "app=burn");
+            if (result.ExitCode == 0 && result.StdOut.Contains("spin", StringComparison.Ordinal))
+            {
+                pods = KubectlTable.Parse(result.StdOut);
+            }
+            else
+            {
+                await Task.Delay(500);
+            }
+        }
+
+        Assert.NotNull(pods);
+        var spin = pods.Rows.Single(r => r["NAME"] == "spin");
+        Assert.Equal("burn", spin["POD"]);
+        Assert.True(Millicores(spin["CPU(cores)"]) >= 100, "a spinning container uses CPU: " + spin["CPU(cores)"]);
+        Assert.EndsWith("Mi", spin["MEMORY(bytes)"], StringComparison.Ordinal);
+        Assert.Contains(pods.Rows, r => r["NAME"] == "idle");
+
+        var nodes = KubectlTable.Parse(await cluster.OutputAsync("top", "nodes"));
+        var node = nodes.Row(cluster.NodeName);
+        Assert.True(Millicores(node["CPU(cores)"]) >= 100, "the node runs the spinning container: " + node["CPU(cores)"]);
+        Assert.EndsWith("%", node["MEMORY(%)"], StringComparison.Ordinal);
+    }
+
+    private static long Millicores(string cpu) =>
+        cpu.EndsWith('m') ? long.Parse(cpu[..^1], System.Globalization.CultureInfo.InvariantCulture) : long.Parse(cpu, System.Globalization.CultureInfo.InvariantCulture) * 1000;
+
     private static async Task<string> UntilBodyAsync(HttpClient http, string url, Func<string, bool> done)
     {
         var body = "";

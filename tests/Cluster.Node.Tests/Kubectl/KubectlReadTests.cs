@@ -24,8 +24,8 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
         Assert.Equal(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"], table.Columns);
         Assert.Equal(
             ["clusterrolebindings", "clusterroles", "configmaps", "controllerrevisions", "cronjobs", "daemonsets", "deployments", "endpoints",
-             "endpointslices", "events", "events", "horizontalpodautoscalers", "ingressclasses", "ingresses", "jobs", "leases", "limitranges", "namespaces", "networkpolicies", "nodes", "persistentvolumeclaims",
-             "persistentvolumes", "poddisruptionbudgets", "pods", "podtemplates", "priorityclasses", "replicasets", "replicationcontrollers",
+             "endpointslices", "events", "events", "horizontalpodautoscalers", "ingressclasses", "ingresses", "jobs", "leases", "limitranges", "namespaces", "networkpolicies", "nodes", "nodes", "persistentvolumeclaims",
+             "persistentvolumes", "poddisruptionbudgets", "pods", "pods", "podtemplates", "priorityclasses", "replicasets", "replicationcontrollers",
              "resourcequotas", "rolebindings", "roles", "secrets", "serviceaccounts", "services", "statefulsets", "storageclasses"],
             table.Column("NAME").Order(StringComparer.Ordinal));
         var deployments = table.Row("deployments");
@@ -39,7 +39,7 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
             "controllerrevisions.apps", "daemonsets.apps", "deployments.apps", "replicasets.apps", "statefulsets.apps");
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("api-resources", "--namespaced=false", "-o", "name"),
-            "namespaces", "nodes", "persistentvolumes", "ingressclasses.networking.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io",
+            "namespaces", "nodes", "persistentvolumes", "nodes.metrics.k8s.io", "ingressclasses.networking.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io",
             "clusterroles.rbac.authorization.k8s.io", "priorityclasses.scheduling.k8s.io", "storageclasses.storage.k8s.io");
         Assert.Equal(("pdb", "policy/v1", "true"), (table.Row("poddisruptionbudgets")["SHORTNAMES"], table.Row("poddisruptionbudgets")["APIVERSION"], table.Row("poddisruptionbudgets")["NAMESPACED"]));
         Assert.Equal(("hpa", "autoscaling/v2"), (table.Row("horizontalpodautoscalers")["SHORTNAMES"], table.Row("horizontalpodautoscalers")["APIVERSION"]));
@@ -51,7 +51,7 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
     {
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("api-versions"),
-            "apps/v1", "autoscaling/v1", "autoscaling/v2", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "events.k8s.io/v1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1", "v1");
+            "apps/v1", "autoscaling/v1", "autoscaling/v2", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "events.k8s.io/v1", "metrics.k8s.io/v1beta1", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1", "v1");
     }
 
     [Fact]

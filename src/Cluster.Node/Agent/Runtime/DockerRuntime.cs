@@ -160,6 +160,22 @@ public sealed class DockerRuntime(DockerClient client, string infraImage, string
         }
     }
 
+    public async Task<(ulong CpuNanos, long WorkingSetBytes)> UsageAsync(string id, CancellationToken ct)
+    {
+        using var deadline = Deadline(ct);
+        ContainerStatsResponse? stats = null;
+        await client.Containers.GetContainerStatsAsync(id, new ContainerStatsParameters { Stream = false, OneShot = true }, new Reported<ContainerStatsResponse>(s => stats = s), deadline.Token).ConfigureAwait(false);
+        if (stats is null)
+        {
+            return (0, 0);
+        }
+
+        var memory = stats.MemoryStats;
+        var inactive = memory?.Stats is { } detail && (detail.TryGetValue("total_inactive_file", out var v1) || detail.TryGetValue("inactive_file", out v1)) ? v1 : 0;
+        var usage = memory?.Usage ?? 0;
+        return (stats.CPUStats?.CPUUsage?.TotalUsage ?? 0, (long)(usage > inactive ? usage - inactive : usage));
+    }
+
     public async Task StopAsync(string id, TimeSpan grace, CancellationToken ct)
     {
         // Stop blocks for up to the grace period: the deadline must outlast it.
@@ -279,7 +295,7 @@ public sealed class DockerRuntime(DockerClient client, string infraImage, string
             await client.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromImage = repository, Tag = tag },
                 authConfig: null,
-                new Progress<JSONMessage>(m => error ??= m.ErrorMessage ?? m.Error?.Message),
+                new Reported<JSONMessage>(m => error ??= m.ErrorMessage ?? m.Error?.Message),
                 ct).ConfigureAwait(false);
         }
         catch (DockerApiException e)
@@ -426,5 +442,11 @@ public sealed class DockerRuntime(DockerClient client, string infraImage, string
         var source = CancellationTokenSource.CreateLinkedTokenSource(ct);
         source.CancelAfter(ShortCall);
         return source;
+    }
+
+    /// <summary>Progress reported on the reporting thread (Progress&lt;T&gt; posts it later, after the call may have returned).</summary>
+    private sealed class Reported<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

@@ -35,6 +35,9 @@ public interface IContainerRuntime : IAsyncDisposable
     /// <summary>Runs a command in a running container (exec probes); answers its exit code and output, or throws TimeoutException after <paramref name="timeout"/>.</summary>
     Task<(long ExitCode, string Output)> ExecAsync(string id, IList<string> command, TimeSpan timeout, CancellationToken ct);
 
+    /// <summary>A running container's CPU time used so far (nanoseconds) and its memory working set (bytes: usage less inactive file pages), as cAdvisor counts it.</summary>
+    Task<(ulong CpuNanos, long WorkingSetBytes)> UsageAsync(string id, CancellationToken ct);
+
     /// <summary>Stops a container: SIGTERM, then SIGKILL after the grace period. A container already gone is fine.</summary>
     Task StopAsync(string id, TimeSpan grace, CancellationToken ct);
 

@@ -24,6 +24,8 @@ public sealed class NoRuntime : IContainerRuntime
     public Task<(long ExitCode, string Output)> ExecAsync(string id, IList<string> command, TimeSpan timeout, CancellationToken ct) =>
         throw new InvalidOperationException("this node has no container runtime");
 
+    public Task<(ulong CpuNanos, long WorkingSetBytes)> UsageAsync(string id, CancellationToken ct) => Task.FromResult((0UL, 0L));
+
     public Task StopAsync(string id, TimeSpan grace, CancellationToken ct) => Task.CompletedTask;
 
     public Task RemoveAsync(string id, CancellationToken ct) => Task.CompletedTask;
