@@ -50,6 +50,7 @@ public static class NodeHost
         var registrySettings = RegistrySettings.FromConfiguration(builder.Configuration);
         var apiSettings = ApiServerSettings.FromConfiguration(builder.Configuration);
         var agentSettings = AgentSettings.FromConfiguration(builder.Configuration);
+        var settingsForAgent = agentSettings.Runtime == RuntimeChoice.Simulated ? settings with { Name = settings.Name + "-sim-1" } : settings;
         var dataDirectory = Path.GetFullPath(settings.DataDirectory);
         var akkaConfig = AkkaConfig(builder.Configuration, settings, membership, dataDirectory);
 
@@ -77,7 +78,9 @@ public static class NodeHost
             akka.WithActors((system, registry) =>
             {
                 var agentLogger = services.GetRequiredService<ILoggerFactory>().CreateLogger<NodeAgentActor>();
-                registry.Register<NodeAgentActor>(system.ActorOf(NodeAgentActor.Props(settings, agentLogger), "node-agent"));
+                // With the simulated runtime the node's own agent is its first simulated node.
+                var agentSettings = settingsForAgent;
+                registry.Register<NodeAgentActor>(system.ActorOf(NodeAgentActor.Props(agentSettings, agentLogger), "node-agent"));
             });
             akka.AddStartup((system, actors) =>
             {
@@ -108,7 +111,7 @@ public static class NodeHost
             });
         });
         builder.Services.AddClusterRegistry(registrySettings);
-        builder.Services.AddNodeAgent(agentSettings, worker: membership.Roles.Contains("worker"));
+        builder.Services.AddNodeAgent(agentSettings, worker: membership.Roles.Contains("worker"), settings);
         return builder;
     }
 

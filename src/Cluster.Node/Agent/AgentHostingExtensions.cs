@@ -10,7 +10,7 @@ namespace Cluster.Node.Agent;
 /// <summary>Starts the node agent once the registry serves: <c>services.AddNodeAgent(settings)</c> after <c>AddClusterRegistry</c>.</summary>
 public static class AgentHostingExtensions
 {
-    public static IServiceCollection AddNodeAgent(this IServiceCollection services, AgentSettings settings, bool worker)
+    public static IServiceCollection AddNodeAgent(this IServiceCollection services, AgentSettings settings, bool worker, NodeSettings? node = null)
     {
         services.AddSingleton(settings);
         services.AddSingleton<AgentRuntime>();
@@ -23,18 +23,37 @@ public static class AgentHostingExtensions
             settings,
             worker,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<NodeAgentActor>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<NodeAgentActor>(),
+            sp.GetRequiredService<Akka.Actor.ActorSystem>(),
+            node ?? new NodeSettings()));
         return services;
     }
 }
 
 /// <summary>Finds the container runtime (agent.runtime) and hands it, with the started registry, to the node agent.</summary>
-internal sealed partial class NodeAgentStarter(IRequiredActor<NodeAgentActor> agent, ResourceRegistry registry, AgentRuntime shared, AgentSettings settings, bool worker, TimeProvider clock, ILogger logger) : IHostedService
+internal sealed partial class NodeAgentStarter(
+    IRequiredActor<NodeAgentActor> agent, ResourceRegistry registry, AgentRuntime shared, AgentSettings settings, bool worker, TimeProvider clock, ILogger logger,
+    Akka.Actor.ActorSystem system, NodeSettings node) : IHostedService
 {
     private DockerRuntime? _runtime;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (worker && settings.Runtime == RuntimeChoice.Simulated)
+        {
+            // One agent per simulated node, all in this process (as kwok); the node's own agent is the first of them.
+            var simulated = new SimulatedRuntime(settings.SimulatedStartDelay, clock);
+            var first = await agent.GetAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 1; i <= settings.SimulatedNodes; i++)
+            {
+                var simulatedAgent = i == 1 ? first : system.ActorOf(NodeAgentActor.Props(node with { Name = SimulatedName(i) }, logger), "node-agent-sim-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                simulatedAgent.Tell(new NodeAgentActor.Start(registry, settings, simulated, clock, shared, Simulated: true, PublishMetrics: i == 1), Akka.Actor.ActorRefs.NoSender);
+            }
+
+            LogSimulated(logger, settings.SimulatedNodes, SimulatedName(1));
+            return;
+        }
+
         if (worker && settings.Runtime != RuntimeChoice.None)
         {
             _runtime = await DockerRuntime.ConnectAsync(settings.DockerEndpoint, settings.InfraImage, cancellationToken).ConfigureAwait(false);
@@ -55,6 +74,12 @@ internal sealed partial class NodeAgentStarter(IRequiredActor<NodeAgentActor> ag
             await _runtime.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>Simulated nodes are named after the node: &lt;name&gt;-sim-1, &lt;name&gt;-sim-2 ...</summary>
+    private string SimulatedName(int i) => node.Name + "-sim-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Hosting {Count} simulated nodes ({First} ...)")]
+    private static partial void LogSimulated(ILogger logger, int count, string first);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
         Message = "No container runtime was found: dockerd does not answer at {Endpoint}. This node registers but runs no pods. To run pods, install and start Docker (sudo bash scripts/docker-setup.sh does both and builds the local images), or set agent.docker-endpoint.")]

@@ -13,6 +13,9 @@ public enum RuntimeChoice
 
     /// <summary>The node registers and heartbeats but runs no pods.</summary>
     None,
+
+    /// <summary>Containers that do not exist but go through the same states (<see cref="Runtime.SimulatedRuntime"/>), for tests and scale.</summary>
+    Simulated,
 }
 
 /// <summary>The node agent's settings (configuration section <c>agent</c>).</summary>
@@ -38,6 +41,12 @@ public sealed record AgentSettings
 
     public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How many simulated nodes this process hosts (runtime simulated).</summary>
+    public int SimulatedNodes { get; init; } = 1;
+
+    /// <summary>How long a simulated sandbox or container takes to start.</summary>
+    public TimeSpan SimulatedStartDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
     public static AgentSettings FromConfiguration(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
@@ -50,7 +59,8 @@ public sealed record AgentSettings
                 "auto" => RuntimeChoice.Auto,
                 "docker" => RuntimeChoice.Docker,
                 "none" => RuntimeChoice.None,
-                _ => throw SettingsException.Invalid("agent.runtime", runtime, "must be auto, docker or none"),
+                "simulated" => RuntimeChoice.Simulated,
+                _ => throw SettingsException.Invalid("agent.runtime", runtime, "must be auto, docker, simulated or none"),
             },
             DockerEndpoint = SettingsReader.String(section, "docker-endpoint", d.DockerEndpoint),
             InfraImage = SettingsReader.String(section, "infra-image", d.InfraImage),
@@ -60,6 +70,8 @@ public sealed record AgentSettings
             BackoffMax = SettingsReader.Duration(section, "backoff-max", d.BackoffMax),
             BackoffReset = SettingsReader.Duration(section, "backoff-reset", d.BackoffReset),
             MetricsInterval = SettingsReader.Duration(section, "metrics-interval", d.MetricsInterval),
+            SimulatedNodes = SettingsReader.Int(section, "simulated-nodes", d.SimulatedNodes),
+            SimulatedStartDelay = SettingsReader.Duration(section, "simulated-start-delay", d.SimulatedStartDelay),
         };
         settings.Validate();
         return settings;
@@ -75,5 +87,7 @@ public sealed record AgentSettings
         SettingsException.Require(BackoffMax >= BackoffInitial, "agent.backoff-max", BackoffMax, "must be at least agent.backoff-initial");
         SettingsException.Require(BackoffReset > TimeSpan.Zero, "agent.backoff-reset", BackoffReset, "must be positive");
         SettingsException.Require(MetricsInterval >= TimeSpan.FromSeconds(1), "agent.metrics-interval", MetricsInterval, "must be at least 1s");
+        SettingsException.Require(SimulatedNodes >= 1, "agent.simulated-nodes", SimulatedNodes, "must be at least 1");
+        SettingsException.Require(SimulatedStartDelay >= TimeSpan.Zero, "agent.simulated-start-delay", SimulatedStartDelay, "must not be negative");
     }
 }

@@ -47,6 +47,10 @@ public sealed record HostFacts(
             ReadOr("/proc/sys/kernel/random/boot_id", ""));
     }
 
+    /// <summary>The facts a simulated node reports: a 4-CPU, 16 GiB machine with a 100 GiB disk, never under pressure.</summary>
+    public static HostFacts Simulated(string address) =>
+        new(4, 16L << 30, 12L << 30, 100L << 30, 80L << 30, 4_194_304, 100, "simulated", "Simulated Linux", address, "", "");
+
     public bool MemoryPressure => MemoryAvailableBytes < MemoryThreshold;
 
     public bool DiskPressure => DiskBytes > 0 && DiskAvailableBytes * 10 < DiskBytes;

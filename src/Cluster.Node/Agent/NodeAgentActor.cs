@@ -38,6 +38,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     private V1Node? _node;
     private bool _podsListed;
     private bool _relisting;
+    private bool _simulated;
+    private bool _publishMetrics;
     private bool _sampling;
     private UsageSampler? _sampler;
 
@@ -55,16 +57,15 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
             {
                 // Pods run only once the node exists: their containers carry its uid.
                 _agent = agent with { Runtime = runtime.OwnedBy(m.Node.Metadata.Uid) };
-                if (_shared is not null)
-                {
-                    _shared.NodeName = _settings.Name;
-                    _shared.Current = _agent.Runtime;
-                }
+                _shared?.Runtimes[_settings.Name] = _agent.Runtime;
 
                 _ = WatchPodsAsync(agent.Registry, Self, _stopping.Token);
                 Timers.StartPeriodicTimer("relist", Relist.Instance, agent.Settings.SyncPeriod);
-                Timers.StartPeriodicTimer("metrics", Sample.Instance, agent.Settings.MetricsInterval);
-                Self.Tell(Sample.Instance);
+                if (_publishMetrics)
+                {
+                    Timers.StartPeriodicTimer("metrics", Sample.Instance, agent.Settings.MetricsInterval);
+                    Self.Tell(Sample.Instance);
+                }
             }
         });
         Receive<Heartbeat>(_ => HeartbeatAsync().PipeTo(Self, success: node => new HeartbeatDone(node), failure: e => new Failed("heartbeat", e)));
@@ -78,7 +79,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         Receive<Sampled>(m =>
         {
             _sampling = false;
-            if (_shared is not null && m.Snapshot is not null)
+            if (_shared is not null && _publishMetrics && m.Snapshot is not null)
             {
                 _shared.Latest = m.Snapshot;
             }
@@ -107,7 +108,9 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
 
     /// <summary>Begins the agent's work once the registry serves (the runtime is null when the node runs no pods).</summary>
     /// <param name="Shared">Where the agent publishes its runtime for the API's log reads.</param>
-    public sealed record Start(ResourceRegistry Registry, AgentSettings Settings, IContainerRuntime? Runtime, TimeProvider Clock, AgentRuntime? Shared = null);
+    /// <param name="Simulated">A simulated node: synthetic host facts instead of this machine's.</param>
+    /// <param name="PublishMetrics">This agent's measurements are the ones the metrics API serves (one agent per process).</param>
+    public sealed record Start(ResourceRegistry Registry, AgentSettings Settings, IContainerRuntime? Runtime, TimeProvider Clock, AgentRuntime? Shared = null, bool Simulated = false, bool PublishMetrics = true);
 
     private sealed record NodeWritten(V1Node Node, string RuntimeVersion);
 
@@ -158,7 +161,9 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var host = HostFacts.Read(_settings.DataDirectory);
+        _simulated = start.Simulated;
+        _publishMetrics = start.PublishMetrics;
+        var host = Host();
         var runtime = start.Runtime ?? NoRuntime.Instance;
         _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, _prober, new VolumeManager(start.Registry, _settings.DataDirectory));
         _runtime = start.Runtime;
@@ -166,6 +171,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         RegisterAsync(host, start.Runtime).PipeTo(Self, failure: e => new Failed("registration", e));
         Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, start.Settings.HeartbeatInterval);
     }
+
+    private HostFacts Host() => _simulated ? HostFacts.Simulated("127.0.0.1") : HostFacts.Read(_settings.DataDirectory);
 
     private async Task<NodeWritten> RegisterAsync(HostFacts host, IContainerRuntime? runtime)
     {
@@ -192,7 +199,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
 
     private async Task<V1Node> HeartbeatAsync()
     {
-        var node = await WriteNodeStatusAsync(HostFacts.Read(_settings.DataDirectory), force: false).ConfigureAwait(false);
+        var node = await WriteNodeStatusAsync(Host(), force: false).ConfigureAwait(false);
         await RenewLeaseAsync(node).ConfigureAwait(false);
         return node;
     }

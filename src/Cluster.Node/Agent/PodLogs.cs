@@ -10,9 +10,8 @@ namespace Cluster.Node.Agent;
 /// <summary>The runtime the node agent runs pods with, once it has one, and its latest usage measurement: the API reads container logs and resource metrics through it.</summary>
 public sealed class AgentRuntime : Cluster.Api.Metrics.IResourceMetrics
 {
-    public IContainerRuntime? Current { get; set; }
-
-    public string? NodeName { get; set; }
+    /// <summary>The runtime of each node whose agent runs in this process (one, or many simulated ones), by node name.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, IContainerRuntime> Runtimes { get; } = new(StringComparer.Ordinal);
 
     public Cluster.Api.Metrics.MetricsSnapshot? Latest { get; set; }
 }
@@ -26,7 +25,7 @@ public sealed class PodLogs(AgentRuntime agent) : IPodLogs
     public async Task WriteAsync(byte[] podJson, string container, PodLogOptions options, Stream output, CancellationToken ct)
     {
         var pod = KubernetesJson.Deserialize<V1Pod>(Encoding.UTF8.GetString(podJson));
-        if (agent.Current is not { } runtime || agent.NodeName != pod.Spec.NodeName)
+        if (!agent.Runtimes.TryGetValue(pod.Spec.NodeName ?? "", out var runtime))
         {
             throw ApiException.Unavailable($"pod {pod.Metadata.Name} runs on node {pod.Spec.NodeName}, whose agent this server cannot reach for logs");
         }

@@ -28,6 +28,8 @@ public static class NodeConfiguration
         ["--roles"] = "cluster:roles",
         ["--journal"] = "akka:persistence:journal:cluster-sql:provider",
         ["--connection-string"] = "akka:persistence:journal:cluster-sql:connection-string",
+        ["--runtime"] = "agent:runtime",
+        ["--simulated-nodes"] = "agent:simulated-nodes",
     };
 
     /// <summary>Flags that may be given more than once; each occurrence becomes the next list element.</summary>

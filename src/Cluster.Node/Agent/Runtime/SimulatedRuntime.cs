@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Text;
+using k8s.Models;
+
+namespace Cluster.Node.Agent.Runtime;
+
+/// <summary>
+/// Containers that do not exist (as kwok's nodes run none): they move through the same states as Docker's after a
+/// configurable delay, each pod gets an address of its own, and they report a small synthetic usage, so one process
+/// can host thousands of node agents for tests and scale benchmarks. A container runs until it is stopped; one whose
+/// command is <c>exit N</c> (sh -c "exit N") ends at once with that code.
+/// </summary>
+public sealed class SimulatedRuntime(TimeSpan startDelay, TimeProvider clock) : IContainerRuntime
+{
+    private static int s_addresses;
+    private readonly ConcurrentDictionary<string, RuntimeContainer> _containers = new(StringComparer.Ordinal);
+
+    /// <summary>Each node gets a store of its own: no node sees another's containers.</summary>
+    public IContainerRuntime OwnedBy(string owner) => new SimulatedRuntime(startDelay, clock);
+
+    public Task<string> VersionAsync(CancellationToken ct) => Task.FromResult("simulated://1.0");
+
+    public Task<IReadOnlyList<RuntimeContainer>> ListPodContainersAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<RuntimeContainer>>([.. _containers.Values]);
+
+    public async Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, CancellationToken ct)
+    {
+        await Delay(ct).ConfigureAwait(false);
+        var n = Interlocked.Increment(ref s_addresses);
+        var ip = $"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}";
+        return Add(pod, PodNaming.SandboxName, attempt, null, pod.Spec.HostNetwork == true ? null : ip, exitCode: null);
+    }
+
+    public async Task<RuntimeContainer> StartContainerAsync(V1Pod pod, RuntimeContainer sandbox, ContainerRequest request, CancellationToken ct)
+    {
+        await Delay(ct).ConfigureAwait(false);
+        var command = string.Join(" ", (request.Container.Command ?? []).Concat(request.Container.Args ?? []));
+        var exit = command.StartsWith("sh -c exit ", StringComparison.Ordinal) && long.TryParse(command["sh -c exit ".Length..], out var code) ? code : (long?)null;
+        return Add(pod, request.Container.Name, request.RestartCount, sandbox.Id, null, exit, request.Container.Image);
+    }
+
+    public Task WriteLogsAsync(string id, ContainerLogOptions options, Stream output, CancellationToken ct) =>
+        _containers.TryGetValue(id, out var c)
+            ? output.WriteAsync(Encoding.UTF8.GetBytes($"simulated container {c.Name} of pod {c.PodNamespace}/{c.PodName}\n"), ct).AsTask()
+            : Task.CompletedTask;
+
+    public Task<(long ExitCode, string Output)> ExecAsync(string id, IList<string> command, TimeSpan timeout, CancellationToken ct) =>
+        Task.FromResult((0L, ""));
+
+    /// <summary>A running container uses 1 millicore and 10 MiB.</summary>
+    public Task<(ulong CpuNanos, long WorkingSetBytes)> UsageAsync(string id, CancellationToken ct) =>
+        Task.FromResult(_containers.TryGetValue(id, out var c) && c.StartedAt is { } started
+            ? ((ulong)((clock.GetUtcNow() - started).TotalSeconds * 1_000_000), 10L * 1024 * 1024)
+            : (0UL, 0L));
+
+    public Task StopAsync(string id, TimeSpan grace, CancellationToken ct)
+    {
+        if (_containers.TryGetValue(id, out var c) && c.State == ContainerRunState.Running)
+        {
+            _containers[id] = c with { State = ContainerRunState.Exited, ExitCode = 0, FinishedAt = clock.GetUtcNow() };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string id, CancellationToken ct)
+    {
+        _containers.TryRemove(id, out _);
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private Task Delay(CancellationToken ct) => startDelay > TimeSpan.Zero ? Task.Delay(startDelay, clock, ct) : Task.CompletedTask;
+
+    private RuntimeContainer Add(V1Pod pod, string name, int attempt, string? sandboxId, string? ip, long? exitCode, string image = "simulated/pause")
+    {
+        var now = clock.GetUtcNow();
+        var container = new RuntimeContainer(
+            Guid.NewGuid().ToString("N"), pod.Metadata.Uid, pod.Metadata.Name, pod.Metadata.NamespaceProperty, name, attempt,
+            exitCode is null ? ContainerRunState.Running : ContainerRunState.Exited, exitCode ?? 0, false, null, now, now, exitCode is null ? null : now,
+            image, "sha256:simulated", ip, sandboxId);
+        _containers[container.Id] = container;
+        return container;
+    }
+}

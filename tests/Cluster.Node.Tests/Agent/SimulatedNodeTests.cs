@@ -1,0 +1,78 @@
+using System.Text;
+using Cluster.Node.Tests.Kubectl;
+
+namespace Cluster.Node.Tests.Agent;
+
+/// <summary>One process hosting many simulated nodes (the simulated runtime): nodes register Ready, bound pods run, finish and go.</summary>
+public sealed class SimulatedNodeTests(SimulatedNodeTests.Cluster cluster) : IClassFixture<SimulatedNodeTests.Cluster>
+{
+    public sealed class Cluster : KubectlCluster
+    {
+        public const int Nodes = 10;
+
+        protected override string[] NodeArguments => ["--node:name=kw", "--runtime", "simulated", "--simulated-nodes", Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--agent:simulated-start-delay=10ms"];
+    }
+
+    [Fact]
+    public async Task TenSimulatedNodes_FiftyBoundPods_AllRunningOnTheirNodes()
+    {
+        IReadOnlyList<string> ready = [];
+        for (var i = 0; i < 100 && ready.Count < Cluster.Nodes; i++)
+        {
+            var nodes = KubectlTable.Parse(await cluster.OutputAsync("get", "nodes"));
+            ready = [.. nodes.Rows.Where(r => r["STATUS"] == "Ready").Select(r => r["NAME"]).Order(StringComparer.Ordinal)];
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(Enumerable.Range(1, Cluster.Nodes).Select(i => "kw-sim-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal), ready);
+        var manifest = new StringBuilder();
+        for (var i = 1; i <= 50; i++)
+        {
+            manifest.Append(System.Globalization.CultureInfo.InvariantCulture, $"---\n{{apiVersion: v1, kind: Pod, metadata: {{name: p{i}, namespace: default}}, spec: {{nodeName: kw-sim-{(i % Cluster.Nodes) + 1}, containers: [{{name: app, image: simulated}}]}}}}\n");
+        }
+
+        KubectlAssert.Succeeded(await cluster.RunAsync("apply", "-f", cluster.WriteFile("pods.yaml", manifest.ToString())));
+
+        var phases = "";
+        for (var i = 0; i < 100; i++)
+        {
+            phases = (await cluster.RunAsync("get", "pods", "-o", "jsonpath={range .items[*]}{.status.phase} {end}")).StdOut;
+            if (phases.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(p => p == "Running") == 50)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(50, phases.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(p => p == "Running"));
+        Assert.Equal("kw-sim-8 10.", (await cluster.JsonPathAsync("pod/p7", "default", "{.spec.nodeName} {.status.podIP}"))[..12]);
+        KubectlAssert.StdOutLines(await cluster.RunAsync("logs", "p7"), "simulated container app of pod default/p7");
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "pod", "p7", "--timeout=20s"));
+        KubectlAssert.FailedWith(await cluster.RunAsync("get", "pod", "p7"), "NotFound");
+    }
+
+    [Fact]
+    public async Task SimulatedContainerExitingWithACode_NeverRestarted_PodFailed()
+    {
+        var pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: quits, namespace: default}
+            spec:
+              nodeName: kw-sim-3
+              restartPolicy: Never
+              containers: [{name: app, image: simulated, command: [sh, -c, exit 3]}]
+            """;
+        KubectlAssert.Succeeded(await cluster.RunAsync("apply", "-f", cluster.WriteFile("quits.yaml", pod)));
+
+        var state = "";
+        for (var i = 0; i < 100 && !state.StartsWith("Failed", StringComparison.Ordinal); i++)
+        {
+            state = await cluster.JsonPathAsync("pod/quits", "default", "{.status.phase} {.status.containerStatuses[0].state.terminated.exitCode} {.status.containerStatuses[0].state.terminated.reason}");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("Failed 3 Error", state);
+    }
+}
