@@ -1,4 +1,5 @@
 using Cluster.Bench.Actors;
+using Cluster.Bench.Agent;
 using Cluster.Bench.Api;
 using Cluster.Bench.Hocon;
 using Cluster.Bench.MultiNode;
@@ -15,6 +16,7 @@ return args.FirstOrDefault() switch
     "cluster" => await ClusterBenchmark.Run(args[1..]),
     "remote" => await RemoteCost.Run(args[1..]),
     "protobuf" => ProtobufBenchmark.Run(args[1..]),
+    "nodes" => await SimulatedNodesBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -29,6 +31,8 @@ static int Usage()
     Console.Error.WriteLine("                     a throwaway PostgreSQL is started with scripts/postgres.sh; --dir holds the SQLite files and etcd's data");
     Console.Error.WriteLine("  hocon [iterations] HOCON parse time of Akka's reference.conf and hocon/reference.conf");
     Console.Error.WriteLine("  " + ProtobufBenchmark.Usage + "  decoding a 2 KB Deployment protobuf body into JSON: µs and bytes allocated per body");
+    Console.Error.WriteLine("  " + SimulatedNodesBenchmark.Usage + "  one node process hosting N simulated nodes: time until all are Ready,");
+    Console.Error.WriteLine("                     time until M pods bound to them are Running, memory per simulated node");
     Console.Error.WriteLine("  etcd [--quick] [--seconds N] [--dir PATH] [--grpc]  durable puts/s and p50/p99 of a local etcd at 1, 100, 1000 writers");
     Console.Error.WriteLine("  " + ApiBenchOptions.Usage);
     Console.Error.WriteLine("                     a started Cluster.Node over HTTP: create/PATCH/get throughput and p50/p99 at 64 clients, paced");
