@@ -16,6 +16,9 @@ public sealed class DockerCluster : KubectlCluster
     /// <summary>The name the node registered under (the machine's host name).</summary>
     public string NodeName { get; private set; } = "";
 
+    /// <summary>The uid of the Node object: every container its agent makes carries it as a label.</summary>
+    public string NodeUid { get; private set; } = "";
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -29,6 +32,29 @@ public sealed class DockerCluster : KubectlCluster
         }
 
         Assert.False(NodeName.Length == 0, "the node did not register");
+        NodeUid = (await RunAsync("get", "node", NodeName, "-o", "jsonpath={.metadata.uid}")).StdOut.Trim();
+    }
+
+    /// <summary>
+    /// Stops the node, then removes every container its agent made: pods outlive their agent (as with the kubelet),
+    /// and a test must not leave them running on the machine.
+    /// </summary>
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (NodeUid.Length == 0)
+        {
+            return;
+        }
+
+        using var list = Process.Start(new ProcessStartInfo("docker", ["ps", "-aq", "--filter", "label=io.cluster.node.uid=" + NodeUid]) { RedirectStandardOutput = true })!;
+        var ids = (await list.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await list.WaitForExitAsync();
+        if (ids.Length > 0)
+        {
+            using var remove = Process.Start(new ProcessStartInfo("docker", ["rm", "-f", .. ids]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            await remove.WaitForExitAsync();
+        }
     }
 
     /// <summary>Polls a jsonpath of a pod until it satisfies <paramref name="done"/> (30 s at most); answers the last value.</summary>

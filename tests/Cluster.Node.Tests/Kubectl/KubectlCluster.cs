@@ -108,7 +108,7 @@ public class KubectlCluster : IAsyncLifetime
         return name;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         try
         {
