@@ -106,7 +106,7 @@ internal sealed partial class PodSync(
                 }
 
                 state.StartTime ??= now;
-                await Try(PodNaming.SandboxName, now, async () => Observe(await runtime.RunSandboxAsync(pod, create.Attempt, ct).ConfigureAwait(false))).ConfigureAwait(false);
+                await Try(PodNaming.SandboxName, async () => Observe(await runtime.RunSandboxAsync(pod, create.Attempt, ct).ConfigureAwait(false))).ConfigureAwait(false);
                 _again = true;
                 break;
             case PodAction.StartContainers start:
@@ -127,12 +127,16 @@ internal sealed partial class PodSync(
 
                     if (state.PullFailedAt.TryGetValue(container.Name, out var pullFailed) && state.PullBackoff.Remaining(container.Name, pullFailed, now) > TimeSpan.Zero)
                     {
-                        // As the kubelet: ErrImagePull, then ImagePullBackOff until the next pull is due.
-                        state.Failures[container.Name] = ("ImagePullBackOff", $"Back-off pulling image \"{container.Image}\"");
+                        // As the kubelet: ErrImagePull (shown for a sync period at least), then ImagePullBackOff until the next pull is due.
+                        if (now - pullFailed >= agent.Settings.SyncPeriod)
+                        {
+                            state.Failures[container.Name] = ("ImagePullBackOff", $"Back-off pulling image \"{container.Image}\"");
+                        }
+
                         continue;
                     }
 
-                    await Try(container.Name, now, async () =>
+                    await Try(container.Name, async () =>
                     {
                         var env = await agent.Env.ResolveAsync(pod, container, ct).ConfigureAwait(false);
                         Observe(await runtime.StartContainerAsync(pod, start.Sandbox, new ContainerRequest(EnvResolver.Expanded(container, env), env, restartCount, init, VolumeManager.Binds(container, volumes)), ct).ConfigureAwait(false));
@@ -188,7 +192,7 @@ internal sealed partial class PodSync(
     }
 
     /// <summary>Runs one start; a failure becomes the container's waiting reason (ErrImagePull, CreateContainerConfigError, ...).</summary>
-    private async Task Try(string container, DateTimeOffset now, Func<Task> start)
+    private async Task Try(string container, Func<Task> start)
     {
         try
         {
@@ -202,7 +206,7 @@ internal sealed partial class PodSync(
             if (e.Reason == "ErrImagePull")
             {
                 state.PullBackoff.Restarted(container, null, null);
-                state.PullFailedAt[container] = now;
+                state.PullFailedAt[container] = agent.Clock.GetUtcNow();
             }
 
             LogStartFailed(agent.Logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, container, e.Reason, e.Message);

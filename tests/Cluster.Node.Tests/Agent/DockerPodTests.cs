@@ -341,6 +341,8 @@ public sealed class DockerPodTests(DockerCluster cluster) : IClassFixture<Docker
               - name: spin
                 image: {{{DockerCluster.Image}}}
                 command: ["sh", "-c", "trap 'exit 0' TERM; while true; do :; done"]
+                resources:
+                  limits: {cpu: 300m}
               - name: idle
                 image: {{{DockerCluster.Image}}}
                 command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
