@@ -28,7 +28,30 @@ public static class NodeHost
         app.MapKubernetesApi();
         app.MapClusterManagement();
         app.Services.GetRequiredService<KubeconfigWriter>().Attach(app);
+        app.Lifetime.ApplicationStopped.Register(() => LogStopped(app.Services));
         return app;
+    }
+
+    /// <summary>
+    /// When the host has stopped (its hosted services, the actor system among them, are done) and before its services
+    /// are disposed: says how the actor system ended, while the loggers still write. A line logged from Akka's own
+    /// termination callback could come after the loggers were disposed, and be lost.
+    /// </summary>
+    private static void LogStopped(IServiceProvider services)
+    {
+        if (services.GetService<Akka.Actor.ActorSystem>() is not { } system || !system.WhenTerminated.Wait(TimeSpan.FromSeconds(10)))
+        {
+            return;
+        }
+
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Cluster.Node.NodeHost");
+        var reason = Akka.Actor.CoordinatedShutdown.Get(system).ShutdownReason;
+        if (reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason or Akka.Actor.CoordinatedShutdown.ClusterLeavingReason)
+        {
+            NodeLog.RemovedFromCluster(logger, reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason ? "downed" : "removed");
+        }
+
+        NodeLog.SystemTerminated(logger, system.Name);
     }
 
     public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
@@ -84,18 +107,6 @@ public static class NodeHost
             });
             akka.AddStartup((system, actors) =>
             {
-                var hostLogger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Cluster.Node.NodeHost");
-                system.RegisterOnTermination(() =>
-                {
-                    var reason = Akka.Actor.CoordinatedShutdown.Get(system).ShutdownReason;
-                    if (reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason or Akka.Actor.CoordinatedShutdown.ClusterLeavingReason)
-                    {
-                        NodeLog.RemovedFromCluster(hostLogger, reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason ? "downed" : "removed");
-                    }
-
-                    NodeLog.SystemTerminated(hostLogger, system.Name);
-                });
-
                 // No seed nodes: this node forms a cluster of one by joining itself.
                 if (membership.Join.Count == 0)
                 {

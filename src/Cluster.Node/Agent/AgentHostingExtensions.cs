@@ -78,10 +78,10 @@ internal sealed partial class NodeAgentStarter(
     /// <summary>Simulated nodes are named after the node: &lt;name&gt;-sim-1, &lt;name&gt;-sim-2 ...</summary>
     private string SimulatedName(int i) => node.Name + "-sim-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Hosting {Count} simulated nodes ({First} ...)")]
+    [LoggerMessage(EventId = 2207, Level = LogLevel.Information, Message = "Hosting {Count} simulated nodes ({First} ...)")]
     private static partial void LogSimulated(ILogger logger, int count, string first);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2206, Level = LogLevel.Warning,
         Message = "No container runtime was found: dockerd does not answer at {Endpoint}. This node registers but runs no pods. To run pods, install and start Docker (sudo bash scripts/docker-setup.sh does both and builds the local images), or set agent.docker-endpoint.")]
     private static partial void LogNoRuntime(ILogger logger, string endpoint);
 }

@@ -374,12 +374,12 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Node {Node} agent stopped")]
     private static partial void LogDown(ILogger logger, string node);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Node {Node} registered (container runtime: {Runtime})")]
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Information, Message = "Node {Node} registered (container runtime: {Runtime})")]
     private static partial void LogRegistered(ILogger logger, string node, string runtime);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Node {Node}: {What} failed")]
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "Node {Node}: {What} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string node, string what);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Node {Node}: removing {Count} containers of pod {Uid}, which no longer exists")]
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "Node {Node}: removing {Count} containers of pod {Uid}, which no longer exists")]
     private static partial void LogOrphans(ILogger logger, string node, string uid, int count);
 }
