@@ -17,6 +17,9 @@ public sealed class DockerRuntime(DockerClient client, string infraImage, string
 {
     private static readonly TimeSpan ShortCall = TimeSpan.FromSeconds(30);
 
+    /// <summary>What inspect said of each container, with the list state it said it in.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string State, RuntimeContainer Container)> _inspected = new(StringComparer.Ordinal);
+
     /// <summary>A client for the endpoint, or null when dockerd does not answer there.</summary>
     public static async Task<DockerRuntime?> ConnectAsync(string endpoint, string infraImage, CancellationToken ct)
     {
@@ -54,10 +57,21 @@ public sealed class DockerRuntime(DockerClient client, string infraImage, string
         var containers = new List<RuntimeContainer>(listed.Count);
         foreach (var summary in listed)
         {
-            if (await InspectAsync(summary.ID, deadline.Token).ConfigureAwait(false) is { } container)
+            // Docker never restarts these containers: while a container's state is the same, so is what inspect said.
+            if (_inspected.TryGetValue(summary.ID, out var known) && known.State == summary.State)
             {
+                containers.Add(known.Container);
+            }
+            else if (await InspectAsync(summary.ID, deadline.Token).ConfigureAwait(false) is { } container)
+            {
+                _inspected[summary.ID] = (summary.State, container);
                 containers.Add(container);
             }
+        }
+
+        foreach (var gone in _inspected.Keys.Except(listed.Select(c => c.ID)).ToList())
+        {
+            _inspected.TryRemove(gone, out _);
         }
 
         return containers;
