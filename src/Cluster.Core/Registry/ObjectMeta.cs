@@ -68,6 +68,9 @@ public static class ObjectMeta
     }
 
     /// <summary>Kubernetes' timestamp format: RFC 3339 in UTC, whole seconds.</summary>
+    /// <summary>A metav1.MicroTime: RFC 3339 with microseconds (Leases' renewTime, Events' eventTime).</summary>
+    public static string MicroTimestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static readonly IReadOnlyDictionary<string, string> EmptyMap = new Dictionary<string, string>();

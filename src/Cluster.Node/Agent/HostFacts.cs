@@ -66,7 +66,8 @@ public sealed record HostFacts(
         ["pods"] = new ResourceQuantity(MaxPods.ToString(CultureInfo.InvariantCulture)),
     };
 
-    private static Dictionary<string, long> MemInfo()
+    /// <summary>/proc/meminfo's figures in KiB by name (MemTotal, MemAvailable, ...).</summary>
+    public static Dictionary<string, long> MemInfo()
     {
         var values = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var line in File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo") : [])

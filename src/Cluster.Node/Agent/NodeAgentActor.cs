@@ -52,7 +52,9 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         Receive<NodeWritten>(m =>
         {
             _node = m.Node;
+            _runtimeVersion = m.RuntimeVersion;
             LogRegistered(_logger, _settings.Name, m.RuntimeVersion.Length > 0 ? m.RuntimeVersion : "none");
+            Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, _agent!.Settings.HeartbeatInterval);
             if (_runtime is { } runtime && _agent is { } agent)
             {
                 // Pods run only once the node exists: their containers carry its uid.
@@ -68,13 +70,26 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
                 }
             }
         });
-        Receive<Heartbeat>(_ => HeartbeatAsync().PipeTo(Self, success: node => new HeartbeatDone(node), failure: e => new Failed("heartbeat", e)));
+        Receive<Heartbeat>(_ => HeartbeatAsync(_runtimeVersion).PipeTo(Self, success: node => new HeartbeatDone(node), failure: e => new Failed("heartbeat", e)));
         Receive<HeartbeatDone>(m => _node = m.Node);
         Receive<Failed>(m => LogFailed(_logger, m.Error, _settings.Name, m.What));
+        Receive<RegistrationFailed>(m =>
+        {
+            // Heartbeats start only once the Node exists: until then the registration is what is retried.
+            LogFailed(_logger, m.Error, _settings.Name, "registration");
+            Timers.StartSingleTimer("register", Register.Instance, _agent!.Settings.HeartbeatInterval);
+        });
+        Receive<Register>(_ => RegisterAsync(Host(), _runtime).PipeTo(Self, failure: e => new RegistrationFailed(e)));
         Receive<PodSeen>(OnPod);
         Receive<PodsListed>(_ => _podsListed = true);
-        Receive<Relist>(_ => RelistAsync());
+        Receive<Relist>(_ => StartRelist());
         Receive<Relisted>(OnRelisted);
+        Receive<RelistFailed>(m =>
+        {
+            // The runtime did not answer: the workers keep what they last saw (an empty list would tell them their containers were gone).
+            _relisting = false;
+            LogFailed(_logger, m.Error, _settings.Name, "container relist");
+        });
         Receive<Sample>(_ => SampleUsage());
         Receive<Sampled>(m =>
         {
@@ -118,6 +133,13 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
 
     private sealed record Failed(string What, Exception Error);
 
+    private sealed record RegistrationFailed(Exception Error);
+
+    private sealed record Register
+    {
+        public static readonly Register Instance = new();
+    }
+
     private sealed record Heartbeat
     {
         public static readonly Heartbeat Instance = new();
@@ -129,6 +151,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     }
 
     private sealed record Relisted(IReadOnlyList<RuntimeContainer> Containers);
+
+    private sealed record RelistFailed(Exception Error);
 
     private sealed record Sample
     {
@@ -168,8 +192,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, _prober, new VolumeManager(start.Registry, _settings.DataDirectory));
         _runtime = start.Runtime;
         _shared = start.Shared;
-        RegisterAsync(host, start.Runtime).PipeTo(Self, failure: e => new Failed("registration", e));
-        Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, start.Settings.HeartbeatInterval);
+        RegisterAsync(host, start.Runtime).PipeTo(Self, failure: e => new RegistrationFailed(e));
     }
 
     private HostFacts Host() => _simulated ? HostFacts.Simulated("127.0.0.1") : HostFacts.Read(_settings.DataDirectory);
@@ -184,32 +207,31 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         {
             try
             {
-                await registry.CreateAsync(BuiltInKinds.Node, "", NodeObjects.Json(NodeObjects.Node(_settings.Name, host, version, 10250, now, null)), WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
+                await registry.CreateAsync(BuiltInKinds.Node, "", NodeObjects.Json(NodeObjects.Node(_settings.Name, host, version, now, null)), WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
             }
             catch (ApiException e) when (e.Reason == "AlreadyExists")
             {
             }
         }
 
-        _runtimeVersion = version;
-        var node = await WriteNodeStatusAsync(host, force: true).ConfigureAwait(false);
+        var node = await WriteNodeStatusAsync(host, version, force: true).ConfigureAwait(false);
         await RenewLeaseAsync(node).ConfigureAwait(false);
         return new NodeWritten(node, version);
     }
 
-    private async Task<V1Node> HeartbeatAsync()
+    private async Task<V1Node> HeartbeatAsync(string runtimeVersion)
     {
-        var node = await WriteNodeStatusAsync(Host(), force: false).ConfigureAwait(false);
+        var node = await WriteNodeStatusAsync(Host(), runtimeVersion, force: false).ConfigureAwait(false);
         await RenewLeaseAsync(node).ConfigureAwait(false);
         return node;
     }
 
     /// <summary>The node's status, written when it changed (the Lease is the heartbeat, as with the kubelet's NodeLease).</summary>
-    private async Task<V1Node> WriteNodeStatusAsync(HostFacts host, bool force)
+    private async Task<V1Node> WriteNodeStatusAsync(HostFacts host, string runtimeVersion, bool force)
     {
         var agent = _agent!;
         var current = agent.Registry.Cache(BuiltInKinds.Node).Get("", _settings.Name) is { } cached ? Parse<V1Node>(cached.Json) : null;
-        var status = NodeObjects.Status(_settings.Name, host, _runtimeVersion, 10250, agent.Clock.GetUtcNow(), current?.Status);
+        var status = NodeObjects.Status(_settings.Name, host, runtimeVersion, agent.Clock.GetUtcNow(), current?.Status);
         if (!force && current is not null && !NodeObjects.Changed(current.Status, status))
         {
             return current;
@@ -222,8 +244,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     private async Task RenewLeaseAsync(V1Node node)
     {
         var agent = _agent!;
-        var now = agent.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-        var lease = NodeObjects.Json(NodeObjects.Lease(node, agent.Clock.GetUtcNow()));
+        var now = ObjectMeta.MicroTimestamp(agent.Clock.GetUtcNow());
+        var lease = NodeObjects.Json(NodeObjects.Lease(node));
         lease["spec"]!["renewTime"] = now;
         if (agent.Registry.Cache(BuiltInKinds.Lease).Get(NodeObjects.LeaseNamespace, _settings.Name) is null)
         {
@@ -309,7 +331,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         worker.Tell(new PodWorkerActor.PodChanged(seen.Pod));
     }
 
-    private void RelistAsync()
+    private void StartRelist()
     {
         if (_relisting || _agent is null)
         {
@@ -317,7 +339,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         }
 
         _relisting = true;
-        _agent.Runtime.ListPodContainersAsync(_stopping.Token).PipeTo(Self, success: list => new Relisted(list), failure: e => new Relisted([]) { });
+        _agent.Runtime.ListPodContainersAsync(_stopping.Token).PipeTo(Self, success: list => new Relisted(list), failure: e => new RelistFailed(e));
     }
 
     private void SampleUsage()

@@ -11,7 +11,10 @@ public static class NodeObjects
     public const int LeaseDurationSeconds = 40;
     public const string KubeletVersion = "v1.32.0";
 
-    public static V1Node Node(string name, HostFacts host, string runtimeVersion, int port, DateTimeOffset now, V1NodeStatus? previous) => new()
+    /// <summary>The kubelet's port, which daemonEndpoints reports (this agent serves through the API instead).</summary>
+    private const int KubeletPort = 10250;
+
+    public static V1Node Node(string name, HostFacts host, string runtimeVersion, DateTimeOffset now, V1NodeStatus? previous) => new()
     {
         ApiVersion = "v1",
         Kind = "Node",
@@ -27,10 +30,10 @@ public static class NodeObjects
                 ["beta.kubernetes.io/arch"] = "amd64",
             },
         },
-        Status = Status(name, host, runtimeVersion, port, now, previous),
+        Status = Status(name, host, runtimeVersion, now, previous),
     };
 
-    public static V1NodeStatus Status(string name, HostFacts host, string runtimeVersion, int port, DateTimeOffset now, V1NodeStatus? previous)
+    public static V1NodeStatus Status(string name, HostFacts host, string runtimeVersion, DateTimeOffset now, V1NodeStatus? previous)
     {
         var runtimeReady = runtimeVersion.Length > 0;
         return new V1NodeStatus
@@ -49,7 +52,7 @@ public static class NodeObjects
                     runtimeReady ? "kubelet is posting ready status" : "container runtime is down: no container runtime was found (agent.runtime)", now),
             ],
             Addresses = [new V1NodeAddress { Address = host.Address, Type = "InternalIP" }, new V1NodeAddress { Address = name, Type = "Hostname" }],
-            DaemonEndpoints = new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = port } },
+            DaemonEndpoints = new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = KubeletPort } },
             NodeInfo = new V1NodeSystemInfo
             {
                 Architecture = "amd64",
@@ -66,7 +69,8 @@ public static class NodeObjects
         };
     }
 
-    public static V1Lease Lease(V1Node node, DateTimeOffset now) => new()
+    /// <summary>The node's Lease; its renewTime (a MicroTime) is set by the writer.</summary>
+    public static V1Lease Lease(V1Node node) => new()
     {
         ApiVersion = "coordination.k8s.io/v1",
         Kind = "Lease",
@@ -76,7 +80,7 @@ public static class NodeObjects
             NamespaceProperty = LeaseNamespace,
             OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "Node", Name = node.Metadata.Name, Uid = node.Metadata.Uid }],
         },
-        Spec = new V1LeaseSpec { HolderIdentity = node.Metadata.Name, LeaseDurationSeconds = LeaseDurationSeconds, RenewTime = now.UtcDateTime },
+        Spec = new V1LeaseSpec { HolderIdentity = node.Metadata.Name, LeaseDurationSeconds = LeaseDurationSeconds },
     };
 
     /// <summary>A typed object as the JSON tree the registry takes.</summary>

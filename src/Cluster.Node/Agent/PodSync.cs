@@ -49,7 +49,6 @@ internal sealed partial class PodSync(
     private IReadOnlyList<RuntimeContainer> _containers = containers ?? [];
     private bool _again;
 
-
     public async Task<SyncDone> RunAsync()
     {
         var ct = CancellationToken.None;
@@ -97,6 +96,7 @@ internal sealed partial class PodSync(
                 }
             }
         }
+
         switch (action)
         {
             case PodAction.CreateSandbox create:
@@ -257,7 +257,8 @@ internal sealed partial class PodSync(
         }
     }
 
-    private static TimeSpan Grace(V1Pod pod) => TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30);
+    /// <summary>The pod's terminationGracePeriodSeconds (30 unless it says otherwise).</summary>
+    public static TimeSpan Grace(V1Pod pod) => TimeSpan.FromSeconds(pod.Spec.TerminationGracePeriodSeconds ?? 30);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Pod {Namespace}/{Pod}: container {Container} did not start: {Reason}: {Message}")]
     private static partial void LogStartFailed(ILogger logger, string @namespace, string pod, string container, string reason, string message);

@@ -105,7 +105,8 @@ public sealed partial class PodWorkerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        if (_pod.Spec.Containers.Concat(_pod.Spec.InitContainers ?? []).Any(c => c.LivenessProbe is not null || c.ReadinessProbe is not null || c.StartupProbe is not null))
+        // Only app containers are probed (as the kubelet, sidecars aside).
+        if (_pod.Spec.Containers.Any(c => c.LivenessProbe is not null || c.ReadinessProbe is not null || c.StartupProbe is not null))
         {
             Timers.StartPeriodicTimer("probes", ProbeTick.Instance, ProbeInterval);
         }
@@ -143,7 +144,7 @@ public sealed partial class PodWorkerActor : ReceiveActor, IWithTimers
         {
             // As the kubelet: a container whose liveness (or startup) probe failed is killed; restartPolicy decides what follows.
             _probes.Keep((_containers ?? []).Where(c => c.Id != done.ContainerId).Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
-            var grace = TimeSpan.FromSeconds(done.Probe.TerminationGracePeriodSeconds ?? _pod.Spec.TerminationGracePeriodSeconds ?? 30);
+            var grace = done.Probe.TerminationGracePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : PodSync.Grace(_pod);
             _agent.Runtime.StopAsync(done.ContainerId, grace, CancellationToken.None).PipeTo(Self, success: () => new ContainerKilled(done.ContainerId), failure: _ => new ContainerKilled(done.ContainerId));
             return;
         }
@@ -191,5 +192,4 @@ public sealed partial class PodWorkerActor : ReceiveActor, IWithTimers
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Pod {Namespace}/{Pod}: sync failed")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, string @namespace, string pod);
-
 }

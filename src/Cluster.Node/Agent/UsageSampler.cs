@@ -84,8 +84,7 @@ public sealed class UsageSampler(string nodeName, TimeProvider clock)
 
         // USER_HZ is 100 on Linux: a jiffy is 10 ms of CPU time.
         var nanoCores = (long)((busy - p.BusyJiffies) * 10_000_000UL / (now - p.At).TotalSeconds);
-        var memory = File.ReadLines("/proc/meminfo").Select(l => l.Split(':', 2)).Where(l => l.Length == 2)
-            .ToDictionary(l => l[0], l => long.Parse(l[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024, StringComparer.Ordinal);
-        return new NodeUsage(nodeName, nanoCores, memory.GetValueOrDefault("MemTotal") - memory.GetValueOrDefault("MemAvailable"));
+        var memory = HostFacts.MemInfo();
+        return new NodeUsage(nodeName, nanoCores, (memory.GetValueOrDefault("MemTotal") - memory.GetValueOrDefault("MemAvailable")) * 1024);
     }
 }
