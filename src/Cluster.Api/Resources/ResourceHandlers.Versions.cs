@@ -4,7 +4,6 @@ using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
 using Cluster.Core.Registry.Conversion;
 using Cluster.Core.Registry.Objects;
-using Cluster.Core.Registry.Patching;
 
 namespace Cluster.Api.Resources;
 
@@ -92,24 +91,9 @@ public sealed partial class ResourceHandlers
         }
     }
 
-    private JsonObject PatchServed(ResourceKind kind, JsonObject served, PatchType type, JsonNode patch, WriteOptions options)
-    {
-        if (type == PatchType.Apply)
-        {
-            if (string.IsNullOrEmpty(options.FieldManager))
-            {
-                throw ApiException.BadRequest("PATCH requests of type application/apply-patch+yaml must include a fieldManager query parameter");
-            }
-
-            return ServerSideApply.Apply(served, (JsonObject)patch, new ApplyOptions(options.FieldManager, kind.ApiVersion, clock.GetUtcNow(), options.Force));
-        }
-
-        var patched = type switch
-        {
-            PatchType.Json => JsonPatch.Apply(served, patch),
-            PatchType.Merge => MergePatch.Apply(served, patch),
-            _ => StrategicMergePatch.Apply(served, patch, PatchSchema.For(kind.ApiVersion, kind.Kind)),
-        };
-        return patched as JsonObject ?? throw new ApiException(422, "Invalid", "the patch did not produce an object");
-    }
+    /// <summary>The patch applied to the served form, by the same rules the object actor applies to the stored one.</summary>
+    private JsonObject PatchServed(ResourceKind kind, JsonObject served, PatchType type, JsonNode patch, WriteOptions options) =>
+        type == PatchType.Apply
+            ? ObjectRules.Applied(served, patch, kind, options, clock.GetUtcNow())
+            : ObjectRules.Patched(served, type, patch, kind);
 }

@@ -109,6 +109,21 @@ public sealed class OtherVersionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ApplyThroughV1_BodyNotAnObjectOrNoFieldManager_BadRequestAsForStoredKinds()
+    {
+        await using var host = await ApiTestHost.StartAsync("memory", output);
+        await host.PostAsync(V2, V2WithTwoMetrics);
+
+        var (list, listBody) = await host.PatchAsync(V1 + "/web?fieldManager=tester", "[1, 2]", "application/apply-patch+yaml");
+        var (unnamed, unnamedBody) = await host.PatchAsync(V1 + "/web", """{"spec":{"maxReplicas":3}}""", "application/apply-patch+yaml");
+
+        Assert.Equal(400, list);
+        Assert.Equal("the patch must be a JSON object", listBody!["message"]!.GetValue<string>());
+        Assert.Equal(400, unnamed);
+        Assert.Contains("must include a fieldManager query parameter", unnamedBody!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListAndWatchV1_ObjectsWrittenThroughV2_ArriveInV1()
     {
         await using var host = await ApiTestHost.StartAsync("memory", output);

@@ -89,16 +89,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             throw ApiException.NotFound(kind, NameOf(body));
         }
 
-        var patched = type switch
-        {
-            PatchType.Json => JsonPatch.Apply(current, body),
-            PatchType.Merge => MergePatch.Apply(current, body),
-            _ => StrategicMergePatch.Apply(current, body, PatchSchema.For(kind.ApiVersion, kind.Kind)),
-        };
-        if (patched is not JsonObject patchedObject)
-        {
-            throw new ApiException(422, "Invalid", "the patch did not produce an object");
-        }
+        var patchedObject = Patched(current, type, body, kind);
 
         // A resourceVersion in the patch is a precondition (kubectl label --resource-version).
         if (ObjectMeta.ResourceVersion(patchedObject) != ObjectMeta.ResourceVersion(current))
@@ -237,7 +228,20 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             : new Decision(new ObjectEvents.Stored(obj), obj);
     }
 
-    private Decision Apply(JsonObject? current, JsonNode body, WriteOptions options)
+    /// <summary>The object a JSON, merge or strategic merge patch makes of <paramref name="current"/>, with <paramref name="kind"/>'s merge keys.</summary>
+    public static JsonObject Patched(JsonObject current, PatchType type, JsonNode body, ResourceKind kind)
+    {
+        var patched = type switch
+        {
+            PatchType.Json => JsonPatch.Apply(current, body),
+            PatchType.Merge => MergePatch.Apply(current, body),
+            _ => StrategicMergePatch.Apply(current, body, PatchSchema.For(kind.ApiVersion, kind.Kind)),
+        };
+        return patched as JsonObject ?? throw new ApiException(422, "Invalid", "the patch did not produce an object");
+    }
+
+    /// <summary>Server-side apply of <paramref name="body"/> onto <paramref name="current"/> (null: nothing yet) as <paramref name="kind"/>'s version, after the checks every apply passes.</summary>
+    public static JsonObject Applied(JsonObject? current, JsonNode body, ResourceKind kind, WriteOptions options, DateTimeOffset now)
     {
         if (body is not JsonObject applied)
         {
@@ -249,7 +253,12 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             throw ApiException.BadRequest("PATCH requests of type application/apply-patch+yaml must include a fieldManager query parameter");
         }
 
-        var merged = ServerSideApply.Apply(current, applied, new ApplyOptions(options.FieldManager, kind.ApiVersion, clock.GetUtcNow(), options.Force));
+        return ServerSideApply.Apply(current, applied, new ApplyOptions(options.FieldManager, kind.ApiVersion, now, options.Force));
+    }
+
+    private Decision Apply(JsonObject? current, JsonNode body, WriteOptions options)
+    {
+        var merged = Applied(current, body, kind, options, clock.GetUtcNow());
         if (current is null)
         {
             var managed = ObjectMeta.Metadata(merged)["managedFields"]?.DeepClone();
@@ -258,7 +267,8 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             return created;
         }
 
-        if (ObjectMeta.ResourceVersion(applied) is { Length: > 0 } precondition && precondition != ObjectMeta.ResourceVersion(current))
+        // Applied took only an object, so the body is one.
+        if (ObjectMeta.ResourceVersion((JsonObject)body) is { Length: > 0 } precondition && precondition != ObjectMeta.ResourceVersion(current))
         {
             throw ApiException.StaleResourceVersion(kind, ObjectMeta.Name(current));
         }
