@@ -24,14 +24,14 @@ public static class MetricsEndpoints
     public static IEndpointRouteBuilder MapResourceMetrics(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(Prefix, (HttpContext context) => ResponseWriter.WriteAsync(context, 200, ResourceList(), context.RequestAborted));
-        endpoints.MapGet(Prefix + "/nodes", (HttpContext context) => Serve(context, s => List("NodeMetricsList", s.Nodes.Where(n => Selected(context, null)).Select(n => Node(n, s)))));
-        endpoints.MapGet(Prefix + "/nodes/{name}", (HttpContext context, string name) => Serve(context, s =>
-            s.Nodes.FirstOrDefault(n => n.Name == name) is { } node ? Node(node, s) : throw NotFound("nodes", name)));
-        endpoints.MapGet(Prefix + "/pods", (HttpContext context) => Serve(context, s => List("PodMetricsList", s.Pods.Where(p => Selected(context, p.Labels)).Select(p => Pod(p, s)))));
-        endpoints.MapGet(Prefix + "/namespaces/{ns}/pods", (HttpContext context, string ns) => Serve(context, s =>
-            List("PodMetricsList", s.Pods.Where(p => p.Namespace == ns && Selected(context, p.Labels)).Select(p => Pod(p, s)))));
-        endpoints.MapGet(Prefix + "/namespaces/{ns}/pods/{name}", (HttpContext context, string ns, string name) => Serve(context, s =>
-            s.Pods.FirstOrDefault(p => p.Namespace == ns && p.Name == name) is { } pod ? Pod(pod, s) : throw NotFound("pods", name)));
+        endpoints.MapGet(Prefix + "/nodes", (HttpContext context) => Serve(context, (s, now) => List("NodeMetricsList", s.Nodes.Where(n => Selected(context, null)).Select(n => Node(n, s, now)))));
+        endpoints.MapGet(Prefix + "/nodes/{name}", (HttpContext context, string name) => Serve(context, (s, now) =>
+            s.Nodes.FirstOrDefault(n => n.Name == name) is { } node ? Node(node, s, now) : throw NotFound("nodes", name)));
+        endpoints.MapGet(Prefix + "/pods", (HttpContext context) => Serve(context, (s, now) => List("PodMetricsList", s.Pods.Where(p => Selected(context, p.Labels)).Select(p => Pod(p, s, now)))));
+        endpoints.MapGet(Prefix + "/namespaces/{ns}/pods", (HttpContext context, string ns) => Serve(context, (s, now) =>
+            List("PodMetricsList", s.Pods.Where(p => p.Namespace == ns && Selected(context, p.Labels)).Select(p => Pod(p, s, now)))));
+        endpoints.MapGet(Prefix + "/namespaces/{ns}/pods/{name}", (HttpContext context, string ns, string name) => Serve(context, (s, now) =>
+            s.Pods.FirstOrDefault(p => p.Namespace == ns && p.Name == name) is { } pod ? Pod(pod, s, now) : throw NotFound("pods", name)));
         return endpoints;
     }
 
@@ -73,12 +73,13 @@ public static class MetricsEndpoints
             new JsonObject { ["name"] = "pods", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "PodMetrics", ["verbs"] = new JsonArray("get", "list") }),
     };
 
-    private static async Task Serve(HttpContext context, Func<MetricsSnapshot, JsonObject> answer)
+    private static async Task Serve(HttpContext context, Func<MetricsSnapshot, DateTimeOffset, JsonObject> answer)
     {
         try
         {
             var snapshot = context.RequestServices.GetService<IResourceMetrics>()?.Latest ?? Empty;
-            await ResponseWriter.WriteAsync(context, 200, answer(snapshot), context.RequestAborted).ConfigureAwait(false);
+            var now = (context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
+            await ResponseWriter.WriteAsync(context, 200, answer(snapshot, now), context.RequestAborted).ConfigureAwait(false);
         }
         catch (ApiException e)
         {
@@ -99,17 +100,17 @@ public static class MetricsEndpoints
         ["items"] = new JsonArray([.. items]),
     };
 
-    private static JsonObject Node(NodeUsage node, MetricsSnapshot s) => new()
+    private static JsonObject Node(NodeUsage node, MetricsSnapshot s, DateTimeOffset now) => new()
     {
         ["kind"] = "NodeMetrics",
         ["apiVersion"] = Group + "/" + Version,
-        ["metadata"] = new JsonObject { ["name"] = node.Name, ["creationTimestamp"] = Time(DateTimeOffset.UtcNow), ["labels"] = new JsonObject() },
-        ["timestamp"] = Time(s.Timestamp),
+        ["metadata"] = new JsonObject { ["name"] = node.Name, ["creationTimestamp"] = ObjectMeta.Timestamp(now), ["labels"] = new JsonObject() },
+        ["timestamp"] = ObjectMeta.Timestamp(s.Timestamp),
         ["window"] = Window(s.Window),
         ["usage"] = Usage(node.CpuNanoCores, node.MemoryBytes),
     };
 
-    private static JsonObject Pod(PodUsage pod, MetricsSnapshot s) => new()
+    private static JsonObject Pod(PodUsage pod, MetricsSnapshot s, DateTimeOffset now) => new()
     {
         ["kind"] = "PodMetrics",
         ["apiVersion"] = Group + "/" + Version,
@@ -117,10 +118,10 @@ public static class MetricsEndpoints
         {
             ["name"] = pod.Name,
             ["namespace"] = pod.Namespace,
-            ["creationTimestamp"] = Time(DateTimeOffset.UtcNow),
+            ["creationTimestamp"] = ObjectMeta.Timestamp(now),
             ["labels"] = new JsonObject([.. pod.Labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))]),
         },
-        ["timestamp"] = Time(s.Timestamp),
+        ["timestamp"] = ObjectMeta.Timestamp(s.Timestamp),
         ["window"] = Window(s.Window),
         ["containers"] = new JsonArray([.. pod.Containers.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["usage"] = Usage(c.CpuNanoCores, c.MemoryBytes) })]),
     };
@@ -131,8 +132,6 @@ public static class MetricsEndpoints
         ["cpu"] = nanoCores.ToString(CultureInfo.InvariantCulture) + "n",
         ["memory"] = (bytes / 1024).ToString(CultureInfo.InvariantCulture) + "Ki",
     };
-
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Window(TimeSpan w) => ((long)Math.Round(w.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
 

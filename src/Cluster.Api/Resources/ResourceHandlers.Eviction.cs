@@ -95,7 +95,7 @@ public sealed partial class ResourceHandlers
             }
 
             status["disruptionsAllowed"] = allowed - 1;
-            disrupted[podName] = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            disrupted[podName] = ObjectMeta.Timestamp(clock.GetUtcNow());
             status["disruptedPods"] = disrupted;
             budget["status"] = status;
             try
