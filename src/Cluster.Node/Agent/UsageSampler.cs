@@ -34,9 +34,11 @@ public sealed class UsageSampler(string nodeName, TimeProvider clock)
                 continue;
             }
 
-            if (_containers.TryGetValue(container.Id, out var previous) && now > previous.At && usage.cpu >= previous.CpuNanos)
+            // Each reading is timed when it came back, not when the round began: containers are read one after another.
+            var at = clock.GetUtcNow();
+            if (_containers.TryGetValue(container.Id, out var previous) && at > previous.At && usage.cpu >= previous.CpuNanos)
             {
-                var elapsed = now - previous.At;
+                var elapsed = at - previous.At;
                 window = elapsed > window ? elapsed : window;
                 var nanoCores = (long)((usage.cpu - previous.CpuNanos) / elapsed.TotalSeconds);
                 var key = (container.PodNamespace, container.PodName);
@@ -48,7 +50,7 @@ public sealed class UsageSampler(string nodeName, TimeProvider clock)
                 list.Add(new ContainerUsage(container.Name, nanoCores, usage.memory));
             }
 
-            _containers[container.Id] = (usage.cpu, now);
+            _containers[container.Id] = (usage.cpu, at);
         }
 
         foreach (var gone in _containers.Keys.Where(id => running.All(c => c.Id != id)).ToList())

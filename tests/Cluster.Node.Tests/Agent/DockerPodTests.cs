@@ -353,7 +353,8 @@ public sealed class DockerPodTests(DockerCluster cluster) : IClassFixture<Docker
         for (var i = 0; i < 60 && pods is null; i++)
         {
             var result = await cluster.RunAsync("top", "pods", "-n", "agent-top", "--containers", "-l", "app=burn");
-            if (result.ExitCode == 0 && result.StdOut.Contains("spin", StringComparison.Ordinal))
+            // Each container has a CPU figure from its second sample on: wait until both have one.
+            if (result.ExitCode == 0 && result.StdOut.Contains("spin", StringComparison.Ordinal) && result.StdOut.Contains("idle", StringComparison.Ordinal))
             {
                 pods = KubectlTable.Parse(result.StdOut);
             }
