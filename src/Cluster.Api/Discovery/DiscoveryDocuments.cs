@@ -160,6 +160,9 @@ public sealed class DiscoveryDocuments(KindCatalog kinds)
         "binding" => ("", "v1", "Binding", ["create"]),
         "eviction" => ("policy", "v1", "Eviction", ["create"]),
         "log" => ("", "v1", "Pod", ["get"]),
+        "exec" => ("", "v1", "PodExecOptions", ["create", "get"]),
+        "attach" => ("", "v1", "PodAttachOptions", ["create", "get"]),
+        "portforward" => ("", "v1", "PodPortForwardOptions", ["create", "get"]),
         "finalize" => (kind.Group, kind.Version, kind.Kind, ["update"]),
         _ => (kind.Group, kind.Version, kind.Kind, ["get", "patch", "update"]),
     };

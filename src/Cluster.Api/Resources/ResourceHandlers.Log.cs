@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Cluster.Api.Http;
 using Cluster.Core.Registry;
+using Cluster.Core.Registry.Cache;
 using Cluster.Core.Registry.Objects;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,11 +15,35 @@ public sealed partial class ResourceHandlers
     private async Task LogAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
         var request = context.Request;
+        var (cached, container) = await PodContainerAsync(context, path, ct).ConfigureAwait(false);
+        var since = ApiQuery.Long(request, "sinceSeconds") is { } seconds
+            ? seconds > 0 ? clock.GetUtcNow().AddSeconds(-seconds) : throw ApiException.Invalid(BuiltInKinds.Pod, path.Name!, [StatusCause.Invalid("sinceSeconds", seconds.ToString(CultureInfo.InvariantCulture), "must be greater than 0")])
+            : ApiQuery.Get(request, "sinceTime") is { Length: > 0 } time
+                ? DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : throw ApiException.BadRequest($"sinceTime: invalid time \"{time}\"")
+                : (DateTimeOffset?)null;
+        var tail = ApiQuery.Long(request, "tailLines");
+        if (tail < 0)
+        {
+            throw ApiException.Invalid(BuiltInKinds.Pod, path.Name!, [StatusCause.Invalid("tailLines", tail.Value.ToString(CultureInfo.InvariantCulture), "must be greater than or equal to 0")]);
+        }
+
+        var options = new PodLogOptions(container, ApiQuery.Flag(request, "follow"), ApiQuery.Flag(request, "previous"), ApiQuery.Flag(request, "timestamps"), tail, since, ApiQuery.Long(request, "limitBytes"));
+        var logs = context.RequestServices.GetService<IPodLogs>() ?? throw ApiException.Unavailable("this server has no node agent to read container logs from");
+
+        // The first bytes decide the answer: a refusal before them is a Status, after them the stream just ends.
+        var body = new FirstWriteStream(context.Response);
+        await logs.WriteAsync(cached.Json, container, options, body, ct).ConfigureAwait(false);
+        await body.StartAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The pod and the container a log, exec or attach request names (the only one when it names none), as upstream's streamLocation checks them.</summary>
+    private async Task<(CachedObject Pod, string Container)> PodContainerAsync(HttpContext context, ApiPath path, CancellationToken ct)
+    {
         var cached = await registry.GetAsync(BuiltInKinds.Pod, Namespace(path), path.Name!, null, ct).ConfigureAwait(false);
         var pod = ObjectState.Parse(cached.Json);
         var containers = Names(pod["spec"]?["containers"]);
         var init = Names(pod["spec"]?["initContainers"]);
-        var container = ApiQuery.Get(request, "container");
+        var container = ApiQuery.Get(context.Request, "container");
         if (string.IsNullOrEmpty(container))
         {
             if (containers.Count != 1)
@@ -39,24 +64,7 @@ public sealed partial class ResourceHandlers
             throw ApiException.BadRequest($"pod {path.Name} does not have a host assigned");
         }
 
-        var since = ApiQuery.Long(request, "sinceSeconds") is { } seconds
-            ? seconds > 0 ? clock.GetUtcNow().AddSeconds(-seconds) : throw ApiException.Invalid(BuiltInKinds.Pod, path.Name!, [StatusCause.Invalid("sinceSeconds", seconds.ToString(CultureInfo.InvariantCulture), "must be greater than 0")])
-            : ApiQuery.Get(request, "sinceTime") is { Length: > 0 } time
-                ? DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : throw ApiException.BadRequest($"sinceTime: invalid time \"{time}\"")
-                : (DateTimeOffset?)null;
-        var tail = ApiQuery.Long(request, "tailLines");
-        if (tail < 0)
-        {
-            throw ApiException.Invalid(BuiltInKinds.Pod, path.Name!, [StatusCause.Invalid("tailLines", tail.Value.ToString(CultureInfo.InvariantCulture), "must be greater than or equal to 0")]);
-        }
-
-        var options = new PodLogOptions(container, ApiQuery.Flag(request, "follow"), ApiQuery.Flag(request, "previous"), ApiQuery.Flag(request, "timestamps"), tail, since, ApiQuery.Long(request, "limitBytes"));
-        var logs = context.RequestServices.GetService<IPodLogs>() ?? throw ApiException.Unavailable("this server has no node agent to read container logs from");
-
-        // The first bytes decide the answer: a refusal before them is a Status, after them the stream just ends.
-        var body = new FirstWriteStream(context.Response);
-        await logs.WriteAsync(cached.Json, container, options, body, ct).ConfigureAwait(false);
-        await body.StartAsync(ct).ConfigureAwait(false);
+        return (cached, container);
     }
 
     private static List<string> Names(JsonNode? list) =>

@@ -75,6 +75,8 @@ public sealed partial class ResourceHandlers(ResourceRegistry registry, ApiServe
             ("binding", "POST") when path.Kind == BuiltInKinds.Pod => BindAsync(context, path, ct),
             ("eviction", "POST") when path.Kind == BuiltInKinds.Pod => EvictAsync(context, path, ct),
             ("log", "GET") when path.Kind == BuiltInKinds.Pod => LogAsync(context, path, ct),
+            ("exec", "GET" or "POST") when path.Kind == BuiltInKinds.Pod => ExecAsync(context, path, ct),
+            ("attach", "GET" or "POST") when path.Kind == BuiltInKinds.Pod => AttachAsync(context, path, ct),
             ("finalize", "PUT") when path.Kind == BuiltInKinds.Namespace => UpdateAsync(context, path, "finalize", ct),
             (null, _) => throw ApiException.MethodNotSupported(path.Kind, method),
             _ => throw NotFound(),

@@ -10,7 +10,7 @@ public static class BuiltInKinds
 
     public static ResourceKind Namespace { get; } = new("", "v1", "Namespace", "namespaces", Namespaced: false) { ShortNames = ["ns"], Subresources = ["status", "finalize"] };
 
-    public static ResourceKind Pod { get; } = new("", "v1", "Pod", "pods", Namespaced: true) { ShortNames = ["po"], Categories = All_, Subresources = ["status", "binding", "eviction", "log"] };
+    public static ResourceKind Pod { get; } = new("", "v1", "Pod", "pods", Namespaced: true) { ShortNames = ["po"], Categories = All_, Subresources = ["status", "binding", "eviction", "log", "exec", "attach", "portforward"] };
 
     public static ResourceKind Node { get; } = new("", "v1", "Node", "nodes", Namespaced: false) { ShortNames = ["no"], Subresources = StatusOnly };
 

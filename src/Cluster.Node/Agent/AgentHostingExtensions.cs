@@ -16,6 +16,7 @@ public static class AgentHostingExtensions
         services.AddSingleton<AgentRuntime>();
         services.AddSingleton<Cluster.Api.Metrics.IResourceMetrics>(sp => sp.GetRequiredService<AgentRuntime>());
         services.AddSingleton<Cluster.Api.Resources.IPodLogs>(sp => new PodLogs(sp.GetRequiredService<AgentRuntime>()));
+        services.AddSingleton<Cluster.Api.Streaming.IPodStreams>(sp => new PodStreams(sp.GetRequiredService<AgentRuntime>()));
         services.AddHostedService(sp => new NodeAgentStarter(
             sp.GetRequiredService<IRequiredActor<NodeAgentActor>>(),
             sp.GetRequiredService<ResourceRegistry>(),

@@ -14,6 +14,12 @@ public sealed class AgentRuntime : Cluster.Api.Metrics.IResourceMetrics
     public System.Collections.Concurrent.ConcurrentDictionary<string, IContainerRuntime> Runtimes { get; } = new(StringComparer.Ordinal);
 
     public Cluster.Api.Metrics.MetricsSnapshot? Latest { get; set; }
+
+    /// <summary>The runtime of the pod's node, when its agent runs in this process; a 503 naming <paramref name="purpose"/> otherwise.</summary>
+    public IContainerRuntime For(V1Pod pod, string purpose) =>
+        Runtimes.TryGetValue(pod.Spec.NodeName ?? "", out var runtime)
+            ? runtime
+            : throw ApiException.Unavailable($"pod {pod.Metadata.Name} runs on node {pod.Spec.NodeName}, whose agent this server cannot reach for {purpose}");
 }
 
 /// <summary>
@@ -25,11 +31,7 @@ public sealed class PodLogs(AgentRuntime agent) : IPodLogs
     public async Task WriteAsync(byte[] podJson, string container, PodLogOptions options, Stream output, CancellationToken ct)
     {
         var pod = KubernetesJson.Deserialize<V1Pod>(Encoding.UTF8.GetString(podJson));
-        if (!agent.Runtimes.TryGetValue(pod.Spec.NodeName ?? "", out var runtime))
-        {
-            throw ApiException.Unavailable($"pod {pod.Metadata.Name} runs on node {pod.Spec.NodeName}, whose agent this server cannot reach for logs");
-        }
-
+        var runtime = agent.For(pod, "logs");
         var instances = (await runtime.ListPodContainersAsync(ct).ConfigureAwait(false))
             .Where(c => c.PodUid == pod.Metadata.Uid && c.Name == container && !c.IsSandbox)
             .OrderByDescending(c => c.Attempt)

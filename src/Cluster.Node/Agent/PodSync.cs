@@ -146,7 +146,7 @@ internal sealed partial class PodSync(
                 break;
             case PodAction.Stop stop:
                 var grace = pod.Metadata.DeletionGracePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : Grace(pod);
-                await Task.WhenAll(stop.Running.Where(c => !c.IsSandbox).Select(c => runtime.StopAsync(c.Id, grace, ct))).ConfigureAwait(false);
+                await Task.WhenAll(stop.Running.Where(c => !c.IsSandbox).Select(c => StopContainerAsync(c, grace, ct))).ConfigureAwait(false);
                 foreach (var sandbox in stop.Running.Where(c => c.IsSandbox))
                 {
                     await runtime.StopAsync(sandbox.Id, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using Cluster.Node.Tests.Kubectl;
 namespace Cluster.Node.Tests.Agent;
 
 /// <summary>Pods bound to the node run as real Docker containers: shared localhost, restarts with back-off, status, deletion, adoption after a crash.</summary>
-public sealed class DockerPodTests(DockerCluster cluster) : IClassFixture<DockerCluster>
+public sealed partial class DockerPodTests(DockerCluster cluster) : IClassFixture<DockerCluster>
 {
     private async Task<string> CreateAsync(string ns, string manifest)
     {

@@ -68,6 +68,13 @@ public class KubectlCluster : IAsyncLifetime
         return await kubectl.WaitForExitAsync(CallTimeout);
     }
 
+    /// <summary>Runs kubectl with <paramref name="input"/> on its stdin (exec -i, attach -i, apply -f -).</summary>
+    public async Task<KubectlResult> RunWithInputAsync(string input, params string[] args)
+    {
+        using var kubectl = KubectlProcess.Start(Environment(new Dictionary<string, string>()), WorkDir, args, input);
+        return await kubectl.WaitForExitAsync(CallTimeout);
+    }
+
     /// <summary>Starts a long-running kubectl (get -w, wait, delete); disposing it kills it if still running.</summary>
     public KubectlProcess StartBackground(params string[] args) =>
         KubectlProcess.Start(Environment(new Dictionary<string, string>()), WorkDir, args);

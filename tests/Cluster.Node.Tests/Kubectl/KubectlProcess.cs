@@ -48,7 +48,8 @@ public sealed class KubectlProcess : IDisposable
         }
     }
 
-    public static KubectlProcess Start(IReadOnlyDictionary<string, string> environment, string workingDirectory, IReadOnlyList<string> args)
+    /// <summary>Starts kubectl; <paramref name="input"/> is written to its stdin, which is then closed.</summary>
+    public static KubectlProcess Start(IReadOnlyDictionary<string, string> environment, string workingDirectory, IReadOnlyList<string> args, string? input = null)
     {
         var info = new ProcessStartInfo(KubectlPath)
         {
@@ -73,6 +74,11 @@ public sealed class KubectlProcess : IDisposable
         process.OutputDataReceived += (_, e) => kubectl.Append(kubectl._stdout, e.Data);
         process.ErrorDataReceived += (_, e) => kubectl.Append(kubectl._stderr, e.Data);
         process.Start();
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+        }
+
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -13,7 +13,7 @@ namespace Cluster.Node.Agent.Runtime;
 /// (each restart is a new container named with the restart count); nothing gets a negative OomScoreAdj (this host's
 /// daemon cannot lower it). Images are used when present and pulled otherwise, never the infra image.
 /// </summary>
-public sealed class DockerRuntime(DockerClient client, string infraImage, string nodeUid = "") : IContainerRuntime
+public sealed partial class DockerRuntime(DockerClient client, string infraImage, string nodeUid = "") : IContainerRuntime
 {
     private static readonly TimeSpan ShortCall = TimeSpan.FromSeconds(30);
 

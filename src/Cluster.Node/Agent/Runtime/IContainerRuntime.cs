@@ -35,6 +35,15 @@ public interface IContainerRuntime : IAsyncDisposable
     /// <summary>Runs a command in a running container (exec probes); answers its exit code and output, or throws TimeoutException after <paramref name="timeout"/>.</summary>
     Task<(long ExitCode, string Output)> ExecAsync(string id, IList<string> command, TimeSpan timeout, CancellationToken ct);
 
+    /// <summary>Runs a command in a running container joined to a client's streams (kubectl exec); answers its exit code.</summary>
+    Task<long> ExecStreamAsync(string id, IList<string> command, bool tty, Cluster.Api.Streaming.ContainerIo io, CancellationToken ct);
+
+    /// <summary>Joins a client's streams to a running container's main process (kubectl attach) until it ends or the client leaves.</summary>
+    Task AttachAsync(string id, bool tty, Cluster.Api.Streaming.ContainerIo io, CancellationToken ct);
+
+    /// <summary>The host process id of a running container (the infra container's holds the pod's network namespace).</summary>
+    Task<long> ProcessIdAsync(string id, CancellationToken ct);
+
     /// <summary>A running container's CPU time used so far (nanoseconds) and its memory working set (bytes: usage less inactive file pages), as cAdvisor counts it.</summary>
     Task<(ulong CpuNanos, long WorkingSetBytes)> UsageAsync(string id, CancellationToken ct);
 

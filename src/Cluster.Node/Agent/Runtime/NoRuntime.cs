@@ -30,5 +30,14 @@ public sealed class NoRuntime : IContainerRuntime
 
     public Task RemoveAsync(string id, CancellationToken ct) => Task.CompletedTask;
 
+    public Task<long> ExecStreamAsync(string id, IList<string> command, bool tty, Cluster.Api.Streaming.ContainerIo io, CancellationToken ct) =>
+        throw new NotSupportedException("this node has no container runtime");
+
+    public Task AttachAsync(string id, bool tty, Cluster.Api.Streaming.ContainerIo io, CancellationToken ct) =>
+        throw new NotSupportedException("this node has no container runtime");
+
+    public Task<long> ProcessIdAsync(string id, CancellationToken ct) =>
+        throw new NotSupportedException("this node has no container runtime");
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -69,6 +69,15 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, TimeProvider clock) : 
         return Task.CompletedTask;
     }
 
+    public Task<long> ExecStreamAsync(string id, IList<string> command, bool tty, Cluster.Api.Streaming.ContainerIo io, CancellationToken ct) =>
+        throw new NotSupportedException("simulated containers have no processes to join");
+
+    public Task AttachAsync(string id, bool tty, Cluster.Api.Streaming.ContainerIo io, CancellationToken ct) =>
+        throw new NotSupportedException("simulated containers have no processes to join");
+
+    public Task<long> ProcessIdAsync(string id, CancellationToken ct) =>
+        throw new NotSupportedException("simulated containers have no processes to join");
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private Task Delay(CancellationToken ct) => startDelay > TimeSpan.Zero ? Task.Delay(startDelay, clock, ct) : Task.CompletedTask;

@@ -1,0 +1,71 @@
+using Cluster.Api.Http;
+using Cluster.Api.Streaming;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Objects;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cluster.Api.Resources;
+
+/// <summary>
+/// pods/{name}/exec, /attach and /portforward: checked here as upstream's ExecLocation and AttachLocation do, then the
+/// connection is upgraded to the client's WebSocket protocol and joined to the container through the pod's node agent.
+/// </summary>
+public sealed partial class ResourceHandlers
+{
+    private async Task ExecAsync(HttpContext context, ApiPath path, CancellationToken ct)
+    {
+        var (cached, container) = await PodContainerAsync(context, path, ct).ConfigureAwait(false);
+        var command = context.Request.Query["command"].Select(c => c ?? "").ToList();
+        if (command.Count == 0)
+        {
+            throw ApiException.BadRequest("you must specify at least one command for the container");
+        }
+
+        var (stdin, stdout, stderr, tty) = StreamFlags(context, cached.Json, path);
+        var session = await Streams(context).ExecAsync(cached.Json, container, command, tty, ct).ConfigureAwait(false);
+        await ServeChannelsAsync(context, stdin, stdout, stderr, tty, session, ct).ConfigureAwait(false);
+    }
+
+    private async Task AttachAsync(HttpContext context, ApiPath path, CancellationToken ct)
+    {
+        var (cached, container) = await PodContainerAsync(context, path, ct).ConfigureAwait(false);
+        var (stdin, stdout, stderr, tty) = StreamFlags(context, cached.Json, path);
+        var session = await Streams(context).AttachAsync(cached.Json, container, tty, ct).ConfigureAwait(false);
+        await ServeChannelsAsync(context, stdin, stdout, stderr, tty, session, ct).ConfigureAwait(false);
+    }
+
+    private static (bool Stdin, bool Stdout, bool Stderr, bool Tty) StreamFlags(HttpContext context, byte[] podJson, ApiPath path)
+    {
+        var request = context.Request;
+        var flags = (ApiQuery.Flag(request, "stdin"), ApiQuery.Flag(request, "stdout"), ApiQuery.Flag(request, "stderr"), ApiQuery.Flag(request, "tty"));
+        if (flags is (false, false, false, _))
+        {
+            throw ApiException.BadRequest("you must specify at least 1 of stdin, stdout, stderr");
+        }
+
+        var phase = ObjectMeta.GetString(ObjectState.Parse(podJson)["status"], "phase");
+        if (phase is "Succeeded" or "Failed")
+        {
+            throw ApiException.BadRequest($"cannot exec into or attach to a container in a completed pod {path.Name}; current phase is {phase}");
+        }
+
+        return flags;
+    }
+
+    private static IPodStreams Streams(HttpContext context) =>
+        context.RequestServices.GetService<IPodStreams>() ?? throw ApiException.Unavailable("this server has no node agent to reach containers through");
+
+    private static async Task ServeChannelsAsync(HttpContext context, bool stdin, bool stdout, bool stderr, bool tty, ContainerSession session, CancellationToken ct)
+    {
+        if (!WebSocketUpgrade.IsRequested(context))
+        {
+            throw ApiException.BadRequest("Upgrade request required: this server speaks the WebSocket channel protocols (" + RemoteCommandChannels.V5 + ", " + RemoteCommandChannels.V4 + ")");
+        }
+
+        var protocol = RemoteCommandChannels.Choose(WebSocketUpgrade.OfferedProtocols(context))
+            ?? throw ApiException.BadRequest("none of the offered WebSocket protocols is spoken here; use " + RemoteCommandChannels.V5 + " or " + RemoteCommandChannels.V4);
+        using var socket = await WebSocketUpgrade.AcceptAsync(context, protocol).ConfigureAwait(false);
+        await RemoteCommandChannels.ServeAsync(socket, stdin, stdout, stderr, tty, session, ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text;
+using Cluster.Node.Tests.Kubectl;
+
+namespace Cluster.Node.Tests.Agent;
+
+/// <summary>kubectl exec, cp and attach (WebSocket v5.channel.k8s.io) and the official C# client's exec (v4) against real containers.</summary>
+public sealed partial class DockerPodTests
+{
+    [Fact]
+    public async Task KubectlExec_OutputStdinExitCodesAndCpBothWays()
+    {
+        const string ns = "agent-exec";
+        await CreateAsync(ns, IdlePod("box", "app", "other"));
+        await cluster.UntilAsync("box", ns, "{.status.phase}", v => v == "Running");
+
+        var failed = await cluster.RunAsync("exec", "box", "-n", ns, "-c", "app", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        var piped = await cluster.RunWithInputAsync("first line\nsecond line\n", "exec", "-i", "box", "-n", ns, "-c", "app", "--", "sh", "-c", "cat; echo stdin closed");
+        var badContainer = await cluster.RunAsync("exec", "box", "-n", ns, "-c", "nope", "--", "true");
+        var notUpgraded = await cluster.RunAsync("get", "--raw", $"/api/v1/namespaces/{ns}/pods/box/exec?container=app&command=true&stdout=true");
+        var noCommand = await cluster.RunAsync("get", "--raw", $"/api/v1/namespaces/{ns}/pods/box/exec?container=app&stdout=true");
+        var noStreams = await cluster.RunAsync("get", "--raw", $"/api/v1/namespaces/{ns}/pods/box/exec?container=app&command=true");
+
+        Assert.Equal(3, failed.ExitCode);
+        Assert.Equal("out\n", failed.StdOut);
+        Assert.Contains("err\n", failed.StdErr, StringComparison.Ordinal);
+        Assert.Contains("command terminated with exit code 3", failed.StdErr, StringComparison.Ordinal);
+        KubectlAssert.StdOutLines(piped, "first line", "second line", "stdin closed");
+        KubectlAssert.FailedWith(badContainer, "container nope is not valid for pod box");
+        KubectlAssert.FailedWith(notUpgraded, "Upgrade request required");
+        KubectlAssert.FailedWith(noCommand, "you must specify at least one command for the container");
+        KubectlAssert.FailedWith(noStreams, "you must specify at least 1 of stdin, stdout, stderr");
+
+        // kubectl cp is tar over exec: into the pod with stdin closed at the end, and back out on stdout.
+        var local = Path.Combine(cluster.WorkDir, "cp-out");
+        Directory.CreateDirectory(local);
+        var blob = new byte[300_000];
+        new Random(11).NextBytes(blob);
+        await File.WriteAllBytesAsync(Path.Combine(local, "blob.bin"), blob);
+        await File.WriteAllTextAsync(Path.Combine(local, "note.txt"), "a note\n");
+        KubectlAssert.Succeeded(await cluster.RunAsync("cp", local, ns + "/box:/tmp/copied", "-c", "other"));
+        var listed = await cluster.RunAsync("exec", "box", "-n", ns, "-c", "other", "--", "sh", "-c", "wc -c < /tmp/copied/blob.bin; cat /tmp/copied/note.txt");
+        var back = Path.Combine(cluster.WorkDir, "cp-back");
+        KubectlAssert.Succeeded(await cluster.RunAsync("cp", ns + "/box:/tmp/copied", back, "-c", "other"));
+
+        KubectlAssert.StdOutLines(listed, "300000", "a note");
+        Assert.Equal(blob, await File.ReadAllBytesAsync(Path.Combine(back, "blob.bin")));
+    }
+
+    [Fact]
+    public async Task KubectlAttach_FeedsStdinAndStreamsOutputUntilTheContainerEnds()
+    {
+        const string ns = "agent-attach";
+        await CreateAsync(ns, $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: reader}
+            spec:
+              nodeName: NODE
+              restartPolicy: Never
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: app
+                image: {{{DockerCluster.Image}}}
+                stdin: true
+                stdinOnce: true
+                command: ["sh", "-c", "while read line; do echo got:$line; done; echo bye"]
+            """);
+        await cluster.UntilAsync("reader", ns, "{.status.phase}", v => v == "Running");
+
+        var attached = await cluster.RunWithInputAsync("one\ntwo\n", "attach", "-i", "reader", "-n", ns);
+
+        KubectlAssert.StdOutLines(KubectlAssert.Succeeded(attached), "got:one", "got:two", "bye");
+        Assert.Equal("Succeeded", await cluster.UntilAsync("reader", ns, "{.status.phase}", v => v == "Succeeded"));
+    }
+
+    [Fact]
+    public async Task ClientExec_WithATty_RunsOnATerminalAndReportsTheExitCode()
+    {
+        const string ns = "agent-tty";
+        await CreateAsync(ns, IdlePod("term", "app"));
+        await cluster.UntilAsync("term", ns, "{.status.phase}", v => v == "Running");
+        using var client = cluster.Client();
+        var output = new StringBuilder();
+
+        // The official client speaks v4.channel.k8s.io, the protocol before v5.
+        var exitCode = await client.NamespacedPodExecAsync("term", ns, "app", ["sh", "-c", "tty; echo $((6 * 7)); exit 4"], tty: true, async (stdin, stdout, stderr) =>
+        {
+            using var reader = new StreamReader(stdout);
+            output.Append(await reader.ReadToEndAsync());
+        }, CancellationToken.None);
+
+        Assert.Equal(4, exitCode);
+        Assert.Equal(["/dev/pts/0", "42"], output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    /// <summary>A pod whose containers idle until SIGTERM (a target for exec).</summary>
+    private static string IdlePod(string name, params string[] containers) =>
+        $"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  nodeName: NODE\n  terminationGracePeriodSeconds: 1\n  containers:\n"
+        + string.Concat(containers.Select(c => $"  - name: {c}\n    image: {DockerCluster.Image}\n    command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; while true; do sleep 0.2; done\"]\n"));
+}
