@@ -35,6 +35,41 @@ public sealed partial class ResourceHandlers
         await ServeChannelsAsync(context, stdin, stdout, stderr, tty, session, ct).ConfigureAwait(false);
     }
 
+    private async Task PortForwardAsync(HttpContext context, ApiPath path, CancellationToken ct)
+    {
+        var cached = await registry.GetAsync(BuiltInKinds.Pod, Namespace(path), path.Name!, null, ct).ConfigureAwait(false);
+        var pod = ObjectState.Parse(cached.Json);
+        if (string.IsNullOrEmpty(ObjectMeta.GetString(pod["spec"], "nodeName")))
+        {
+            throw ApiException.BadRequest($"pod {path.Name} does not have a host assigned");
+        }
+
+        var websocket = WebSocketUpgrade.IsRequested(context);
+        var spdy = !websocket && context.Request.Headers.Upgrade.ToString().Equals(PortForwardProtocol.SpdyUpgrade, StringComparison.OrdinalIgnoreCase);
+        if (!websocket && !spdy)
+        {
+            throw ApiException.BadRequest("Upgrade request required: port forwarding speaks SPDY/3.1, tunnelled over a WebSocket (" + PortForwardProtocol.Tunnelled + ") or on its own");
+        }
+
+        if (websocket ? !WebSocketUpgrade.OfferedProtocols(context).Contains(PortForwardProtocol.Tunnelled) : !context.Request.Headers["X-Stream-Protocol-Version"].Contains(PortForwardProtocol.Name))
+        {
+            throw ApiException.BadRequest("unable to negotiate a port forwarding protocol: this server speaks " + PortForwardProtocol.Name);
+        }
+
+        var connector = await Streams(context).PortForwardAsync(cached.Json, ct).ConfigureAwait(false);
+        var name = $"{path.Name}, uid {ObjectMeta.GetString(pod["metadata"], "uid")}";
+        if (websocket)
+        {
+            using var socket = await WebSocketUpgrade.AcceptAsync(context, PortForwardProtocol.Tunnelled).ConfigureAwait(false);
+            await PortForwardProtocol.ServeAsync(socket, connector, name, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var stream = await PortForwardProtocol.UpgradeSpdyAsync(context).ConfigureAwait(false);
+            await PortForwardProtocol.ServeAsync(stream, connector, name, ct).ConfigureAwait(false);
+        }
+    }
+
     private static (bool Stdin, bool Stdout, bool Stderr, bool Tty) StreamFlags(HttpContext context, byte[] podJson, ApiPath path)
     {
         var request = context.Request;

@@ -77,6 +77,7 @@ public sealed partial class ResourceHandlers(ResourceRegistry registry, ApiServe
             ("log", "GET") when path.Kind == BuiltInKinds.Pod => LogAsync(context, path, ct),
             ("exec", "GET" or "POST") when path.Kind == BuiltInKinds.Pod => ExecAsync(context, path, ct),
             ("attach", "GET" or "POST") when path.Kind == BuiltInKinds.Pod => AttachAsync(context, path, ct),
+            ("portforward", "GET" or "POST") when path.Kind == BuiltInKinds.Pod => PortForwardAsync(context, path, ct),
             ("finalize", "PUT") when path.Kind == BuiltInKinds.Namespace => UpdateAsync(context, path, "finalize", ct),
             (null, _) => throw ApiException.MethodNotSupported(path.Kind, method),
             _ => throw NotFound(),

@@ -42,6 +42,8 @@ public static class WebSocketUpgrade
         headers.SecWebSocketAccept = accept;
         headers.SecWebSocketProtocol = protocol;
         var stream = await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync().ConfigureAwait(false);
-        return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, SubProtocol = protocol, KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        // The protocol is answered in the header only: .NET checks a subprotocol against the RFC token characters, and
+        // "SPDY/3.1+portforward.k8s.io" (client-go's tunnelling protocol) has a slash.
+        return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.FromSeconds(30) });
     }
 }

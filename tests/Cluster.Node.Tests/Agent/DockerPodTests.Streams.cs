@@ -93,6 +93,46 @@ public sealed partial class DockerPodTests
         Assert.Equal(["/dev/pts/0", "42"], output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    [Fact]
+    public async Task KubectlPortForward_OverWebSocketAndPlainSpdy_ReachesTheLoopbackOfThePod_AndReportsARefusedPort()
+    {
+        const string ns = "agent-forward";
+        await CreateAsync(ns, $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: fwd}
+            spec:
+              nodeName: NODE
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: web
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "mkdir /www; echo inside > /www/index.html; head -c 500000 /dev/zero | tr '\\0' x > /www/big; exec httpd -f -p 127.0.0.1:8080 -h /www"]
+            """);
+        await cluster.UntilAsync("fwd", ns, "{.status.phase}", v => v == "Running");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        foreach (var websockets in new[] { "true", "false" })
+        {
+            using var forward = cluster.StartBackgroundWithEnvironment(new Dictionary<string, string> { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = websockets }, "port-forward", "pod/fwd", "-n", ns, ":8080");
+            var line = await forward.WaitForLineAsync(l => l.StartsWith("Forwarding from 127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+            var port = line["Forwarding from 127.0.0.1:".Length..].Split(' ')[0];
+
+            // httpd listens on the pod's 127.0.0.1 only: the forwarded connection starts inside the pod's network namespace.
+            Assert.Equal("inside", (await RetryGetAsync(http, $"http://127.0.0.1:{port}/")).Trim());
+            Assert.Equal(new string('x', 500_000), await http.GetStringAsync($"http://127.0.0.1:{port}/big"));
+        }
+
+        using var refused = cluster.StartBackground("port-forward", "pod/fwd", "-n", ns, ":9999");
+        var refusedLine = await refused.WaitForLineAsync(l => l.StartsWith("Forwarding from 127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync($"http://127.0.0.1:{refusedLine["Forwarding from 127.0.0.1:".Length..].Split(' ')[0]}/"));
+        var ended = await refused.WaitForExitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.NotEqual(0, ended.ExitCode);
+        Assert.Contains("error forwarding port 9999 to pod fwd", ended.StdErr, StringComparison.Ordinal);
+        Assert.Contains("lost connection to pod", ended.StdErr, StringComparison.Ordinal);
+    }
+
     /// <summary>A pod whose containers idle until SIGTERM (a target for exec).</summary>
     private static string IdlePod(string name, params string[] containers) =>
         $"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  nodeName: NODE\n  terminationGracePeriodSeconds: 1\n  containers:\n"

@@ -76,8 +76,11 @@ public class KubectlCluster : IAsyncLifetime
     }
 
     /// <summary>Starts a long-running kubectl (get -w, wait, delete); disposing it kills it if still running.</summary>
-    public KubectlProcess StartBackground(params string[] args) =>
-        KubectlProcess.Start(Environment(new Dictionary<string, string>()), WorkDir, args);
+    public KubectlProcess StartBackground(params string[] args) => StartBackgroundWithEnvironment(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="StartBackground"/>, with extra environment variables (kubectl's feature switches).</summary>
+    public KubectlProcess StartBackgroundWithEnvironment(IReadOnlyDictionary<string, string> extra, params string[] args) =>
+        KubectlProcess.Start(Environment(extra), WorkDir, args);
 
     /// <summary>Runs a command that must succeed and returns its stdout.</summary>
     public async Task<string> OutputAsync(params string[] args)
