@@ -17,6 +17,7 @@ return args.FirstOrDefault() switch
     "remote" => await RemoteCost.Run(args[1..]),
     "protobuf" => ProtobufBenchmark.Run(args[1..]),
     "nodes" => await SimulatedNodesBenchmark.Run(args[1..]),
+    "podstart" => await PodStartBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -33,6 +34,8 @@ static int Usage()
     Console.Error.WriteLine("  " + ProtobufBenchmark.Usage + "  decoding a 2 KB Deployment protobuf body into JSON: µs and bytes allocated per body");
     Console.Error.WriteLine("  " + SimulatedNodesBenchmark.Usage + "  one node process hosting N simulated nodes: time until all are Ready,");
     Console.Error.WriteLine("                     time until M pods bound to them are Running, memory per simulated node");
+    Console.Error.WriteLine("  " + PodStartBenchmark.Usage + "  a real-Docker node: pod created-to-Running p50/p99 beside bare Docker.DotNet");
+    Console.Error.WriteLine("                     create+start of the same containers (needs scripts/docker-setup.sh)");
     Console.Error.WriteLine("  etcd [--quick] [--seconds N] [--dir PATH] [--grpc]  durable puts/s and p50/p99 of a local etcd at 1, 100, 1000 writers");
     Console.Error.WriteLine("  " + ApiBenchOptions.Usage);
     Console.Error.WriteLine("                     a started Cluster.Node over HTTP: create/PATCH/get throughput and p50/p99 at 64 clients, paced");
