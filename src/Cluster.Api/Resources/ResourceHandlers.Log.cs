@@ -28,6 +28,11 @@ public sealed partial class ResourceHandlers
         }
 
         var options = new PodLogOptions(container, ApiQuery.Flag(request, "follow"), ApiQuery.Flag(request, "previous"), ApiQuery.Flag(request, "timestamps"), tail, since, ApiQuery.Long(request, "limitBytes"));
+        if (await ForwardedAsync(context, cached.Json, ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var logs = context.RequestServices.GetService<IPodLogs>() ?? throw ApiException.Unavailable("this server has no node agent to read container logs from");
 
         // The first bytes decide the answer: a refusal before them is a Status, after them the stream just ends.

@@ -23,6 +23,11 @@ public sealed partial class ResourceHandlers
         }
 
         var (stdin, stdout, stderr, tty) = StreamFlags(context, cached.Json, path);
+        if (await ForwardedAsync(context, cached.Json, ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var session = await Streams(context).ExecAsync(cached.Json, container, command, tty, ct).ConfigureAwait(false);
         await ServeChannelsAsync(context, stdin, stdout, stderr, tty, session, ct).ConfigureAwait(false);
     }
@@ -31,6 +36,11 @@ public sealed partial class ResourceHandlers
     {
         var (cached, container) = await PodContainerAsync(context, path, ct).ConfigureAwait(false);
         var (stdin, stdout, stderr, tty) = StreamFlags(context, cached.Json, path);
+        if (await ForwardedAsync(context, cached.Json, ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var session = await Streams(context).AttachAsync(cached.Json, container, tty, ct).ConfigureAwait(false);
         await ServeChannelsAsync(context, stdin, stdout, stderr, tty, session, ct).ConfigureAwait(false);
     }
@@ -54,6 +64,11 @@ public sealed partial class ResourceHandlers
         if (websocket ? !WebSocketUpgrade.OfferedProtocols(context).Contains(PortForwardProtocol.Tunnelled) : !context.Request.Headers["X-Stream-Protocol-Version"].Contains(PortForwardProtocol.Name))
         {
             throw ApiException.BadRequest("unable to negotiate a port forwarding protocol: this server speaks " + PortForwardProtocol.Name);
+        }
+
+        if (await ForwardedAsync(context, cached.Json, ct).ConfigureAwait(false))
+        {
+            return;
         }
 
         var connector = await Streams(context).PortForwardAsync(cached.Json, ct).ConfigureAwait(false);
@@ -87,6 +102,10 @@ public sealed partial class ResourceHandlers
 
         return flags;
     }
+
+    /// <summary>True when the pod's node has its agent on another cluster member, which answered the request.</summary>
+    private Task<bool> ForwardedAsync(HttpContext context, byte[] podJson, CancellationToken ct) =>
+        NodeProxy.TryForwardAsync(context, registry, ObjectMeta.GetString(ObjectState.Parse(podJson)["spec"], "nodeName") ?? "", ct);
 
     private static IPodStreams Streams(HttpContext context) =>
         context.RequestServices.GetService<IPodStreams>() ?? throw ApiException.Unavailable("this server has no node agent to reach containers through");

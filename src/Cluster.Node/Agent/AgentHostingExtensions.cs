@@ -13,7 +13,11 @@ public static class AgentHostingExtensions
     public static IServiceCollection AddNodeAgent(this IServiceCollection services, AgentSettings settings, bool worker, NodeSettings? node = null)
     {
         services.AddSingleton(settings);
-        services.AddSingleton<AgentRuntime>();
+        services.AddSingleton(sp => new AgentRuntime
+        {
+            Endpoint = sp.GetService<Cluster.Api.ApiServerSettings>()?.Endpoint() is var (host, port) && port > 0 ? (host, port) : null,
+        });
+        services.AddSingleton<Cluster.Api.Streaming.IAgentDirectory>(sp => sp.GetRequiredService<AgentRuntime>());
         services.AddSingleton<Cluster.Api.Metrics.IResourceMetrics>(sp => sp.GetRequiredService<AgentRuntime>());
         services.AddSingleton<Cluster.Api.Resources.IPodLogs>(sp => new PodLogs(sp.GetRequiredService<AgentRuntime>()));
         services.AddSingleton<Cluster.Api.Streaming.IPodStreams>(sp => new PodStreams(sp.GetRequiredService<AgentRuntime>()));

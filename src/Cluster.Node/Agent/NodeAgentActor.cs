@@ -53,6 +53,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         {
             _node = m.Node;
             _runtimeVersion = m.RuntimeVersion;
+            _shared?.Hosted[_settings.Name] = true;
             LogRegistered(_logger, _settings.Name, m.RuntimeVersion.Length > 0 ? m.RuntimeVersion : "none");
             Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, _agent!.Settings.HeartbeatInterval);
             if (_runtime is { } runtime && _agent is { } agent)
@@ -207,16 +208,39 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         {
             try
             {
-                await registry.CreateAsync(BuiltInKinds.Node, "", NodeObjects.Json(NodeObjects.Node(_settings.Name, host, version, now, null)), WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
+                var created = NodeObjects.Node(_settings.Name, host, version, now, null);
+                if (_shared?.EndpointFor(host.Address) is { } endpoint)
+                {
+                    created.Metadata.Annotations = new Dictionary<string, string> { [Cluster.Api.Streaming.NodeProxy.EndpointAnnotation] = endpoint };
+                }
+
+                await registry.CreateAsync(BuiltInKinds.Node, "", NodeObjects.Json(created), WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
             }
             catch (ApiException e) when (e.Reason == "AlreadyExists")
             {
             }
         }
 
+        await PublishEndpointAsync(host).ConfigureAwait(false);
         var node = await WriteNodeStatusAsync(host, version, force: true).ConfigureAwait(false);
         await RenewLeaseAsync(node).ConfigureAwait(false);
         return new NodeWritten(node, version);
+    }
+
+    /// <summary>Names, on the Node, the API through which this agent serves logs and streams (it may have moved since the last start).</summary>
+    private async Task PublishEndpointAsync(HostFacts host)
+    {
+        var registry = _agent!.Registry;
+        var current = registry.Cache(BuiltInKinds.Node).Get("", _settings.Name) is { } cached ? Parse<V1Node>(cached.Json) : null;
+        var endpoint = _shared?.EndpointFor(host.Address);
+        var published = current?.Metadata?.Annotations?.TryGetValue(Cluster.Api.Streaming.NodeProxy.EndpointAnnotation, out var value) == true ? value : null;
+        if (published == endpoint)
+        {
+            return;
+        }
+
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [Cluster.Api.Streaming.NodeProxy.EndpointAnnotation] = endpoint } } };
+        await registry.PatchAsync(BuiltInKinds.Node, "", _settings.Name, PatchType.Merge, patch, null, WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
     }
 
     private async Task<V1Node> HeartbeatAsync(string runtimeVersion)

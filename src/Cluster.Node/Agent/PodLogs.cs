@@ -8,12 +8,29 @@ using k8s.Models;
 namespace Cluster.Node.Agent;
 
 /// <summary>The runtime the node agent runs pods with, once it has one, and its latest usage measurement: the API reads container logs and resource metrics through it.</summary>
-public sealed class AgentRuntime : Cluster.Api.Metrics.IResourceMetrics
+public sealed class AgentRuntime : Cluster.Api.Metrics.IResourceMetrics, Cluster.Api.Streaming.IAgentDirectory
 {
+    /// <summary>The names of the nodes whose agents run in this process, once registered.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Hosted { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// HOST:PORT of this process's API, which its agents publish on their Nodes (annotation cluster.io/agent-endpoint) so
+    /// that other members pass logs and streams here; a wildcard host is replaced by the node's address. Null when the
+    /// API listens on an ephemeral port.
+    /// </summary>
+    public (string Host, int Port)? Endpoint { get; init; }
+
     /// <summary>The runtime of each node whose agent runs in this process (one, or many simulated ones), by node name.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, IContainerRuntime> Runtimes { get; } = new(StringComparer.Ordinal);
 
     public Cluster.Api.Metrics.MetricsSnapshot? Latest { get; set; }
+
+    public bool Hosts(string nodeName) => Hosted.ContainsKey(nodeName);
+
+    /// <summary>The endpoint to publish for a node at <paramref name="hostAddress"/>.</summary>
+    public string? EndpointFor(string hostAddress) => Endpoint is var (host, port)
+        ? (host is "0.0.0.0" or "::" or "*" or "+" ? hostAddress : host == "localhost" ? "127.0.0.1" : host) + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : null;
 
     /// <summary>The runtime of the pod's node, when its agent runs in this process; a 503 naming <paramref name="purpose"/> otherwise.</summary>
     public IContainerRuntime For(V1Pod pod, string purpose) =>
