@@ -139,7 +139,8 @@ internal sealed partial class PodSync(
                     await Try(container.Name, async () =>
                     {
                         var env = await agent.Env.ResolveAsync(pod, container, ct).ConfigureAwait(false);
-                        Observe(await runtime.StartContainerAsync(pod, start.Sandbox, new ContainerRequest(EnvResolver.Expanded(container, env), env, restartCount, init, VolumeManager.Binds(container, volumes)), ct).ConfigureAwait(false));
+                        var credentials = await PullSecrets.ResolveAsync(agent.Registry, pod, container.Image ?? "", ct).ConfigureAwait(false);
+                        Observe(await runtime.StartContainerAsync(pod, start.Sandbox, new ContainerRequest(EnvResolver.Expanded(container, env), env, restartCount, init, VolumeManager.Binds(container, volumes), credentials), ct).ConfigureAwait(false));
                     }).ConfigureAwait(false);
                 }
 

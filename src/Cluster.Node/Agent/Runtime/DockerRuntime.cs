@@ -109,7 +109,7 @@ public sealed partial class DockerRuntime(DockerClient client, string infraImage
     public async Task<RuntimeContainer> StartContainerAsync(V1Pod pod, RuntimeContainer sandbox, ContainerRequest request, CancellationToken ct)
     {
         var container = request.Container;
-        await EnsureImageAsync(container, ct).ConfigureAwait(false);
+        await EnsureImageAsync(container, request.PullCredentials ?? [], ct).ConfigureAwait(false);
         using var deadline = Deadline(ct);
         var parameters = ContainerParameters(pod, sandbox, request);
         var id = await CreateAsync(parameters, deadline.Token).ConfigureAwait(false);
@@ -280,7 +280,7 @@ public sealed partial class DockerRuntime(DockerClient client, string infraImage
     private static Quantity? Amount(IDictionary<string, ResourceQuantity>? resources, string name) =>
         resources is not null && resources.TryGetValue(name, out var value) && Quantity.TryParse(value.ToString(), out var parsed) ? parsed : null;
 
-    private async Task EnsureImageAsync(V1Container container, CancellationToken ct)
+    private async Task EnsureImageAsync(V1Container container, IReadOnlyList<RegistryCredential> credentials, CancellationToken ct)
     {
         var image = container.Image ?? "";
         if (image.Length == 0)
@@ -303,18 +303,30 @@ public sealed partial class DockerRuntime(DockerClient client, string infraImage
 
         var (repository, tag) = SplitReference(image);
         string? error = null;
-        try
+
+        // As the kubelet: each credential for the image's registry in turn, anonymously when there is none.
+        var attempts = credentials.Count > 0 ? [.. credentials] : new List<RegistryCredential?> { null };
+        foreach (var credential in attempts)
         {
-            // A pull has no deadline of its own (large images take their time); errors can also come inside the stream.
-            await client.Images.CreateImageAsync(
-                new ImagesCreateParameters { FromImage = repository, Tag = tag },
-                authConfig: null,
-                new Reported<JSONMessage>(m => error ??= m.ErrorMessage ?? m.Error?.Message),
-                ct).ConfigureAwait(false);
-        }
-        catch (DockerApiException e)
-        {
-            error = Message(e);
+            error = null;
+            try
+            {
+                // A pull has no deadline of its own (large images take their time); errors can also come inside the stream.
+                await client.Images.CreateImageAsync(
+                    new ImagesCreateParameters { FromImage = repository, Tag = tag },
+                    credential is null ? null : new AuthConfig { ServerAddress = credential.Server, Username = credential.Username, Password = credential.Password, IdentityToken = credential.IdentityToken },
+                    new Reported<JSONMessage>(m => error ??= m.ErrorMessage ?? m.Error?.Message),
+                    ct).ConfigureAwait(false);
+            }
+            catch (DockerApiException e)
+            {
+                error = Message(e);
+            }
+
+            if (error is null)
+            {
+                return;
+            }
         }
 
         if (error is not null)

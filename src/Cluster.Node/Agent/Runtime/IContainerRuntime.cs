@@ -3,7 +3,11 @@ using k8s.Models;
 namespace Cluster.Node.Agent.Runtime;
 
 /// <summary>A container to create for a pod: the Kubernetes container with everything resolved that needs the API (environment values, volume directories as Docker binds).</summary>
-public sealed record ContainerRequest(V1Container Container, IReadOnlyList<string> Env, int RestartCount, bool Init, IList<string>? Binds = null);
+/// <param name="PullCredentials">Registry credentials for the image from the pod's imagePullSecrets, tried in turn when the image must be pulled.</param>
+public sealed record ContainerRequest(V1Container Container, IReadOnlyList<string> Env, int RestartCount, bool Init, IList<string>? Binds = null, IReadOnlyList<RegistryCredential>? PullCredentials = null);
+
+/// <summary>One registry login from an image pull secret.</summary>
+public sealed record RegistryCredential(string Server, string? Username, string? Password, string? IdentityToken);
 
 /// <summary>
 /// What the node agent needs of a container runtime (the part of the CRI it uses): sandboxes and containers named and
