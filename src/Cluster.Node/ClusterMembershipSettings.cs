@@ -27,12 +27,12 @@ public sealed record ClusterMembershipSettings
     {
         var section = configuration.GetSection(SectionName);
         var defaults = new ClusterMembershipSettings();
-        var roles = List(section.GetSection("roles"));
+        var roles = SettingsReader.List(section, "roles");
         var settings = new ClusterMembershipSettings
         {
             Address = SettingsReader.String(section, "address", defaults.Address),
-            Join = List(section.GetSection("join")),
-            Roles = roles.Count > 0 ? roles.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray() : defaults.Roles,
+            Join = SettingsReader.List(section, "join"),
+            Roles = roles.Count > 0 ? roles : defaults.Roles,
         };
         settings.Validate();
         return settings;
@@ -65,16 +65,6 @@ public sealed record ClusterMembershipSettings
             AkkaConfigBridge.Setting("akka.cluster.roles", Roles),
         };
         return ConfigurationFactory.ParseString(string.Join('\n', lines));
-    }
-
-    private static List<string> List(IConfigurationSection section)
-    {
-        if (section.Value is { Length: > 0 } single)
-        {
-            return [single];
-        }
-
-        return section.GetChildren().Select(c => c.Value).OfType<string>().Where(v => v.Length > 0).ToList();
     }
 
     /// <summary>HOST:PORT whose host is a name or an IP address (brackets around IPv6 allowed).</summary>

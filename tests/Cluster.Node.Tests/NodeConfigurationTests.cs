@@ -129,7 +129,8 @@ public sealed class NodeConfigurationTests
         Assert.NotEmpty(keys);
         foreach (var (key, value) in keys)
         {
-            var other = Build([$"--{key}={OtherValidValue(value!)}"]);
+            // The maximum image age must exceed the minimum (2m), as the kubelet validates it.
+            var other = Build([$"--{key}={(key == "agent:image-maximum-gc-age" ? "1h" : OtherValidValue(value!))}"]);
             var changed = Describe(Settings(other)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(other));
             Assert.True(baseline != changed, $"changing {key} in reference.conf changes no setting: nothing reads it");
         }

@@ -50,6 +50,14 @@ public static class SettingsReader
 
     public static string String(IConfiguration section, string key, string fallback) => section[key] ?? fallback;
 
+    /// <summary>A list: a HOCON array (children 0, 1, ...) or one value, either way with comma-separated items split (as a command-line flag gives them).</summary>
+    public static IReadOnlyList<string> List(IConfiguration section, string key)
+    {
+        var list = section.GetSection(key);
+        var values = list.Value is { Length: > 0 } single ? [single] : list.GetChildren().Select(c => c.Value).OfType<string>();
+        return [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+    }
+
     private static string FullKey(IConfiguration section, string key)
     {
         var path = section is IConfigurationSection s ? s.Path + ":" + key : key;

@@ -47,6 +47,24 @@ public sealed record AgentSettings
     /// <summary>How long a simulated sandbox or container takes to start.</summary>
     public TimeSpan SimulatedStartDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How often unused images are garbage collected.</summary>
+    public TimeSpan ImageGcPeriod { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Image disk use (percent of the image filesystem) at which image GC starts.</summary>
+    public int ImageGcHighThresholdPercent { get; init; } = 85;
+
+    /// <summary>Image disk use that image GC frees down to.</summary>
+    public int ImageGcLowThresholdPercent { get; init; } = 80;
+
+    /// <summary>An image first seen this recently is never collected (a pod may be about to use it).</summary>
+    public TimeSpan ImageMinimumGcAge { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>An image unused this long is collected whatever the disk use; zero turns this off.</summary>
+    public TimeSpan ImageMaximumGcAge { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Images never collected (besides the infra image), by reference or id.</summary>
+    public IReadOnlyList<string> ImageGcPinned { get; init; } = ["local/busybox:1"];
+
     public static AgentSettings FromConfiguration(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
@@ -72,6 +90,12 @@ public sealed record AgentSettings
             MetricsInterval = SettingsReader.Duration(section, "metrics-interval", d.MetricsInterval),
             SimulatedNodes = SettingsReader.Int(section, "simulated-nodes", d.SimulatedNodes),
             SimulatedStartDelay = SettingsReader.Duration(section, "simulated-start-delay", d.SimulatedStartDelay),
+            ImageGcPeriod = SettingsReader.Duration(section, "image-gc-period", d.ImageGcPeriod),
+            ImageGcHighThresholdPercent = SettingsReader.Int(section, "image-gc-high-threshold-percent", d.ImageGcHighThresholdPercent),
+            ImageGcLowThresholdPercent = SettingsReader.Int(section, "image-gc-low-threshold-percent", d.ImageGcLowThresholdPercent),
+            ImageMinimumGcAge = SettingsReader.Duration(section, "image-minimum-gc-age", d.ImageMinimumGcAge),
+            ImageMaximumGcAge = SettingsReader.Duration(section, "image-maximum-gc-age", d.ImageMaximumGcAge),
+            ImageGcPinned = section.GetSection("image-gc-pinned").Exists() ? SettingsReader.List(section, "image-gc-pinned") : d.ImageGcPinned,
         };
         settings.Validate();
         return settings;
@@ -89,5 +113,10 @@ public sealed record AgentSettings
         SettingsException.Require(MetricsInterval >= TimeSpan.FromSeconds(1), "agent.metrics-interval", MetricsInterval, "must be at least 1s");
         SettingsException.Require(SimulatedNodes >= 1, "agent.simulated-nodes", SimulatedNodes, "must be at least 1");
         SettingsException.Require(SimulatedStartDelay >= TimeSpan.Zero, "agent.simulated-start-delay", SimulatedStartDelay, "must not be negative");
+        SettingsException.Require(ImageGcPeriod >= TimeSpan.FromSeconds(1), "agent.image-gc-period", ImageGcPeriod, "must be at least 1s");
+        SettingsException.Require(ImageGcHighThresholdPercent is >= 0 and <= 100, "agent.image-gc-high-threshold-percent", ImageGcHighThresholdPercent, "must be from 0 to 100");
+        SettingsException.Require(ImageGcLowThresholdPercent >= 0 && ImageGcLowThresholdPercent <= ImageGcHighThresholdPercent, "agent.image-gc-low-threshold-percent", ImageGcLowThresholdPercent, "must be from 0 to agent.image-gc-high-threshold-percent");
+        SettingsException.Require(ImageMinimumGcAge >= TimeSpan.Zero, "agent.image-minimum-gc-age", ImageMinimumGcAge, "must not be negative");
+        SettingsException.Require(ImageMaximumGcAge == TimeSpan.Zero || ImageMaximumGcAge > ImageMinimumGcAge, "agent.image-maximum-gc-age", ImageMaximumGcAge, "must be 0 (off) or longer than agent.image-minimum-gc-age");
     }
 }

@@ -69,6 +69,11 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
                     Timers.StartPeriodicTimer("metrics", Sample.Instance, agent.Settings.MetricsInterval);
                     Self.Tell(Sample.Instance);
                 }
+
+                if (!_simulated)
+                {
+                    Timers.StartPeriodicTimer("image-gc", CollectImages.Instance, agent.Settings.ImageGcPeriod);
+                }
             }
         });
         Receive<Heartbeat>(_ => HeartbeatAsync(_runtimeVersion).PipeTo(Self, success: node => new HeartbeatDone(node), failure: e => new Failed("heartbeat", e)));
@@ -92,6 +97,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
             LogFailed(_logger, m.Error, _settings.Name, "container relist");
         });
         Receive<Sample>(_ => SampleUsage());
+        Receive<CollectImages>(_ => StartImageCollection());
+        Receive<ImagesCollected>(m => _collectingImages = false);
         Receive<Sampled>(m =>
         {
             _sampling = false;

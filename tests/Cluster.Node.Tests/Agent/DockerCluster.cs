@@ -7,7 +7,7 @@ namespace Cluster.Node.Tests.Agent;
 /// A node whose agent runs pods on this machine's real dockerd (scripts/docker-setup.sh starts it and builds the local
 /// images), with a short crash-loop back-off so restarts can be watched in seconds.
 /// </summary>
-public sealed class DockerCluster : KubectlCluster
+public class DockerCluster : KubectlCluster
 {
     public const string Image = "local/busybox:1";
 

@@ -51,12 +51,27 @@ public interface IContainerRuntime : IAsyncDisposable
     /// <summary>A running container's CPU time used so far (nanoseconds) and its memory working set (bytes: usage less inactive file pages), as cAdvisor counts it.</summary>
     Task<(ulong CpuNanos, long WorkingSetBytes)> UsageAsync(string id, CancellationToken ct);
 
+    /// <summary>The images present, with their references and sizes.</summary>
+    Task<IReadOnlyList<RuntimeImage>> ListImagesAsync(CancellationToken ct);
+
+    /// <summary>The ids of the images any container uses, running or not (those cannot be removed).</summary>
+    Task<IReadOnlySet<string>> ImagesInUseAsync(CancellationToken ct);
+
+    /// <summary>The size of the filesystem images are stored on, and what is free on it (bytes).</summary>
+    Task<(long Capacity, long Available)> ImageFilesystemAsync(CancellationToken ct);
+
+    /// <summary>Removes an image and its references. False when it is in use or already gone.</summary>
+    Task<bool> RemoveImageAsync(string id, CancellationToken ct);
+
     /// <summary>Stops a container: SIGTERM, then SIGKILL after the grace period. A container already gone is fine.</summary>
     Task StopAsync(string id, TimeSpan grace, CancellationToken ct);
 
     /// <summary>Removes a stopped container. A container already gone is fine.</summary>
     Task RemoveAsync(string id, CancellationToken ct);
 }
+
+/// <summary>An image in the runtime's store.</summary>
+public sealed record RuntimeImage(string Id, IReadOnlyList<string> References, long Size);
 
 /// <summary>Which part of a container's log to read: the last lines, the lines since a time, with Docker's RFC 3339 timestamps, up to a byte limit.</summary>
 public sealed record ContainerLogOptions(bool Follow, bool Timestamps, long? TailLines, DateTimeOffset? Since, long? LimitBytes);

@@ -39,5 +39,13 @@ public sealed class NoRuntime : IContainerRuntime
     public Task<long> ProcessIdAsync(string id, CancellationToken ct) =>
         throw new NotSupportedException("this node has no container runtime");
 
+    public Task<IReadOnlyList<RuntimeImage>> ListImagesAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<RuntimeImage>>([]);
+
+    public Task<IReadOnlySet<string>> ImagesInUseAsync(CancellationToken ct) => Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+
+    public Task<(long Capacity, long Available)> ImageFilesystemAsync(CancellationToken ct) => Task.FromResult((0L, 0L));
+
+    public Task<bool> RemoveImageAsync(string id, CancellationToken ct) => Task.FromResult(false);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -78,6 +78,14 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, TimeProvider clock) : 
     public Task<long> ProcessIdAsync(string id, CancellationToken ct) =>
         throw new NotSupportedException("simulated containers have no processes to join");
 
+    public Task<IReadOnlyList<RuntimeImage>> ListImagesAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<RuntimeImage>>([]);
+
+    public Task<IReadOnlySet<string>> ImagesInUseAsync(CancellationToken ct) => Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+
+    public Task<(long Capacity, long Available)> ImageFilesystemAsync(CancellationToken ct) => Task.FromResult((0L, 0L));
+
+    public Task<bool> RemoveImageAsync(string id, CancellationToken ct) => Task.FromResult(false);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private Task Delay(CancellationToken ct) => startDelay > TimeSpan.Zero ? Task.Delay(startDelay, clock, ct) : Task.CompletedTask;
