@@ -38,6 +38,11 @@ public static class SimulatedNodesBenchmark
         var perNode = nodes > 1 ? (rss - baseline) / (nodes - 1) : 0;
         Console.WriteLine($" memory: {rss / 1048576.0:N0} MiB resident with {nodes:N0} nodes, {baseline / 1048576.0:N0} MiB with one: {perNode / 1024.0:N1} KB per simulated node (target: at most 50 KB)");
 
+        // Steady state: the Leases' watch history holds its fresh window (75 s) of renewals, idle Node actors have passivated.
+        await Task.Delay(TimeSpan.FromSeconds(90), ct);
+        var (steady, _) = ProcStats.Memory(node.Pid);
+        Console.WriteLine($" memory 90 s later: {steady / 1048576.0:N0} MiB resident: {(nodes > 1 ? (steady - baseline) / (nodes - 1) : 0) / 1024.0:N1} KB per simulated node");
+
         var created = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, pods), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (i, token) =>
         {

@@ -23,6 +23,9 @@ public sealed record RegistrySettings
     /// <summary>registry.watch-cache.history: events per kind a watch can resume from; older resourceVersions get 410 Expired.</summary>
     public int WatchCacheHistory { get; init; } = 100_000;
 
+    /// <summary>registry.watch-cache.history-fresh-for: how far back the history keeps events when it has room (it grows to keep them and shrinks when they are older).</summary>
+    public TimeSpan WatchCacheHistoryFreshFor { get; init; } = TimeSpan.FromSeconds(75);
+
     /// <summary>registry.watch-cache.watcher-buffer: events buffered per watcher before a slow watcher is closed.</summary>
     public int WatcherBuffer { get; init; } = 10_000;
 
@@ -45,6 +48,7 @@ public sealed record RegistrySettings
             RequestTimeout = SettingsReader.Duration(section, "request-timeout", d.RequestTimeout),
             SnapshotEvery = SettingsReader.Int(section, "snapshot-every", d.SnapshotEvery),
             WatchCacheHistory = SettingsReader.Int(section, "watch-cache:history", d.WatchCacheHistory),
+            WatchCacheHistoryFreshFor = SettingsReader.Duration(section, "watch-cache:history-fresh-for", d.WatchCacheHistoryFreshFor),
             WatcherBuffer = SettingsReader.Int(section, "watch-cache:watcher-buffer", d.WatcherBuffer),
             FeedBatchSize = SettingsReader.Int(section, "watch-cache:feed-batch-size", d.FeedBatchSize),
             CommitNoticeWindow = SettingsReader.Duration(section, "watch-cache:commit-notice-window", d.CommitNoticeWindow),
@@ -60,6 +64,7 @@ public sealed record RegistrySettings
         SettingsException.Require(RequestTimeout > TimeSpan.Zero, "registry.request-timeout", RequestTimeout, "must be positive");
         SettingsException.Require(SnapshotEvery >= 0, "registry.snapshot-every", SnapshotEvery, "must not be negative (0 turns it off)");
         SettingsException.Require(WatchCacheHistory >= 1, "registry.watch-cache.history", WatchCacheHistory, "must be at least 1");
+        SettingsException.Require(WatchCacheHistoryFreshFor > TimeSpan.Zero, "registry.watch-cache.history-fresh-for", WatchCacheHistoryFreshFor, "must be positive");
         SettingsException.Require(WatcherBuffer >= 1, "registry.watch-cache.watcher-buffer", WatcherBuffer, "must be at least 1");
         SettingsException.Require(FeedBatchSize >= 1, "registry.watch-cache.feed-batch-size", FeedBatchSize, "must be at least 1");
         SettingsException.Require(CommitNoticeWindow >= TimeSpan.Zero, "registry.watch-cache.commit-notice-window", CommitNoticeWindow, "must not be negative (0 sends a notice per commit)");

@@ -63,7 +63,10 @@ public sealed partial class ResourceRegistry
             name = exact;
         }
 
-        var watcher = Feed.Cache(kind).Watch(kind.Namespaced ? ns : null, name, from, _settings.WatcherBuffer);
+        // As upstream's watch cache: a pod watch for one node (kubelets, node agents) is indexed by it, so an event reaches
+        // only the watchers of its node instead of being offered to every node's.
+        var trigger = kind == BuiltInKinds.Pod && options.Fields?.TryGetExactMatch("spec.nodeName", out var node) == true ? new WatchTrigger("spec.nodeName", node) : null;
+        var watcher = Feed.Cache(kind).Watch(kind.Namespaced ? ns : null, name, from, _settings.WatcherBuffer, trigger);
         return (watcher, FilterFor(kind, options));
     }
 

@@ -30,12 +30,12 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     private readonly ILogger _logger;
     private readonly Dictionary<string, IActorRef> _workers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Prober _prober = new();
+    private Prober? _ownProber;
     private AgentContext? _agent;
     private IContainerRuntime? _runtime;
     private AgentRuntime? _shared;
     private string _runtimeVersion = "";
-    private V1Node? _node;
+    private bool _registered;
     private bool _podsListed;
     private bool _relisting;
     private bool _simulated;
@@ -47,11 +47,11 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     {
         _settings = settings;
         _logger = logger;
-        Receive<GetStatus>(_ => Sender.Tell(new NodeStatus(_settings.Name, Self.Path.ToString(), _node is not null, _workers.Count)));
+        Receive<GetStatus>(_ => Sender.Tell(new NodeStatus(_settings.Name, Self.Path.ToString(), _registered, _workers.Count)));
         Receive<Start>(Begin);
         Receive<NodeWritten>(m =>
         {
-            _node = m.Node;
+            _registered = true;
             _runtimeVersion = m.RuntimeVersion;
             _shared?.Hosted[_settings.Name] = true;
             LogRegistered(_logger, _settings.Name, m.RuntimeVersion.Length > 0 ? m.RuntimeVersion : "none");
@@ -76,8 +76,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
                 }
             }
         });
-        Receive<Heartbeat>(_ => HeartbeatAsync(_runtimeVersion).PipeTo(Self, success: node => new HeartbeatDone(node), failure: e => new Failed("heartbeat", e)));
-        Receive<HeartbeatDone>(m => _node = m.Node);
+        Receive<Heartbeat>(_ => HeartbeatAsync(_runtimeVersion).PipeTo(Self, success: _ => HeartbeatDone.Instance, failure: e => new Failed("heartbeat", e)));
+        Receive<HeartbeatDone>(_ => { }); // the Lease was renewed; nothing waits for it
         Receive<Failed>(m => LogFailed(_logger, m.Error, _settings.Name, m.What));
         Receive<RegistrationFailed>(m =>
         {
@@ -137,7 +137,10 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
 
     private sealed record NodeWritten(V1Node Node, string RuntimeVersion);
 
-    private sealed record HeartbeatDone(V1Node Node);
+    private sealed record HeartbeatDone
+    {
+        public static readonly HeartbeatDone Instance = new();
+    }
 
     private sealed record Failed(string What, Exception Error);
 
@@ -182,7 +185,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     {
         _stopping.Cancel();
         _stopping.Dispose();
-        _prober.Dispose();
+        _ownProber?.Dispose();
         LogDown(_logger, _settings.Name);
     }
 
@@ -197,7 +200,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         _publishMetrics = start.PublishMetrics;
         var host = Host();
         var runtime = start.Runtime ?? NoRuntime.Instance;
-        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, _prober, new VolumeManager(start.Registry, _settings.DataDirectory));
+        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, start.Shared?.Prober ?? (_ownProber = new Prober()), new VolumeManager(start.Registry, _settings.DataDirectory));
         _runtime = start.Runtime;
         _shared = start.Shared;
         RegisterAsync(host, start.Runtime).PipeTo(Self, failure: e => new RegistrationFailed(e));
@@ -364,7 +367,9 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
 
     private void StartRelist()
     {
-        if (_relisting || _agent is null)
+        // A simulated node without pods has no containers to see: thousands of them relisting every second would only
+        // make garbage (real runtimes are relisted all the same, for containers left by pods the agent no longer knows).
+        if (_relisting || _agent is null || (_simulated && _workers.Count == 0))
         {
             return;
         }

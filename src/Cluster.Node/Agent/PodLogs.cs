@@ -8,8 +8,13 @@ using k8s.Models;
 namespace Cluster.Node.Agent;
 
 /// <summary>The runtime the node agent runs pods with, once it has one, and its latest usage measurement: the API reads container logs and resource metrics through it.</summary>
-public sealed class AgentRuntime : Cluster.Api.Metrics.IResourceMetrics, Cluster.Api.Streaming.IAgentDirectory
+public sealed class AgentRuntime : Cluster.Api.Metrics.IResourceMetrics, Cluster.Api.Streaming.IAgentDirectory, IDisposable
 {
+    /// <summary>One prober for every agent in the process (simulated nodes would otherwise each hold an HTTP client).</summary>
+    public Prober Prober { get; } = new();
+
+    public void Dispose() => Prober.Dispose();
+
     /// <summary>The names of the nodes whose agents run in this process, once registered.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Hosted { get; } = new(StringComparer.Ordinal);
 

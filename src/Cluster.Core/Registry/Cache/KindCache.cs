@@ -13,18 +13,58 @@ public sealed partial class KindCache
     private readonly object _lock = new();
     private readonly Dictionary<string, CachedObject> _byKey = new(StringComparer.Ordinal);
     private readonly SortedSet<CachedObject> _sorted = new(ByKey);
-    private readonly WatchEvent[] _history;
+    /// <summary>The fewest events the history shrinks to (upstream's lower bound).</summary>
+    private const int MinimumHistory = 100;
+
+    private readonly int _maximumHistory;
+    private readonly long _freshTicks;
+    private readonly TimeProvider _clock;
+    private WatchEvent[] _history;
+
+    /// <summary>When each history slot's event was recorded (UTC ticks).</summary>
+    private long[] _recorded;
     private int _historyHead;
     private int _historyCount;
     private long _historyStart;
     private long _resourceVersion;
     private Watcher[] _watchers = [];
 
-    public KindCache(ResourceKind kind, int historyCapacity)
+    /// <summary>The watchers without a trigger, which see every event of their scope.</summary>
+    private Watcher[] _untriggered = [];
+
+    /// <summary>The watchers with a trigger, by field and value; and the fields in use.</summary>
+    private readonly Dictionary<string, Watcher[]> _triggered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _triggerFields = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A kind's cache whose event history holds at most <paramref name="historyCapacity"/> events. As upstream's watch
+    /// cache sizes itself, the history starts small, doubles while even its oldest event is younger than
+    /// <paramref name="freshFor"/> (watches must be able to resume that far back), and halves when three quarters of it
+    /// are older: a kind written often keeps its recent events, and a kind that was written in a burst long ago does
+    /// not keep old versions of its objects alive.
+    /// </summary>
+    public KindCache(ResourceKind kind, int historyCapacity, TimeProvider? clock = null, TimeSpan? freshFor = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(historyCapacity, 1);
         Kind = kind;
-        _history = new WatchEvent[historyCapacity];
+        _maximumHistory = historyCapacity;
+        _clock = clock ?? TimeProvider.System;
+        _freshTicks = (freshFor ?? TimeSpan.FromSeconds(75)).Ticks;
+        var initial = Math.Min(MinimumHistory, historyCapacity);
+        _history = new WatchEvent[initial];
+        _recorded = new long[initial];
+    }
+
+    /// <summary>How many events the history can hold now.</summary>
+    public int HistoryCapacity
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _history.Length;
+            }
+        }
     }
 
     public ResourceKind Kind { get; }
@@ -74,12 +114,12 @@ public sealed partial class KindCache
     /// current objects first; otherwise every retained event after that version (410 when the
     /// window no longer reaches back that far).
     /// </summary>
-    public Watcher Watch(string? ns, string? name, long? fromResourceVersion, int capacity)
+    public Watcher Watch(string? ns, string? name, long? fromResourceVersion, int capacity, WatchTrigger? trigger = null)
     {
         lock (_lock)
         {
             List<WatchEvent> initial = [];
-            var probe = new Watcher(this, ns, name, capacity, initial, _resourceVersion);
+            var probe = new Watcher(this, ns, name, capacity, initial, _resourceVersion, trigger);
             if (fromResourceVersion is not { } from)
             {
                 foreach (var obj in name is not null && ns is not null ? Single(ns, name) : _sorted)
@@ -100,7 +140,7 @@ public sealed partial class KindCache
                 for (var i = 0; i < _historyCount; i++)
                 {
                     var e = _history[(_historyHead + i) % _history.Length];
-                    if (e.ResourceVersion > from && probe.Wants(e.Object))
+                    if (e.ResourceVersion > from && probe.Wants(e))
                     {
                         initial.Add(e);
                     }
@@ -108,6 +148,16 @@ public sealed partial class KindCache
             }
 
             _watchers = [.. _watchers, probe];
+            if (trigger is null)
+            {
+                _untriggered = [.. _untriggered, probe];
+            }
+            else
+            {
+                _triggered[trigger.Key] = [.. _triggered.GetValueOrDefault(trigger.Key) ?? [], probe];
+                _triggerFields[trigger.Field] = _triggerFields.GetValueOrDefault(trigger.Field) + 1;
+            }
+
             return probe;
         }
     }
@@ -153,9 +203,33 @@ public sealed partial class KindCache
 
             var @event = new WatchEvent(type, changed, previous, changed.ResourceVersion);
             Remember(@event);
-            foreach (var watcher in _watchers)
+            foreach (var watcher in _untriggered)
             {
                 if (watcher.Wants(changed))
+                {
+                    watcher.Offer(@event);
+                }
+            }
+
+            foreach (var field in _triggerFields.Keys)
+            {
+                var now = WatchTrigger.ValueOf(changed, field);
+                OfferTriggered(field, now, @event);
+                if (previous is not null && WatchTrigger.ValueOf(previous, field) is var before && before != now)
+                {
+                    OfferTriggered(field, before, @event);
+                }
+            }
+        }
+    }
+
+    private void OfferTriggered(string field, string value, WatchEvent @event)
+    {
+        if (_triggered.TryGetValue(new WatchTrigger(field, value).Key, out var watchers))
+        {
+            foreach (var watcher in watchers)
+            {
+                if (watcher.InScope(@event.Object))
                 {
                     watcher.Offer(@event);
                 }
@@ -192,6 +266,27 @@ public sealed partial class KindCache
         lock (_lock)
         {
             _watchers = Array.FindAll(_watchers, w => !ReferenceEquals(w, watcher));
+            if (watcher.Trigger is not { } trigger)
+            {
+                _untriggered = Array.FindAll(_untriggered, w => !ReferenceEquals(w, watcher));
+            }
+            else if (_triggered.TryGetValue(trigger.Key, out var same) && Array.IndexOf(same, watcher) >= 0)
+            {
+                var left = Array.FindAll(same, w => !ReferenceEquals(w, watcher));
+                if (left.Length == 0)
+                {
+                    _triggered.Remove(trigger.Key);
+                }
+                else
+                {
+                    _triggered[trigger.Key] = left;
+                }
+
+                if ((_triggerFields[trigger.Field] -= 1) == 0)
+                {
+                    _triggerFields.Remove(trigger.Field);
+                }
+            }
         }
 
         watcher.Close();
@@ -205,6 +300,9 @@ public sealed partial class KindCache
         {
             watchers = _watchers;
             _watchers = [];
+            _untriggered = [];
+            _triggered.Clear();
+            _triggerFields.Clear();
         }
 
         foreach (var watcher in watchers)
@@ -218,6 +316,12 @@ public sealed partial class KindCache
 
     private void Remember(WatchEvent @event)
     {
+        var now = _clock.GetUtcNow().UtcTicks;
+        if (_historyCount == _history.Length)
+        {
+            Resize(now);
+        }
+
         if (_historyCount == _history.Length)
         {
             // The oldest event leaves the window: watches from before it can no longer be served.
@@ -226,8 +330,49 @@ public sealed partial class KindCache
             _historyCount--;
         }
 
-        _history[(_historyHead + _historyCount) % _history.Length] = @event;
+        var slot = (_historyHead + _historyCount) % _history.Length;
+        _history[slot] = @event;
+        _recorded[slot] = now;
         _historyCount++;
+    }
+
+    /// <summary>Upstream's resizeCacheLocked, on a full history: grow while all of it is fresh, shrink when its newest quarter is not.</summary>
+    private void Resize(long now)
+    {
+        var length = _history.Length;
+        if (now - _recorded[_historyHead] < _freshTicks)
+        {
+            if (length < _maximumHistory)
+            {
+                Reallocate(Math.Min(length * 2, _maximumHistory));
+            }
+        }
+        else if (length > MinimumHistory && now - _recorded[(_historyHead + length - (length / 4)) % length] > _freshTicks)
+        {
+            Reallocate(Math.Max(length / 2, MinimumHistory));
+        }
+    }
+
+    /// <summary>Moves the newest events into arrays of <paramref name="capacity"/>; the older ones leave the window.</summary>
+    private void Reallocate(int capacity)
+    {
+        var keep = Math.Min(_historyCount, capacity);
+        var dropped = _historyCount - keep;
+        if (dropped > 0)
+        {
+            _historyStart = _history[(_historyHead + dropped - 1) % _history.Length].ResourceVersion;
+        }
+
+        var history = new WatchEvent[capacity];
+        var recorded = new long[capacity];
+        for (var i = 0; i < keep; i++)
+        {
+            var from = (_historyHead + dropped + i) % _history.Length;
+            history[i] = _history[from];
+            recorded[i] = _recorded[from];
+        }
+
+        (_history, _recorded, _historyHead, _historyCount) = (history, recorded, 0, keep);
     }
 
     private static CachedObject Probe(string key) => CachedObject.Probe(key);

@@ -47,7 +47,7 @@ public sealed partial class RegistryFeed : IAsyncDisposable
         _settings = settings;
         _logger = logger;
         _clock = clock;
-        _byStorageKey = kinds.Kinds.ToDictionary(k => k.StorageKey, k => new KindCache(k, settings.WatchCacheHistory), StringComparer.Ordinal);
+        _byStorageKey = kinds.Kinds.ToDictionary(k => k.StorageKey, k => new KindCache(k, settings.WatchCacheHistory, clock, settings.WatchCacheHistoryFreshFor), StringComparer.Ordinal);
     }
 
     /// <summary>Completes when the initial load is done.</summary>

@@ -15,8 +15,9 @@ public sealed class Watcher : IDisposable
     private readonly Channel<WatchEvent> _channel;
     private int _overflowed;
 
-    internal Watcher(KindCache cache, string? ns, string? name, int capacity, IReadOnlyList<WatchEvent> initial, long startVersion)
+    internal Watcher(KindCache cache, string? ns, string? name, int capacity, IReadOnlyList<WatchEvent> initial, long startVersion, WatchTrigger? trigger = null)
     {
+        Trigger = trigger;
         StartVersion = startVersion;
         _cache = cache;
         Namespace = ns;
@@ -30,6 +31,9 @@ public sealed class Watcher : IDisposable
 
     /// <summary>Only the object of this name (a metadata.name field selector; null: all).</summary>
     public string? Name { get; }
+
+    /// <summary>Only objects whose field has this value, now or before the change (an exact field selector the cache indexes watchers by).</summary>
+    public WatchTrigger? Trigger { get; }
 
     /// <summary>The cache's version when the watch started: <see cref="Initial"/> covers everything up to it.</summary>
     public long StartVersion { get; }
@@ -47,7 +51,13 @@ public sealed class Watcher : IDisposable
 
     public void Dispose() => _cache.Remove(this);
 
-    internal bool Wants(CachedObject obj) =>
+    internal bool Wants(CachedObject obj) => InScope(obj) && (Trigger is not { } t || t.Matches(obj));
+
+    /// <summary>Whether the event concerns this watcher: its object now, or what it was before (it left the selector).</summary>
+    internal bool Wants(WatchEvent e) =>
+        InScope(e.Object) && (Trigger is not { } t || t.Matches(e.Object) || (e.Previous is { } before && t.Matches(before)));
+
+    internal bool InScope(CachedObject obj) =>
         (Namespace is null || obj.Namespace == Namespace) && (Name is null || obj.Name == Name);
 
     /// <summary>Called by the feed, under the cache's lock.</summary>
@@ -61,4 +71,18 @@ public sealed class Watcher : IDisposable
     }
 
     internal void Close() => _channel.Writer.TryComplete();
+}
+
+/// <summary>
+/// An exact field selector a cache indexes its watchers by (upstream's watch-cache triggers, spec.nodeName for pods): an
+/// event goes only to the watchers whose value the object has, now or before, instead of past every watcher's filter.
+/// </summary>
+public sealed record WatchTrigger(string Field, string Value)
+{
+    /// <summary>The object's value of <paramref name="field"/> ("" when it has none).</summary>
+    public static string ValueOf(CachedObject obj, string field) => obj.TryGetField(field, out var value) ? value : "";
+
+    public bool Matches(CachedObject obj) => ValueOf(obj, Field) == Value;
+
+    internal string Key => Field + "\0" + Value;
 }
