@@ -14,7 +14,7 @@ namespace Cluster.Bench.Agent;
 /// </summary>
 public static class SimulatedNodesBenchmark
 {
-    public const string Usage = "nodes [--nodes N] [--pods M] [--dir PATH]";
+    public const string Usage = "nodes [--nodes N] [--pods M] [--dir PATH] [--postgres CONNECTION]";
 
     public static async Task<int> Run(string[] args)
     {
@@ -56,6 +56,9 @@ public static class SimulatedNodesBenchmark
         var createdAfter = created.Elapsed;
         var running = await UntilAsync(() => CountAsync(client, "/api/v1/pods?fieldSelector=status.phase%3DRunning", _ => true, ct), pods, TimeSpan.FromMinutes(10), ct);
         Console.WriteLine($" pods Running: {running:N0} of {pods:N0} after {created.Elapsed.TotalSeconds:0.0} s from the first create (creates took {createdAfter.TotalSeconds:0.0} s; target: 10,000 within 20 s)");
+        await node.DisposeAsync();
+
+        await SimulatedAgentsApart.RunAsync(nodes, dir, CommandLine.Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("CLUSTER_TEST_POSTGRES"), ct);
         return 0;
     }
 
@@ -72,16 +75,16 @@ public static class SimulatedNodesBenchmark
         return ProcStats.Memory(node.Pid).Rss;
     }
 
-    private static bool IsReadyNode(JsonNode item) =>
+    internal static bool IsReadyNode(JsonNode item) =>
         item["status"]?["conditions"] is JsonArray conditions && conditions.Any(c => (string?)c?["type"] == "Ready" && (string?)c?["status"] == "True");
 
-    private static async Task<int> CountAsync(ApiClient client, string path, Func<JsonNode, bool> counts, CancellationToken ct)
+    internal static async Task<int> CountAsync(ApiClient client, string path, Func<JsonNode, bool> counts, CancellationToken ct)
     {
         var list = JsonNode.Parse(await client.Http.GetStringAsync(new Uri(path, UriKind.Relative), ct))!;
         return list["items"]!.AsArray().Count(i => i is not null && counts(i));
     }
 
-    private static async Task<int> UntilAsync(Func<Task<int>> count, int target, TimeSpan limit, CancellationToken ct)
+    internal static async Task<int> UntilAsync(Func<Task<int>> count, int target, TimeSpan limit, CancellationToken ct)
     {
         var deadline = Stopwatch.StartNew();
         var seen = 0;
