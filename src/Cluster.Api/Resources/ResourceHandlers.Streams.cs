@@ -114,12 +114,12 @@ public sealed partial class ResourceHandlers
     {
         if (!WebSocketUpgrade.IsRequested(context))
         {
-            throw ApiException.BadRequest("Upgrade request required: this server speaks the WebSocket channel protocols (" + RemoteCommandChannels.V5 + ", " + RemoteCommandChannels.V4 + ")");
+            throw ApiException.BadRequest("Upgrade request required: this server speaks the WebSocket channel protocols (" + RemoteCommandChannels.V5 + " and older)");
         }
 
         var protocol = RemoteCommandChannels.Choose(WebSocketUpgrade.OfferedProtocols(context))
-            ?? throw ApiException.BadRequest("none of the offered WebSocket protocols is spoken here; use " + RemoteCommandChannels.V5 + " or " + RemoteCommandChannels.V4);
+            ?? throw ApiException.BadRequest("none of the offered WebSocket protocols is spoken here; use " + RemoteCommandChannels.V5 + " (or an older channel.k8s.io version)");
         using var socket = await WebSocketUpgrade.AcceptAsync(context, protocol).ConfigureAwait(false);
-        await RemoteCommandChannels.ServeAsync(socket, stdin, stdout, stderr, tty, session, ct).ConfigureAwait(false);
+        await RemoteCommandChannels.ServeAsync(socket, protocol, stdin, stdout, stderr, tty, session, ct).ConfigureAwait(false);
     }
 }

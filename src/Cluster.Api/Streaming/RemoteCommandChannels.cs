@@ -9,7 +9,7 @@ using System.Threading.Channels;
 namespace Cluster.Api.Streaming;
 
 /// <summary>
-/// The WebSocket channel protocol of exec and attach (apimachinery's remotecommand, <c>v4.channel.k8s.io</c> and
+/// The WebSocket channel protocols of exec and attach (apimachinery's remotecommand, <c>channel.k8s.io</c> up to
 /// <c>v5.channel.k8s.io</c>): every binary message starts with its channel (0 stdin, 1 stdout, 2 stderr, 3 error, 4
 /// resize); the server ends with a Status on the error channel and a close. v5 adds the client's "close stdin" message
 /// (255, then the channel), without which a command reading stdin to its end (<c>kubectl cp</c>'s tar) could not finish.
@@ -18,6 +18,9 @@ public static class RemoteCommandChannels
 {
     public const string V5 = "v5.channel.k8s.io";
     public const string V4 = "v4.channel.k8s.io";
+
+    /// <summary>The protocols spoken, newest first, with their version: before v4 the error channel carries plain text, before v3 there is no resize channel.</summary>
+    private static readonly (string Name, int Version)[] Spoken = [(V5, 5), (V4, 4), ("v3.channel.k8s.io", 3), ("v2.channel.k8s.io", 2), ("channel.k8s.io", 1)];
 
     private const byte StdinChannel = 0;
     private const byte StdoutChannel = 1;
@@ -31,11 +34,14 @@ public static class RemoteCommandChannels
 
     /// <summary>The protocol to answer with: the newest of the client's offers that this server speaks.</summary>
     public static string? Choose(IReadOnlyList<string> offered) =>
-        offered.Contains(V5) ? V5 : offered.Contains(V4) ? V4 : null;
+        Spoken.FirstOrDefault(p => offered.Contains(p.Name)).Name;
+
+    private static int VersionOf(string protocol) => Spoken.First(p => p.Name == protocol).Version;
 
     /// <summary>Runs <paramref name="session"/> over the socket until it ends, then writes its Status and closes.</summary>
-    public static async Task ServeAsync(WebSocket socket, bool stdin, bool stdout, bool stderr, bool tty, ContainerSession session, CancellationToken ct)
+    public static async Task ServeAsync(WebSocket socket, string protocol, bool stdin, bool stdout, bool stderr, bool tty, ContainerSession session, CancellationToken ct)
     {
+        var version = VersionOf(protocol);
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var writeLock = new SemaphoreSlim(1, 1);
         var input = new Pipe();
@@ -70,7 +76,7 @@ public static class RemoteCommandChannels
             Stdin = stdin ? input.Reader.AsStream() : null,
             Stdout = stdout ? (data, token) => Send(StdoutChannel, data, token) : null,
             Stderr = stderr && !tty ? (data, token) => Send(StderrChannel, data, token) : null,
-            Resizes = tty ? resizes.Reader : null,
+            Resizes = tty && version >= 3 ? resizes.Reader : null,
         };
 
         JsonObject status;
@@ -98,7 +104,16 @@ public static class RemoteCommandChannels
 
         try
         {
-            await Send(ErrorChannel, JsonSerializer.SerializeToUtf8Bytes(status), gone.Token).ConfigureAwait(false);
+            // v4 and later: a Status, always; before: the error's text, only when there is one.
+            if (version >= 4)
+            {
+                await Send(ErrorChannel, JsonSerializer.SerializeToUtf8Bytes(status), gone.Token).ConfigureAwait(false);
+            }
+            else if ((string?)status["status"] == "Failure")
+            {
+                await Send(ErrorChannel, System.Text.Encoding.UTF8.GetBytes((string?)status["message"] ?? ""), gone.Token).ConfigureAwait(false);
+            }
+
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, gone.Token).ConfigureAwait(false);
 
             // The client answers the close; a client that does not is not waited for long.

@@ -94,6 +94,34 @@ public sealed partial class DockerPodTests
     }
 
     [Fact]
+    public async Task ExecOverTheFirstChannelProtocol_OutputThenTheErrorAsText()
+    {
+        const string ns = "agent-exec-v1";
+        await CreateAsync(ns, IdlePod("old", "app"));
+        await cluster.UntilAsync("old", ns, "{.status.phase}", v => v == "Running");
+        using var client = cluster.Client();
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.AddSubProtocol("channel.k8s.io");
+        var query = "container=app&stdout=true&stderr=true&command=sh&command=-c&command=" + Uri.EscapeDataString("echo hi; exit 3");
+        await socket.ConnectAsync(new Uri($"ws://{client.BaseUri.Authority}/api/v1/namespaces/{ns}/pods/old/exec?{query}"), CancellationToken.None);
+        var received = new List<(int Channel, string Text)>();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                break;
+            }
+
+            received.Add((buffer[0], Encoding.UTF8.GetString(buffer, 1, result.Count - 1)));
+        }
+
+        Assert.Equal("channel.k8s.io", socket.SubProtocol);
+        Assert.Equal([(1, "hi\n"), (3, "command terminated with non-zero exit code: exit code 3")], received);
+    }
+
+    [Fact]
     public async Task KubectlPortForward_OverWebSocketAndPlainSpdy_ReachesTheLoopbackOfThePod_AndReportsARefusedPort()
     {
         const string ns = "agent-forward";
