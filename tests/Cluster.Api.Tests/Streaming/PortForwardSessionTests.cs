@@ -93,6 +93,35 @@ public sealed class PortForwardSessionTests
         Assert.Equal(Convert.FromHexString("80030003000000080000000100000005"), resetError);
     }
 
+    [Fact]
+    public async Task HeaderBlockThatInflatesToMegabytes_EndsTheSession_WithoutReplying()
+    {
+        await using var wire = new Wire();
+        var connected = false;
+        var session = PortForwardProtocol.ServeAsync(wire.ServerSide, (_, _) => { connected = true; throw new IOException("never"); }, "web, uid u1", CancellationToken.None);
+        using var deflated = new MemoryStream();
+        using (var deflate = new DeflateStream(deflated, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            deflate.Write(new byte[4 << 20]);
+            deflate.Flush();
+        }
+
+        byte[] block = [0x78, 0xF9, 0xE3, 0xC6, 0xA7, 0xC2, .. deflated.ToArray()];
+        var frame = new byte[18 + block.Length];
+        frame[0] = 0x80;
+        frame[1] = 3;
+        frame[3] = 1;
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)(10 + block.Length));
+        frame[4] = 0;
+        frame[11] = 1;
+        block.CopyTo(frame, 18);
+
+        await wire.SendAsync(frame);
+        await session.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(connected);
+    }
+
     private static byte[] Data(uint id, bool fin, byte[] payload)
     {
         var frame = new byte[8 + payload.Length];

@@ -61,6 +61,8 @@ internal static class SpdyHeaderBlock
 /// </summary>
 internal sealed class SpdyHeaderInflater : IDisposable
 {
+    private const int MaxBlock = 64 * 1024;
+
     private readonly FeedStream _feed = new();
     private readonly DeflateStream _inflater;
     private bool _headerSkipped;
@@ -101,6 +103,11 @@ internal sealed class SpdyHeaderInflater : IDisposable
         while ((read = _inflater.Read(buffer)) > 0)
         {
             output.Write(buffer, 0, read);
+            if (output.Length > MaxBlock)
+            {
+                // A few header pairs are all port forwarding needs: a block that inflates beyond this is an attack.
+                throw new InvalidDataException("SPDY header block inflates beyond " + MaxBlock + " bytes");
+            }
         }
 
         return output.ToArray();
