@@ -70,12 +70,20 @@ public static class NodeProxy
         await context.Response.StartAsync(ct).ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        try
         {
-            // Followed logs must reach the client as they come.
-            await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
-            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            int read;
+            while ((read = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            {
+                // Followed logs must reach the client as they come.
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
+        {
+            // The other member broke off: the client must not take the cut for the end of the log.
+            context.Abort();
         }
     }
 
@@ -151,10 +159,24 @@ public static class NodeProxy
         await client.WriteAsync(early, ct).ConfigureAwait(false);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var down = upstream.CopyToAsync(client, done.Token);
-        var up = client.CopyToAsync(upstream, done.Token);
-        await Task.WhenAny(down, up).ConfigureAwait(false);
+        var up = CopyThenHalfCloseAsync(client, socket, done.Token);
+
+        // One side finished sending: what the other still sends (a last Status, a close reply) gets a moment to pass.
+        var first = await Task.WhenAny(down, up).ConfigureAwait(false);
+        if (first.IsCompletedSuccessfully)
+        {
+            await Task.WhenAny(first == up ? down : up, Task.Delay(TimeSpan.FromSeconds(5), ct)).ConfigureAwait(false);
+        }
+
         await done.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(down, up).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        await Task.WhenAll(down, up).ContinueWith(t => _ = t.Exception, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    /// <summary>Client to the other member; at the client's end, the connection to the member is half-closed as well.</summary>
+    private static async Task CopyThenHalfCloseAsync(Stream client, TcpClient upstream, CancellationToken ct)
+    {
+        await client.CopyToAsync(upstream.GetStream(), ct).ConfigureAwait(false);
+        upstream.Client.Shutdown(SocketShutdown.Send);
     }
 
     /// <summary>The status line and headers of an HTTP/1.1 response, and whatever bytes came after them in the same reads.</summary>

@@ -70,7 +70,7 @@ public static class RemoteCommandChannels
             }
         }
 
-        var reading = ReadClientAsync(socket, input.Writer, resizes.Writer, gone);
+        var reading = ReadClientAsync(socket, stdin ? input.Writer : null, resizes.Writer, gone);
         var io = new ContainerIo
         {
             Stdin = stdin ? input.Reader.AsStream() : null,
@@ -87,10 +87,13 @@ public static class RemoteCommandChannels
         }
         catch (OperationCanceledException) when (gone.IsCancellationRequested)
         {
+            await gone.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
             return;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // The runtime failed (a timeout of its own included): the client is told, with a Status, before the close.
             status = new JsonObject
             {
                 ["metadata"] = new JsonObject(),
@@ -102,6 +105,8 @@ public static class RemoteCommandChannels
             };
         }
 
+        // What the client still sends on stdin has nowhere to go.
+        await input.Reader.CompleteAsync().ConfigureAwait(false);
         try
         {
             // v4 and later: a Status, always; before: the error's text, only when there is one.
@@ -126,6 +131,7 @@ public static class RemoteCommandChannels
         finally
         {
             await gone.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
         }
     }
 
@@ -143,10 +149,11 @@ public static class RemoteCommandChannels
     }
 
     /// <summary>Reads the client's messages until it closes: stdin into the pipe, resizes into the channel.</summary>
-    private static async Task ReadClientAsync(WebSocket socket, PipeWriter stdin, ChannelWriter<TerminalSize> resizes, CancellationTokenSource gone)
+    /// <param name="stdin">Null when the client did not ask for stdin: what it sends there is dropped.</param>
+    private static async Task ReadClientAsync(WebSocket socket, PipeWriter? stdin, ChannelWriter<TerminalSize> resizes, CancellationTokenSource gone)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        var stdinOpen = true;
+        var stdinOpen = stdin is not null;
         try
         {
             while (true)
@@ -178,7 +185,12 @@ public static class RemoteCommandChannels
                 switch (message.Span[0])
                 {
                     case StdinChannel when stdinOpen:
-                        await stdin.WriteAsync(message[1..], gone.Token).ConfigureAwait(false);
+                        if ((await stdin!.WriteAsync(message[1..], gone.Token).ConfigureAwait(false)).IsCompleted)
+                        {
+                            // The session no longer reads stdin.
+                            stdinOpen = false;
+                        }
+
                         break;
                     case ResizeChannel:
                         if (ParseSize(message[1..]) is { } size)
@@ -189,7 +201,7 @@ public static class RemoteCommandChannels
                         break;
                     case CloseSignal when message.Length > 1 && message.Span[1] == StdinChannel && stdinOpen:
                         stdinOpen = false;
-                        await stdin.CompleteAsync().ConfigureAwait(false);
+                        await stdin!.CompleteAsync().ConfigureAwait(false);
                         break;
                 }
             }
@@ -200,9 +212,13 @@ public static class RemoteCommandChannels
         }
         finally
         {
-            await stdin.CompleteAsync().ConfigureAwait(false);
+            if (stdin is not null)
+            {
+                await stdin.CompleteAsync().ConfigureAwait(false);
+            }
+
             resizes.TryComplete();
-            if (socket.State is not (WebSocketState.CloseSent or WebSocketState.Closed))
+            if (socket.State is not (WebSocketState.CloseSent or WebSocketState.Closed) && !gone.IsCancellationRequested)
             {
                 // The client left before the session ended: stop it.
                 await gone.CancelAsync().ConfigureAwait(false);

@@ -44,6 +44,6 @@ public static class WebSocketUpgrade
         var stream = await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync().ConfigureAwait(false);
         // The protocol is answered in the header only: .NET checks a subprotocol against the RFC token characters, and
         // "SPDY/3.1+portforward.k8s.io" (client-go's tunnelling protocol) has a slash.
-        return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(60) });
     }
 }

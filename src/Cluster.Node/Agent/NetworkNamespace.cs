@@ -45,13 +45,15 @@ internal static partial class NetworkNamespace
             try
             {
                 using var ns = File.OpenHandle($"/proc/{pid}/ns/net");
-                created.SetResult(SetNs((int)ns.DangerousGetHandle(), CloneNewNet) == 0
+                created.TrySetResult(SetNs((int)ns.DangerousGetHandle(), CloneNewNet) == 0
                     ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
                     : null);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or SocketException)
+            catch (Exception)
             {
-                created.SetResult(null);
+                // Whatever kept the thread out of the namespace (no permission, no setns in this libc), the pod's IP
+                // is still there; an exception escaping this thread would end the process.
+                created.TrySetResult(null);
             }
         })
         {

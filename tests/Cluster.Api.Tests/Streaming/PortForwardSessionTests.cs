@@ -94,6 +94,39 @@ public sealed class PortForwardSessionTests
     }
 
     [Fact]
+    public async Task DataAfterTheClientsFin_IsDropped_TheSessionGoesOn()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = listener.AcceptTcpClientAsync();
+        await using var wire = new Wire();
+        var session = PortForwardProtocol.ServeAsync(wire.ServerSide, async (_, ct) =>
+        {
+            var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port, ct);
+            return client.GetStream();
+        }, "web, uid u1", CancellationToken.None);
+
+        await wire.SendAsync(Convert.FromHexString(ErrorStreamSyn));
+        await wire.ReadFrameAsync();
+        await wire.SendAsync(Convert.FromHexString(DataStreamSyn));
+        await wire.ReadFrameAsync();
+        await wire.SendAsync(Data(3, fin: true, "x"u8.ToArray()));
+        await wire.SendAsync(Data(3, fin: false, "late"u8.ToArray()));
+        await wire.SendAsync([0x80, 3, 0, 6, 0, 0, 0, 4, 0, 0, 0, 7]);
+        var echoed = await wire.ReadFrameAsync();
+        using var pod = await accepted;
+        var received = new byte[8];
+        var count = await pod.GetStream().ReadAsync(received);
+        await wire.CloseAsync();
+        await session;
+
+        Assert.Equal(Convert.FromHexString("800300060000000400000007"), echoed);
+        Assert.Equal("x", Encoding.ASCII.GetString(received, 0, count));
+    }
+
+    [Fact]
     public async Task HeaderBlockThatInflatesToMegabytes_EndsTheSession_WithoutReplying()
     {
         await using var wire = new Wire();

@@ -31,6 +31,12 @@ internal sealed class PortForwardSession(ISpdyTransport transport, PodPortConnec
     private const uint Cancel = 5;
     private const int DataChunk = 32 * 1024;
 
+    /// <summary>Streams one session may hold open at once; a client opening more gets them reset.</summary>
+    private const int MaxStreams = 1024;
+
+    /// <summary>Bytes a data stream may carry before it is forwarded (it is read only once its pair is complete).</summary>
+    private const int MaxUnpairedBytes = 64 * 1024;
+
     /// <summary>How long the pod's end of a connection waits for the client's once the pod has closed (as containerd's forwarder).</summary>
     private static readonly TimeSpan Linger = TimeSpan.FromSeconds(1);
 
@@ -66,7 +72,7 @@ internal sealed class PortForwardSession(ISpdyTransport transport, PodPortConnec
                 }
             }
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or WebSocketException or OperationCanceledException)
+        catch (Exception e) when (e is InvalidDataException or IOException or WebSocketException or OperationCanceledException or InvalidOperationException)
         {
             // A broken or garbled connection ends the session, as it ends spdystream's.
         }
@@ -78,7 +84,7 @@ internal sealed class PortForwardSession(ISpdyTransport transport, PodPortConnec
                 await stream.Incoming.Writer.CompleteAsync().ConfigureAwait(false);
             }
 
-            await Task.WhenAll(_forwards).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(_forwards).ContinueWith(t => _ = t.Exception, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
 
@@ -125,7 +131,13 @@ internal sealed class PortForwardSession(ISpdyTransport transport, PodPortConnec
             return;
         }
 
-        var stream = new ClientStream(id, port);
+        if (_streams.Count >= MaxStreams)
+        {
+            await ResetAsync(id, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var stream = new ClientStream(id, port, type == "data");
         _streams[id] = stream;
         var reply = _deflater.Deflate([0, 0, 0, 0]);
         var body = new byte[4 + reply.Length];
@@ -140,6 +152,8 @@ internal sealed class PortForwardSession(ISpdyTransport transport, PodPortConnec
         if (pair is { Error: { } error, Data: { } data })
         {
             _pairs.Remove(request);
+            data.Paired = true;
+            _forwards.RemoveAll(t => t.IsCompleted);
             _forwards.Add(Task.Run(() => ForwardAsync(error, data, ct), CancellationToken.None));
         }
         else
@@ -150,18 +164,29 @@ internal sealed class PortForwardSession(ISpdyTransport transport, PodPortConnec
 
     private async Task OnDataAsync(uint id, byte flags, byte[] payload, CancellationToken ct)
     {
-        if (!_streams.TryGetValue(id, out var stream))
+        if (!_streams.TryGetValue(id, out var stream) || stream.RemoteFinished)
         {
+            // A stream already ended (or never known): as spdystream, its late data is dropped.
             return;
         }
 
-        if (payload.Length > 0)
+        if (payload.Length > 0 && stream.IsData)
         {
+            if (!stream.Paired && (stream.UnpairedBytes += payload.Length) > MaxUnpairedBytes)
+            {
+                // Nobody reads a stream whose pair never came: it may not hold the read loop up.
+                _streams.TryRemove(id, out _);
+                stream.Closed = true;
+                await ResetAsync(id, ct).ConfigureAwait(false);
+                return;
+            }
+
             await stream.Incoming.Writer.WriteAsync(payload, ct).ConfigureAwait(false);
         }
 
         if ((flags & Fin) != 0)
         {
+            stream.RemoteFinished = true;
             await stream.Incoming.Writer.CompleteAsync().ConfigureAwait(false);
         }
     }
@@ -169,14 +194,15 @@ internal sealed class PortForwardSession(ISpdyTransport transport, PodPortConnec
     private async Task ForwardAsync(ClientStream error, ClientStream data, CancellationToken ct)
     {
         Stream? pod = null;
+        using var forwarding = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var up = Task.CompletedTask;
         try
         {
             pod = await connect(data.Port, ct).ConfigureAwait(false);
-            var up = CopyUpAsync(data, pod, ct);
+            up = CopyUpAsync(data, pod, forwarding.Token);
             var down = CopyDownAsync(pod, data, ct);
 
             // Once the pod has closed, what the client still sends has nowhere to go: its copy is given a moment, then dropped.
-            _ = up.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             if (await Task.WhenAny(up, down).ConfigureAwait(false) == down)
             {
                 await Task.WhenAny(up, Task.Delay(Linger, ct)).ConfigureAwait(false);
@@ -199,8 +225,14 @@ internal sealed class PortForwardSession(ISpdyTransport transport, PodPortConnec
         }
         finally
         {
+            // The client-to-pod copy may still wait for the client: it ends with the connection.
+            await forwarding.CancelAsync().ConfigureAwait(false);
+            await up.ContinueWith(t => _ = t.Exception, TaskScheduler.Default).ConfigureAwait(false);
             _streams.TryRemove(error.Id, out _);
             _streams.TryRemove(data.Id, out _);
+
+            // Completing the reading side (never the writer, which the read loop owns) makes later writes no-ops.
+            await data.Incoming.Reader.CompleteAsync().ConfigureAwait(false);
             if (pod is not null)
             {
                 await pod.DisposeAsync().ConfigureAwait(false);
@@ -327,11 +359,23 @@ internal sealed class PortForwardSession(ISpdyTransport transport, PodPortConnec
     }
 
     /// <summary>A stream the client opened: its incoming bytes, and whether this side has ended it.</summary>
-    private sealed class ClientStream(uint id, int port)
+    private sealed class ClientStream(uint id, int port, bool isData)
     {
         public uint Id { get; } = id;
 
         public int Port { get; } = port;
+
+        /// <summary>The data stream of its pair (the error stream carries nothing from the client).</summary>
+        public bool IsData { get; } = isData;
+
+        /// <summary>Its error stream came too: it is being forwarded.</summary>
+        public bool Paired { get; set; }
+
+        /// <summary>Bytes received before it was paired.</summary>
+        public int UnpairedBytes { get; set; }
+
+        /// <summary>The client sent FIN.</summary>
+        public bool RemoteFinished { get; set; }
 
         public Pipe Incoming { get; } = new();
 

@@ -90,7 +90,7 @@ public sealed partial class DockerRuntime
         finally
         {
             await done.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(input, resizing).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(input, resizing).ContinueWith(t => _ = t.Exception, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
 
