@@ -115,6 +115,10 @@ public sealed class NodeConfigurationTests
         var (_, _, akka, _, _) = Settings(Build(["--akka:persistence:journal:cluster-sql:max-batch-size=0"]));
         var error = Assert.Throws<SettingsException>(() => JournalPluginSettings.FromConfig(akka.GetConfig(JournalPluginSettings.JournalPath)));
         Assert.Equal("akka.persistence.journal.cluster-sql.max-batch-size", error.Key);
+        (_, _, akka, _, _) = Settings(Build(["--connection-string=Host=127.0.0.1;Port=5432;Password=secret"]));
+        error = Assert.Throws<SettingsException>(() => JournalPluginSettings.FromConfig(akka.GetConfig(JournalPluginSettings.JournalPath)));
+        Assert.Equal("akka.persistence.journal.cluster-sql.connection-string", error.Key);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
         (_, _, akka, _, _) = Settings(Build(["--journal=oracle"]));
         error = Assert.Throws<SettingsException>(() => JournalPluginSettings.FromConfig(akka.GetConfig(JournalPluginSettings.JournalPath)));
         Assert.Equal("akka.persistence.journal.cluster-sql.provider", error.Key);

@@ -97,6 +97,24 @@ public sealed record JournalPluginSettings
                 ConnectionString,
                 Provider == JournalProvider.Sqlite ? "must name the database file" : "must be set (or connection-string-file)");
         }
+
+        // SQLite takes a bare path too; a string of keywords is read by the provider's own builder, as the store reads it.
+        if (ConnectionString.Length > 0 && (Provider == JournalProvider.Postgres || (Provider == JournalProvider.Sqlite && ConnectionString.Contains('=', StringComparison.Ordinal))))
+        {
+            // A connection string for the other provider (a PostgreSQL one left in the environment while the journal is
+            // SQLite) fails here, naming the key, not deep in the driver when the node starts.
+            try
+            {
+                _ = Provider == JournalProvider.Sqlite
+                    ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).ToString()
+                    : new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).ToString();
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+            {
+                // The value is not repeated: it may hold a password.
+                throw SettingsException.Invalid(path + ".connection-string", "(not shown)", $"is not a {Provider} connection string: {e.Message}");
+            }
+        }
     }
 
     /// <summary>The connection string, from the file when one is named (so a password never sits in a flag or a log line).</summary>
