@@ -63,7 +63,12 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
                 _shared?.Runtimes[_settings.Name] = _agent.Runtime;
 
                 _ = WatchPodsAsync(agent.Registry, Self, _stopping.Token);
-                Timers.StartPeriodicTimer("relist", Relist.Instance, agent.Settings.SyncPeriod);
+                if (!_simulated)
+                {
+                    // Real runtimes are relisted all the time, for containers of pods the agent no longer knows; a
+                    // simulated node's only containers are its pods', so it relists only while it has some.
+                    Timers.StartPeriodicTimer("relist", Relist.Instance, agent.Settings.SyncPeriod);
+                }
                 if (_publishMetrics)
                 {
                     Timers.StartPeriodicTimer("metrics", Sample.Instance, agent.Settings.MetricsInterval);
@@ -112,6 +117,11 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
             foreach (var uid in _workers.Where(w => w.Value.Equals(t.ActorRef)).Select(w => w.Key).ToList())
             {
                 _workers.Remove(uid);
+            }
+
+            if (_simulated && _workers.Count == 0)
+            {
+                Timers.Cancel("relist");
             }
         });
     }
@@ -360,6 +370,10 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
             worker = Context.ActorOf(PodWorkerActor.Props(_agent!, seen.Pod), "pod-" + seen.Uid);
             Context.Watch(worker);
             _workers[seen.Uid] = worker;
+            if (_simulated && !Timers.IsTimerActive("relist"))
+            {
+                Timers.StartPeriodicTimer("relist", Relist.Instance, _agent!.Settings.SyncPeriod);
+            }
         }
 
         worker.Tell(new PodWorkerActor.PodChanged(seen.Pod));
@@ -367,9 +381,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
 
     private void StartRelist()
     {
-        // A simulated node without pods has no containers to see: thousands of them relisting every second would only
-        // make garbage (real runtimes are relisted all the same, for containers left by pods the agent no longer knows).
-        if (_relisting || _agent is null || (_simulated && _workers.Count == 0))
+        if (_relisting || _agent is null)
         {
             return;
         }
