@@ -15,7 +15,7 @@ public sealed partial class ResourceHandlers
     private async Task LogAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
         var request = context.Request;
-        var (cached, container) = await PodContainerAsync(context, path, ct).ConfigureAwait(false);
+        var (pod, container) = await PodContainerAsync(context, path, ct).ConfigureAwait(false);
         var since = ApiQuery.Long(request, "sinceSeconds") is { } seconds
             ? seconds > 0 ? clock.GetUtcNow().AddSeconds(-seconds) : throw ApiException.Invalid(BuiltInKinds.Pod, path.Name!, [StatusCause.Invalid("sinceSeconds", seconds.ToString(CultureInfo.InvariantCulture), "must be greater than 0")])
             : ApiQuery.Get(request, "sinceTime") is { Length: > 0 } time
@@ -28,7 +28,7 @@ public sealed partial class ResourceHandlers
         }
 
         var options = new PodLogOptions(container, ApiQuery.Flag(request, "follow"), ApiQuery.Flag(request, "previous"), ApiQuery.Flag(request, "timestamps"), tail, since, ApiQuery.Long(request, "limitBytes"));
-        if (await ForwardedAsync(context, cached.Json, ct).ConfigureAwait(false))
+        if (await ForwardedAsync(context, pod, ct).ConfigureAwait(false))
         {
             return;
         }
@@ -37,12 +37,12 @@ public sealed partial class ResourceHandlers
 
         // The first bytes decide the answer: a refusal before them is a Status, after them the stream just ends.
         var body = new FirstWriteStream(context.Response);
-        await logs.WriteAsync(cached.Json, container, options, body, ct).ConfigureAwait(false);
+        await logs.WriteAsync(pod.Cached.Json, container, options, body, ct).ConfigureAwait(false);
         await body.StartAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>The pod and the container a log, exec or attach request names (the only one when it names none), as upstream's streamLocation checks them.</summary>
-    private async Task<(CachedObject Pod, string Container)> PodContainerAsync(HttpContext context, ApiPath path, CancellationToken ct)
+    private async Task<(StreamTarget Pod, string Container)> PodContainerAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
         var cached = await registry.GetAsync(BuiltInKinds.Pod, Namespace(path), path.Name!, null, ct).ConfigureAwait(false);
         var pod = ObjectState.Parse(cached.Json);
@@ -64,12 +64,17 @@ public sealed partial class ResourceHandlers
             throw ApiException.BadRequest($"container {container} is not valid for pod {path.Name}");
         }
 
-        if (string.IsNullOrEmpty(ObjectMeta.GetString(pod["spec"], "nodeName")))
-        {
-            throw ApiException.BadRequest($"pod {path.Name} does not have a host assigned");
-        }
+        return (StreamTarget.Of(cached, pod, path), container);
+    }
 
-        return (cached, container);
+    /// <summary>A pod a log or stream request reaches: as stored, parsed once, and the node it is bound to.</summary>
+    private sealed record StreamTarget(CachedObject Cached, JsonObject Pod, string NodeName)
+    {
+        /// <summary>Refuses a pod that is not bound to a node yet (400, as upstream).</summary>
+        public static StreamTarget Of(CachedObject cached, JsonObject pod, ApiPath path) =>
+            ObjectMeta.GetString(pod["spec"], "nodeName") is { Length: > 0 } node
+                ? new StreamTarget(cached, pod, node)
+                : throw ApiException.BadRequest($"pod {path.Name} does not have a host assigned");
     }
 
     private static List<string> Names(JsonNode? list) =>

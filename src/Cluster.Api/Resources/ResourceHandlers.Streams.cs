@@ -15,45 +15,40 @@ public sealed partial class ResourceHandlers
 {
     private async Task ExecAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
-        var (cached, container) = await PodContainerAsync(context, path, ct).ConfigureAwait(false);
+        var (pod, container) = await PodContainerAsync(context, path, ct).ConfigureAwait(false);
         var command = context.Request.Query["command"].Select(c => c ?? "").ToList();
         if (command.Count == 0)
         {
             throw ApiException.BadRequest("you must specify at least one command for the container");
         }
 
-        var (stdin, stdout, stderr, tty) = StreamFlags(context, cached.Json, path);
-        if (await ForwardedAsync(context, cached.Json, ct).ConfigureAwait(false))
+        var (stdin, stdout, stderr, tty) = StreamFlags(context, pod, path);
+        if (await ForwardedAsync(context, pod, ct).ConfigureAwait(false))
         {
             return;
         }
 
-        var session = await Streams(context).ExecAsync(cached.Json, container, command, tty, ct).ConfigureAwait(false);
+        var session = await Streams(context).ExecAsync(pod.Cached.Json, container, command, tty, ct).ConfigureAwait(false);
         await ServeChannelsAsync(context, stdin, stdout, stderr, tty, session, ct).ConfigureAwait(false);
     }
 
     private async Task AttachAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
-        var (cached, container) = await PodContainerAsync(context, path, ct).ConfigureAwait(false);
-        var (stdin, stdout, stderr, tty) = StreamFlags(context, cached.Json, path);
-        if (await ForwardedAsync(context, cached.Json, ct).ConfigureAwait(false))
+        var (pod, container) = await PodContainerAsync(context, path, ct).ConfigureAwait(false);
+        var (stdin, stdout, stderr, tty) = StreamFlags(context, pod, path);
+        if (await ForwardedAsync(context, pod, ct).ConfigureAwait(false))
         {
             return;
         }
 
-        var session = await Streams(context).AttachAsync(cached.Json, container, tty, ct).ConfigureAwait(false);
+        var session = await Streams(context).AttachAsync(pod.Cached.Json, container, tty, ct).ConfigureAwait(false);
         await ServeChannelsAsync(context, stdin, stdout, stderr, tty, session, ct).ConfigureAwait(false);
     }
 
     private async Task PortForwardAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
         var cached = await registry.GetAsync(BuiltInKinds.Pod, Namespace(path), path.Name!, null, ct).ConfigureAwait(false);
-        var pod = ObjectState.Parse(cached.Json);
-        if (string.IsNullOrEmpty(ObjectMeta.GetString(pod["spec"], "nodeName")))
-        {
-            throw ApiException.BadRequest($"pod {path.Name} does not have a host assigned");
-        }
-
+        var pod = StreamTarget.Of(cached, ObjectState.Parse(cached.Json), path);
         var websocket = WebSocketUpgrade.IsRequested(context);
         var spdy = !websocket && context.Request.Headers.Upgrade.ToString().Equals(PortForwardProtocol.SpdyUpgrade, StringComparison.OrdinalIgnoreCase);
         if (!websocket && !spdy)
@@ -66,13 +61,13 @@ public sealed partial class ResourceHandlers
             throw ApiException.BadRequest("unable to negotiate a port forwarding protocol: this server speaks " + PortForwardProtocol.Name);
         }
 
-        if (await ForwardedAsync(context, cached.Json, ct).ConfigureAwait(false))
+        if (await ForwardedAsync(context, pod, ct).ConfigureAwait(false))
         {
             return;
         }
 
         var connector = await Streams(context).PortForwardAsync(cached.Json, ct).ConfigureAwait(false);
-        var name = $"{path.Name}, uid {ObjectMeta.GetString(pod["metadata"], "uid")}";
+        var name = $"{path.Name}, uid {ObjectMeta.GetString(pod.Pod["metadata"], "uid")}";
         if (websocket)
         {
             using var socket = await WebSocketUpgrade.AcceptAsync(context, PortForwardProtocol.Tunnelled).ConfigureAwait(false);
@@ -85,7 +80,7 @@ public sealed partial class ResourceHandlers
         }
     }
 
-    private static (bool Stdin, bool Stdout, bool Stderr, bool Tty) StreamFlags(HttpContext context, byte[] podJson, ApiPath path)
+    private static (bool Stdin, bool Stdout, bool Stderr, bool Tty) StreamFlags(HttpContext context, StreamTarget pod, ApiPath path)
     {
         var request = context.Request;
         var flags = (ApiQuery.Flag(request, "stdin"), ApiQuery.Flag(request, "stdout"), ApiQuery.Flag(request, "stderr"), ApiQuery.Flag(request, "tty"));
@@ -94,7 +89,7 @@ public sealed partial class ResourceHandlers
             throw ApiException.BadRequest("you must specify at least 1 of stdin, stdout, stderr");
         }
 
-        var phase = ObjectMeta.GetString(ObjectState.Parse(podJson)["status"], "phase");
+        var phase = ObjectMeta.GetString(pod.Pod["status"], "phase");
         if (phase is "Succeeded" or "Failed")
         {
             throw ApiException.BadRequest($"cannot exec into or attach to a container in a completed pod {path.Name}; current phase is {phase}");
@@ -104,8 +99,8 @@ public sealed partial class ResourceHandlers
     }
 
     /// <summary>True when the pod's node has its agent on another cluster member, which answered the request.</summary>
-    private Task<bool> ForwardedAsync(HttpContext context, byte[] podJson, CancellationToken ct) =>
-        NodeProxy.TryForwardAsync(context, registry, ObjectMeta.GetString(ObjectState.Parse(podJson)["spec"], "nodeName") ?? "", ct);
+    private Task<bool> ForwardedAsync(HttpContext context, StreamTarget pod, CancellationToken ct) =>
+        NodeProxy.TryForwardAsync(context, registry, pod.NodeName, ct);
 
     private static IPodStreams Streams(HttpContext context) =>
         context.RequestServices.GetService<IPodStreams>() ?? throw ApiException.Unavailable("this server has no node agent to reach containers through");

@@ -37,6 +37,20 @@ public sealed class AgentRuntime : Cluster.Api.Metrics.IResourceMetrics, Cluster
         ? (host is "0.0.0.0" or "::" or "*" or "+" ? hostAddress : host == "localhost" ? "127.0.0.1" : host) + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture)
         : null;
 
+    /// <summary>
+    /// The runtime of the pod's node and the instances of one of its containers there, newest first (a restarted
+    /// container leaves its last dead instance behind); a 503 naming <paramref name="purpose"/> when the node's agent is not here.
+    /// </summary>
+    public async Task<(IContainerRuntime Runtime, List<RuntimeContainer> Instances)> InstancesAsync(V1Pod pod, string container, string purpose, CancellationToken ct)
+    {
+        var runtime = For(pod, purpose);
+        var instances = (await runtime.ListPodContainersAsync(ct).ConfigureAwait(false))
+            .Where(c => c.PodUid == pod.Metadata.Uid && c.Name == container && !c.IsSandbox)
+            .OrderByDescending(c => c.Attempt)
+            .ToList();
+        return (runtime, instances);
+    }
+
     /// <summary>The runtime of the pod's node, when its agent runs in this process; a 503 naming <paramref name="purpose"/> otherwise.</summary>
     public IContainerRuntime For(V1Pod pod, string purpose) =>
         Runtimes.TryGetValue(pod.Spec.NodeName ?? "", out var runtime)
@@ -53,11 +67,7 @@ public sealed class PodLogs(AgentRuntime agent) : IPodLogs
     public async Task WriteAsync(byte[] podJson, string container, PodLogOptions options, Stream output, CancellationToken ct)
     {
         var pod = KubernetesJson.Deserialize<V1Pod>(Encoding.UTF8.GetString(podJson));
-        var runtime = agent.For(pod, "logs");
-        var instances = (await runtime.ListPodContainersAsync(ct).ConfigureAwait(false))
-            .Where(c => c.PodUid == pod.Metadata.Uid && c.Name == container && !c.IsSandbox)
-            .OrderByDescending(c => c.Attempt)
-            .ToList();
+        var (runtime, instances) = await agent.InstancesAsync(pod, container, "logs", ct).ConfigureAwait(false);
         var target = options.Previous
             ? instances.Skip(1).FirstOrDefault(c => c.State == ContainerRunState.Exited)
               ?? throw ApiException.BadRequest($"previous terminated container \"{container}\" in pod \"{pod.Metadata.Name}\" not found")

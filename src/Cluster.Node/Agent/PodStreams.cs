@@ -44,13 +44,8 @@ public sealed class PodStreams(AgentRuntime agent) : IPodStreams
 
     private async Task<(IContainerRuntime Runtime, RuntimeContainer Container)> RunningAsync(byte[] podJson, string container, CancellationToken ct)
     {
-        var pod = Parse(podJson);
-        var runtime = agent.For(pod, "streaming");
-        var target = (await runtime.ListPodContainersAsync(ct).ConfigureAwait(false))
-            .Where(c => c.PodUid == pod.Metadata.Uid && c.Name == container && !c.IsSandbox)
-            .OrderByDescending(c => c.Attempt)
-            .FirstOrDefault();
-        return target is { State: ContainerRunState.Running }
+        var (runtime, instances) = await agent.InstancesAsync(Parse(podJson), container, "streaming", ct).ConfigureAwait(false);
+        return instances.FirstOrDefault() is { State: ContainerRunState.Running } target
             ? (runtime, target)
             : throw ApiException.BadRequest($"unable to upgrade connection: container not found (\"{container}\")");
     }

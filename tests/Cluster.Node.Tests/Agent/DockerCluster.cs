@@ -78,6 +78,16 @@ public class DockerCluster : KubectlCluster
         return value;
     }
 
+    /// <summary>Runs the docker CLI and answers its output; throws when it fails.</summary>
+    public static string Docker(params string[] args)
+    {
+        using var docker = Process.Start(new ProcessStartInfo("docker", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = docker.StandardOutput.ReadToEnd();
+        var error = docker.StandardError.ReadToEnd();
+        docker.WaitForExit();
+        return docker.ExitCode == 0 ? output : throw new InvalidOperationException($"docker {string.Join(' ', args)}: {error}");
+    }
+
     /// <summary>The ids of the Docker containers (running or not) of a pod, found by the labels the agent gives them.</summary>
     public static async Task<string[]> ContainersOfAsync(string podUid, bool all = true)
     {

@@ -36,10 +36,7 @@ public sealed partial class DockerPodTests
         KubectlAssert.Succeeded(await cluster.RunAsync("delete", "namespace", ns, "--wait=false"));
 
         // The pulled name is a second tag of the local image: untagging it leaves the image.
-        using (var untag = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("docker", ["rmi", image]) { RedirectStandardOutput = true, RedirectStandardError = true })!)
-        {
-            await untag.WaitForExitAsync();
-        }
+        DockerCluster.Docker("rmi", image);
 
         Assert.Equal("Running", pulled);
         Assert.True(registry.AuthorizedPulls > 0, "the registry never served a manifest to an authenticated client");

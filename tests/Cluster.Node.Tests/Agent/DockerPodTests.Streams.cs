@@ -143,8 +143,7 @@ public sealed partial class DockerPodTests
         foreach (var websockets in new[] { "true", "false" })
         {
             using var forward = cluster.StartBackgroundWithEnvironment(new Dictionary<string, string> { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = websockets }, "port-forward", "pod/fwd", "-n", ns, ":8080");
-            var line = await forward.WaitForLineAsync(l => l.StartsWith("Forwarding from 127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
-            var port = line["Forwarding from 127.0.0.1:".Length..].Split(' ')[0];
+            var port = await forward.WaitForForwardedPortAsync();
 
             // httpd listens on the pod's 127.0.0.1 only: the forwarded connection starts inside the pod's network namespace.
             Assert.Equal("inside", (await RetryGetAsync(http, $"http://127.0.0.1:{port}/")).Trim());
@@ -152,8 +151,8 @@ public sealed partial class DockerPodTests
         }
 
         using var refused = cluster.StartBackground("port-forward", "pod/fwd", "-n", ns, ":9999");
-        var refusedLine = await refused.WaitForLineAsync(l => l.StartsWith("Forwarding from 127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync($"http://127.0.0.1:{refusedLine["Forwarding from 127.0.0.1:".Length..].Split(' ')[0]}/"));
+        var refusedPort = await refused.WaitForForwardedPortAsync();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync($"http://127.0.0.1:{refusedPort}/"));
         var ended = await refused.WaitForExitAsync(TimeSpan.FromSeconds(20));
 
         Assert.NotEqual(0, ended.ExitCode);

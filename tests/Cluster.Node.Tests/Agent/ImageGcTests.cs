@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using Cluster.Node.Tests.Kubectl;
 
@@ -14,16 +13,6 @@ public sealed class ImageGcCluster : DockerCluster
 
     protected override string[] NodeArguments =>
         [.. base.NodeArguments, "--agent:image-gc-period=1s", "--agent:image-minimum-gc-age=1s", "--agent:image-maximum-gc-age=3s", "--agent:image-gc-pinned=" + string.Join(',', _pinned.Append(Image))];
-
-    /// <summary>Runs the docker CLI and answers its output; throws when it fails.</summary>
-    public static string Docker(params string[] args)
-    {
-        using var docker = Process.Start(new ProcessStartInfo("docker", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = docker.StandardOutput.ReadToEnd();
-        var error = docker.StandardError.ReadToEnd();
-        docker.WaitForExit();
-        return docker.ExitCode == 0 ? output : throw new InvalidOperationException($"docker {string.Join(' ', args)}: {error}");
-    }
 }
 
 /// <summary>Unused images are garbage collected by age; an image a container uses stays until it is no longer used.</summary>
@@ -35,9 +24,9 @@ public sealed class ImageGcTests(ImageGcCluster cluster) : IClassFixture<ImageGc
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var (unused, used) = ("local/gc-unused-" + suffix + ":1", "local/gc-used-" + suffix + ":1");
         await ImportAsync(unused);
-        var builder = ImageGcCluster.Docker("create", DockerCluster.Image, "sh").Trim();
-        ImageGcCluster.Docker("commit", builder, used);
-        ImageGcCluster.Docker("rm", builder);
+        var builder = DockerCluster.Docker("create", DockerCluster.Image, "sh").Trim();
+        DockerCluster.Docker("commit", builder, used);
+        DockerCluster.Docker("rm", builder);
         await cluster.RunAsync("create", "namespace", "agent-gc");
         var file = cluster.WriteFile("gc.yaml", $$$"""
             apiVersion: v1
@@ -70,7 +59,7 @@ public sealed class ImageGcTests(ImageGcCluster cluster) : IClassFixture<ImageGc
     {
         try
         {
-            ImageGcCluster.Docker("image", "inspect", image);
+            DockerCluster.Docker("image", "inspect", image);
             return true;
         }
         catch (InvalidOperationException)
@@ -105,7 +94,7 @@ public sealed class ImageGcTests(ImageGcCluster cluster) : IClassFixture<ImageGc
             await writer.WriteEntryAsync(entry);
         }
 
-        ImageGcCluster.Docker("import", tar, tag);
+        DockerCluster.Docker("import", tar, tag);
         File.Delete(tar);
     }
 }

@@ -119,6 +119,14 @@ public sealed class KubectlProcess : IDisposable
         }
     }
 
+    /// <summary>The local port a running <c>kubectl port-forward :PORT</c> chose, from its "Forwarding from 127.0.0.1:N -> PORT" line.</summary>
+    public async Task<string> WaitForForwardedPortAsync()
+    {
+        const string prefix = "Forwarding from 127.0.0.1:";
+        var line = await WaitForLineAsync(l => l.StartsWith(prefix, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        return line[prefix.Length..].Split(' ')[0];
+    }
+
     /// <summary>Waits for kubectl to exit; on timeout kills it and fails with its output.</summary>
     public async Task<KubectlResult> WaitForExitAsync(TimeSpan timeout)
     {

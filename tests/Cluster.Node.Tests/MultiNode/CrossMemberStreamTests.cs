@@ -43,9 +43,9 @@ public sealed class CrossMemberStreamTests : IDisposable
                 output.Append(await reader.ReadToEndAsync());
             }, CancellationToken.None);
             using var forward = Start(first, "port-forward", "pod/remote", ":8080");
-            var line = await forward.WaitForLineAsync(l => l.StartsWith("Forwarding from 127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+            var port = await forward.WaitForForwardedPortAsync();
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var page = await http.GetStringAsync($"http://127.0.0.1:{line["Forwarding from 127.0.0.1:".Length..].Split(' ')[0]}/");
+            var page = await http.GetStringAsync($"http://127.0.0.1:{port}/");
 
             Assert.Equal("started on the second member\n", logs);
             Assert.Equal("far\n", exec);

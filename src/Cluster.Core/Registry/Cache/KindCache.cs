@@ -33,7 +33,7 @@ public sealed partial class KindCache
     private Watcher[] _untriggered = [];
 
     /// <summary>The watchers with a trigger, by field and value; and the fields in use.</summary>
-    private readonly Dictionary<string, Watcher[]> _triggered = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Field, string Value), Watcher[]> _triggered = [];
     private readonly Dictionary<string, int> _triggerFields = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -154,7 +154,7 @@ public sealed partial class KindCache
             }
             else
             {
-                _triggered[trigger.Key] = [.. _triggered.GetValueOrDefault(trigger.Key) ?? [], probe];
+                _triggered[(trigger.Field, trigger.Value)] = [.. _triggered.GetValueOrDefault((trigger.Field, trigger.Value)) ?? [], probe];
                 _triggerFields[trigger.Field] = _triggerFields.GetValueOrDefault(trigger.Field) + 1;
             }
 
@@ -225,7 +225,7 @@ public sealed partial class KindCache
 
     private void OfferTriggered(string field, string value, WatchEvent @event)
     {
-        if (_triggered.TryGetValue(new WatchTrigger(field, value).Key, out var watchers))
+        if (_triggered.TryGetValue((field, value), out var watchers))
         {
             foreach (var watcher in watchers)
             {
@@ -270,16 +270,16 @@ public sealed partial class KindCache
             {
                 _untriggered = Array.FindAll(_untriggered, w => !ReferenceEquals(w, watcher));
             }
-            else if (_triggered.TryGetValue(trigger.Key, out var same) && Array.IndexOf(same, watcher) >= 0)
+            else if (_triggered.TryGetValue((trigger.Field, trigger.Value), out var same) && Array.IndexOf(same, watcher) >= 0)
             {
                 var left = Array.FindAll(same, w => !ReferenceEquals(w, watcher));
                 if (left.Length == 0)
                 {
-                    _triggered.Remove(trigger.Key);
+                    _triggered.Remove((trigger.Field, trigger.Value));
                 }
                 else
                 {
-                    _triggered[trigger.Key] = left;
+                    _triggered[(trigger.Field, trigger.Value)] = left;
                 }
 
                 if ((_triggerFields[trigger.Field] -= 1) == 0)

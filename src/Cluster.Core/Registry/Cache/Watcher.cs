@@ -83,6 +83,4 @@ public sealed record WatchTrigger(string Field, string Value)
     public static string ValueOf(CachedObject obj, string field) => obj.TryGetField(field, out var value) ? value : "";
 
     public bool Matches(CachedObject obj) => ValueOf(obj, Field) == Value;
-
-    internal string Key => Field + "\0" + Value;
 }
