@@ -1,11 +1,8 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Cluster.Core.Registry;
-using Cluster.Core.Registry.Cache;
 using Cluster.Core.Registry.Objects;
-using Cluster.Core.Registry.Selectors;
 using Cluster.Node.Agent.Runtime;
 using k8s;
 using k8s.Models;
@@ -24,13 +21,15 @@ namespace Cluster.Node.Agent;
 ///   idle ──Start──▶ registering ──Node written──▶ running (heartbeat, watch, relist)
 /// </code>
 /// </summary>
-public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
+public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
 {
     private readonly NodeSettings _settings;
     private readonly ILogger _logger;
     private readonly Dictionary<string, IActorRef> _workers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Prober? _ownProber;
+    private PodFeed? _pods;
+    private PodFeed? _ownPods;
     private AgentContext? _agent;
     private IContainerRuntime? _runtime;
     private AgentRuntime? _shared;
@@ -47,147 +46,140 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     {
         _settings = settings;
         _logger = logger;
-        Receive<GetStatus>(_ => Sender.Tell(new NodeStatus(_settings.Name, Self.Path.ToString(), _registered, _workers.Count)));
-        Receive<Start>(Begin);
-        Receive<NodeWritten>(m =>
-        {
-            _registered = true;
-            _runtimeVersion = m.RuntimeVersion;
-            _shared?.Hosted[_settings.Name] = true;
-            LogRegistered(_logger, _settings.Name, m.RuntimeVersion.Length > 0 ? m.RuntimeVersion : "none");
-            Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, _agent!.Settings.HeartbeatInterval);
-            if (_runtime is { } runtime && _agent is { } agent)
-            {
-                // Pods run only once the node exists: their containers carry its uid.
-                _agent = agent with { Runtime = runtime.OwnedBy(m.Node.Metadata.Uid) };
-                _shared?.Runtimes[_settings.Name] = _agent.Runtime;
+    }
 
-                _ = WatchPodsAsync(agent.Registry, Self, _stopping.Token);
-                if (!_simulated)
+    // An UntypedActor with one switch, not a ReceiveActor: a ReceiveActor builds its handler table per instance (a
+    // delegate per message type, about 2 KB), which thousands of simulated agents in one process would each carry.
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case GetStatus:
+                Sender.Tell(new NodeStatus(_settings.Name, Self.Path.ToString(), _registered, _workers.Count));
+                break;
+            case Start start:
+                Begin(start);
+                break;
+            case NodeWritten written:
+                OnNodeWritten(written);
+                break;
+            case Heartbeat:
+                HeartbeatAsync(_runtimeVersion).PipeTo(Self, success: _ => HeartbeatDone.Instance, failure: e => new Failed("heartbeat", e));
+                break;
+            case HeartbeatDone:
+                break; // the Lease was renewed; nothing waits for it
+            case Failed failed:
+                LogFailed(_logger, failed.Error, _settings.Name, failed.What);
+                break;
+            case RegistrationFailed failed:
+                // Heartbeats start only once the Node exists: until then the registration is what is retried.
+                LogFailed(_logger, failed.Error, _settings.Name, "registration");
+                Timers.StartSingleTimer("register", Register.Instance, _agent!.Settings.HeartbeatInterval);
+                break;
+            case Register:
+                RegisterAsync(Host(), _runtime).PipeTo(Self, failure: e => new RegistrationFailed(e));
+                break;
+            case PodSeen seen:
+                OnPod(seen);
+                break;
+            case PodsListed:
+                _podsListed = true;
+                break;
+            case SubscribePods:
+                _pods!.SubscribeAsync(_settings.Name, Self, _stopping.Token).PipeTo(Self, success: () => PodsSubscribed.Instance, failure: e => new SubscribeFailed(e));
+                break;
+            case PodsSubscribed:
+                break; // the feed sends the pods themselves
+            case SubscribeFailed failed:
+                LogFailed(_logger, failed.Error, _settings.Name, "pod watch");
+                Timers.StartSingleTimer("subscribe", SubscribePods.Instance, TimeSpan.FromSeconds(1));
+                break;
+            case Relist:
+                StartRelist();
+                break;
+            case Relisted relisted:
+                OnRelisted(relisted);
+                break;
+            case RelistFailed failed:
+                // The runtime did not answer: the workers keep what they last saw (an empty list would tell them their containers were gone).
+                _relisting = false;
+                LogFailed(_logger, failed.Error, _settings.Name, "container relist");
+                break;
+            case Sample:
+                SampleUsage();
+                break;
+            case CollectImages:
+                StartImageCollection();
+                break;
+            case ImagesCollected:
+                _collectingImages = false;
+                break;
+            case Sampled sampled:
+                _sampling = false;
+                if (_shared is not null && _publishMetrics && sampled.Snapshot is not null)
                 {
-                    // Real runtimes are relisted all the time, for containers of pods the agent no longer knows; a
-                    // simulated node's only containers are its pods', so it relists only while it has some.
-                    Timers.StartPeriodicTimer("relist", Relist.Instance, agent.Settings.SyncPeriod);
-                }
-                if (_publishMetrics)
-                {
-                    Timers.StartPeriodicTimer("metrics", Sample.Instance, agent.Settings.MetricsInterval);
-                    Self.Tell(Sample.Instance);
+                    _shared.Latest = sampled.Snapshot;
                 }
 
-                if (!_simulated)
-                {
-                    Timers.StartPeriodicTimer("image-gc", CollectImages.Instance, agent.Settings.ImageGcPeriod);
-                }
-            }
-        });
-        Receive<Heartbeat>(_ => HeartbeatAsync(_runtimeVersion).PipeTo(Self, success: _ => HeartbeatDone.Instance, failure: e => new Failed("heartbeat", e)));
-        Receive<HeartbeatDone>(_ => { }); // the Lease was renewed; nothing waits for it
-        Receive<Failed>(m => LogFailed(_logger, m.Error, _settings.Name, m.What));
-        Receive<RegistrationFailed>(m =>
-        {
-            // Heartbeats start only once the Node exists: until then the registration is what is retried.
-            LogFailed(_logger, m.Error, _settings.Name, "registration");
-            Timers.StartSingleTimer("register", Register.Instance, _agent!.Settings.HeartbeatInterval);
-        });
-        Receive<Register>(_ => RegisterAsync(Host(), _runtime).PipeTo(Self, failure: e => new RegistrationFailed(e)));
-        Receive<PodSeen>(OnPod);
-        Receive<PodsListed>(_ => _podsListed = true);
-        Receive<Relist>(_ => StartRelist());
-        Receive<Relisted>(OnRelisted);
-        Receive<RelistFailed>(m =>
-        {
-            // The runtime did not answer: the workers keep what they last saw (an empty list would tell them their containers were gone).
-            _relisting = false;
-            LogFailed(_logger, m.Error, _settings.Name, "container relist");
-        });
-        Receive<Sample>(_ => SampleUsage());
-        Receive<CollectImages>(_ => StartImageCollection());
-        Receive<ImagesCollected>(m => _collectingImages = false);
-        Receive<Sampled>(m =>
-        {
-            _sampling = false;
-            if (_shared is not null && _publishMetrics && m.Snapshot is not null)
-            {
-                _shared.Latest = m.Snapshot;
-            }
-        });
-        Receive<Terminated>(t =>
-        {
-            foreach (var uid in _workers.Where(w => w.Value.Equals(t.ActorRef)).Select(w => w.Key).ToList())
-            {
-                _workers.Remove(uid);
-            }
+                break;
+            case Terminated terminated:
+                OnWorkerStopped(terminated.ActorRef);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
 
-            if (_simulated && _workers.Count == 0)
-            {
-                Timers.Cancel("relist");
-            }
-        });
+    private void OnNodeWritten(NodeWritten m)
+    {
+        _registered = true;
+        _runtimeVersion = m.RuntimeVersion;
+        _shared?.Hosted[_settings.Name] = true;
+        LogRegistered(_logger, _settings.Name, m.RuntimeVersion.Length > 0 ? m.RuntimeVersion : "none");
+        Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, _agent!.Settings.HeartbeatInterval);
+        if (_runtime is not { } runtime || _agent is not { } agent)
+        {
+            return;
+        }
+
+        // Pods run only once the node exists: their containers carry its uid.
+        _agent = agent with { Runtime = runtime.OwnedBy(m.Node.Metadata.Uid) };
+        _shared?.Runtimes[_settings.Name] = _agent.Runtime;
+
+        _pods = _shared?.PodsFor(agent.Registry, _logger) ?? (_ownPods = new PodFeed(agent.Registry, _logger));
+        Self.Tell(SubscribePods.Instance);
+        if (!_simulated)
+        {
+            // Real runtimes are relisted all the time, for containers of pods the agent no longer knows; a
+            // simulated node's only containers are its pods', so it relists only while it has some.
+            Timers.StartPeriodicTimer("relist", Relist.Instance, agent.Settings.SyncPeriod);
+            Timers.StartPeriodicTimer("image-gc", CollectImages.Instance, agent.Settings.ImageGcPeriod);
+        }
+
+        if (_publishMetrics)
+        {
+            Timers.StartPeriodicTimer("metrics", Sample.Instance, agent.Settings.MetricsInterval);
+            Self.Tell(Sample.Instance);
+        }
+    }
+
+    private void OnWorkerStopped(IActorRef worker)
+    {
+        foreach (var uid in _workers.Where(w => w.Value.Equals(worker)).Select(w => w.Key).ToList())
+        {
+            _workers.Remove(uid);
+        }
+
+        if (_simulated && _workers.Count == 0)
+        {
+            Timers.Cancel("relist");
+        }
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(NodeSettings settings, ILogger logger) => Akka.Actor.Props.Create(() => new NodeAgentActor(settings, logger));
-
-    public sealed record GetStatus
-    {
-        public static readonly GetStatus Instance = new();
-    }
-
-    /// <param name="Registered">The Node object is written.</param>
-    /// <param name="Pods">How many pods this node runs.</param>
-    public sealed record NodeStatus(string NodeName, string AgentPath, bool Registered = false, int Pods = 0);
-
-    /// <summary>Begins the agent's work once the registry serves (the runtime is null when the node runs no pods).</summary>
-    /// <param name="Shared">Where the agent publishes its runtime for the API's log reads.</param>
-    /// <param name="Simulated">A simulated node: synthetic host facts instead of this machine's.</param>
-    /// <param name="PublishMetrics">This agent's measurements are the ones the metrics API serves (one agent per process).</param>
-    public sealed record Start(ResourceRegistry Registry, AgentSettings Settings, IContainerRuntime? Runtime, TimeProvider Clock, AgentRuntime? Shared = null, bool Simulated = false, bool PublishMetrics = true);
-
-    private sealed record NodeWritten(V1Node Node, string RuntimeVersion);
-
-    private sealed record HeartbeatDone
-    {
-        public static readonly HeartbeatDone Instance = new();
-    }
-
-    private sealed record Failed(string What, Exception Error);
-
-    private sealed record RegistrationFailed(Exception Error);
-
-    private sealed record Register
-    {
-        public static readonly Register Instance = new();
-    }
-
-    private sealed record Heartbeat
-    {
-        public static readonly Heartbeat Instance = new();
-    }
-
-    private sealed record Relist
-    {
-        public static readonly Relist Instance = new();
-    }
-
-    private sealed record Relisted(IReadOnlyList<RuntimeContainer> Containers);
-
-    private sealed record RelistFailed(Exception Error);
-
-    private sealed record Sample
-    {
-        public static readonly Sample Instance = new();
-    }
-
-    private sealed record Sampled(Cluster.Api.Metrics.MetricsSnapshot? Snapshot);
-
-    private sealed record PodSeen(string Uid, V1Pod? Pod);
-
-    private sealed record PodsListed
-    {
-        public static readonly PodsListed Instance = new();
-    }
 
     protected override void PreStart() => LogUp(_logger, _settings.Name, Self.Path.ToString());
 
@@ -195,6 +187,8 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
     {
         _stopping.Cancel();
         _stopping.Dispose();
+        _pods?.Unsubscribe(_settings.Name, Self);
+        _ownPods?.Dispose();
         _ownProber?.Dispose();
         LogDown(_logger, _settings.Name);
     }
@@ -234,17 +228,24 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
                     created.Metadata.Annotations = new Dictionary<string, string> { [Cluster.Api.Streaming.NodeProxy.EndpointAnnotation] = endpoint };
                 }
 
-                await registry.CreateAsync(BuiltInKinds.Node, "", NodeObjects.Json(created), WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
+                // A Node is created with its status (as the kubelet registers it), so a new node is one write, not a
+                // create and then a status patch: with thousands of simulated nodes that halves the registration burst
+                // and the Node versions every member's watch history holds.
+                var reply = await registry.CreateAsync(BuiltInKinds.Node, "", NodeObjects.Json(created), WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
+                var node = Parse<V1Node>(reply.Json);
+                await RenewLeaseAsync(node).ConfigureAwait(false);
+                return new NodeWritten(node, version);
             }
             catch (ApiException e) when (e.Reason == "AlreadyExists")
             {
             }
         }
 
+        // The node existed (a restart): its endpoint may have moved and its status is stale.
         await PublishEndpointAsync(host).ConfigureAwait(false);
-        var node = await WriteNodeStatusAsync(host, version, force: true).ConfigureAwait(false);
-        await RenewLeaseAsync(node).ConfigureAwait(false);
-        return new NodeWritten(node, version);
+        var current = await WriteNodeStatusAsync(host, version, force: true).ConfigureAwait(false);
+        await RenewLeaseAsync(current).ConfigureAwait(false);
+        return new NodeWritten(current, version);
     }
 
     /// <summary>Names, on the Node, the API through which this agent serves logs and streams (it may have moved since the last start).</summary>
@@ -308,54 +309,9 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
         await agent.Registry.PatchAsync(BuiltInKinds.Lease, NodeObjects.LeaseNamespace, _settings.Name, PatchType.Merge, renew, null, WriteOptions.Default, _stopping.Token).ConfigureAwait(false);
     }
 
-    /// <summary>Follows the pods bound to this node: a list, then every change; resumed from the last version after a break, re-listed after a 410.</summary>
-    private async Task WatchPodsAsync(ResourceRegistry registry, IActorRef self, CancellationToken ct)
-    {
-        var options = new ListOptions(Fields: FieldSelector.Parse("spec.nodeName=" + _settings.Name), ResourceVersion: "");
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                var (watcher, filter) = await registry.WatchAsync(BuiltInKinds.Pod, null, options, ct).ConfigureAwait(false);
-                using (watcher)
-                {
-                    foreach (var e in watcher.Initial)
-                    {
-                        self.Tell(Seen(e, filter));
-                    }
-
-                    self.Tell(PodsListed.Instance);
-                    await foreach (var e in watcher.Live.ReadAllAsync(ct).ConfigureAwait(false))
-                    {
-                        self.Tell(Seen(e, filter));
-                        options = options with { ResourceVersion = e.ResourceVersion.ToString(CultureInfo.InvariantCulture) };
-                    }
-                }
-            }
-            catch (ApiException e) when (e.Code == 410)
-            {
-                options = options with { ResourceVersion = "" };
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
-            {
-                LogFailed(_logger, e, _settings.Name, "pod watch");
-                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
-
-    private static PodSeen Seen(WatchEvent e, Func<CachedObject, bool> filter) =>
-        e.Type == Cluster.Core.Registry.Cache.WatchEventType.Deleted || !filter(e.Object)
-            ? new PodSeen(e.Object.Uid ?? "", null)
-            : new PodSeen(e.Object.Uid ?? "", Parse<V1Pod>(e.Object.Json));
-
     private void OnPod(PodSeen seen)
     {
-        if (seen.Pod is null)
+        if (seen.Pod is not { } cached)
         {
             if (_workers.TryGetValue(seen.Uid, out var gone))
             {
@@ -365,9 +321,10 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
             return;
         }
 
+        var pod = Parse<V1Pod>(cached.Json);
         if (!_workers.TryGetValue(seen.Uid, out var worker))
         {
-            worker = Context.ActorOf(PodWorkerActor.Props(_agent!, seen.Pod), "pod-" + seen.Uid);
+            worker = Context.ActorOf(PodWorkerActor.Props(_agent!, pod), "pod-" + seen.Uid);
             Context.Watch(worker);
             _workers[seen.Uid] = worker;
             if (_simulated && !Timers.IsTimerActive("relist"))
@@ -376,7 +333,7 @@ public sealed partial class NodeAgentActor : ReceiveActor, IWithTimers
             }
         }
 
-        worker.Tell(new PodWorkerActor.PodChanged(seen.Pod));
+        worker.Tell(new PodWorkerActor.PodChanged(pod));
     }
 
     private void StartRelist()

@@ -13,7 +13,23 @@ public sealed class AgentRuntime : Cluster.Api.Metrics.IResourceMetrics, Cluster
     /// <summary>One prober for every agent in the process (simulated nodes would otherwise each hold an HTTP client).</summary>
     public Prober Prober { get; } = new();
 
-    public void Dispose() => Prober.Dispose();
+    private readonly Lock _podsLock = new();
+    private PodFeed? _pods;
+
+    public void Dispose()
+    {
+        Prober.Dispose();
+        _pods?.Dispose();
+    }
+
+    /// <summary>The one pod watch of this process, which every agent here follows its pods through.</summary>
+    public PodFeed PodsFor(ResourceRegistry registry, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        lock (_podsLock)
+        {
+            return _pods ??= new PodFeed(registry, logger);
+        }
+    }
 
     /// <summary>The names of the nodes whose agents run in this process, once registered.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Hosted { get; } = new(StringComparer.Ordinal);

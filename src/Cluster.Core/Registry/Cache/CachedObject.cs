@@ -12,7 +12,7 @@ public sealed class CachedObject
     private readonly IReadOnlyList<string> _fieldNames;
     private readonly string?[] _fieldValues;
 
-    private CachedObject(string ns, string name, long resourceVersion, byte[] json, IReadOnlyDictionary<string, string> labels, string? uid, IReadOnlyList<string> fieldNames, string?[] fieldValues)
+    private CachedObject(string ns, string name, string key, long resourceVersion, byte[] json, IReadOnlyDictionary<string, string> labels, string? uid, IReadOnlyList<string> fieldNames, string?[] fieldValues)
     {
         _fieldNames = fieldNames;
         _fieldValues = fieldValues;
@@ -22,7 +22,7 @@ public sealed class CachedObject
         Json = json;
         Labels = labels;
         Uid = uid;
-        Key = KeyOf(ns, name);
+        Key = key;
     }
 
     private CachedObject(string key)
@@ -71,10 +71,12 @@ public sealed class CachedObject
 
     /// <summary>
     /// Builds the cached form of <paramref name="obj"/> (already stamped with its resourceVersion).
-    /// Field values go through <paramref name="intern"/>, so the thousands of objects that share
-    /// "Running" or "default-scheduler" share one string.
+    /// Field values, the namespace and labels go through <paramref name="intern"/>, so the thousands of
+    /// objects that share "Running", "kube-node-lease" or "kubernetes.io/os=linux" share one string; what
+    /// did not change since <paramref name="previous"/> (the cached version this one follows) is shared
+    /// with it, so a watch history of Lease renewals holds one name, key, uid and label map per Lease.
     /// </summary>
-    public static CachedObject From(JsonObject obj, long resourceVersion, IResourceStrategy? strategy = null, IReadOnlyList<string>? selectableFields = null, Func<string, string>? intern = null)
+    public static CachedObject From(JsonObject obj, long resourceVersion, IResourceStrategy? strategy = null, IReadOnlyList<string>? selectableFields = null, Func<string, string>? intern = null, CachedObject? previous = null)
     {
         IReadOnlyList<string> names = [];
         string?[] values = [];
@@ -89,7 +91,51 @@ public sealed class CachedObject
             }
         }
 
-        return new(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj), resourceVersion, JsonSerializer.SerializeToUtf8Bytes(obj, CacheJson.Options), ObjectMeta.Labels(obj), ObjectMeta.Uid(obj), names, values);
+        var (ns, name, uid, labels) = (ObjectMeta.Namespace(obj), ObjectMeta.Name(obj), ObjectMeta.Uid(obj), ObjectMeta.Labels(obj));
+        string key;
+        if (previous is not null && previous.Name == name && previous.Namespace == ns)
+        {
+            (ns, name, key) = (previous.Namespace, previous.Name, previous.Key);
+        }
+        else
+        {
+            ns = intern is null ? ns : intern(ns);
+            key = KeyOf(ns, name);
+        }
+
+        if (previous is not null && previous.Uid == uid)
+        {
+            uid = previous.Uid;
+        }
+
+        if (previous is not null && SameLabels(previous.Labels, labels))
+        {
+            labels = previous.Labels;
+        }
+        else if (intern is not null && labels.Count > 0)
+        {
+            labels = labels.ToDictionary(l => intern(l.Key), l => intern(l.Value), StringComparer.Ordinal);
+        }
+
+        return new(ns, name, key, resourceVersion, JsonSerializer.SerializeToUtf8Bytes(obj, CacheJson.Options), labels, uid, names, values);
+    }
+
+    private static bool SameLabels(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetValue(key, out var other) || other != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Field selector names used across the built-in kinds; each kind's cache keeps those its strategy supports.</summary>

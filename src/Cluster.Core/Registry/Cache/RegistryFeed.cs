@@ -181,13 +181,16 @@ public sealed partial class RegistryFeed : IAsyncDisposable
         switch (@event)
         {
             case ObjectEvents.Stored stored:
-                cache.Apply(CachedObject.From(ObjectState.Stamp(stored.Object, entry.Ordering), entry.Ordering, strategy, fields, Intern), removed: false, live);
+                cache.Apply(CachedObject.From(ObjectState.Stamp(stored.Object, entry.Ordering), entry.Ordering, strategy, fields, Intern, Previous(cache, stored.Object)), removed: false, live);
                 break;
             case ObjectEvents.Deleted deleted:
-                cache.Apply(CachedObject.From(ObjectState.Stamp(deleted.Object, entry.Ordering), entry.Ordering, strategy, fields, Intern), removed: true, live);
+                cache.Apply(CachedObject.From(ObjectState.Stamp(deleted.Object, entry.Ordering), entry.Ordering, strategy, fields, Intern, Previous(cache, deleted.Object)), removed: true, live);
                 break;
         }
     }
+
+    /// <summary>The version this change follows (only the feed applies changes, so it is still current when the change is applied).</summary>
+    private static CachedObject? Previous(KindCache cache, System.Text.Json.Nodes.JsonObject obj) => cache.Get(ObjectMeta.Namespace(obj), ObjectMeta.Name(obj));
 
     /// <summary>Shares equal field values between cached objects (only the feed's thread uses it); bounded, so unique values cannot grow it forever.</summary>
     private string Intern(string value)

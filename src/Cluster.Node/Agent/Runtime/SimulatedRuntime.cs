@@ -13,7 +13,8 @@ namespace Cluster.Node.Agent.Runtime;
 public sealed class SimulatedRuntime(TimeSpan startDelay, TimeProvider clock) : IContainerRuntime
 {
     private static int s_addresses;
-    private readonly ConcurrentDictionary<string, RuntimeContainer> _containers = new(StringComparer.Ordinal);
+    // Sized for the few containers of a simulated node (the default would take a lock and 31 buckets per node).
+    private readonly ConcurrentDictionary<string, RuntimeContainer> _containers = new(concurrencyLevel: 1, capacity: 4, StringComparer.Ordinal);
 
     /// <summary>Each node gets a store of its own: no node sees another's containers.</summary>
     public IContainerRuntime OwnedBy(string owner) => new SimulatedRuntime(startDelay, clock);
