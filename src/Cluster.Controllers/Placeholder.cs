@@ -1,3 +1,0 @@
-namespace Cluster.Controllers;
-
-internal static class Placeholder;
