@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Objects;
+
+namespace Cluster.Controllers.Writes;
+
+/// <summary>How controllers change objects: through the registry's own rules (validation, resourceVersion checks, admission), as any client.</summary>
+public interface IObjectWriter
+{
+    Task CreateAsync(ResourceKind kind, string ns, JsonObject obj, CancellationToken ct);
+
+    /// <summary>A replace, refused with 409 when <paramref name="obj"/>'s resourceVersion is not the stored one.</summary>
+    Task UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct);
+
+    /// <summary>Deletes the object; false when it was already gone.</summary>
+    Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct);
+}
+
+/// <summary>The member's registry as the controllers' writer; writes carry the controller's name as their field manager.</summary>
+public sealed class RegistryWriter(ResourceRegistry registry, string fieldManager) : IObjectWriter
+{
+    private readonly WriteOptions _options = new(FieldManager: fieldManager);
+
+    public Task CreateAsync(ResourceKind kind, string ns, JsonObject obj, CancellationToken ct) =>
+        registry.CreateAsync(kind, ns, obj, _options, ct);
+
+    public Task UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) =>
+        registry.UpdateAsync(kind, ns, name, obj, null, _options, ct);
+
+    public async Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            await registry.DeleteAsync(kind, ns, name, DeleteOptions.Default, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (ApiException e) when (e.Code == 404)
+        {
+            return false;
+        }
+    }
+}
