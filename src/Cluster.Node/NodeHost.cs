@@ -2,8 +2,10 @@ using Cluster.Node.Agent;
 using Cluster.Node.Configuration;
 using Cluster.Node.Management;
 using Akka.Configuration;
+using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Cluster.Api;
+using Cluster.Controllers.Hosting;
 using Cluster.Core.Configuration;
 using Cluster.Core.Persistence.Plugin;
 using Cluster.Core.Registry;
@@ -73,6 +75,7 @@ public static class NodeHost
         var registrySettings = RegistrySettings.FromConfiguration(builder.Configuration);
         var apiSettings = ApiServerSettings.FromConfiguration(builder.Configuration);
         var agentSettings = AgentSettings.FromConfiguration(builder.Configuration);
+        var controllerSettings = ControllerSettings.FromConfiguration(builder.Configuration);
         var settingsForAgent = agentSettings.Runtime == RuntimeChoice.Simulated ? settings with { Name = settings.Name + "-sim-1" } : settings;
         var dataDirectory = Path.GetFullPath(settings.DataDirectory);
         var akkaConfig = AkkaConfig(builder.Configuration, settings, membership, dataDirectory);
@@ -105,6 +108,16 @@ public static class NodeHost
                 var agentSettings = settingsForAgent;
                 registry.Register<NodeAgentActor>(system.ActorOf(NodeAgentActor.Props(agentSettings, agentLogger), "node-agent"));
             });
+            if (membership.Roles.Contains("control-plane"))
+            {
+                // One controller manager in the cluster, on the oldest control-plane member (with the SQL lease, as every singleton).
+                akka.WithSingleton<ControllerManagerActor>(
+                    "controller-manager",
+                    (_, _, _) => ControllerManagerActor.Props(services.GetRequiredService<ResourceRegistry>(), controllerSettings, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()),
+                    new ClusterSingletonOptions { Role = "control-plane" },
+                    createProxyToo: false);
+            }
+
             akka.AddStartup((system, actors) =>
             {
                 // No seed nodes: this node forms a cluster of one by joining itself.

@@ -128,16 +128,22 @@ public sealed class NodeConfigurationTests
     public void ReferenceConf_EveryKey_IsReadBySomeSettingsRecord()
     {
         var reference = Build([]);
-        var baseline = Describe(Settings(reference)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(reference));
+        var baseline = Describe(Settings(reference)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(reference)) + Controllers(reference);
         var keys = reference.AsEnumerable().Where(kv => kv.Value is not null).ToList();
         Assert.NotEmpty(keys);
         foreach (var (key, value) in keys)
         {
             // The maximum image age must exceed the minimum (2m), as the kubelet validates it.
-            var other = Build([$"--{key}={(key == "agent:image-maximum-gc-age" ? "1h" : OtherValidValue(value!))}"]);
-            var changed = Describe(Settings(other)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(other));
+            var other = Build([$"--{key}={key switch { "agent:image-maximum-gc-age" => "1h", "controllers:enabled" => "-endpoint", _ => OtherValidValue(value!) }}"]);
+            var changed = Describe(Settings(other)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(other)) + Controllers(other);
             Assert.True(baseline != changed, $"changing {key} in reference.conf changes no setting: nothing reads it");
         }
+    }
+
+    private static string Controllers(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var settings = Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(configuration);
+        return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod}";
     }
 
     private static string Describe((ClusterMembershipSettings Cluster, NodeSettings Node, Config Akka, RegistrySettings Registry, ApiServerSettings Api) settings) =>

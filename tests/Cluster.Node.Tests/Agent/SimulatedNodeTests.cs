@@ -75,4 +75,55 @@ public sealed class SimulatedNodeTests(SimulatedNodeTests.Cluster cluster) : ICl
 
         Assert.Equal("Failed 3 Error", state);
     }
+
+    [Fact]
+    public async Task ServiceSelectingRunningPods_EndpointsControllerListsThem_AndRemovesThemWithTheService()
+    {
+        var manifest = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: ep, namespace: default}
+            spec:
+              selector: {app: ep}
+              ports: [{name: http, port: 80, targetPort: http}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: ep-1, namespace: default, labels: {app: ep}}
+            spec: {nodeName: kw-sim-1, containers: [{name: app, image: simulated, ports: [{name: http, containerPort: 8080}]}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: ep-2, namespace: default, labels: {app: ep}}
+            spec: {nodeName: kw-sim-2, containers: [{name: app, image: simulated, ports: [{name: http, containerPort: 8080}]}]}
+            """;
+        KubectlAssert.Succeeded(await cluster.RunAsync("apply", "-f", cluster.WriteFile("ep.yaml", manifest)));
+
+        var podIps = "";
+        var endpoints = "";
+        for (var i = 0; i < 150; i++)
+        {
+            podIps = await cluster.JsonPathAsync("pods", "default", "{range .items[?(@.metadata.labels.app==\"ep\")]}{.status.podIP} {end}");
+            endpoints = (await cluster.RunAsync("get", "endpoints", "ep", "-o", "jsonpath={range .subsets[*].addresses[*]}{.ip} {end}{.subsets[*].ports[*].port}")).StdOut.Trim();
+            if (podIps.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 2
+                && endpoints == string.Join(' ', podIps.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)) + " 8080")
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(string.Join(' ', podIps.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)) + " 8080", endpoints);
+
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "service", "ep"));
+        var gone = false;
+        for (var i = 0; i < 100 && !gone; i++)
+        {
+            gone = (await cluster.RunAsync("get", "endpoints", "ep")).StdErr.Contains("NotFound", StringComparison.Ordinal);
+            await Task.Delay(100);
+        }
+
+        Assert.True(gone, "the Endpoints outlived their Service");
+    }
 }

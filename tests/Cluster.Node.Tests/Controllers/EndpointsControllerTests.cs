@@ -26,7 +26,8 @@ public sealed class EndpointsControllerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = NodeHost.Build(["--node:name=ep-node", "--api-address=127.0.0.1:0", "--data-dir=" + _data, "--runtime", "none"]);
+        // The hosted controller manager is told to leave Endpoints alone: the controller under test is the only writer.
+        _host = NodeHost.Build(["--node:name=ep-node", "--api-address=127.0.0.1:0", "--data-dir=" + _data, "--runtime", "none", "--controllers:enabled=*,-endpoint"]);
         await _host.StartAsync();
         _informers = new InformerFactory(new RegistrySource(Registry), TimeProvider.System, NullLoggerFactory.Instance);
         var controller = new EndpointsController(_informers, new RegistryWriter(Registry, "endpoint-controller"));

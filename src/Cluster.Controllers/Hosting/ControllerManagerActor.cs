@@ -1,0 +1,110 @@
+using Akka.Actor;
+using Cluster.Controllers.Endpoints;
+using Cluster.Controllers.Framework;
+using Cluster.Controllers.Informers;
+using Cluster.Controllers.Writes;
+using Cluster.Core.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Controllers.Hosting;
+
+/// <summary>
+/// The controller manager: a cluster singleton (one in the cluster, on the oldest control-plane member, holding the
+/// SQL lease), so no two members ever reconcile at once. It starts the enabled controllers once the registry serves
+/// and its informers have listed, and stops them with itself, when the singleton moves.
+/// <code>
+///   starting ──registry serves, informers listed──▶ running ──PostStop──▶ stopped
+///      └──registry not yet serving: retry every second
+/// </code>
+/// </summary>
+public sealed partial class ControllerManagerActor : ReceiveActor
+{
+    private readonly ResourceRegistry _registry;
+    private readonly ControllerSettings _settings;
+    private readonly TimeProvider _clock;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<ReconcileLoop> _loops = [];
+    private InformerFactory? _informers;
+
+    public ControllerManagerActor(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers)
+    {
+        _registry = registry;
+        _settings = settings;
+        _clock = clock;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<ControllerManagerActor>();
+        Receive<GetStats>(_ => Sender.Tell(new Stats([.. _loops.Select(l => l.Stats)])));
+    }
+
+    public static Props Props(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers) =>
+        Akka.Actor.Props.Create(() => new ControllerManagerActor(registry, settings, clock, loggers));
+
+    /// <summary>Asks for every running controller's queue and reconcile figures.</summary>
+    public sealed record GetStats
+    {
+        public static readonly GetStats Instance = new();
+    }
+
+    public sealed record Stats(IReadOnlyList<ControllerStats> Controllers);
+
+    protected override void PreStart()
+    {
+        var informers = _informers = new InformerFactory(new RegistrySource(_registry), _clock, _loggers, _settings.ResyncPeriod > TimeSpan.Zero ? _settings.ResyncPeriod : null);
+        if (_settings.Enabled.IsEnabled("endpoint"))
+        {
+            var controller = new EndpointsController(informers, new RegistryWriter(_registry, "endpoint-controller"));
+            var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
+            controller.Watch(loop);
+            _loops.Add(loop);
+        }
+
+        _ = StartAsync(informers, _stopping.Token);
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        foreach (var loop in _loops)
+        {
+            loop.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        }
+
+        _informers?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        _stopping.Dispose();
+        LogStopped(_logger);
+    }
+
+    private async Task StartAsync(InformerFactory informers, CancellationToken ct)
+    {
+        // Informers list through the registry, which serves once the member's watch cache has loaded.
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await _registry.SyncAsync(ct).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _clock, ct).ConfigureAwait(false);
+            }
+        }
+
+        informers.Start();
+        await informers.WaitForSyncAsync(ct).ConfigureAwait(false);
+        foreach (var loop in _loops)
+        {
+            loop.Start();
+        }
+
+        LogStarted(_logger, string.Join(", ", _loops.Select(l => l.Stats.Name)));
+    }
+
+    [LoggerMessage(EventId = 7301, Level = LogLevel.Information, Message = "Controller manager started: {Controllers}")]
+    private static partial void LogStarted(ILogger logger, string controllers);
+
+    [LoggerMessage(EventId = 7302, Level = LogLevel.Information, Message = "Controller manager stopped")]
+    private static partial void LogStopped(ILogger logger);
+}

@@ -1,0 +1,49 @@
+using Cluster.Controllers.Framework;
+using Cluster.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Cluster.Controllers.Hosting;
+
+/// <summary>The <c>controllers</c> section: which controllers the controller manager runs and how.</summary>
+public sealed record ControllerSettings
+{
+    public const string SectionName = "controllers";
+
+    /// <summary>The controllers this build has, by upstream's names.</summary>
+    public static IReadOnlyList<string> Known { get; } = ["endpoint"];
+
+    /// <summary>controllers.enabled: kube-controller-manager's --controllers list.</summary>
+    public ControllerSelection Enabled { get; init; } = ControllerSelection.Default;
+
+    /// <summary>controllers.workers: keys each controller reconciles at once (upstream's --concurrent-*-syncs, 5).</summary>
+    public int Workers { get; init; } = 5;
+
+    /// <summary>controllers.resync-period: how often informers hand every object to the controllers again.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromHours(12);
+
+    public static ControllerSettings FromConfiguration(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        var d = new ControllerSettings();
+        var enabled = SettingsReader.String(section, "enabled", "*");
+        ControllerSelection selection;
+        try
+        {
+            selection = ControllerSelection.Parse(enabled, [.. Known]);
+        }
+        catch (FormatException e)
+        {
+            throw SettingsException.Invalid("controllers.enabled", enabled, e.Message);
+        }
+
+        var settings = new ControllerSettings
+        {
+            Enabled = selection,
+            Workers = SettingsReader.Int(section, "workers", d.Workers),
+            ResyncPeriod = SettingsReader.Duration(section, "resync-period", d.ResyncPeriod),
+        };
+        SettingsException.Require(settings.Workers >= 1, "controllers.workers", settings.Workers, "must be at least 1");
+        SettingsException.Require(settings.ResyncPeriod >= TimeSpan.Zero, "controllers.resync-period", settings.ResyncPeriod, "must not be negative (zero turns resync off)");
+        return settings;
+    }
+}
