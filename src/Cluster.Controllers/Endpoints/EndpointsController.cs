@@ -5,6 +5,7 @@ using Cluster.Controllers.Informers;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
+using Cluster.Core.Registry.Selectors;
 using k8s;
 using k8s.Models;
 
@@ -25,6 +26,7 @@ public sealed class EndpointsController : IReconciler
     private readonly SharedInformer _pods;
     private readonly SharedInformer _endpoints;
     private readonly IObjectWriter _writer;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<CachedObject, LabelSelector?> _selectors = [];
 
     public EndpointsController(InformerFactory informers, IObjectWriter writer)
     {
@@ -102,8 +104,7 @@ public sealed class EndpointsController : IReconciler
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var cached in _services.ByIndex(Indexers.Namespace, pod.Namespace))
         {
-            if (Parse<V1Service>(cached).Spec?.Selector is { Count: > 0 } selector
-                && ((now is not null && EndpointsPlanner.Matches(selector, Labels(now))) || (old is not null && EndpointsPlanner.Matches(selector, Labels(old)))))
+            if (SelectorOf(cached) is { } selector && ((now is not null && selector.Matches(now.Labels)) || (old is not null && selector.Matches(old.Labels))))
             {
                 keys.Add(cached.Key);
             }
@@ -112,7 +113,12 @@ public sealed class EndpointsController : IReconciler
         return keys;
     }
 
-    private static Dictionary<string, string> Labels(CachedObject obj) => obj.Labels.ToDictionary(StringComparer.Ordinal);
+    /// <summary>
+    /// A Service version's selector (null: none), parsed once per version rather than on every pod event: cached
+    /// versions are immutable, and the table lets a version's entry go with it.
+    /// </summary>
+    private LabelSelector? SelectorOf(CachedObject service) =>
+        _selectors.GetValue(service, s => Parse<V1Service>(s).Spec?.Selector is { Count: > 0 } map ? EndpointsPlanner.SelectorOf(map) : null);
 
     private static bool Same<T>(T? a, T? b)
         where T : class => a is null || b is null ? a is null && b is null : KubernetesJson.Serialize(a) == KubernetesJson.Serialize(b);

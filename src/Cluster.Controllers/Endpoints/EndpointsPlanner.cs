@@ -1,3 +1,4 @@
+using Cluster.Core.Registry.Selectors;
 using k8s.Models;
 
 namespace Cluster.Controllers.Endpoints;
@@ -20,11 +21,12 @@ public static class EndpointsPlanner
             return null;
         }
 
+        var selects = SelectorOf(selector);
         var publishNotReady = service.Spec.PublishNotReadyAddresses == true;
         var byPorts = new Dictionary<string, (List<Corev1EndpointPort> Ports, List<V1EndpointAddress> Ready, List<V1EndpointAddress> NotReady)>(StringComparer.Ordinal);
         foreach (var pod in pods)
         {
-            if (!Matches(selector, pod.Metadata?.Labels) || string.IsNullOrEmpty(pod.Status?.PodIP) || pod.Status.Phase is "Succeeded" or "Failed"
+            if (!selects.Matches(ReadOnly(pod.Metadata?.Labels)) || string.IsNullOrEmpty(pod.Status?.PodIP) || pod.Status.Phase is "Succeeded" or "Failed"
                 || (pod.Metadata!.DeletionTimestamp is not null && !publishNotReady))
             {
                 continue;
@@ -61,9 +63,11 @@ public static class EndpointsPlanner
         })];
     }
 
-    /// <summary>Whether a selector (equality on every key) matches the labels.</summary>
-    public static bool Matches(IDictionary<string, string> selector, IDictionary<string, string>? labels) =>
-        selector.All(s => labels is not null && labels.TryGetValue(s.Key, out var value) && value == s.Value);
+    /// <summary>A Service's selector map as the registry's label selector (every pair must match).</summary>
+    public static LabelSelector SelectorOf(IDictionary<string, string> selector) => LabelSelector.FromMap(ReadOnly(selector));
+
+    private static IReadOnlyDictionary<string, string> ReadOnly(IDictionary<string, string>? map) =>
+        map as IReadOnlyDictionary<string, string> ?? (map is null ? new Dictionary<string, string>() : new Dictionary<string, string>(map));
 
     private static bool IsReady(V1Pod pod) => pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
