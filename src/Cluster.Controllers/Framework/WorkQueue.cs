@@ -48,17 +48,6 @@ public sealed class WorkQueue<TKey> : IDisposable
         }
     }
 
-    public bool ShuttingDown
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _shuttingDown;
-            }
-        }
-    }
-
     public void Add(TKey key)
     {
         lock (_lock)

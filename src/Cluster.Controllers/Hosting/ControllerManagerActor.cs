@@ -35,19 +35,10 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         _clock = clock;
         _loggers = loggers;
         _logger = loggers.CreateLogger<ControllerManagerActor>();
-        Receive<GetStats>(_ => Sender.Tell(new Stats([.. _loops.Select(l => l.Stats)])));
     }
 
     public static Props Props(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers) =>
         Akka.Actor.Props.Create(() => new ControllerManagerActor(registry, settings, clock, loggers));
-
-    /// <summary>Asks for every running controller's queue and reconcile figures.</summary>
-    public sealed record GetStats
-    {
-        public static readonly GetStats Instance = new();
-    }
-
-    public sealed record Stats(IReadOnlyList<ControllerStats> Controllers);
 
     protected override void PreStart()
     {

@@ -18,10 +18,10 @@ public sealed partial class NodeAgentActor
     public sealed record NodeStatus(string NodeName, string AgentPath, bool Registered = false, int Pods = 0);
 
     /// <summary>Begins the agent's work once the registry serves (the runtime is null when the node runs no pods).</summary>
-    /// <param name="Shared">Where the agent publishes its runtime for the API's log reads.</param>
+    /// <param name="Shared">What the process's agents share (prober, pod watch), and where the agent publishes its runtime for the API's log reads.</param>
     /// <param name="Simulated">A simulated node: synthetic host facts instead of this machine's.</param>
     /// <param name="PublishMetrics">This agent's measurements are the ones the metrics API serves (one agent per process).</param>
-    public sealed record Start(ResourceRegistry Registry, AgentSettings Settings, IContainerRuntime? Runtime, TimeProvider Clock, AgentRuntime? Shared = null, bool Simulated = false, bool PublishMetrics = true);
+    public sealed record Start(ResourceRegistry Registry, AgentSettings Settings, IContainerRuntime? Runtime, TimeProvider Clock, AgentRuntime Shared, bool Simulated = false, bool PublishMetrics = true);
 
     private sealed record NodeWritten(V1Node Node, string RuntimeVersion);
 

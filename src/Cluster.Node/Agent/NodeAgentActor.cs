@@ -27,12 +27,10 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
     private readonly ILogger _logger;
     private readonly Dictionary<string, IActorRef> _workers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private Prober? _ownProber;
     private PodFeed? _pods;
-    private PodFeed? _ownPods;
     private AgentContext? _agent;
     private IContainerRuntime? _runtime;
-    private AgentRuntime? _shared;
+    private AgentRuntime _shared = null!;
     private string _runtimeVersion = "";
     private bool _registered;
     private bool _podsListed;
@@ -116,7 +114,7 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
                 break;
             case Sampled sampled:
                 _sampling = false;
-                if (_shared is not null && _publishMetrics && sampled.Snapshot is not null)
+                if (_publishMetrics && sampled.Snapshot is not null)
                 {
                     _shared.Latest = sampled.Snapshot;
                 }
@@ -135,7 +133,7 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
     {
         _registered = true;
         _runtimeVersion = m.RuntimeVersion;
-        _shared?.Hosted[_settings.Name] = true;
+        _shared.Hosted[_settings.Name] = true;
         LogRegistered(_logger, _settings.Name, m.RuntimeVersion.Length > 0 ? m.RuntimeVersion : "none");
         Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, _agent!.Settings.HeartbeatInterval);
         if (_runtime is not { } runtime || _agent is not { } agent)
@@ -145,9 +143,9 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
 
         // Pods run only once the node exists: their containers carry its uid.
         _agent = agent with { Runtime = runtime.OwnedBy(m.Node.Metadata.Uid) };
-        _shared?.Runtimes[_settings.Name] = _agent.Runtime;
+        _shared.Runtimes[_settings.Name] = _agent.Runtime;
 
-        _pods = _shared?.PodsFor(agent.Registry, _logger) ?? (_ownPods = new PodFeed(agent.Registry, _logger));
+        _pods = _shared.PodsFor(agent.Registry, _logger);
         Self.Tell(SubscribePods.Instance);
         if (!_simulated)
         {
@@ -188,8 +186,6 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
         _stopping.Cancel();
         _stopping.Dispose();
         _pods?.Unsubscribe(_settings.Name, Self);
-        _ownPods?.Dispose();
-        _ownProber?.Dispose();
         LogDown(_logger, _settings.Name);
     }
 
@@ -204,7 +200,7 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
         _publishMetrics = start.PublishMetrics;
         var host = Host();
         var runtime = start.Runtime ?? NoRuntime.Instance;
-        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, start.Shared?.Prober ?? (_ownProber = new Prober()), new VolumeManager(start.Registry, _settings.DataDirectory));
+        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, start.Shared.Prober, new VolumeManager(start.Registry, _settings.DataDirectory));
         _runtime = start.Runtime;
         _shared = start.Shared;
         RegisterAsync(host, start.Runtime).PipeTo(Self, failure: e => new RegistrationFailed(e));
@@ -223,7 +219,7 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
             try
             {
                 var created = NodeObjects.Node(_settings.Name, host, version, now, null);
-                if (_shared?.EndpointFor(host.Address) is { } endpoint)
+                if (_shared.EndpointFor(host.Address) is { } endpoint)
                 {
                     created.Metadata.Annotations = new Dictionary<string, string> { [Cluster.Api.Streaming.NodeProxy.EndpointAnnotation] = endpoint };
                 }
@@ -253,7 +249,7 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
     {
         var registry = _agent!.Registry;
         var current = registry.Cache(BuiltInKinds.Node).Get("", _settings.Name) is { } cached ? Parse<V1Node>(cached.Json) : null;
-        var endpoint = _shared?.EndpointFor(host.Address);
+        var endpoint = _shared.EndpointFor(host.Address);
         var published = current?.Metadata?.Annotations?.TryGetValue(Cluster.Api.Streaming.NodeProxy.EndpointAnnotation, out var value) == true ? value : null;
         if (published == endpoint)
         {
