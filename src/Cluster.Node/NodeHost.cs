@@ -6,6 +6,7 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Cluster.Api;
 using Cluster.Controllers.Hosting;
+using Cluster.Controllers.Scheduling;
 using Cluster.Core.Configuration;
 using Cluster.Core.Persistence.Plugin;
 using Cluster.Core.Registry;
@@ -76,6 +77,7 @@ public static class NodeHost
         var apiSettings = ApiServerSettings.FromConfiguration(builder.Configuration);
         var agentSettings = AgentSettings.FromConfiguration(builder.Configuration);
         var controllerSettings = ControllerSettings.FromConfiguration(builder.Configuration);
+        var schedulerSettings = SchedulerSettings.FromConfiguration(builder.Configuration);
         var settingsForAgent = agentSettings.Runtime == RuntimeChoice.Simulated ? settings with { Name = settings.Name + "-sim-1" } : settings;
         var dataDirectory = Path.GetFullPath(settings.DataDirectory);
         var akkaConfig = AkkaConfig(builder.Configuration, settings, membership, dataDirectory);
@@ -116,6 +118,14 @@ public static class NodeHost
                     (_, _, _) => ControllerManagerActor.Props(services.GetRequiredService<ResourceRegistry>(), controllerSettings, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()),
                     new ClusterSingletonOptions { Role = "control-plane" },
                     createProxyToo: false);
+                if (schedulerSettings.Enabled)
+                {
+                    akka.WithSingleton<SchedulerActor>(
+                        "scheduler",
+                        (_, _, _) => SchedulerActor.Props(services.GetRequiredService<ResourceRegistry>(), schedulerSettings, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()),
+                        new ClusterSingletonOptions { Role = "control-plane" },
+                        createProxyToo: false);
+                }
             }
 
             akka.AddStartup((system, actors) =>

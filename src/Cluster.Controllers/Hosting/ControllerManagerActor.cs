@@ -69,22 +69,7 @@ public sealed partial class ControllerManagerActor : ReceiveActor
 
     private async Task StartAsync(InformerFactory informers, CancellationToken ct)
     {
-        // Informers list through the registry, which serves once the member's watch cache has loaded.
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await _registry.SyncAsync(ct).ConfigureAwait(false);
-                break;
-            }
-            catch (Exception) when (!ct.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), _clock, ct).ConfigureAwait(false);
-            }
-        }
-
-        informers.Start();
-        await informers.WaitForSyncAsync(ct).ConfigureAwait(false);
+        await RegistryStartup.WaitForInformersAsync(_registry, informers, _clock, ct).ConfigureAwait(false);
         foreach (var loop in _loops)
         {
             loop.Start();

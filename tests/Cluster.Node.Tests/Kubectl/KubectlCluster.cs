@@ -24,6 +24,12 @@ public class KubectlCluster : IAsyncLifetime
     /// <summary>Flags every start of this cluster's node gets besides its data directory.</summary>
     protected virtual string[] NodeArguments => [];
 
+    /// <summary>
+    /// Whether the node's scheduler binds pending pods. Off by default: most kubectl tests read and print pods as
+    /// created (Pending, no node) and would otherwise race the scheduler.
+    /// </summary>
+    protected virtual bool Schedules => false;
+
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(WorkDir);
@@ -153,7 +159,7 @@ public class KubectlCluster : IAsyncLifetime
         _starts++;
         _home = Path.Combine(_root, "home-" + _starts);
         Directory.CreateDirectory(_home);
-        _node = NodeProcess.Start(["--data-dir=" + DataDir, .. NodeArguments]);
+        _node = NodeProcess.Start(["--data-dir=" + DataDir, "--scheduler:enabled=" + (Schedules ? "true" : "false"), .. NodeArguments]);
         await _node.WaitForOutputAsync("kubeconfig written to " + Path.Combine(DataDir, "admin.kubeconfig"), NodeTimeout);
     }
 }

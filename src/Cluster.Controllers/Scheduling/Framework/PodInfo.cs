@@ -25,6 +25,7 @@ public sealed class PodInfo
         Uid = pod.Metadata?.Uid ?? Namespace + "/" + Name;
         Labels = pod.Metadata?.Labels as IReadOnlyDictionary<string, string> ?? (pod.Metadata?.Labels is { } l ? new Dictionary<string, string>(l) : Empty);
         Priority = pod.Spec?.Priority ?? 0;
+        NodeName = pod.Spec?.NodeName is { Length: > 0 } node ? node : null;
         (Requests, NonZeroRequests) = ComputeRequests(pod.Spec);
         HostPorts = [.. (pod.Spec?.Containers ?? []).SelectMany(c => c.Ports ?? []).Where(p => p.HostPort is > 0)
             .Select(p => new HostPort(string.IsNullOrEmpty(p.HostIP) ? HostPort.AnyIp : p.HostIP, p.Protocol ?? "TCP", p.HostPort!.Value))];
@@ -52,7 +53,7 @@ public sealed class PodInfo
     public int Priority { get; }
 
     /// <summary>The node the pod is bound (or assumed) to; null while pending.</summary>
-    public string? NodeName => Pod.Spec?.NodeName is { Length: > 0 } n ? n : null;
+    public string? NodeName { get; private set; }
 
     /// <summary>What the pod needs of a node: the sum of its containers, or its largest init container if more, plus overhead.</summary>
     public ResourceAmounts Requests { get; }
@@ -74,6 +75,14 @@ public sealed class PodInfo
     public bool HasAffinity => RequiredAffinityTerms.Count + RequiredAntiAffinityTerms.Count + PreferredAffinityTerms.Count + PreferredAntiAffinityTerms.Count > 0;
 
     public static PodInfo From(V1Pod pod) => new(pod);
+
+    /// <summary>The same pod counted on <paramref name="node"/> before its binding is seen (the scheduler's assumption).</summary>
+    public PodInfo AssumedOn(string node)
+    {
+        var assumed = (PodInfo)MemberwiseClone();
+        assumed.NodeName = node;
+        return assumed;
+    }
 
     /// <summary>Upstream's resource.PodRequests: sidecars (restartable init containers) run beside the app containers, other init containers alone.</summary>
     private static (ResourceAmounts Requests, ResourceAmounts NonZero) ComputeRequests(V1PodSpec? spec)

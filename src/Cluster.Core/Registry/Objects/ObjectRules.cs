@@ -127,8 +127,42 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         }
 
         spec["nodeName"] = nodeName;
+        MarkScheduled(obj);
         obj = RecordManager(current, obj, options);
         return new Decision(new ObjectEvents.Stored(obj), obj);
+    }
+
+    /// <summary>As upstream's binding: the pod's PodScheduled condition turns True (replacing an Unschedulable one).</summary>
+    private void MarkScheduled(JsonObject pod)
+    {
+        if (pod["status"] is not JsonObject status)
+        {
+            status = [];
+            pod["status"] = status;
+        }
+
+        if (status["conditions"] is not JsonArray conditions)
+        {
+            conditions = [];
+            status["conditions"] = conditions;
+        }
+
+        var scheduled = new JsonObject
+        {
+            ["type"] = "PodScheduled",
+            ["status"] = "True",
+            ["lastProbeTime"] = null,
+            ["lastTransitionTime"] = ObjectMeta.Timestamp(clock.GetUtcNow()),
+        };
+        var index = conditions.ToList().FindIndex(c => c is JsonObject o && ObjectMeta.GetString(o, "type") == "PodScheduled");
+        if (index >= 0)
+        {
+            conditions[index] = scheduled;
+        }
+        else
+        {
+            conditions.Add(scheduled);
+        }
     }
 
     public Decision Delete(JsonObject? current, string name, DeleteOptions options)

@@ -1,0 +1,153 @@
+using Cluster.Controllers.Informers;
+using Cluster.Controllers.Scheduling.Framework;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Cache;
+using k8s;
+using k8s.Models;
+
+namespace Cluster.Controllers.Scheduling;
+
+/// <summary>How informer events reach the scheduler: bound pods and nodes into the cache, pending pods into the queue, and changes that could make room wake the unschedulable pods.</summary>
+public sealed partial class Scheduler
+{
+    /// <summary>Gives the pod, node and namespace informers their handlers; call before they start.</summary>
+    public void Watch()
+    {
+        _informers.For(BuiltInKinds.Pod).AddHandler(new PodHandler(this));
+        _informers.For(BuiltInKinds.Node).AddHandler(new NodeHandler(this));
+        _informers.For(BuiltInKinds.Namespace).AddHandler(new NamespaceHandler(this));
+    }
+
+    /// <summary>Whether this scheduler is the pod's: the default scheduler's name, or none stated (the API defaults it).</summary>
+    private static bool IsOurs(V1Pod pod) => pod.Spec?.SchedulerName is null or "" or SchedulerProfile.DefaultSchedulerName;
+
+    private static bool IsPending(V1Pod pod) =>
+        string.IsNullOrEmpty(pod.Spec?.NodeName) && pod.Metadata?.DeletionTimestamp is null && pod.Status?.Phase is not ("Succeeded" or "Failed");
+
+    private void PodChanged(V1Pod? old, V1Pod pod)
+    {
+        if (!string.IsNullOrEmpty(pod.Spec?.NodeName))
+        {
+            var info = PodInfo.From(pod);
+            var finished = pod.Status?.Phase is "Succeeded" or "Failed";
+            lock (Cache.Lock)
+            {
+                Cache.SetBoundPod(info);
+            }
+
+            Queue.Delete(info.Key);
+            // A pod that finished frees its node; one whose labels changed may satisfy or break affinity terms.
+            if ((finished && old?.Status?.Phase is not ("Succeeded" or "Failed")) || (old is not null && !SameLabels(old, pod)))
+            {
+                Queue.MoveAllUnschedulable();
+            }
+
+            return;
+        }
+
+        if (IsPending(pod) && IsOurs(pod))
+        {
+            // A status-only update (such as the scheduler's own Unschedulable condition) is no reason to try again.
+            Queue.AddOrUpdate(PodInfo.From(pod), retry: old is null || !SameSpecAndLabels(old, pod));
+        }
+        else
+        {
+            Queue.Delete(Key(pod));
+        }
+    }
+
+    private void PodDeleted(V1Pod pod)
+    {
+        var uid = pod.Metadata?.Uid ?? Key(pod);
+        bool wasCounted;
+        lock (Cache.Lock)
+        {
+            wasCounted = Cache.Contains(uid);
+            Cache.RemovePod(uid);
+        }
+
+        Queue.Delete(Key(pod));
+        if (wasCounted)
+        {
+            Queue.MoveAllUnschedulable();
+        }
+    }
+
+    private void NodeChanged(V1Node? old, V1Node node)
+    {
+        lock (Cache.Lock)
+        {
+            Cache.SetNode(node);
+        }
+
+        if (old is null || !SameForScheduling(old, node))
+        {
+            Queue.MoveAllUnschedulable();
+        }
+    }
+
+    private void NodeDeleted(V1Node node)
+    {
+        lock (Cache.Lock)
+        {
+            Cache.RemoveNode(node.Metadata.Name);
+        }
+    }
+
+    /// <summary>Heartbeats and condition refreshes change a Node constantly; only what a filter reads is news to pending pods.</summary>
+    private static bool SameForScheduling(V1Node a, V1Node b) =>
+        a.Spec?.Unschedulable == b.Spec?.Unschedulable
+        && SameJson(a.Metadata?.Labels, b.Metadata?.Labels)
+        && SameJson(a.Spec?.Taints, b.Spec?.Taints)
+        && SameJson(a.Status?.Allocatable, b.Status?.Allocatable);
+
+    private static bool SameLabels(V1Pod a, V1Pod b) => SameJson(a.Metadata?.Labels, b.Metadata?.Labels);
+
+    private static bool SameSpecAndLabels(V1Pod a, V1Pod b) => SameLabels(a, b) && SameJson(a.Spec, b.Spec);
+
+    private static bool SameJson(object? a, object? b) =>
+        a is null || b is null ? a is null && b is null : KubernetesJson.Serialize(a) == KubernetesJson.Serialize(b);
+
+    private static string Key(V1Pod pod) => (pod.Metadata?.NamespaceProperty ?? "default") + "/" + pod.Metadata?.Name;
+
+    private sealed class PodHandler(Scheduler scheduler) : IInformerHandler
+    {
+        public void OnAdd(CachedObject obj) => scheduler.PodChanged(null, obj.As<V1Pod>());
+
+        public void OnUpdate(CachedObject old, CachedObject now) => scheduler.PodChanged(old.As<V1Pod>(), now.As<V1Pod>());
+
+        public void OnDelete(CachedObject last) => scheduler.PodDeleted(last.As<V1Pod>());
+    }
+
+    private sealed class NodeHandler(Scheduler scheduler) : IInformerHandler
+    {
+        public void OnAdd(CachedObject obj) => scheduler.NodeChanged(null, obj.As<V1Node>());
+
+        public void OnUpdate(CachedObject old, CachedObject now) => scheduler.NodeChanged(old.As<V1Node>(), now.As<V1Node>());
+
+        public void OnDelete(CachedObject last) => scheduler.NodeDeleted(last.As<V1Node>());
+    }
+
+    private sealed class NamespaceHandler(Scheduler scheduler) : IInformerHandler
+    {
+        public void OnAdd(CachedObject obj) => Set(obj);
+
+        public void OnUpdate(CachedObject old, CachedObject now) => Set(now);
+
+        public void OnDelete(CachedObject last)
+        {
+            lock (scheduler.Cache.Lock)
+            {
+                scheduler.Cache.SetNamespace(last.Name, null);
+            }
+        }
+
+        private void Set(CachedObject ns)
+        {
+            lock (scheduler.Cache.Lock)
+            {
+                scheduler.Cache.SetNamespace(ns.Name, ns.Labels);
+            }
+        }
+    }
+}

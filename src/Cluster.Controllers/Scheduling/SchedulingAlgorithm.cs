@@ -1,0 +1,141 @@
+using Cluster.Controllers.Scheduling.Framework;
+
+namespace Cluster.Controllers.Scheduling;
+
+/// <summary>What one cycle decided: a node, or why none.</summary>
+public sealed record ScheduleResult(string? Node, FitError? Error, int Evaluated, int Feasible);
+
+/// <summary>
+/// One scheduling cycle (upstream's schedulePod): pre-filters, then filters over the nodes from a rotating start
+/// until enough feasible ones are found (upstream's adaptive percentage of a large cluster), then scores, weighted
+/// and summed, and the best node, ties broken at random (seeded, so tests replay).
+/// </summary>
+public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
+{
+    /// <summary>Fewer nodes than this are always all evaluated (upstream's minFeasibleNodesToFind).</summary>
+    public const int MinFeasibleNodesToFind = 100;
+
+    private int _nextStartNode;
+
+    public ScheduleResult Schedule(PodInfo pod, IClusterSnapshot snapshot)
+    {
+        var nodes = snapshot.Nodes;
+        var state = new CycleState();
+        foreach (var plugin in profile.PreFilters)
+        {
+            var result = plugin.PreFilter(state, pod, snapshot);
+            if (!result.IsSuccess)
+            {
+                return new ScheduleResult(null, new FitError(nodes.Count, new Dictionary<string, FilterResult>(), string.Join(", ", result.Reasons)), 0, 0);
+            }
+        }
+
+        var wanted = NumFeasibleNodesToFind(nodes.Count);
+        var feasible = new List<NodeInfo>(Math.Min(wanted, nodes.Count));
+        Dictionary<string, FilterResult>? failures = null;
+        var evaluated = 0;
+        for (; evaluated < nodes.Count && feasible.Count < wanted; evaluated++)
+        {
+            var node = nodes[(_nextStartNode + evaluated) % nodes.Count];
+            var verdict = Filter(state, pod, node);
+            if (verdict.IsSuccess)
+            {
+                feasible.Add(node);
+            }
+            else
+            {
+                (failures ??= new Dictionary<string, FilterResult>(StringComparer.Ordinal))[node.Name] = verdict;
+            }
+        }
+
+        // The next cycle starts where this one stopped, so every node gets its turn in a large cluster.
+        _nextStartNode = nodes.Count == 0 ? 0 : (_nextStartNode + evaluated) % nodes.Count;
+        if (feasible.Count == 0)
+        {
+            return new ScheduleResult(null, new FitError(nodes.Count, failures ?? []), evaluated, 0);
+        }
+
+        if (feasible.Count == 1)
+        {
+            return new ScheduleResult(feasible[0].Name, null, evaluated, 1);
+        }
+
+        return new ScheduleResult(SelectHost(Score(state, pod, feasible, snapshot), feasible), null, evaluated, feasible.Count);
+    }
+
+    /// <summary>The filters in order, stopping at the first that refuses (upstream's RunFilterPlugins).</summary>
+    public FilterResult Filter(CycleState state, PodInfo pod, NodeInfo node)
+    {
+        foreach (var plugin in profile.Filters)
+        {
+            var result = plugin.Filter(state, pod, node);
+            if (!result.IsSuccess)
+            {
+                return result;
+            }
+        }
+
+        return FilterResult.Fits;
+    }
+
+    /// <summary>Upstream's numFeasibleNodesToFind with the default (adaptive) percentageOfNodesToScore: 50% less 1% per 125 nodes, at least 5%.</summary>
+    public static int NumFeasibleNodesToFind(int allNodes)
+    {
+        if (allNodes < MinFeasibleNodesToFind)
+        {
+            return allNodes;
+        }
+
+        var percentage = Math.Max(5, 50 - (allNodes / 125));
+        return Math.Max(MinFeasibleNodesToFind, allNodes * percentage / 100);
+    }
+
+    private long[] Score(CycleState state, PodInfo pod, List<NodeInfo> feasible, IClusterSnapshot snapshot)
+    {
+        var totals = new long[feasible.Count];
+        var scores = new long[feasible.Count];
+        foreach (var plugin in profile.Scores)
+        {
+            plugin.PreScore(state, pod, feasible, snapshot);
+            for (var i = 0; i < feasible.Count; i++)
+            {
+                scores[i] = plugin.Score(state, pod, feasible[i]);
+            }
+
+            plugin.Normalize(state, pod, scores);
+            for (var i = 0; i < feasible.Count; i++)
+            {
+                totals[i] += scores[i] * plugin.Weight;
+            }
+        }
+
+        return totals;
+    }
+
+    /// <summary>The highest total; among equals each is equally likely (upstream's reservoir sampling).</summary>
+    private string SelectHost(long[] totals, List<NodeInfo> feasible)
+    {
+        var best = 0;
+        var ties = 1;
+        for (var i = 1; i < totals.Length; i++)
+        {
+            if (totals[i] > totals[best])
+            {
+                best = i;
+                ties = 1;
+            }
+            else if (totals[i] == totals[best] && random.Next(++ties) == 0)
+            {
+                best = i;
+            }
+        }
+
+        return feasible[best].Name;
+    }
+}
+
+/// <summary>The plugins a scheduler runs, in order (upstream's profile of the default-scheduler).</summary>
+public sealed record SchedulerProfile(IReadOnlyList<IPreFilterPlugin> PreFilters, IReadOnlyList<IFilterPlugin> Filters, IReadOnlyList<IScorePlugin> Scores)
+{
+    public const string DefaultSchedulerName = "default-scheduler";
+}
