@@ -5,6 +5,7 @@ using Cluster.Bench.Hocon;
 using Cluster.Bench.MultiNode;
 using Cluster.Bench.Persistence;
 using Cluster.Bench.Protobuf;
+using Cluster.Bench.Scheduling;
 
 return args.FirstOrDefault() switch
 {
@@ -18,6 +19,7 @@ return args.FirstOrDefault() switch
     "protobuf" => ProtobufBenchmark.Run(args[1..]),
     "nodes" => await SimulatedNodesBenchmark.Run(args[1..]),
     "podstart" => await PodStartBenchmark.Run(args[1..]),
+    "schedule" => await SchedulerBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -34,6 +36,8 @@ static int Usage()
     Console.Error.WriteLine("  " + ProtobufBenchmark.Usage + "  decoding a 2 KB Deployment protobuf body into JSON: µs and bytes allocated per body");
     Console.Error.WriteLine("  " + SimulatedNodesBenchmark.Usage + "  one node process hosting N simulated nodes: time until all are Ready,");
     Console.Error.WriteLine("                     time until M pods bound to them are Running, memory per simulated node");
+    Console.Error.WriteLine("  " + SchedulerBenchmark.Usage + "  scheduler_perf SchedulingBasic: M pending pods on N simulated nodes, bound by the");
+    Console.Error.WriteLine("                     restarted node's scheduler: pods/s, every binding persisted");
     Console.Error.WriteLine("  " + PodStartBenchmark.Usage + "  a real-Docker node: pod created-to-Running p50/p99 beside bare Docker.DotNet");
     Console.Error.WriteLine("                     create+start of the same containers (needs scripts/docker-setup.sh)");
     Console.Error.WriteLine("  etcd [--quick] [--seconds N] [--dir PATH] [--grpc]  durable puts/s and p50/p99 of a local etcd at 1, 100, 1000 writers");

@@ -1,16 +1,25 @@
 using Cluster.Controllers.Scheduling.Plugins;
+using Cluster.Core.Registry.Selectors;
 
 namespace Cluster.Controllers.Scheduling;
 
 /// <summary>The default-scheduler's plugins in upstream's order and with upstream's score weights.</summary>
 public static class DefaultProfile
 {
-    public static SchedulerProfile Create()
+    /// <param name="defaultSpreadSelector">
+    /// The pods a pod should be spread from when it states no topology spread constraints: those of the Services and
+    /// controllers selecting it (null: none).
+    /// </param>
+    public static SchedulerProfile Create(Func<Framework.PodInfo, LabelSelector?>? defaultSpreadSelector = null)
     {
         var fit = new NodeResourcesFit();
+        var nodeAffinity = new NodeAffinity();
+        var taints = new TaintToleration();
+        var spread = new PodTopologySpread(defaultSpreadSelector ?? (_ => null));
+        var affinity = new InterPodAffinity();
         return new SchedulerProfile(
-            PreFilters: [],
-            Filters: [new NodeUnschedulable(), new NodeName(), new NodePorts(), fit],
-            Scores: [fit, new BalancedAllocation()]);
+            PreFilters: [spread, affinity],
+            Filters: [new NodeUnschedulable(), new NodeName(), taints, nodeAffinity, new NodePorts(), fit, spread, affinity],
+            Scores: [taints, nodeAffinity, fit, spread, affinity, new BalancedAllocation()]);
     }
 }

@@ -144,6 +144,8 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     {
         try
         {
+            // Until the initial load is done the journal's notifier may not know the highest ordering yet.
+            await Feed.Ready.WaitAsync(_settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
             if (_cluster is { State.Members.Count: > 1 } && _store is { } store)
             {
                 store.Journal.Notifier.Observed(await store.Journal.HighestOrderingAsync(cancellationToken).ConfigureAwait(false));

@@ -71,7 +71,7 @@ public static class NodeAffinityMatch
     /// One nodeSelectorTerm: its expressions on labels and its fields (only <c>metadata.name</c> has a value) all hold.
     /// A term with a malformed requirement never matches, as upstream ignores terms that fail to parse.
     /// </summary>
-    private sealed class NodeSelectorTerm(LabelRequirement[] labels, FieldRequirement[] fields, bool malformed)
+    internal sealed class NodeSelectorTerm(LabelRequirement[] labels, FieldRequirement[] fields, bool malformed)
     {
         public static NodeSelectorTerm Parse(V1NodeSelectorTerm term)
         {
@@ -142,7 +142,7 @@ public static class NodeAffinityMatch
     }
 
     /// <summary>A matchFields requirement: a field other than <c>metadata.name</c> reads as empty, as in upstream's fields.Set.</summary>
-    private readonly record struct FieldRequirement(string Field, string Value, bool Equal)
+    internal readonly record struct FieldRequirement(string Field, string Value, bool Equal)
     {
         public bool Matches(string nodeName) => ((Field == "metadata.name" ? nodeName : "") == Value) == Equal;
     }
