@@ -67,7 +67,8 @@ public sealed partial class ReplicaSetController : IReconciler
             return ReconcileResult.Done;
         }
 
-        // Asked before the pods are read, as upstream: a pod seen after this lowers expectations for the next sync, never this one.
+        // Asked before the pods are read, as upstream: asked after, a pod arriving in between could satisfy the
+        // expectations while the pods read lack it, and the sync would create it again.
         var mayAct = Expectations.Satisfied(key);
         var pods = Candidates(set).Select(p => (Cached: p, Pod: ReplicaKind.Parse<V1Pod>(p))).Where(p => PodFacts.IsActive(p.Pod)).ToList();
         var owned = await ClaimAsync(set, pods, ct).ConfigureAwait(false);
@@ -98,6 +99,7 @@ public sealed partial class ReplicaSetController : IReconciler
             LogTooFew(_logger, _kind.Name, set.Key, owned.Count, set.Replicas, count);
             Expectations.ExpectCreations(set.Key, count);
             var (created, failure) = await SlowStart.BatchAsync(count, 1, (_, c) => CreatePodAsync(set, c), ct).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested(); // stopping: not a failure to report in the status
 
             // Pods never created will never be seen: they must not hold the set back.
             for (var i = created; i < count; i++)
