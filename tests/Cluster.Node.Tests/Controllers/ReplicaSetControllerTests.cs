@@ -24,6 +24,7 @@ public sealed partial class ReplicaSetControllerTests : IAsyncLifetime
     private InformerFactory _informers = null!;
     private EventRecorder _events = null!;
     private readonly List<ReconcileLoop> _loops = [];
+    private readonly List<ReplicaSetController> _controllers = [];
     private readonly FailureLog _log = new();
     private readonly PodCountMonitor _monitor = new();
 
@@ -44,6 +45,7 @@ public sealed partial class ReplicaSetControllerTests : IAsyncLifetime
             var controller = new ReplicaSetController(kind, _informers, writer, _events, TimeProvider.System, _log);
             var loop = new ReconcileLoop(controller, workers: 2, TimeProvider.System, _log);
             controller.Watch(loop);
+            _controllers.Add(controller);
             _loops.Add(loop);
         }
 
@@ -110,6 +112,31 @@ public sealed partial class ReplicaSetControllerTests : IAsyncLifetime
         Assert.Equal(new[] { pods[0].Metadata.Name, pods[2].Metadata.Name }.Order(), Pods("web").Select(p => p.Metadata.Name).Order());
         Assert.Equal("Deleted pod: " + pods[1].Metadata.Name, Assert.Single(await UntilEventsAsync("SuccessfulDelete", 1)).Message);
         Assert.Equal(3, _monitor.Max("web"));
+    }
+
+    [Fact]
+    public async Task ScaleDown_UnassignedFirst_BoundPodTerminatesGracefully_CountsAsGoneAtOnce()
+    {
+        await CreateSetAsync("web", replicas: 3);
+        await UntilStatusAsync("web", s => s.Replicas == 3);
+        var pods = Pods("web");
+        await Registry.BindAsync(Ns, pods[0].Metadata.Name, "node-a", WriteOptions.Default, CancellationToken.None);
+        await Registry.BindAsync(Ns, pods[1].Metadata.Name, "node-a", WriteOptions.Default, CancellationToken.None);
+
+        await ScaleAsync(BuiltInKinds.ReplicaSet, "web", 1);
+
+        // The unassigned pod goes at once; the bound one it deletes stays, terminating, for its grace period, and
+        // the set counts it gone from the start: nothing is deleted beyond the two, nothing replaced.
+        await UntilStatusAsync("web", s => s.Replicas == 1 && s.ObservedGeneration == 2);
+        var kept = Assert.Single(Pods("web"));
+        Assert.Equal("node-a", kept.Spec.NodeName);
+        Assert.Null(Pod(pods[2].Metadata.Name));
+        var terminating = Assert.Single(new[] { pods[0], pods[1] }.Select(p => Pod(p.Metadata.Name)), p => p?.Metadata.DeletionTimestamp is not null);
+        Assert.Equal("node-a", terminating!.Spec.NodeName);
+        Assert.Equal(2, (await UntilEventsAsync("SuccessfulDelete", 2)).Count);
+
+        // Seen terminating, the bound pod met its expected deletion: the set may act again without waiting for it to go.
+        await UntilAsync(() => _controllers[0].Expectations.Get(Ns + "/web") == (0, 0), "both deletions observed");
     }
 
     [Fact]
