@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Cluster.Controllers.Endpoints;
+using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
+using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Microsoft.Extensions.Logging;
@@ -26,6 +28,7 @@ public sealed partial class ControllerManagerActor : ReceiveActor
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<ReconcileLoop> _loops = [];
+    private readonly List<EventRecorder> _recorders = [];
     private InformerFactory? _informers;
 
     public ControllerManagerActor(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers)
@@ -51,6 +54,17 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             _loops.Add(loop);
         }
 
+        foreach (var kind in (ReplicaKind[])[ReplicaKind.ReplicaSet, ReplicaKind.ReplicationController])
+        {
+            if (_settings.Enabled.IsEnabled(kind.Name))
+            {
+                var controller = new ReplicaSetController(kind, informers, new RegistryWriter(_registry, kind.Component), Recorder(kind.Component), _clock, _loggers.CreateLogger<ReplicaSetController>());
+                var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
+                controller.Watch(loop);
+                _loops.Add(loop);
+            }
+        }
+
         _ = StartAsync(informers, _stopping.Token);
     }
 
@@ -63,8 +77,22 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         }
 
         _informers?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        foreach (var recorder in _recorders)
+        {
+            recorder.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        }
+
         _stopping.Dispose();
         LogStopped(_logger);
+    }
+
+    /// <summary>A controller component's Event recorder, written through the registry; it stops with the manager.</summary>
+    private EventRecorder Recorder(string component)
+    {
+        var recorder = new EventRecorder(new RegistryEventSink(_registry), component, null, _clock, _loggers.CreateLogger<EventRecorder>());
+        recorder.Start();
+        _recorders.Add(recorder);
+        return recorder;
     }
 
     private async Task StartAsync(InformerFactory informers, CancellationToken ct)

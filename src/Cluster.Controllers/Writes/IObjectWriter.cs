@@ -7,10 +7,14 @@ namespace Cluster.Controllers.Writes;
 /// <summary>How controllers change objects: through the registry's own rules (validation, resourceVersion checks, admission), as any client.</summary>
 public interface IObjectWriter
 {
-    Task CreateAsync(ResourceKind kind, string ns, JsonObject obj, CancellationToken ct);
+    /// <summary>Creates the object; returns it as stored (with the name generated from a generateName).</summary>
+    Task<JsonObject> CreateAsync(ResourceKind kind, string ns, JsonObject obj, CancellationToken ct);
 
     /// <summary>A replace, refused with 409 when <paramref name="obj"/>'s resourceVersion is not the stored one.</summary>
     Task UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct);
+
+    /// <summary>A replace of the object's status subresource (spec and metadata kept), refused with 409 as <see cref="UpdateAsync"/>.</summary>
+    Task UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct);
 
     /// <summary>Deletes the object; false when it was already gone.</summary>
     Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct);
@@ -21,11 +25,17 @@ public sealed class RegistryWriter(ResourceRegistry registry, string fieldManage
 {
     private readonly WriteOptions _options = new(FieldManager: fieldManager);
 
-    public Task CreateAsync(ResourceKind kind, string ns, JsonObject obj, CancellationToken ct) =>
-        registry.CreateAsync(kind, ns, obj, _options, ct);
+    public async Task<JsonObject> CreateAsync(ResourceKind kind, string ns, JsonObject obj, CancellationToken ct)
+    {
+        var stored = await registry.CreateAsync(kind, ns, obj, _options, ct).ConfigureAwait(false);
+        return JsonNode.Parse(stored.Json)!.AsObject();
+    }
 
     public Task UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) =>
         registry.UpdateAsync(kind, ns, name, obj, null, _options, ct);
+
+    public Task UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) =>
+        registry.UpdateAsync(kind, ns, name, obj, "status", _options, ct);
 
     public async Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct)
     {

@@ -126,4 +126,49 @@ public sealed class SimulatedNodeTests(SimulatedNodeTests.Cluster cluster) : ICl
 
         Assert.True(gone, "the Endpoints outlived their Service");
     }
+
+    [Fact]
+    public async Task ReplicaSet_Hosted_CreatesItsPodsWithEvents_AndScalesDown()
+    {
+        var manifest = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: replicas}
+            ---
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: web, namespace: replicas}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template: {metadata: {labels: {app: web}}, spec: {containers: [{name: app, image: simulated}]}}
+            """;
+        KubectlAssert.Succeeded(await cluster.RunAsync("apply", "-f", cluster.WriteFile("rs.yaml", manifest)));
+
+        var owners = await UntilAsync("pods", "{range .items[*]}{.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name} {end}", "ReplicaSet/web ReplicaSet/web");
+        Assert.Equal("ReplicaSet/web ReplicaSet/web", owners);
+        Assert.Equal("2", await UntilAsync("rs/web", "{.status.replicas}", "2"));
+        var events = await UntilAsync("events", "{range .items[?(@.reason==\"SuccessfulCreate\")]}{.source.component} {end}", "replicaset-controller replicaset-controller");
+        Assert.Equal("replicaset-controller replicaset-controller", events);
+
+        KubectlAssert.Succeeded(await cluster.RunAsync("scale", "rs", "web", "-n", "replicas", "--replicas=1"));
+        Assert.Equal("1 2", await UntilAsync("rs/web", "{.status.replicas} {.status.observedGeneration}", "1 2"));
+        Assert.Equal("ReplicaSet/web", await UntilAsync("pods", "{range .items[*]}{.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name} {end}", "ReplicaSet/web"));
+    }
+
+    /// <summary>The jsonpath of <paramref name="what"/> in namespace "replicas", polled until it reads <paramref name="expected"/> (or the last reading).</summary>
+    private async Task<string> UntilAsync(string what, string jsonPath, string expected)
+    {
+        var last = "";
+        for (var i = 0; i < 150 && last != expected; i++)
+        {
+            last = (await cluster.JsonPathAsync(what, "replicas", jsonPath)).Trim();
+            if (last != expected)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        return last;
+    }
 }
