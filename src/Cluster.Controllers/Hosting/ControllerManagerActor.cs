@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Cluster.Controllers.Deployments;
 using Cluster.Controllers.Endpoints;
+using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
 using Cluster.Controllers.Writes;
@@ -26,6 +28,7 @@ public sealed partial class ControllerManagerActor : ReceiveActor
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<ReconcileLoop> _loops = [];
+    private readonly List<EventRecorder> _recorders = [];
     private InformerFactory? _informers;
 
     public ControllerManagerActor(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers)
@@ -51,6 +54,16 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             _loops.Add(loop);
         }
 
+        if (_settings.Enabled.IsEnabled("deployment"))
+        {
+            var events = new EventRecorder(new RegistryEventSink(_registry), "deployment-controller", null, _clock, _loggers.CreateLogger<EventRecorder>());
+            _recorders.Add(events);
+            var controller = new DeploymentController(informers, new RegistryWriter(_registry, "deployment-controller"), events, _clock, _loggers.CreateLogger<DeploymentController>());
+            var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
+            controller.Watch(loop);
+            _loops.Add(loop);
+        }
+
         _ = StartAsync(informers, _stopping.Token);
     }
 
@@ -60,6 +73,11 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         foreach (var loop in _loops)
         {
             loop.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        }
+
+        foreach (var recorder in _recorders)
+        {
+            recorder.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
         }
 
         _informers?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
@@ -85,6 +103,11 @@ public sealed partial class ControllerManagerActor : ReceiveActor
 
         informers.Start();
         await informers.WaitForSyncAsync(ct).ConfigureAwait(false);
+        foreach (var recorder in _recorders)
+        {
+            recorder.Start();
+        }
+
         foreach (var loop in _loops)
         {
             loop.Start();

@@ -12,6 +12,9 @@ public interface IObjectWriter
     /// <summary>A replace, refused with 409 when <paramref name="obj"/>'s resourceVersion is not the stored one.</summary>
     Task UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct);
 
+    /// <summary>A replace through the status subresource: only <paramref name="obj"/>'s status is taken (409 as <see cref="UpdateAsync"/>).</summary>
+    Task UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct);
+
     /// <summary>Deletes the object; false when it was already gone.</summary>
     Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct);
 }
@@ -26,6 +29,9 @@ public sealed class RegistryWriter(ResourceRegistry registry, string fieldManage
 
     public Task UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) =>
         registry.UpdateAsync(kind, ns, name, obj, null, _options, ct);
+
+    public Task UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) =>
+        registry.UpdateAsync(kind, ns, name, obj, "status", _options, ct);
 
     public async Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct)
     {
