@@ -121,4 +121,30 @@ public sealed class ProgressPlanSpec
         Assert.Equal((1L, 3, 2, 1, 1, 2), (status.ObservedGeneration!.Value, status.Replicas!.Value, status.UpdatedReplicas!.Value, status.ReadyReplicas!.Value, status.AvailableReplicas!.Value, status.UnavailableReplicas!.Value));
         Assert.Null(Plan(Deployment(0, "1", "0"), ReplicaSet("web-new", 0, "v2", revision: 1, desired: 0, max: 0)).Actions.OfType<WriteDeploymentStatus>().Single().Status.Replicas);
     }
+
+    [Fact]
+    public void SteadyState_StatusWritten_ThenNothingMoreToDo()
+    {
+        var d = Deployment(2, "1", "0");
+        d.Metadata.Annotations = new Dictionary<string, string> { [Revisions.Revision] = "2" };
+        var rs = ReplicaSet("web-new", 2, "v2", available: 2, revision: 2, desired: 2, max: 3);
+
+        var first = Plan(d, rs);
+        d.Status = Assert.Single(first.Actions.OfType<WriteDeploymentStatus>()).Status;
+        var second = Plan(d, rs);
+
+        Assert.Single(first.Actions);
+        Assert.Empty(second.Actions);
+        Assert.Null(second.RequeueAfter);
+    }
+
+    [Fact]
+    public void CreateFailed_ProgressingFalseWithTheError_OnlyWithADeadline()
+    {
+        var status = DeploymentPlanner.CreateFailedStatus(Deployment(2), "web-abc", "exceeded quota", Now)!;
+
+        var c = DeploymentConditions.Get(status, DeploymentConditions.Progressing)!;
+        Assert.Equal(("False", DeploymentConditions.FailedRSCreateReason, "Failed to create new replica set \"web-abc\": exceeded quota"), (c.Status, c.Reason, c.Message));
+        Assert.Null(DeploymentPlanner.CreateFailedStatus(Deployment(2, deadline: null), "web-abc", "exceeded quota", Now));
+    }
 }

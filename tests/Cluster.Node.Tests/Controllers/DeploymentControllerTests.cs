@@ -126,6 +126,8 @@ public sealed class DeploymentControllerTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
+            // Reads after every committed write: a stale read would report availability the pods never lost.
+            await Registry.SyncAsync(CancellationToken.None);
             var d = Deployment()!;
             var replicaSets = ReplicaSets();
             var (desired, surge, unavailable) = (d.Spec.Replicas!.Value, Fenceposts.MaxSurge(d), Fenceposts.MaxUnavailable(d));
@@ -156,6 +158,7 @@ public sealed class DeploymentControllerTests : IAsyncLifetime
     private async Task<bool> ReplicaSetControllerStep()
     {
         var wrote = false;
+        await Registry.SyncAsync(CancellationToken.None);
         foreach (var rs in ReplicaSets())
         {
             var spec = rs.Spec.Replicas ?? 0;
