@@ -88,10 +88,7 @@ public sealed partial class DeploymentController : IReconciler
                     await _writer.DeleteAsync(BuiltInKinds.ReplicaSet, ns, delete.Name, ct).ConfigureAwait(false);
                     break;
                 case SetDeploymentRevision revision:
-                    var obj = cached.ToJsonObject();
-                    var metadata = (JsonObject)obj["metadata"]!;
-                    (metadata["annotations"] as JsonObject ?? (JsonObject)(metadata["annotations"] = new JsonObject()))[Revisions.Revision] = revision.Revision;
-                    await _writer.UpdateAsync(BuiltInKinds.Deployment, ns, name, obj, ct).ConfigureAwait(false);
+                    await WriteRevisionAsync(cached, revision.Revision, ct).ConfigureAwait(false);
                     deploymentWritten = true;
                     break;
                 case WriteDeploymentStatus status:
@@ -147,6 +144,15 @@ public sealed partial class DeploymentController : IReconciler
         Put(metadata, "annotations", rs.Metadata.Annotations is { Count: > 0 } annotations ? Json(annotations) : null);
         Put(metadata, "ownerReferences", rs.Metadata.OwnerReferences is { Count: > 0 } owners ? JsonNode.Parse(KubernetesJson.Serialize(owners)) : null);
         await _writer.UpdateAsync(BuiltInKinds.ReplicaSet, ns, rs.Metadata.Name, obj, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The revision annotation goes through the main resource: this registry's status writes keep metadata as stored.</summary>
+    private Task WriteRevisionAsync(CachedObject cached, string revision, CancellationToken ct)
+    {
+        var obj = cached.ToJsonObject();
+        var metadata = (JsonObject)obj["metadata"]!;
+        (metadata["annotations"] as JsonObject ?? (JsonObject)(metadata["annotations"] = new JsonObject()))[Revisions.Revision] = revision;
+        return _writer.UpdateAsync(BuiltInKinds.Deployment, cached.Namespace, cached.Name, obj, ct);
     }
 
     /// <summary>
