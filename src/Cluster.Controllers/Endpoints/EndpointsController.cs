@@ -41,11 +41,11 @@ public sealed class EndpointsController : IReconciler
     /// <summary>Has the informers' events enqueue Service keys on <paramref name="loop"/>.</summary>
     public void Watch(ReconcileLoop loop)
     {
-        _services.AddHandler(new Enqueue(loop, (old, now) => [(now ?? old)!.Key]));
+        _services.AddHandler(new EnqueueHandler(loop, (old, now) => [(now ?? old)!.Key]));
         // Someone changed or removed them: put them back. As upstream, a new Endpoints object alone enqueues nothing
         // (Endpoints written without a Service stay until they change).
-        _endpoints.AddHandler(new Enqueue(loop, (old, now) => old is null ? [] : [(now ?? old).Key]));
-        _pods.AddHandler(new Enqueue(loop, ServicesOf));
+        _endpoints.AddHandler(new EnqueueHandler(loop, (old, now) => old is null ? [] : [(now ?? old).Key]));
+        _pods.AddHandler(new EnqueueHandler(loop, ServicesOf));
     }
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
@@ -132,22 +132,4 @@ public sealed class EndpointsController : IReconciler
     private static T Parse<T>(CachedObject obj) => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(obj.Json));
 
     private static JsonObject Json<T>(T obj) => JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
-
-    /// <summary>An informer handler that only enqueues the keys a change concerns.</summary>
-    private sealed class Enqueue(ReconcileLoop loop, Func<CachedObject?, CachedObject?, IEnumerable<string>> keys) : IInformerHandler
-    {
-        public void OnAdd(CachedObject obj) => Add(keys(null, obj));
-
-        public void OnUpdate(CachedObject old, CachedObject now) => Add(keys(old, now));
-
-        public void OnDelete(CachedObject last) => Add(keys(last, null));
-
-        private void Add(IEnumerable<string> found)
-        {
-            foreach (var key in found)
-            {
-                loop.Enqueue(key);
-            }
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Cluster.Controllers.Deployments;
 using Cluster.Controllers.Endpoints;
 using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
@@ -63,6 +64,14 @@ public sealed partial class ControllerManagerActor : ReceiveActor
                 controller.Watch(loop);
                 _loops.Add(loop);
             }
+        }
+
+        if (_settings.Enabled.IsEnabled("deployment"))
+        {
+            var controller = new DeploymentController(informers, new RegistryWriter(_registry, "deployment-controller"), Recorder("deployment-controller"), _clock, _loggers.CreateLogger<DeploymentController>());
+            var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
+            controller.Watch(loop);
+            _loops.Add(loop);
         }
 
         _ = StartAsync(informers, _stopping.Token);

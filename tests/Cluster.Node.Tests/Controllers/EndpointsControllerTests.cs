@@ -2,50 +2,33 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Cluster.Controllers.Endpoints;
 using Cluster.Controllers.Framework;
-using Cluster.Controllers.Informers;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Objects;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cluster.Node.Tests.Controllers;
 
 /// <summary>The endpoints controller on a node's real registry: informers, the reconcile loop and writes under the registry's rules.</summary>
 public sealed class EndpointsControllerTests : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "endpoints-" + Guid.NewGuid().ToString("N"));
-    private Microsoft.AspNetCore.Builder.WebApplication _host = null!;
-    private InformerFactory _informers = null!;
     private readonly FailureLog _log = new();
+    private ControllerTestHost _host = null!;
     private ReconcileLoop _loop = null!;
 
-    private ResourceRegistry Registry => _host.Services.GetRequiredService<ResourceRegistry>();
+    private ResourceRegistry Registry => _host.Registry;
 
     public async Task InitializeAsync()
     {
-        // The hosted controller manager is told to leave Endpoints alone: the controller under test is the only writer.
-        _host = NodeHost.Build(["--node:name=ep-node", "--api-address=127.0.0.1:0", "--data-dir=" + _data, "--runtime", "none", "--controllers:enabled=*,-endpoint"]);
-        await _host.StartAsync();
-        _informers = new InformerFactory(new RegistrySource(Registry), TimeProvider.System, NullLoggerFactory.Instance);
-        var controller = new EndpointsController(_informers, new RegistryWriter(Registry, "endpoint-controller"));
+        _host = await ControllerTestHost.StartAsync("ep-node", "-endpoint");
+        var controller = new EndpointsController(_host.Informers, new RegistryWriter(Registry, "endpoint-controller"));
         _loop = new ReconcileLoop(controller, workers: 2, TimeProvider.System, _log);
         controller.Watch(_loop);
-        _informers.Start();
-        await _informers.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-        _loop.Start();
+        await _host.RunAsync(_loop);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _loop.DisposeAsync();
-        await _informers.DisposeAsync();
-        await _host.StopAsync();
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task SelectorService_PodsComeAndGetReady_EndpointsFollow_AndGoWithTheService()
@@ -86,8 +69,7 @@ public sealed class EndpointsControllerTests : IAsyncLifetime
         Assert.Contains("192.0.2.10", Encoding.UTF8.GetString(kept.Json), StringComparison.Ordinal);
     }
 
-    private Task CreateAsync(ResourceKind kind, string json) =>
-        Registry.CreateAsync(kind, "default", JsonNode.Parse(json)!.AsObject(), WriteOptions.Default, CancellationToken.None);
+    private Task CreateAsync(ResourceKind kind, string json) => _host.CreateAsync(kind, json);
 
     private async Task CreatePodAsync(string name, string ip, bool ready, string app = "web")
     {
@@ -118,7 +100,7 @@ public sealed class EndpointsControllerTests : IAsyncLifetime
             await Task.Delay(50);
         }
 
-        throw new Xunit.Sdk.XunitException($"Endpoints never reached the expected state; last: {(last is null ? "none" : KubernetesJson.Serialize(last))}; controller: {_loop.Stats}, last failure: {_log.Last}; pods seen: {string.Join(", ", _informers.For(BuiltInKinds.Pod).List().Select(p => p.Key + "@" + p.ResourceVersion))}; registry pods: {string.Join(", ", Registry.Cache(BuiltInKinds.Pod).List(null).Items.Select(p => p.Key + "@" + p.ResourceVersion))}");
+        throw new Xunit.Sdk.XunitException($"Endpoints never reached the expected state; last: {(last is null ? "none" : KubernetesJson.Serialize(last))}; controller: {_loop.Stats}, last failure: {_log.Last}; pods seen: {string.Join(", ", _host.Informers.For(BuiltInKinds.Pod).List().Select(p => p.Key + "@" + p.ResourceVersion))}; registry pods: {string.Join(", ", Registry.Cache(BuiltInKinds.Pod).List(null).Items.Select(p => p.Key + "@" + p.ResourceVersion))}");
     }
 
     private async Task UntilGoneAsync()

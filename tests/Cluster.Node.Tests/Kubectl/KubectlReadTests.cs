@@ -141,11 +141,14 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
     [Fact]
     public async Task Describe_DeploymentAndPod_ShowsSpecDetails()
     {
+        // The deployment controller has reported its new ReplicaSet's missing pods (no ReplicaSet controller runs here).
+        KubectlAssert.Succeeded(await cluster.RunAsync("wait", "--for=jsonpath={.status.unavailableReplicas}=2", "deployment/web", "-n", "shop", "--timeout=30s"));
         var deployment = KubectlAssert.Succeeded(await cluster.RunAsync("describe", "deployment", "web", "-n", "shop"));
         KubectlAssert.HasLine(deployment, "Name:\\s+web");
         KubectlAssert.HasLine(deployment, "Namespace:\\s+shop");
         KubectlAssert.HasLine(deployment, "Selector:\\s+app=web");
-        KubectlAssert.HasLine(deployment, "Replicas:\\s+2 desired \\| 0 updated \\| 0 total \\| 0 available \\| 0 unavailable");
+        KubectlAssert.HasLine(deployment, "Replicas:\\s+2 desired \\| \\d+ updated \\| \\d+ total \\| 0 available \\| 2 unavailable");
+        KubectlAssert.HasLine(deployment, "NewReplicaSet:\\s+web-[a-z0-9]+ \\(\\d+/2 replicas created\\)");
         KubectlAssert.HasLine(deployment, "StrategyType:\\s+RollingUpdate");
         KubectlAssert.HasLine(deployment, "Image:\\s+nginx:1.25");
         KubectlAssert.HasLine(deployment, "MODE:\\s+blue");

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Cluster.Controllers.Framework;
+using Cluster.Controllers.Informers;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Objects;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cluster.Node.Tests.Controllers;
+
+/// <summary>
+/// A node's real registry for one controller under test: the hosted controller manager is told to leave the
+/// controller's objects alone (<c>disabled</c>), so the test's own instance is the only writer.
+/// </summary>
+internal sealed class ControllerTestHost : IAsyncDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "controller-" + Guid.NewGuid().ToString("N"));
+    private readonly Microsoft.AspNetCore.Builder.WebApplication _host;
+    private ReconcileLoop? _loop;
+
+    private ControllerTestHost(string node, string disabled)
+    {
+        _host = NodeHost.Build(["--node:name=" + node, "--api-address=127.0.0.1:0", "--data-dir=" + _data, "--runtime", "none", "--controllers:enabled=*," + disabled]);
+    }
+
+    public ResourceRegistry Registry => _host.Services.GetRequiredService<ResourceRegistry>();
+
+    public InformerFactory Informers { get; private set; } = null!;
+
+    public static async Task<ControllerTestHost> StartAsync(string node, string disabled)
+    {
+        var host = new ControllerTestHost(node, disabled);
+        await host._host.StartAsync();
+        host.Informers = new InformerFactory(new RegistrySource(host.Registry), TimeProvider.System, NullLoggerFactory.Instance);
+        return host;
+    }
+
+    /// <summary>Starts the informers and, once they have listed, <paramref name="loop"/> (disposed with the host).</summary>
+    public async Task RunAsync(ReconcileLoop loop)
+    {
+        _loop = loop;
+        Informers.Start();
+        await Informers.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        loop.Start();
+    }
+
+    public Task CreateAsync(ResourceKind kind, string json) =>
+        Registry.CreateAsync(kind, "default", JsonNode.Parse(json)!.AsObject(), WriteOptions.Default, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_loop is not null)
+        {
+            await _loop.DisposeAsync();
+        }
+
+        await Informers.DisposeAsync();
+        await _host.StopAsync();
+        await _host.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+}
