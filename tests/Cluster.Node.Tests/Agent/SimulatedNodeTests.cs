@@ -10,6 +10,10 @@ public sealed class SimulatedNodeTests(SimulatedNodeTests.Cluster cluster) : ICl
     {
         public const int Nodes = 10;
 
+        protected override bool Schedules => true;
+
+        protected override string Controllers => "*";
+
         protected override string[] NodeArguments => ["--node:name=kw", "--runtime", "simulated", "--simulated-nodes", Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--agent:simulated-start-delay=10ms"];
     }
 

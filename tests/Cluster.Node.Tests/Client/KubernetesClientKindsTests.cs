@@ -13,17 +13,8 @@ namespace Cluster.Node.Tests.Client;
 /// group, version and plural): create, get, list with a label selector and with pages, replace with a stale
 /// resourceVersion (409), merge and JSON patches, delete with propagation. The core group's kinds have typed tests.
 /// </summary>
-public sealed class KubernetesClientKindsTests(KubernetesClientKindsTests.Cluster cluster) : IClassFixture<KubernetesClientKindsTests.Cluster>
+public sealed class KubernetesClientKindsTests(KubectlCluster cluster) : IClassFixture<KubectlCluster>
 {
-    /// <summary>
-    /// A node without the replica controllers: they would write the sample sets' status between a test's read and
-    /// its replace, which then fails with 409 (as upstream's API tests run without a controller manager).
-    /// </summary>
-    public sealed class Cluster : KubectlCluster
-    {
-        protected override string[] NodeArguments => ["--controllers:enabled=*,-replicaset,-replicationcontroller"];
-    }
-
     private const string Ns = "typed-kinds";
     private const string Template = """{"metadata":{"labels":{"app":"k"}},"spec":{"containers":[{"name":"app","image":"busybox"}]}}""";
     private const string Selector = """{"matchLabels":{"app":"k"}}""";

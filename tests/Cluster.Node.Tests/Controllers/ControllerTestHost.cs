@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Cluster.Node.Tests.Controllers;
 
 /// <summary>
-/// A node's real registry for one controller under test: the hosted controller manager is told to leave the
-/// controller's objects alone (<c>disabled</c>), so the test's own instance is the only writer.
+/// A node's real registry for one controller under test: the hosted controllers and scheduler are all off, so the
+/// test's own instance is the only writer and the test plays every other control loop's part itself.
 /// </summary>
 internal sealed class ControllerTestHost : IAsyncDisposable
 {
@@ -18,18 +18,19 @@ internal sealed class ControllerTestHost : IAsyncDisposable
     private readonly Microsoft.AspNetCore.Builder.WebApplication _host;
     private ReconcileLoop? _loop;
 
-    private ControllerTestHost(string node, string disabled)
+    private ControllerTestHost(string node)
     {
-        _host = NodeHost.Build(["--node:name=" + node, "--api-address=127.0.0.1:0", "--data-dir=" + _data, "--runtime", "none", "--controllers:enabled=*," + disabled]);
+        var none = string.Join(",", Cluster.Controllers.Hosting.ControllerSettings.Known.Select(k => "-" + k));
+        _host = NodeHost.Build(["--node:name=" + node, "--api-address=127.0.0.1:0", "--data-dir=" + _data, "--runtime", "none", "--controllers:enabled=" + none, "--scheduler:enabled=false"]);
     }
 
     public ResourceRegistry Registry => _host.Services.GetRequiredService<ResourceRegistry>();
 
     public InformerFactory Informers { get; private set; } = null!;
 
-    public static async Task<ControllerTestHost> StartAsync(string node, string disabled)
+    public static async Task<ControllerTestHost> StartAsync(string node)
     {
-        var host = new ControllerTestHost(node, disabled);
+        var host = new ControllerTestHost(node);
         await host._host.StartAsync();
         host.Informers = new InformerFactory(new RegistrySource(host.Registry), TimeProvider.System, NullLoggerFactory.Instance);
         return host;

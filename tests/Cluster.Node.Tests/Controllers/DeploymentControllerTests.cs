@@ -29,7 +29,7 @@ public sealed class DeploymentControllerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await ControllerTestHost.StartAsync("deploy-node", "-endpoint,-deployment");
+        _host = await ControllerTestHost.StartAsync("deploy-node");
         _events = new EventRecorder(new RegistryEventSink(Registry), "deployment-controller", null, TimeProvider.System, NullLogger.Instance);
         var controller = new DeploymentController(_host.Informers, new RegistryWriter(Registry, "deployment-controller"), _events, TimeProvider.System, NullLogger.Instance);
         _loop = new ReconcileLoop(controller, workers: 2, TimeProvider.System, NullLogger.Instance);

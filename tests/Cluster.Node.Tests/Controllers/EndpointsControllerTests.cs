@@ -21,7 +21,7 @@ public sealed class EndpointsControllerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await ControllerTestHost.StartAsync("ep-node", "-endpoint");
+        _host = await ControllerTestHost.StartAsync("ep-node");
         var controller = new EndpointsController(_host.Informers, new RegistryWriter(Registry, "endpoint-controller"));
         _loop = new ReconcileLoop(controller, workers: 2, TimeProvider.System, _log);
         controller.Watch(_loop);

@@ -33,7 +33,7 @@ public sealed partial class ReplicaSetControllerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The hosted controller manager leaves replica sets alone: the controllers under test are their only writers.
-        _host = NodeHost.Build(["--node:name=rs-node", "--api-address=127.0.0.1:0", "--data-dir=" + _data, "--runtime", "none", "--controllers:enabled=*,-replicaset,-replicationcontroller"]);
+        _host = NodeHost.Build(["--node:name=rs-node", "--api-address=127.0.0.1:0", "--data-dir=" + _data, "--runtime", "none", "--controllers:enabled=*,-replicaset,-replicationcontroller", "--scheduler:enabled=false"]);
         await _host.StartAsync();
         await _monitor.StartAsync(Registry);
         _informers = new InformerFactory(new RegistrySource(Registry), TimeProvider.System, NullLoggerFactory.Instance);

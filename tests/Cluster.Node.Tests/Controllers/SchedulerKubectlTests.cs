@@ -12,6 +12,8 @@ public sealed class SchedulerKubectlTests(SchedulerKubectlTests.Cluster cluster)
 
         protected override bool Schedules => true;
 
+        protected override string Controllers => "*";
+
         protected override string[] NodeArguments => ["--node:name=sch", "--runtime", "simulated", "--simulated-nodes", Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--agent:simulated-start-delay=10ms"];
 
         public async Task WaitForReadyNodesAsync()

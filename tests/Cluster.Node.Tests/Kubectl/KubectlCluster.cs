@@ -30,6 +30,12 @@ public class KubectlCluster : IAsyncLifetime
     /// </summary>
     protected virtual bool Schedules => false;
 
+    /// <summary>
+    /// The hosted controllers. By default Deployments get their ReplicaSets but no pods appear: the kubectl tests
+    /// list and watch the objects they create, and would otherwise race pods made for them.
+    /// </summary>
+    protected virtual string Controllers => "*,-replicaset,-replicationcontroller";
+
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(WorkDir);
@@ -159,7 +165,7 @@ public class KubectlCluster : IAsyncLifetime
         _starts++;
         _home = Path.Combine(_root, "home-" + _starts);
         Directory.CreateDirectory(_home);
-        _node = NodeProcess.Start(["--data-dir=" + DataDir, "--scheduler:enabled=" + (Schedules ? "true" : "false"), .. NodeArguments]);
+        _node = NodeProcess.Start(["--data-dir=" + DataDir, "--scheduler:enabled=" + (Schedules ? "true" : "false"), "--controllers:enabled=" + Controllers, .. NodeArguments]);
         await _node.WaitForOutputAsync("kubeconfig written to " + Path.Combine(DataDir, "admin.kubeconfig"), NodeTimeout);
     }
 }
