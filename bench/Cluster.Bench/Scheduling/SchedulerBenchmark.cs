@@ -15,7 +15,7 @@ namespace Cluster.Bench.Scheduling;
 /// </summary>
 public static class SchedulerBenchmark
 {
-    public const string Usage = "schedule [--nodes N] [--pods M[,M2...]] [--dir PATH]";
+    public const string Usage = "schedule [--nodes N] [--pods M[,M2...]] [--dir PATH] [--cycles-only]";
 
     public static async Task<int> Run(string[] args)
     {
@@ -26,22 +26,43 @@ public static class SchedulerBenchmark
         Console.WriteLine($"# scheduler: {nodes:N0} simulated nodes, pending pods bound by the scheduler and persisted; {Environment.ProcessorCount} cores");
         foreach (var pods in podCounts)
         {
-            await RunOnceAsync(nodes, pods, dir, cancel.Token);
+            CycleBenchmark.Run(nodes, pods);
+        }
+
+        if (args.Contains("--cycles-only"))
+        {
+            return 0;
+        }
+
+        foreach (var agents in new[] { false, true })
+        {
+            Console.WriteLine(agents
+                ? "## kwok shape: the nodes are simulated node agents, which run each bound pod and report its status"
+                : "## scheduler_perf shape: the nodes are API objects only (no agent), as scheduler_perf's fake nodes");
+            foreach (var pods in podCounts)
+            {
+                await RunOnceAsync(nodes, pods, agents, dir, cancel.Token);
+            }
         }
 
         return 0;
     }
 
-    private static async Task RunOnceAsync(int nodes, int pods, string dir, CancellationToken ct)
+    private static async Task RunOnceAsync(int nodes, int pods, bool agents, string dir, CancellationToken ct)
     {
         var data = Path.Combine(Path.GetFullPath(dir), $"schedule-bench-{Environment.ProcessId}-{pods}");
         Directory.CreateDirectory(data);
         try
         {
             var port = NodeProcess.FreePort();
-            await using (var held = await NodeProcess.StartAsync(dir, new Dictionary<string, string>(), port, Arguments(nodes, data, schedule: false), ct))
+            await using (var held = await NodeProcess.StartAsync(dir, new Dictionary<string, string>(), port, Arguments(nodes, data, agents, schedule: false), ct))
             {
                 using var client = new ApiClient(held.BaseUri, 64);
+                if (!agents)
+                {
+                    await CreateNodesAsync(client, nodes, ct);
+                }
+
                 await SimulatedNodesBenchmark.UntilAsync(() => SimulatedNodesBenchmark.CountAsync(client, "/api/v1/nodes", SimulatedNodesBenchmark.IsReadyNode, ct), nodes, TimeSpan.FromMinutes(5), ct);
                 var created = Stopwatch.StartNew();
                 await Parallel.ForEachAsync(Enumerable.Range(0, pods), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (i, token) =>
@@ -59,8 +80,11 @@ public static class SchedulerBenchmark
             }
 
             var started = Stopwatch.StartNew();
-            await using var node = await NodeProcess.StartAsync(dir, new Dictionary<string, string>(), port, Arguments(nodes, data, schedule: true), ct);
+            await using var node = await NodeProcess.StartAsync(dir, new Dictionary<string, string>(), port, Arguments(nodes, data, agents, schedule: true), ct);
             var serving = started.Elapsed;
+            using var trace = Environment.GetEnvironmentVariable("SCHEDULE_BENCH_TRACE") is { Length: > 0 } tracePath
+                ? Process.Start(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet/tools/dotnet-trace"), ["collect", "-p", node.Pid.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "--duration", "00:00:00:08", "-o", $"{tracePath}-{(agents ? "kwok" : "perf")}-{pods}.nettrace"])
+                : null;
             using var client2 = new ApiClient(node.BaseUri, 4);
             // The list says which pods were bound before the watch; the watch, from the list's version, stamps the rest.
             var (version, alreadyBound) = await ListAsync(client2, ct);
@@ -77,6 +101,12 @@ public static class SchedulerBenchmark
             var total = (allBound - serving).TotalSeconds;
             Console.WriteLine($" {pods:N0} pods on {nodes:N0} nodes: all bound {total:0.0} s after the restarted node served ({pods / total:N0} pods/s); " +
                 $"the {bound.Watched:N0} bindings the watch saw took {span:0.0} s: {bound.Watched / span:N0} pods/s (target: at least 1,000 pods/s)");
+            // The scheduler reports every 10 s; its last word says where the time went.
+            await Task.Delay(TimeSpan.FromSeconds(11), ct);
+            if (node.LogTail().Split(Environment.NewLine).LastOrDefault(l => l.Contains("Scheduler: ", StringComparison.Ordinal)) is { } figures)
+            {
+                Console.WriteLine("   " + figures[(figures.IndexOf("Scheduler: ", StringComparison.Ordinal) + 11)..]);
+            }
         }
         finally
         {
@@ -84,9 +114,26 @@ public static class SchedulerBenchmark
         }
     }
 
-    private static string[] Arguments(int nodes, string data, bool schedule) =>
-        ["--data-dir", data, "--node:name=bench", "--runtime", "simulated", "--simulated-nodes", nodes.ToString(CultureInfo.InvariantCulture), "--agent:simulated-start-delay=0ms",
-         "--scheduler:enabled=" + (schedule ? "true" : "false")];
+    private static string[] Arguments(int nodes, string data, bool agents, bool schedule) =>
+        agents
+            ? ["--data-dir", data, "--node:name=bench", "--runtime", "simulated", "--simulated-nodes", nodes.ToString(CultureInfo.InvariantCulture), "--agent:simulated-start-delay=0ms",
+               "--scheduler:enabled=" + (schedule ? "true" : "false")]
+            : ["--data-dir", data, "--node:name=bench", "--runtime", "none", "--scheduler:enabled=" + (schedule ? "true" : "false")];
+
+    /// <summary>scheduler_perf's node template: 4 cpu, 32Gi, 110 pods, Ready; nothing runs behind it.</summary>
+    private static async Task CreateNodesAsync(ApiClient client, int nodes, CancellationToken ct) =>
+        await Parallel.ForEachAsync(Enumerable.Range(1, nodes), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (i, token) =>
+        {
+            var name = "bench-sim-" + i.ToString(CultureInfo.InvariantCulture);
+            var body = Encoding.UTF8.GetBytes(
+                "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{\"kubernetes.io/hostname\":\"" + name + "\"}}," +
+                "\"status\":{\"allocatable\":{\"cpu\":\"4\",\"memory\":\"32Gi\",\"pods\":\"110\"},\"capacity\":{\"cpu\":\"4\",\"memory\":\"32Gi\",\"pods\":\"110\"}," +
+                "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}");
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = ApiClient.Json;
+            using var response = await client.Http.PostAsync(new Uri("/api/v1/nodes", UriKind.Relative), content, token);
+            response.EnsureSuccessStatusCode();
+        });
 
     private static async Task<(string Version, HashSet<string> Bound)> ListAsync(ApiClient client, CancellationToken ct)
     {

@@ -14,8 +14,11 @@ namespace Cluster.Controllers.Hosting;
 ///   starting ──registry serves, informers listed──▶ scheduling ──PostStop──▶ stopped
 /// </code>
 /// </summary>
-public sealed partial class SchedulerActor : ReceiveActor
+public sealed partial class SchedulerActor : ReceiveActor, IWithTimers
 {
+    /// <summary>How often the scheduler's figures are logged while it has work.</summary>
+    public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
+
     private readonly ResourceRegistry _registry;
     private readonly SchedulerSettings _settings;
     private readonly TimeProvider _clock;
@@ -25,6 +28,7 @@ public sealed partial class SchedulerActor : ReceiveActor
     private InformerFactory? _informers;
     private EventRecorder? _events;
     private Scheduler? _scheduler;
+    private SchedulerStats? _reported;
 
     public SchedulerActor(ResourceRegistry registry, SchedulerSettings settings, TimeProvider clock, ILoggerFactory loggers)
     {
@@ -34,7 +38,10 @@ public sealed partial class SchedulerActor : ReceiveActor
         _loggers = loggers;
         _logger = loggers.CreateLogger<SchedulerActor>();
         Receive<GetStats>(_ => Sender.Tell(_scheduler?.Stats));
+        Receive<Report>(_ => LogStats());
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(ResourceRegistry registry, SchedulerSettings settings, TimeProvider clock, ILoggerFactory loggers) =>
         Akka.Actor.Props.Create(() => new SchedulerActor(registry, settings, clock, loggers));
@@ -46,6 +53,7 @@ public sealed partial class SchedulerActor : ReceiveActor
         _scheduler = new Scheduler(_informers, new RegistryBinder(_registry), _events, DefaultProfile.Create(new SpreadSelectors(_informers).For), _settings, _clock, _loggers.CreateLogger<Scheduler>(), Random.Shared);
         _scheduler.Watch();
         _ = StartAsync(_informers, _scheduler, _events, _stopping.Token);
+        Timers.StartPeriodicTimer("report", Report.Instance, ReportInterval);
     }
 
     protected override void PostStop()
@@ -66,6 +74,23 @@ public sealed partial class SchedulerActor : ReceiveActor
         LogStarted(_logger);
     }
 
+    /// <summary>Logs the figures when they moved since the last report (an idle scheduler stays quiet).</summary>
+    private void LogStats()
+    {
+        if (_scheduler?.Stats is not { } stats || (_reported is not null && stats with { NodeCount = 0 } == _reported with { NodeCount = 0 }))
+        {
+            return;
+        }
+
+        _reported = stats;
+        LogFigures(_logger, stats.Scheduled, stats.Unschedulable, stats.BindFailures, stats.Pending, stats.NodeCount, stats.MeanCycle.TotalMilliseconds, stats.MeanBind.TotalMilliseconds, stats.MaxBindTime.TotalMilliseconds);
+    }
+
+    private sealed record Report
+    {
+        public static Report Instance { get; } = new();
+    }
+
     /// <summary>Asks for the <see cref="SchedulerStats"/> (null until the scheduler has started).</summary>
     public sealed record GetStats
     {
@@ -74,6 +99,9 @@ public sealed partial class SchedulerActor : ReceiveActor
 
     [LoggerMessage(EventId = 7310, Level = LogLevel.Information, Message = "Scheduler started")]
     private static partial void LogStarted(ILogger logger);
+
+    [LoggerMessage(EventId = 7312, Level = LogLevel.Information, Message = "Scheduler: {Scheduled} bound, {Unschedulable} unschedulable attempts, {BindFailures} binding failures, {Pending} pending, {Nodes} nodes; cycle {CycleMs:0.000} ms, binding {BindMs:0.0} ms mean, {MaxBindMs:0} ms max")]
+    private static partial void LogFigures(ILogger logger, long scheduled, long unschedulable, long bindFailures, int pending, int nodes, double cycleMs, double bindMs, double maxBindMs);
 
     [LoggerMessage(EventId = 7311, Level = LogLevel.Information, Message = "Scheduler stopped")]
     private static partial void LogStopped(ILogger logger);

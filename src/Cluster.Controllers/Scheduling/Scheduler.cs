@@ -5,8 +5,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Cluster.Controllers.Scheduling;
 
-/// <summary>What the scheduler has done since it started.</summary>
-public sealed record SchedulerStats(long Scheduled, long Unschedulable, long BindFailures, int Pending, int NodeCount);
+/// <summary>What the scheduler has done since it started: counts, queue depth, and where the time went.</summary>
+public sealed record SchedulerStats(long Scheduled, long Unschedulable, long BindFailures, int Pending, int NodeCount, long Cycles, TimeSpan CycleTime, TimeSpan BindTime, TimeSpan MaxBindTime)
+{
+    public TimeSpan MeanCycle => Cycles == 0 ? TimeSpan.Zero : CycleTime / Cycles;
+
+    public TimeSpan MeanBind => Scheduled + BindFailures == 0 ? TimeSpan.Zero : BindTime / (Scheduled + BindFailures);
+}
 
 /// <summary>
 /// The scheduler (kube-scheduler's loop): pending pods come from the pod informer into the <see cref="SchedulingQueue"/>;
@@ -28,6 +33,10 @@ public sealed partial class Scheduler : IAsyncDisposable
     private long _scheduled;
     private long _unschedulable;
     private long _bindFailures;
+    private long _cycles;
+    private long _cycleTicks;
+    private long _bindTicks;
+    private long _maxBindTicks;
 
     public Scheduler(InformerFactory informers, IPodBinder binder, EventRecorder? events, SchedulerProfile profile, SchedulerSettings settings, TimeProvider clock, ILogger logger, Random random)
     {
@@ -55,7 +64,10 @@ public sealed partial class Scheduler : IAsyncDisposable
                 nodes = Cache.Nodes.Count;
             }
 
-            return new SchedulerStats(Interlocked.Read(ref _scheduled), Interlocked.Read(ref _unschedulable), Interlocked.Read(ref _bindFailures), Queue.Count, nodes);
+            return new SchedulerStats(
+                Interlocked.Read(ref _scheduled), Interlocked.Read(ref _unschedulable), Interlocked.Read(ref _bindFailures), Queue.Count, nodes,
+                Interlocked.Read(ref _cycles), _clock.GetElapsedTime(0, Interlocked.Read(ref _cycleTicks)), _clock.GetElapsedTime(0, Interlocked.Read(ref _bindTicks)),
+                _clock.GetElapsedTime(0, Interlocked.Read(ref _maxBindTicks)));
         }
     }
 
@@ -113,6 +125,7 @@ public sealed partial class Scheduler : IAsyncDisposable
         var pod = queued.Info;
         ScheduleResult result;
         PodInfo? assumed = null;
+        var started = _clock.GetTimestamp();
         lock (Cache.Lock)
         {
             if (Cache.Contains(pod.Uid))
@@ -130,6 +143,9 @@ public sealed partial class Scheduler : IAsyncDisposable
             }
         }
 
+        Interlocked.Increment(ref _cycles);
+        Interlocked.Add(ref _cycleTicks, _clock.GetTimestamp() - started);
+
         if (assumed is null)
         {
             Interlocked.Increment(ref _unschedulable);
@@ -145,6 +161,7 @@ public sealed partial class Scheduler : IAsyncDisposable
 
     private async Task BindAsync(SchedulingQueue.QueuedPod queued, PodInfo assumed, CancellationToken ct)
     {
+        var started = _clock.GetTimestamp();
         try
         {
             await _binder.BindAsync(assumed.Namespace, assumed.Name, assumed.NodeName!, ct).ConfigureAwait(false);
@@ -169,6 +186,13 @@ public sealed partial class Scheduler : IAsyncDisposable
         }
         finally
         {
+            var ticks = _clock.GetTimestamp() - started;
+            Interlocked.Add(ref _bindTicks, ticks);
+            for (var max = Interlocked.Read(ref _maxBindTicks); ticks > max; max = Interlocked.Read(ref _maxBindTicks))
+            {
+                Interlocked.CompareExchange(ref _maxBindTicks, ticks, max);
+            }
+
             _bindings.Release();
         }
     }

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cluster.Controllers.Scheduling;
+using Cluster.Controllers.Scheduling.Framework;
+using k8s.Models;
+
+namespace Cluster.Bench.Scheduling;
+
+/// <summary>
+/// The scheduling cycle alone, in process: the default profile deciding for M pods over N nodes, each pod assumed
+/// on its node as the scheduler does, no API and no persistence. Separates the algorithm's cost from the bindings'.
+/// </summary>
+public static class CycleBenchmark
+{
+    public static void Run(int nodes, int pods)
+    {
+        var cache = new SchedulerCache();
+        for (var i = 0; i < nodes; i++)
+        {
+            var name = "n" + i.ToString(CultureInfo.InvariantCulture);
+            var allocatable = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("4"), ["memory"] = new("32Gi"), ["pods"] = new("110") };
+            cache.SetNode(new V1Node
+            {
+                Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["kubernetes.io/hostname"] = name } },
+                Status = new V1NodeStatus { Allocatable = allocatable, Capacity = allocatable },
+            });
+        }
+
+        var algorithm = new SchedulingAlgorithm(DefaultProfile.Create(), new Random(1));
+        var infos = Enumerable.Range(0, pods).Select(i => PodInfo.From(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "p" + i.ToString(CultureInfo.InvariantCulture), NamespaceProperty = "default", Uid = "u" + i.ToString(CultureInfo.InvariantCulture) },
+            Spec = new V1PodSpec
+            {
+                Containers = [new V1Container { Name = "app", Image = "x", Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("500Mi") } } }],
+            },
+        })).ToList();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        foreach (var pod in infos)
+        {
+            var result = algorithm.Schedule(pod, cache);
+            cache.Assume(pod.AssumedOn(result.Node ?? throw new InvalidOperationException(result.Error!.Message)));
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        Console.WriteLine($" cycles only: {pods:N0} pods over {nodes:N0} nodes decided in {seconds:0.00} s: {pods / seconds:N0} pods/s, {seconds * 1e6 / pods:N0} µs and {bytes / pods / 1024.0:N1} KB allocated per cycle");
+    }
+}
