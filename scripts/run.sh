@@ -44,6 +44,8 @@ if command -v kubectl >/dev/null; then
   echo "== sample workload: kubectl apply -f examples/sample-workload.yaml"
   kubectl apply -f examples/sample-workload.yaml
   kubectl get namespaces
+  echo "== the scheduler places the Deployment's pods, the controllers keep them: kubectl rollout status"
+  kubectl rollout status deployment/web -n sample --timeout=90s || true
   kubectl get all,configmaps -n sample -o wide
   node_name=$(kubectl get nodes -o jsonpath='{.items[0].metadata.name}')
   echo "== a pod on node $node_name: kubectl apply -f examples/sample-pod.yaml"

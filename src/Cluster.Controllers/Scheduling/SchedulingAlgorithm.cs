@@ -15,6 +15,9 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
     /// <summary>Fewer nodes than this are always all evaluated (upstream's minFeasibleNodesToFind).</summary>
     public const int MinFeasibleNodesToFind = 100;
 
+    private readonly List<NodeInfo> _feasible = [];
+    private long[] _totals = [];
+    private long[] _scores = [];
     private int _nextStartNode;
 
     public ScheduleResult Schedule(PodInfo pod, IClusterSnapshot snapshot)
@@ -31,7 +34,9 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
         }
 
         var wanted = NumFeasibleNodesToFind(nodes.Count);
-        var feasible = new List<NodeInfo>(Math.Min(wanted, nodes.Count));
+        // One cycle at a time: the buffers are reused, so a cycle allocates little more than its plugins' state.
+        var feasible = _feasible;
+        feasible.Clear();
         Dictionary<string, FilterResult>? failures = null;
         var evaluated = 0;
         for (; evaluated < nodes.Count && feasible.Count < wanted; evaluated++)
@@ -57,10 +62,15 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
 
         if (feasible.Count == 1)
         {
-            return new ScheduleResult(feasible[0].Name, null, evaluated, 1);
+            var only = feasible[0].Name;
+            feasible.Clear();
+            return new ScheduleResult(only, null, evaluated, 1);
         }
 
-        return new ScheduleResult(SelectHost(Score(state, pod, feasible, snapshot), feasible), null, evaluated, feasible.Count);
+        var chosen = SelectHost(Score(state, pod, feasible, snapshot), feasible);
+        var count = feasible.Count;
+        feasible.Clear();
+        return new ScheduleResult(chosen, null, evaluated, count);
     }
 
     /// <summary>The filters in order, stopping at the first that refuses (upstream's RunFilterPlugins).</summary>
@@ -90,10 +100,17 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
         return Math.Max(MinFeasibleNodesToFind, allNodes * percentage / 100);
     }
 
-    private long[] Score(CycleState state, PodInfo pod, List<NodeInfo> feasible, IClusterSnapshot snapshot)
+    private Span<long> Score(CycleState state, PodInfo pod, List<NodeInfo> feasible, IClusterSnapshot snapshot)
     {
-        var totals = new long[feasible.Count];
-        var scores = new long[feasible.Count];
+        if (_totals.Length < feasible.Count)
+        {
+            _totals = new long[feasible.Count];
+            _scores = new long[feasible.Count];
+        }
+
+        var totals = _totals.AsSpan(0, feasible.Count);
+        var scores = _scores.AsSpan(0, feasible.Count);
+        totals.Clear();
         foreach (var plugin in profile.Scores)
         {
             plugin.PreScore(state, pod, feasible, snapshot);
@@ -113,7 +130,7 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
     }
 
     /// <summary>The highest total; among equals each is equally likely (upstream's reservoir sampling).</summary>
-    private string SelectHost(long[] totals, List<NodeInfo> feasible)
+    private string SelectHost(Span<long> totals, List<NodeInfo> feasible)
     {
         var best = 0;
         var ties = 1;

@@ -13,6 +13,11 @@ public class DockerCluster : KubectlCluster
 
     protected override string[] NodeArguments => ["--agent:runtime=docker", "--agent:backoff-initial=1s", "--agent:backoff-max=4s", "--agent:metrics-interval=1s"];
 
+    /// <summary>The whole control plane: workloads' pods are scheduled onto this node and run in Docker.</summary>
+    protected override bool Schedules => true;
+
+    protected override string Controllers => "*";
+
     /// <summary>The name the node registered under (the machine's host name).</summary>
     public string NodeName { get; private set; } = "";
 

@@ -45,6 +45,49 @@ public sealed partial class DockerPodTests(DockerCluster cluster) : IClassFixtur
     }
 
     [Fact]
+    public async Task Deployment_ScheduledOnTheDockerNode_ItsPodsRunAndAnswerHttp()
+    {
+        await CreateAsync("agent-deploy", $$$"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: hello}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: hello}}
+              template:
+                metadata: {labels: {app: hello}}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                  - name: web
+                    image: {{{DockerCluster.Image}}}
+                    command: ["sh", "-c", "echo hello from $(POD_NAME) > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]
+                    env:
+                    - name: POD_NAME
+                      valueFrom: {fieldRef: {fieldPath: metadata.name}}
+                    readinessProbe:
+                      httpGet: {path: /, port: 8080}
+                      periodSeconds: 1
+            """);
+
+        KubectlAssert.Succeeded(await cluster.RunAsync("rollout", "status", "deployment/hello", "-n", "agent-deploy", "--timeout=90s"));
+        var pods = (await cluster.RunAsync("get", "pods", "-n", "agent-deploy", "-l", "app=hello", "-o", "jsonpath={range .items[*]}{.metadata.name}={.status.podIP}={.spec.nodeName} {end}"))
+            .StdOut.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToList();
+
+        Assert.True(pods.Count == 2, (await cluster.RunAsync("get", "rs,pods", "-n", "agent-deploy", "-o", "wide", "--show-labels")).StdOut);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var pod in pods)
+        {
+            Assert.Equal(cluster.NodeName, pod[2]);
+            Assert.Equal("hello from " + pod[0], (await RetryGetAsync(http, $"http://{pod[1]}:8080/")).Trim());
+        }
+
+        // No garbage collector yet: after the Deployment, its ReplicaSet and pods go by label.
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "deployment", "hello", "-n", "agent-deploy", "--timeout=60s"));
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "replicaset,pods", "-n", "agent-deploy", "-l", "app=hello", "--timeout=60s"));
+    }
+
+    [Fact]
     public async Task CrashingContainer_ReachesCrashLoopBackOff_WithGrowingDelays()
     {
         await CreateAsync("agent-crash", $$$"""
