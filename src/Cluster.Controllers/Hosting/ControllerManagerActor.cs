@@ -3,6 +3,7 @@ using Cluster.Controllers.Deployments;
 using Cluster.Controllers.Endpoints;
 using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
+using Cluster.Controllers.GarbageCollection;
 using Cluster.Controllers.Informers;
 using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
@@ -69,6 +70,14 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("deployment"))
         {
             var controller = new DeploymentController(informers, new RegistryWriter(_registry, "deployment-controller"), Recorder("deployment-controller"), _clock, _loggers.CreateLogger<DeploymentController>());
+            var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
+            controller.Watch(loop);
+            _loops.Add(loop);
+        }
+
+        if (_settings.Enabled.IsEnabled("garbagecollector"))
+        {
+            var controller = new GarbageCollector(_registry.Kinds, informers, new RegistryGarbageClient(_registry, "generic-garbage-collector"), _loggers.CreateLogger<GarbageCollector>());
             var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
             controller.Watch(loop);
             _loops.Add(loop);

@@ -160,13 +160,40 @@ public sealed class SimulatedNodeTests(SimulatedNodeTests.Cluster cluster) : ICl
         Assert.Equal("ReplicaSet/web", await UntilAsync("pods", "{range .items[*]}{.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name} {end}", "ReplicaSet/web"));
     }
 
+    [Fact]
+    public async Task GarbageCollector_DeploymentDeleted_ItsSetsAndPodsGo_SetDeletedAsOrphan_PodsRunOwnerless()
+    {
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", "gc"));
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "deployment", "web", "--image=simulated", "--replicas=2", "-n", "gc"));
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "deployment", "api", "--image=simulated", "--replicas=2", "-n", "gc"));
+        const string Phases = "{range .items[*]}{.metadata.labels.app}:{.status.phase} {end}";
+        Assert.Equal("api:Running api:Running web:Running web:Running", await UntilAsync("pods", Phases, "api:Running api:Running web:Running web:Running", Sorted, "gc"));
+
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "deployment", "web", "-n", "gc"));
+        Assert.Equal("api api", await UntilAsync("pods", "{range .items[*]}{.metadata.labels.app} {end}", "api api", Sorted, "gc"));
+        Assert.Equal("api", await UntilAsync("rs", "{range .items[*]}{.metadata.labels.app} {end}", "api", Sorted, "gc"));
+
+        // The Deployment goes first as an orphan: with it still there, its controller would make a new set to adopt the pods.
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "deployment", "api", "-n", "gc", "--cascade=orphan"));
+        Assert.Equal("", await UntilAsync("rs", "{range .items[*]}{.metadata.ownerReferences[*].kind}{end}", "", Sorted, "gc"));
+        var set = (await cluster.JsonPathAsync("rs", "gc", "{.items[0].metadata.name}")).Trim();
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "rs", set, "-n", "gc", "--cascade=orphan"));
+        Assert.Equal("", await UntilAsync("rs", "{.items[*].metadata.name}", "", Sorted, "gc"));
+        Assert.Equal("api:Running:[] api:Running:[]", await UntilAsync("pods", "{range .items[*]}{.metadata.labels.app}:{.status.phase}:[{.metadata.ownerReferences}] {end}", "api:Running:[] api:Running:[]", Sorted, "gc"));
+    }
+
+    private static string Sorted(string words) => string.Join(' ', words.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+
     /// <summary>The jsonpath of <paramref name="what"/> in namespace "replicas", polled until it reads <paramref name="expected"/> (or the last reading).</summary>
-    private async Task<string> UntilAsync(string what, string jsonPath, string expected)
+    private Task<string> UntilAsync(string what, string jsonPath, string expected) => UntilAsync(what, jsonPath, expected, s => s, "replicas");
+
+    /// <summary>The jsonpath of <paramref name="what"/> in <paramref name="ns"/>, normalized, polled until it reads <paramref name="expected"/> (or the last reading).</summary>
+    private async Task<string> UntilAsync(string what, string jsonPath, string expected, Func<string, string> normalize, string ns)
     {
         var last = "";
         for (var i = 0; i < 150 && last != expected; i++)
         {
-            last = (await cluster.JsonPathAsync(what, "replicas", jsonPath)).Trim();
+            last = normalize((await cluster.JsonPathAsync(what, ns, jsonPath)).Trim());
             if (last != expected)
             {
                 await Task.Delay(100);
