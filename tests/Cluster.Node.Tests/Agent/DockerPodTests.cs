@@ -82,9 +82,21 @@ public sealed partial class DockerPodTests(DockerCluster cluster) : IClassFixtur
             Assert.Equal("hello from " + pod[0], (await RetryGetAsync(http, $"http://{pod[1]}:8080/")).Trim());
         }
 
-        // No garbage collector yet: after the Deployment, its ReplicaSet and pods go by label.
-        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "deployment", "hello", "-n", "agent-deploy", "--timeout=60s"));
-        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "replicaset,pods", "-n", "agent-deploy", "-l", "app=hello", "--timeout=60s"));
+        // The garbage collector takes the ReplicaSet and its pods with the Deployment.
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "deployment", "hello", "-n", "agent-deploy", "--cascade=foreground", "--timeout=60s"));
+        var left = "";
+        for (var i = 0; i < 150; i++)
+        {
+            left = (await cluster.RunAsync("get", "replicasets,pods", "-n", "agent-deploy", "-o", "name")).StdOut.Trim();
+            if (left.Length == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Equal("", left);
     }
 
     [Fact]
