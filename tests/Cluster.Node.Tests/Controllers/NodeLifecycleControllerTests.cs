@@ -87,6 +87,8 @@ public sealed class NodeLifecycleControllerTests : IAsyncLifetime
         Assert.False(Terminating("patient"));
         _clock.Advance(TimeSpan.FromSeconds(1));
         await UntilAsync(() => Terminating("patient"), "the patient pod's eviction after 300 s");
+        var disruption = Get<V1Pod>(BuiltInKinds.Pod, "default", "patient")!.Status.Conditions.Single(c => c.Type == "DisruptionTarget");
+        Assert.Equal(("True", "DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint"), (disruption.Status, disruption.Reason, disruption.Message));
         Assert.False(Terminating("steadfast"));
 
         await RenewAsync();
