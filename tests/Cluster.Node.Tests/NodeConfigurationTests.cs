@@ -100,6 +100,17 @@ public sealed class NodeConfigurationTests
         Assert.Equal(key, error.Key);
     }
 
+    [Theory]
+    [InlineData("--controllers:node-monitor-grace-period=0s")]
+    [InlineData("--controllers:node-monitor-grace-period=500ms")]
+    public void ControllerSettings_GracePeriodUnderASecond_NameTheKey(string flag)
+    {
+        var error = Assert.Throws<SettingsException>(() => Controllers(Build([flag])));
+        Assert.Equal("controllers.node-monitor-grace-period", error.Key);
+        Assert.Equal(TimeSpan.FromSeconds(50), Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(Build([])).NodeMonitorGracePeriod);
+        Assert.Equal(TimeSpan.FromSeconds(40), Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(Build(["--controllers:node-monitor-grace-period=40s"])).NodeMonitorGracePeriod);
+    }
+
     [Fact]
     public void JournalFlags_SetThePluginsProviderAndConnection()
     {
@@ -143,7 +154,7 @@ public sealed class NodeConfigurationTests
     private static string Controllers(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         var settings = Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(configuration);
-        return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod}" + JsonSerializer.Serialize(Cluster.Controllers.Scheduling.SchedulerSettings.FromConfiguration(configuration));
+        return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod} {settings.NodeMonitorGracePeriod}" + JsonSerializer.Serialize(Cluster.Controllers.Scheduling.SchedulerSettings.FromConfiguration(configuration));
     }
 
     private static string Describe((ClusterMembershipSettings Cluster, NodeSettings Node, Config Akka, RegistrySettings Registry, ApiServerSettings Api) settings) =>

@@ -131,7 +131,8 @@ public static class SchedulerBenchmark
         agents
             ? ["--data-dir", data, "--node:name=bench", "--runtime", "simulated", "--simulated-nodes", nodes.ToString(CultureInfo.InvariantCulture), "--agent:simulated-start-delay=0ms",
                "--scheduler:enabled=" + (schedule ? "true" : "false")]
-            : ["--data-dir", data, "--node:name=bench", "--runtime", "none", "--scheduler:enabled=" + (schedule ? "true" : "false")];
+            // No agent renews these nodes' Leases: node lifecycle would taint them unreachable (scheduler_perf runs no controller manager).
+            : ["--data-dir", data, "--node:name=bench", "--runtime", "none", "--scheduler:enabled=" + (schedule ? "true" : "false"), "--controllers:enabled=*,-nodelifecycle,-taint-eviction-controller"];
 
     /// <summary>scheduler_perf's node template: 4 cpu, 32Gi, 110 pods, Ready; nothing runs behind it.</summary>
     private static async Task CreateNodesAsync(ApiClient client, int nodes, CancellationToken ct) =>

@@ -5,6 +5,7 @@ using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.GarbageCollection;
 using Cluster.Controllers.Informers;
+using Cluster.Controllers.NodeLifecycle;
 using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
@@ -51,9 +52,7 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("endpoint"))
         {
             var controller = new EndpointsController(informers, new RegistryWriter(_registry, "endpoint-controller"));
-            var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
-            controller.Watch(loop);
-            _loops.Add(loop);
+            Run(controller, controller.Watch);
         }
 
         foreach (var kind in (ReplicaKind[])[ReplicaKind.ReplicaSet, ReplicaKind.ReplicationController])
@@ -61,26 +60,32 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             if (_settings.Enabled.IsEnabled(kind.Name))
             {
                 var controller = new ReplicaSetController(kind, informers, new RegistryWriter(_registry, kind.Component), Recorder(kind.Component), _clock, _loggers.CreateLogger<ReplicaSetController>());
-                var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
-                controller.Watch(loop);
-                _loops.Add(loop);
+                Run(controller, controller.Watch);
             }
         }
 
         if (_settings.Enabled.IsEnabled("deployment"))
         {
             var controller = new DeploymentController(informers, new RegistryWriter(_registry, "deployment-controller"), Recorder("deployment-controller"), _clock, _loggers.CreateLogger<DeploymentController>());
-            var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
-            controller.Watch(loop);
-            _loops.Add(loop);
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("nodelifecycle"))
+        {
+            var controller = new NodeLifecycleController(informers, new RegistryWriter(_registry, "node-lifecycle-controller"), _settings.NodeMonitorGracePeriod, _clock, _loggers.CreateLogger<NodeLifecycleController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("taint-eviction-controller"))
+        {
+            var controller = new TaintEvictionController(informers, new RegistryWriter(_registry, "taint-eviction-controller"), Recorder("taint-eviction-controller"), _clock, _loggers.CreateLogger<TaintEvictionController>());
+            Run(controller, controller.Watch);
         }
 
         if (_settings.Enabled.IsEnabled("garbagecollector"))
         {
             var controller = new GarbageCollector(_registry.Kinds, informers, new RegistryGarbageClient(_registry, "generic-garbage-collector"), _loggers.CreateLogger<GarbageCollector>());
-            var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
-            controller.Watch(loop);
-            _loops.Add(loop);
+            Run(controller, controller.Watch);
         }
 
         _ = StartAsync(informers, _stopping.Token);
@@ -102,6 +107,14 @@ public sealed partial class ControllerManagerActor : ReceiveActor
 
         _stopping.Dispose();
         LogStopped(_logger);
+    }
+
+    /// <summary>Gives <paramref name="controller"/> its reconcile loop, which <paramref name="watch"/> hooks to the informers; it starts once they have listed.</summary>
+    private void Run(IReconciler controller, Action<ReconcileLoop> watch)
+    {
+        var loop = new ReconcileLoop(controller, _settings.Workers, _clock, _loggers.CreateLogger<ReconcileLoop>());
+        watch(loop);
+        _loops.Add(loop);
     }
 
     /// <summary>A controller component's Event recorder, written through the registry; it stops with the manager.</summary>

@@ -10,7 +10,7 @@ public sealed record ControllerSettings
     public const string SectionName = "controllers";
 
     /// <summary>The controllers this build has, by upstream's names.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["deployment", "endpoint", "garbagecollector", "replicaset", "replicationcontroller"];
+    public static IReadOnlyList<string> Known { get; } = ["deployment", "endpoint", "garbagecollector", "nodelifecycle", "replicaset", "replicationcontroller", "taint-eviction-controller"];
 
     /// <summary>controllers.enabled: kube-controller-manager's --controllers list.</summary>
     public ControllerSelection Enabled { get; init; } = ControllerSelection.Default;
@@ -20,6 +20,12 @@ public sealed record ControllerSettings
 
     /// <summary>controllers.resync-period: how often informers hand every object to the controllers again.</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// controllers.node-monitor-grace-period: how long a node's kubelet may neither renew its Lease nor post status
+    /// before the node lifecycle controller marks it Unknown (upstream's --node-monitor-grace-period, 50 s).
+    /// </summary>
+    public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(50);
 
     public static ControllerSettings FromConfiguration(IConfiguration configuration)
     {
@@ -41,9 +47,11 @@ public sealed record ControllerSettings
             Enabled = selection,
             Workers = SettingsReader.Int(section, "workers", d.Workers),
             ResyncPeriod = SettingsReader.Duration(section, "resync-period", d.ResyncPeriod),
+            NodeMonitorGracePeriod = SettingsReader.Duration(section, "node-monitor-grace-period", d.NodeMonitorGracePeriod),
         };
         SettingsException.Require(settings.Workers >= 1, "controllers.workers", settings.Workers, "must be at least 1");
         SettingsException.Require(settings.ResyncPeriod >= TimeSpan.Zero, "controllers.resync-period", settings.ResyncPeriod, "must not be negative (zero turns resync off)");
+        SettingsException.Require(settings.NodeMonitorGracePeriod >= TimeSpan.FromSeconds(1), "controllers.node-monitor-grace-period", settings.NodeMonitorGracePeriod, "must be at least 1s");
         return settings;
     }
 }

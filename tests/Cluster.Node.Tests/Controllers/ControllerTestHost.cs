@@ -16,7 +16,7 @@ internal sealed class ControllerTestHost : IAsyncDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "controller-" + Guid.NewGuid().ToString("N"));
     private readonly Microsoft.AspNetCore.Builder.WebApplication _host;
-    private ReconcileLoop? _loop;
+    private ReconcileLoop[] _loops = [];
 
     private ControllerTestHost(string node)
     {
@@ -36,13 +36,16 @@ internal sealed class ControllerTestHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Starts the informers and, once they have listed, <paramref name="loop"/> (disposed with the host).</summary>
-    public async Task RunAsync(ReconcileLoop loop)
+    /// <summary>Starts the informers and, once they have listed, <paramref name="loops"/> (disposed with the host).</summary>
+    public async Task RunAsync(params ReconcileLoop[] loops)
     {
-        _loop = loop;
+        _loops = loops;
         Informers.Start();
         await Informers.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-        loop.Start();
+        foreach (var loop in loops)
+        {
+            loop.Start();
+        }
     }
 
     public Task CreateAsync(ResourceKind kind, string json) =>
@@ -50,9 +53,9 @@ internal sealed class ControllerTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_loop is not null)
+        foreach (var loop in _loops)
         {
-            await _loop.DisposeAsync();
+            await loop.DisposeAsync();
         }
 
         await Informers.DisposeAsync();

@@ -21,6 +21,13 @@ internal sealed class PodStrategy : ResourceStrategy
 
     protected override void ApplyDefaults(JsonObject obj) => PodDefaults.Pod(obj);
 
+    /// <summary>Defaults, then the admission that upstream runs on create only (an update never gains tolerations).</summary>
+    public override void PrepareForCreate(JsonObject obj)
+    {
+        base.PrepareForCreate(obj);
+        DefaultTolerationSeconds.Apply(obj);
+    }
+
     protected override JsonObject? InitialStatus(JsonObject obj) => new()
     {
         ["phase"] = "Pending",

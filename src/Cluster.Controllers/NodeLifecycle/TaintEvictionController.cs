@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Cluster.Controllers.Events;
+using Cluster.Controllers.Framework;
+using Cluster.Controllers.Informers;
+using Cluster.Controllers.Writes;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Cache;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Controllers.NodeLifecycle;
+
+/// <summary>
+/// Deletes pods from nodes whose NoExecute taints they do not tolerate, or tolerate only for a while (upstream's
+/// taint-eviction-controller): a pod is reconciled when it changes, when its node's taints change, and when its
+/// toleration runs out (<see cref="TaintEviction"/>). Deletion is graceful; the pod's owner makes a replacement.
+/// </summary>
+public sealed partial class TaintEvictionController : IReconciler
+{
+    public const string DisruptionTarget = "DisruptionTarget";
+    public const string DisruptionReason = "DeletionByTaintManager";
+    public const string DisruptionMessage = "Taint manager: deleting due to NoExecute taint";
+
+    private readonly SharedInformer _pods;
+    private readonly SharedInformer _nodes;
+    private readonly IObjectWriter _writer;
+    private readonly EventRecorder _events;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+
+    public TaintEvictionController(InformerFactory informers, IObjectWriter writer, EventRecorder events, TimeProvider clock, ILogger logger)
+    {
+        _pods = informers.For(BuiltInKinds.Pod);
+        _pods.AddIndexer(Indexers.NodeName, Indexers.ByNodeName);
+        _nodes = informers.For(BuiltInKinds.Node);
+        _writer = writer;
+        _events = events;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public string Name => "taint-eviction-controller";
+
+    /// <summary>Has pod events, and node events that change NoExecute taints, enqueue pod keys on <paramref name="loop"/>.</summary>
+    public void Watch(ReconcileLoop loop)
+    {
+        _pods.AddHandler(new EnqueueHandler(loop, (old, now) => now is not null && Indexers.ByNodeName(now).Any() ? [now.Key] : []));
+        _nodes.AddHandler(new EnqueueHandler(loop, PodsOnRetaintedNode));
+    }
+
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (_pods.Get(key[..slash], key[(slash + 1)..]) is not { } cached)
+        {
+            return ReconcileResult.Done;
+        }
+
+        var pod = cached.As<V1Pod>();
+        if (pod.Metadata.DeletionTimestamp is not null || string.IsNullOrEmpty(pod.Spec?.NodeName) || _nodes.Get("", pod.Spec.NodeName) is not { } node)
+        {
+            return ReconcileResult.Done;
+        }
+
+        var now = _clock.GetUtcNow();
+        if (TaintEviction.EvictAt(pod, node.As<V1Node>().Spec?.Taints, now) is not { } at)
+        {
+            return ReconcileResult.Done;
+        }
+
+        if (at > now)
+        {
+            return new ReconcileResult(at - now);
+        }
+
+        var name = cached.Namespace + "/" + cached.Name;
+        _events.Normal(
+            new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", NamespaceProperty = cached.Namespace, Name = cached.Name, Uid = cached.Uid },
+            "TaintManagerEviction",
+            "Marking for deletion Pod " + name);
+        LogEvicting(_logger, name, pod.Spec.NodeName);
+        if (MarkDisruptionTarget(pod, now))
+        {
+            // Upstream's addConditionAndDeletePod: the pod's owners and its disruption budget see why it went.
+            await _writer.UpdateStatusAsync(BuiltInKinds.Pod, cached.Namespace, cached.Name, JsonNode.Parse(KubernetesJson.Serialize(pod))!.AsObject(), ct).ConfigureAwait(false);
+        }
+
+        await _writer.DeleteAsync(BuiltInKinds.Pod, cached.Namespace, cached.Name, ct).ConfigureAwait(false);
+        return ReconcileResult.Done;
+    }
+
+    /// <summary>Upstream's UpdatePodCondition with the DisruptionTarget condition; false when the pod already has it.</summary>
+    private static bool MarkDisruptionTarget(V1Pod pod, DateTimeOffset now)
+    {
+        pod.Status ??= new V1PodStatus();
+        pod.Status.Conditions ??= [];
+        var existing = pod.Status.Conditions.FirstOrDefault(c => c.Type == DisruptionTarget);
+        if (existing is { Status: "True", Reason: DisruptionReason, Message: DisruptionMessage })
+        {
+            return false;
+        }
+
+        var condition = new V1PodCondition { Type = DisruptionTarget, Status = "True", Reason = DisruptionReason, Message = DisruptionMessage, LastTransitionTime = NodeConditions.Seconds(now) };
+        if (existing is not null)
+        {
+            condition.LastTransitionTime = existing.Status == "True" ? existing.LastTransitionTime : condition.LastTransitionTime;
+            pod.Status.Conditions.Remove(existing);
+        }
+
+        pod.Status.Conditions.Add(condition);
+        return true;
+    }
+
+    /// <summary>The pods of a node whose NoExecute taints differ before and after the change (none for a deleted node: its pods go with it).</summary>
+    private IEnumerable<string> PodsOnRetaintedNode(CachedObject? old, CachedObject? now)
+    {
+        if (now is null || NoExecute(old) == NoExecute(now))
+        {
+            return [];
+        }
+
+        return _pods.ByIndex(Indexers.NodeName, now.Name).Select(p => p.Key);
+    }
+
+    private static string NoExecute(CachedObject? node) =>
+        node is null ? "" : string.Join('\n', (node.As<V1Node>().Spec?.Taints ?? []).Where(t => t.Effect == NodeTaints.NoExecute).Select(t => t.Key + "=" + t.Value + "@" + t.TimeAdded?.Ticks));
+
+    [LoggerMessage(EventId = 7811, Level = LogLevel.Information, Message = "Evicting pod {Pod} from node {Node}: it does not tolerate the node's NoExecute taints (or no longer)")]
+    private static partial void LogEvicting(ILogger logger, string pod, string node);
+}
