@@ -15,7 +15,7 @@ namespace Cluster.Bench.Scheduling;
 /// </summary>
 public static class SchedulerBenchmark
 {
-    public const string Usage = "schedule [--nodes N] [--pods M[,M2...]] [--dir PATH] [--cycles-only]";
+    public const string Usage = "schedule [--nodes N] [--pods M[,M2...]] [--shape perf|kwok|both] [--dir PATH] [--cycles-only]";
 
     public static async Task<int> Run(string[] args)
     {
@@ -34,7 +34,8 @@ public static class SchedulerBenchmark
             return 0;
         }
 
-        foreach (var agents in new[] { false, true })
+        var shape = CommandLine.Option(args, "--shape") ?? "both";
+        foreach (var agents in new[] { false, true }.Where(a => shape == "both" || (shape == "kwok") == a))
         {
             Console.WriteLine(agents
                 ? "## kwok shape: the nodes are simulated node agents, which run each bound pod and report its status"
