@@ -204,6 +204,12 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
                 throw ApiException.Invalid(kind, "", [StatusCause.Required("metadata.name", "name or generateName is required")]);
             }
 
+            if (kind == BuiltInKinds.Pod)
+            {
+                // The namespace check above synced the cache, so the classes read here are current.
+                Admission.PodPriorityAdmission.Apply(obj, [.. Feed.Cache(BuiltInKinds.PriorityClass).List(null).Items.Select(c => c.ToJsonObject())]);
+            }
+
             try
             {
                 return await SendAsync(kind, ns, name, new ObjectCommand.Create(obj, options), cancellationToken).ConfigureAwait(false);
