@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json.Nodes;
 using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
@@ -68,7 +67,7 @@ public sealed partial class DeploymentController : IReconciler
 
         var d = Deployment(cached);
         var replicaSets = _replicaSets.ByIndex(Indexers.Namespace, ns).Select(ReplicaSet).ToList();
-        var pods = _pods.ByIndex(Indexers.Namespace, ns).Select(rs => _parsedPods.GetValue(rs, Parse<V1Pod>));
+        var pods = _pods.ByIndex(Indexers.Namespace, ns).Select(rs => _parsedPods.GetValue(rs, CachedObjectJson.As<V1Pod>));
         var plan = DeploymentPlanner.Plan(d, replicaSets, pods, _clock.GetUtcNow());
         LogPlanned(_logger, key, plan.Actions.Count);
 
@@ -202,7 +201,7 @@ public sealed partial class DeploymentController : IReconciler
 
     private List<string> RecreateDeploymentOf(CachedObject pod)
     {
-        var owner = _parsedPods.GetValue(pod, Parse<V1Pod>).Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == "ReplicaSet");
+        var owner = _parsedPods.GetValue(pod, CachedObjectJson.As<V1Pod>).Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == "ReplicaSet");
         if (owner is null || _replicaSets.Get(pod.Namespace, owner.Name) is not { } rs)
         {
             return [];
@@ -212,9 +211,9 @@ public sealed partial class DeploymentController : IReconciler
             && Deployment(d).Spec?.Strategy?.Type == Fenceposts.Recreate).ToList();
     }
 
-    private V1ReplicaSet ReplicaSet(CachedObject cached) => _parsedReplicaSets.GetValue(cached, Parse<V1ReplicaSet>);
+    private V1ReplicaSet ReplicaSet(CachedObject cached) => _parsedReplicaSets.GetValue(cached, CachedObjectJson.As<V1ReplicaSet>);
 
-    private V1Deployment Deployment(CachedObject cached) => _parsedDeployments.GetValue(cached, Parse<V1Deployment>);
+    private V1Deployment Deployment(CachedObject cached) => _parsedDeployments.GetValue(cached, CachedObjectJson.As<V1Deployment>);
 
     private static void Put(JsonObject obj, string key, JsonNode? value)
     {
@@ -228,7 +227,6 @@ public sealed partial class DeploymentController : IReconciler
         }
     }
 
-    private static T Parse<T>(CachedObject obj) => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(obj.Json));
 
     private static JsonObject Json<T>(T obj) => JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
@@ -57,8 +56,8 @@ public sealed class EndpointsController : IReconciler
             return ReconcileResult.Done;
         }
 
-        var service = Parse<V1Service>(cached);
-        var pods = _pods.ByIndex(Indexers.Namespace, ns).Select(Parse<V1Pod>);
+        var service = cached.As<V1Service>();
+        var pods = _pods.ByIndex(Indexers.Namespace, ns).Select(CachedObjectJson.As<V1Pod>);
         if (EndpointsPlanner.Subsets(service, pods) is not { } subsets)
         {
             return ReconcileResult.Done;
@@ -84,7 +83,7 @@ public sealed class EndpointsController : IReconciler
             return ReconcileResult.Done;
         }
 
-        var stored = Parse<V1Endpoints>(current);
+        var stored = current.As<V1Endpoints>();
         if (Same(stored.Subsets, desired.Subsets) && Same(stored.Metadata.Labels, desired.Metadata.Labels))
         {
             return ReconcileResult.Done;
@@ -118,7 +117,7 @@ public sealed class EndpointsController : IReconciler
     /// versions are immutable, and the table lets a version's entry go with it.
     /// </summary>
     private LabelSelector? SelectorOf(CachedObject service) =>
-        _selectors.GetValue(service, s => Parse<V1Service>(s).Spec?.Selector is { Count: > 0 } map ? EndpointsPlanner.SelectorOf(map) : null);
+        _selectors.GetValue(service, s => s.As<V1Service>().Spec?.Selector is { Count: > 0 } map ? EndpointsPlanner.SelectorOf(map) : null);
 
     private static bool Same<T>(T? a, T? b)
         where T : class => a is null || b is null ? a is null && b is null : KubernetesJson.Serialize(a) == KubernetesJson.Serialize(b);
@@ -129,7 +128,6 @@ public sealed class EndpointsController : IReconciler
         return (key[..slash], key[(slash + 1)..]);
     }
 
-    private static T Parse<T>(CachedObject obj) => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(obj.Json));
 
     private static JsonObject Json<T>(T obj) => JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
 }

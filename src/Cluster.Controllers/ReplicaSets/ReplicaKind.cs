@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
@@ -73,7 +72,6 @@ public sealed class ReplicaKind
 
     public override string ToString() => Name;
 
-    internal static T Parse<T>(CachedObject obj) => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(obj.Json));
 }
 
 /// <param name="Replicas">spec.replicas (the registry defaults it to 1).</param>

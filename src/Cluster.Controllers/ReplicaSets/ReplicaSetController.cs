@@ -70,7 +70,7 @@ public sealed partial class ReplicaSetController : IReconciler
         // Asked before the pods are read, as upstream: asked after, a pod arriving in between could satisfy the
         // expectations while the pods read lack it, and the sync would create it again.
         var mayAct = Expectations.Satisfied(key);
-        var pods = Candidates(set).Select(p => (Cached: p, Pod: ReplicaKind.Parse<V1Pod>(p))).Where(p => PodFacts.IsActive(p.Pod)).ToList();
+        var pods = Candidates(set).Select(p => (Cached: p, Pod: p.As<V1Pod>())).Where(p => PodFacts.IsActive(p.Pod)).ToList();
         var owned = await ClaimAsync(set, pods, ct).ConfigureAwait(false);
 
         Exception? failure = null;
@@ -148,7 +148,7 @@ public sealed partial class ReplicaSetController : IReconciler
             .ToList();
         return [.. _pods.ByIndex(Indexers.Namespace, set.Namespace)
             .Where(p => siblings.Any(s => s.Selector!.Matches(p.Labels)))
-            .Select(ReplicaKind.Parse<V1Pod>)];
+            .Select(CachedObjectJson.As<V1Pod>)];
     }
 
     /// <summary>A cached version read once: versions are immutable, and the table lets a version's view go with it.</summary>
