@@ -8,6 +8,9 @@ public sealed class NodeUnschedulable : IFilterPlugin
     public const string Reason = "node(s) were unschedulable";
     public const string TaintKey = "node.kubernetes.io/unschedulable";
 
+    /// <summary>The taint a cordoned node stands for, whether or not it carries it (upstream checks the same one).</summary>
+    private static readonly k8s.Models.V1Taint UnschedulableTaint = new() { Key = TaintKey, Effect = "NoSchedule" };
+
     public string Name => "NodeUnschedulable";
 
     public FilterResult Filter(CycleState state, PodInfo pod, NodeInfo node)
@@ -17,16 +20,6 @@ public sealed class NodeUnschedulable : IFilterPlugin
             return FilterResult.Fits;
         }
 
-        foreach (var toleration in pod.Pod.Spec?.Tolerations ?? [])
-        {
-            var keyMatches = toleration.Key == TaintKey || (string.IsNullOrEmpty(toleration.Key) && toleration.OperatorProperty == "Exists");
-            if (keyMatches && (string.IsNullOrEmpty(toleration.Effect) || toleration.Effect == "NoSchedule")
-                && (toleration.OperatorProperty == "Exists" || string.IsNullOrEmpty(toleration.Value)))
-            {
-                return FilterResult.Fits;
-            }
-        }
-
-        return FilterResult.Unresolvable(Reason);
+        return TaintMatch.Tolerates(pod.Pod.Spec?.Tolerations, UnschedulableTaint) ? FilterResult.Fits : FilterResult.Unresolvable(Reason);
     }
 }
