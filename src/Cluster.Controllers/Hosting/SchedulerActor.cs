@@ -37,7 +37,6 @@ public sealed partial class SchedulerActor : ReceiveActor, IWithTimers
         _clock = clock;
         _loggers = loggers;
         _logger = loggers.CreateLogger<SchedulerActor>();
-        Receive<GetStats>(_ => Sender.Tell(_scheduler?.Stats));
         Receive<Report>(_ => LogStats());
     }
 
@@ -89,12 +88,6 @@ public sealed partial class SchedulerActor : ReceiveActor, IWithTimers
     private sealed record Report
     {
         public static Report Instance { get; } = new();
-    }
-
-    /// <summary>Asks for the <see cref="SchedulerStats"/> (null until the scheduler has started).</summary>
-    public sealed record GetStats
-    {
-        public static GetStats Instance { get; } = new();
     }
 
     [LoggerMessage(EventId = 7310, Level = LogLevel.Information, Message = "Scheduler started")]

@@ -24,8 +24,13 @@ public sealed partial class Scheduler
     private static bool IsPending(V1Pod pod) =>
         string.IsNullOrEmpty(pod.Spec?.NodeName) && pod.Metadata?.DeletionTimestamp is null && pod.Status?.Phase is not ("Succeeded" or "Failed");
 
-    private void PodChanged(V1Pod? old, V1Pod pod)
+    /// <summary>
+    /// A pod came or changed. Every status write of every pod lands here, so only the new version is parsed; the old
+    /// one only when its phase or spec is what decides.
+    /// </summary>
+    private void PodChanged(CachedObject? oldObj, CachedObject nowObj)
     {
+        var pod = nowObj.As<V1Pod>();
         if (!string.IsNullOrEmpty(pod.Spec?.NodeName))
         {
             var info = PodInfo.From(pod);
@@ -37,7 +42,7 @@ public sealed partial class Scheduler
 
             Queue.Delete(info.Key);
             // A pod that finished frees its node; one whose labels changed may satisfy or break affinity terms.
-            if ((finished && old?.Status?.Phase is not ("Succeeded" or "Failed")) || (old is not null && !SameLabels(old, pod)))
+            if ((finished && oldObj?.As<V1Pod>().Status?.Phase is not ("Succeeded" or "Failed")) || (oldObj is not null && !SameLabels(oldObj, nowObj)))
             {
                 Queue.MoveAllUnschedulable();
             }
@@ -48,7 +53,8 @@ public sealed partial class Scheduler
         if (IsPending(pod) && IsOurs(pod))
         {
             // A status-only update (such as the scheduler's own Unschedulable condition) is no reason to try again.
-            Queue.AddOrUpdate(PodInfo.From(pod), retry: old is null || !SameSpecAndLabels(old, pod));
+            var retry = oldObj is null || !SameLabels(oldObj, nowObj) || !SameJson(oldObj.As<V1Pod>().Spec, pod.Spec);
+            Queue.AddOrUpdate(PodInfo.From(pod), retry);
         }
         else
         {
@@ -101,9 +107,8 @@ public sealed partial class Scheduler
         && SameJson(a.Spec?.Taints, b.Spec?.Taints)
         && SameJson(a.Status?.Allocatable, b.Status?.Allocatable);
 
-    private static bool SameLabels(V1Pod a, V1Pod b) => SameJson(a.Metadata?.Labels, b.Metadata?.Labels);
-
-    private static bool SameSpecAndLabels(V1Pod a, V1Pod b) => SameLabels(a, b) && SameJson(a.Spec, b.Spec);
+    private static bool SameLabels(CachedObject a, CachedObject b) =>
+        a.Labels.Count == b.Labels.Count && a.Labels.All(l => b.Labels.TryGetValue(l.Key, out var value) && value == l.Value);
 
     private static bool SameJson(object? a, object? b) =>
         a is null || b is null ? a is null && b is null : KubernetesJson.Serialize(a) == KubernetesJson.Serialize(b);
@@ -112,9 +117,9 @@ public sealed partial class Scheduler
 
     private sealed class PodHandler(Scheduler scheduler) : IInformerHandler
     {
-        public void OnAdd(CachedObject obj) => scheduler.PodChanged(null, obj.As<V1Pod>());
+        public void OnAdd(CachedObject obj) => scheduler.PodChanged(null, obj);
 
-        public void OnUpdate(CachedObject old, CachedObject now) => scheduler.PodChanged(old.As<V1Pod>(), now.As<V1Pod>());
+        public void OnUpdate(CachedObject old, CachedObject now) => scheduler.PodChanged(old, now);
 
         public void OnDelete(CachedObject last) => scheduler.PodDeleted(last.As<V1Pod>());
     }
