@@ -117,15 +117,21 @@ public static class NodeHost
                     "controller-manager",
                     (_, _, _) => ControllerManagerActor.Props(services.GetRequiredService<ResourceRegistry>(), controllerSettings, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()),
                     new ClusterSingletonOptions { Role = "control-plane" },
-                    createProxyToo: false);
+                    createProxyToo: true);
                 if (schedulerSettings.Enabled)
                 {
                     akka.WithSingleton<SchedulerActor>(
                         "scheduler",
                         (_, _, _) => SchedulerActor.Props(services.GetRequiredService<ResourceRegistry>(), schedulerSettings, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()),
                         new ClusterSingletonOptions { Role = "control-plane" },
-                        createProxyToo: false);
+                        createProxyToo: true);
                 }
+            }
+            else
+            {
+                // Workers reach the singletons through proxies too, for the management endpoints' figures.
+                akka.WithSingletonProxy<ControllerManagerActor>("controller-manager", new ClusterSingletonOptions { Role = "control-plane" });
+                akka.WithSingletonProxy<SchedulerActor>("scheduler", new ClusterSingletonOptions { Role = "control-plane" });
             }
 
             akka.AddStartup((system, actors) =>

@@ -33,6 +33,7 @@ public sealed partial class ControllerManagerActor : ReceiveActor
     private readonly List<ReconcileLoop> _loops = [];
     private readonly List<EventRecorder> _recorders = [];
     private InformerFactory? _informers;
+    private volatile bool _started;
 
     public ControllerManagerActor(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers)
     {
@@ -41,6 +42,8 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         _clock = clock;
         _loggers = loggers;
         _logger = loggers.CreateLogger<ControllerManagerActor>();
+        Receive<ControlPlaneStatus.Get>(_ => Sender.Tell(new ControlPlaneStatus.ControllerManager(
+            Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString(), _started, _loops.Select(l => l.Stats).ToArray())));
     }
 
     public static Props Props(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers) =>
@@ -134,6 +137,7 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             loop.Start();
         }
 
+        _started = true;
         LogStarted(_logger, string.Join(", ", _loops.Select(l => l.Stats.Name)));
     }
 

@@ -29,6 +29,7 @@ public sealed partial class SchedulerActor : ReceiveActor, IWithTimers
     private EventRecorder? _events;
     private Scheduler? _scheduler;
     private SchedulerStats? _reported;
+    private volatile bool _started;
 
     public SchedulerActor(ResourceRegistry registry, SchedulerSettings settings, TimeProvider clock, ILoggerFactory loggers)
     {
@@ -38,6 +39,8 @@ public sealed partial class SchedulerActor : ReceiveActor, IWithTimers
         _loggers = loggers;
         _logger = loggers.CreateLogger<SchedulerActor>();
         Receive<Report>(_ => LogStats());
+        Receive<ControlPlaneStatus.Get>(_ => Sender.Tell(new ControlPlaneStatus.Scheduler(
+            Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString(), _started, _started ? _scheduler?.Stats : null)));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -70,6 +73,7 @@ public sealed partial class SchedulerActor : ReceiveActor, IWithTimers
         await RegistryStartup.WaitForInformersAsync(_registry, informers, _clock, ct).ConfigureAwait(false);
         events.Start();
         scheduler.Start();
+        _started = true;
         LogStarted(_logger);
     }
 

@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace Cluster.Node.Management;
 
 /// <summary>
-/// <c>Cluster.Node cluster members|shards [REGION]|leave ADDRESS|down ADDRESS [--server URL]</c>:
+/// <c>Cluster.Node cluster members|shards [REGION]|controllers|leave ADDRESS|down ADDRESS [--server URL]</c>:
 /// the management endpoints of a running node, printed as tables. The server defaults to the
 /// node's default API address.
 /// </summary>
@@ -45,6 +45,7 @@ public static class ClusterCli
                 ["members"] => await MembersAsync(http, console),
                 ["shards"] => await ShardsAsync(http, console, "registry"),
                 ["shards", var region] => await ShardsAsync(http, console, region),
+                ["controllers"] => await ControllersAsync(http, console),
                 ["leave", var address] => await ChangeAsync(http, console, HttpMethod.Put, address),
                 ["down", var address] => await ChangeAsync(http, console, HttpMethod.Delete, address),
                 _ => Usage(console),
@@ -105,6 +106,46 @@ public static class ClusterCli
         return 0;
     }
 
+    /// <summary>Where the controller manager and scheduler run, and each control loop's figures.</summary>
+    private static async Task<int> ControllersAsync(HttpClient http, IAnsiConsole console)
+    {
+        var (ok, manager) = await GetAsync(http, console, "/cluster/controllers");
+        if (!ok)
+        {
+            return 1;
+        }
+
+        var (schedulerOk, scheduler) = await GetAsync(http, console, "/cluster/scheduler", quiet: true);
+        console.WriteLine($"controller manager on {manager["member"]?.GetValue<string>()}" + (schedulerOk ? $", scheduler on {scheduler["member"]?.GetValue<string>()}" : ""));
+        var table = new Table().AddColumns(new TableColumn("CONTROLLER").NoWrap(), new TableColumn("QUEUE"), new TableColumn("WAITING"), new TableColumn("RECONCILES"), new TableColumn("FAILURES"), new TableColumn("MEAN MS"), new TableColumn("MAX MS"));
+        foreach (var c in manager["controllers"]?.AsArray() ?? [])
+        {
+            table.AddRow(Markup.Escape(c?["name"]?.GetValue<string>() ?? ""), Figure(c, "queueDepth"), Figure(c, "waiting"), Figure(c, "reconciles"), Figure(c, "failures"), Figure(c, "meanLatencyMs"), Figure(c, "maxLatencyMs"));
+        }
+
+        if (schedulerOk && scheduler["cycles"] is not null)
+        {
+            table.AddRow("scheduler", Figure(scheduler, "pending"), "", Figure(scheduler, "scheduled"), Figure(scheduler, "bindFailures"), Figure(scheduler, "meanBindMs"), Figure(scheduler, "maxBindMs"));
+        }
+
+        console.Write(table);
+        return 0;
+    }
+
+    private static string Figure(JsonNode? node, string name) => node?[name]?.ToJsonString() ?? "";
+
+    private static async Task<(bool Ok, JsonObject Body)> GetAsync(HttpClient http, IAnsiConsole console, string path, bool quiet = false)
+    {
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>() ?? [];
+        if (!response.IsSuccessStatusCode && !quiet)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {body["message"]?.GetValue<string>() ?? response.StatusCode.ToString()}");
+        }
+
+        return (response.IsSuccessStatusCode, body);
+    }
+
     private static async Task<int> ChangeAsync(HttpClient http, IAnsiConsole console, HttpMethod method, string address)
     {
         using var request = new HttpRequestMessage(method, new Uri("/cluster/members/" + Uri.EscapeDataString(address), UriKind.Relative));
@@ -128,7 +169,7 @@ public static class ClusterCli
 
     private static int Usage(IAnsiConsole console)
     {
-        console.WriteLine("usage: Cluster.Node cluster members|shards [REGION]|leave ADDRESS|down ADDRESS [--server URL]");
+        console.WriteLine("usage: Cluster.Node cluster members|shards [REGION]|controllers|leave ADDRESS|down ADDRESS [--server URL]");
         console.WriteLine("  ADDRESS is a member's akka.tcp://SYSTEM@HOST:PORT or HOST:PORT; URL defaults to " + DefaultServer);
         return 2;
     }

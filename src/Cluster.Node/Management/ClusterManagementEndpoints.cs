@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Cluster.Controllers.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,7 +15,8 @@ namespace Cluster.Node.Management;
 /// Akka Management's cluster HTTP endpoints, in its shapes, beside the Kubernetes API:
 /// <c>GET /cluster/members</c>, <c>GET|PUT|DELETE /cluster/members/{address}</c> (PUT with
 /// <c>operation=Leave</c> leaves, DELETE downs), <c>GET /cluster/shards/{region}</c> (shards and
-/// entity counts per member), and the health probes <c>/alive</c> and <c>/ready</c>.
+/// entity counts per member), <c>GET /cluster/controllers</c> and <c>GET /cluster/scheduler</c> (where the
+/// singletons run, each controller's queue depth and reconcile latency, the scheduler's figures), and the health probes <c>/alive</c> and <c>/ready</c>.
 /// </summary>
 public static class ClusterManagementEndpoints
 {
@@ -66,6 +69,10 @@ public static class ClusterManagementEndpoints
             var stats = await shardRegion.Ask<ClusterShardingStats>(new GetClusterShardingStats(timeout), timeout + TimeSpan.FromSeconds(1), cancellationToken);
             return Json(ClusterViews.Shards(stats));
         });
+        endpoints.MapGet("/cluster/controllers", (ActorSystem system, CancellationToken ct) =>
+            AskSingletonAsync<ControllerManagerActor, ControlPlaneStatus.ControllerManager>(system, "controller manager", ControlPlaneViews.Controllers, ct));
+        endpoints.MapGet("/cluster/scheduler", (ActorSystem system, CancellationToken ct) =>
+            AskSingletonAsync<SchedulerActor, ControlPlaneStatus.Scheduler>(system, "scheduler", ControlPlaneViews.Scheduler, ct));
         endpoints.MapGet("/alive", (ActorSystem system) =>
             system.WhenTerminated.IsCompleted ? Message(503, "The actor system is terminated.") : Message(200, "alive"));
         endpoints.MapGet("/ready", (IServiceProvider services, ActorSystem system) =>
@@ -83,6 +90,25 @@ public static class ClusterManagementEndpoints
     {
         var state = Akka.Cluster.Cluster.Get(system).State;
         return state.Members.Concat(state.Unreachable).FirstOrDefault(m => ClusterViews.Matches(m, address));
+    }
+
+    /// <summary>Asks a singleton, wherever it runs, through this member's proxy to it.</summary>
+    private static async Task<IResult> AskSingletonAsync<TSingleton, TAnswer>(ActorSystem system, string what, Func<TAnswer, JsonObject> view, CancellationToken ct)
+    {
+        if (!ActorRegistry.For(system).TryGet<TSingleton>(out var proxy))
+        {
+            return Message(404, $"No {what} runs in this cluster.");
+        }
+
+        var timeout = TimeSpan.FromSeconds(5);
+        try
+        {
+            return Json(view(await proxy.Ask<TAnswer>(ControlPlaneStatus.Get.Instance, timeout, ct)));
+        }
+        catch (AskTimeoutException)
+        {
+            return Message(503, $"The {what} did not answer within {timeout.TotalSeconds:0} s: it may be moving to another member.");
+        }
     }
 
     private static IResult NoSuchMember(string address) => Message(404, $"No member [{address}] in the cluster.");

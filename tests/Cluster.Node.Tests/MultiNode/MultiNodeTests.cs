@@ -59,7 +59,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>Runs <c>Cluster.Node cluster ARGS</c> and returns what it printed; it must succeed.</summary>
-    private static async Task<string> CliAsync(params string[] args)
+    internal static async Task<string> CliAsync(params string[] args)
     {
         using var cli = NodeProcess.Start(["cluster", .. args]);
         var code = await cli.WaitForExitAsync(TimeSpan.FromSeconds(30));
