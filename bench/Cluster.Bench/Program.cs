@@ -20,6 +20,7 @@ return args.FirstOrDefault() switch
     "nodes" => await SimulatedNodesBenchmark.Run(args[1..]),
     "podstart" => await PodStartBenchmark.Run(args[1..]),
     "schedule" => await SchedulerBenchmark.Run(args[1..]),
+    "deployment" => await DeploymentBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -38,6 +39,8 @@ static int Usage()
     Console.Error.WriteLine("                     time until M pods bound to them are Running, memory per simulated node");
     Console.Error.WriteLine("  " + SchedulerBenchmark.Usage + "  scheduler_perf SchedulingBasic: M pending pods on N simulated nodes, bound by the");
     Console.Error.WriteLine("                     restarted node's scheduler: pods/s, every binding persisted");
+    Console.Error.WriteLine("  " + DeploymentBenchmark.Usage + "  one Deployment of R replicas on N simulated nodes, controllers and scheduler");
+    Console.Error.WriteLine("                     on: seconds from the apply until all pods exist and until all are Ready");
     Console.Error.WriteLine("  " + PodStartBenchmark.Usage + "  a real-Docker node: pod created-to-Running p50/p99 beside bare Docker.DotNet");
     Console.Error.WriteLine("                     create+start of the same containers (needs scripts/docker-setup.sh)");
     Console.Error.WriteLine("  etcd [--quick] [--seconds N] [--dir PATH] [--grpc]  durable puts/s and p50/p99 of a local etcd at 1, 100, 1000 writers");
