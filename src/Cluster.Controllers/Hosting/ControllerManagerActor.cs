@@ -1,10 +1,12 @@
 using Akka.Actor;
+using Cluster.Controllers.CronJobs;
 using Cluster.Controllers.Deployments;
 using Cluster.Controllers.Endpoints;
 using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.GarbageCollection;
 using Cluster.Controllers.Informers;
+using Cluster.Controllers.Jobs;
 using Cluster.Controllers.NodeLifecycle;
 using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
@@ -70,6 +72,18 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("deployment"))
         {
             var controller = new DeploymentController(informers, new RegistryWriter(_registry, "deployment-controller"), Recorder("deployment-controller"), _clock, _loggers.CreateLogger<DeploymentController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("job"))
+        {
+            var controller = new JobController(informers, new RegistryWriter(_registry, "job-controller"), Recorder("job-controller"), _clock, _loggers.CreateLogger<JobController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("cronjob"))
+        {
+            var controller = new CronJobController(informers, new RegistryWriter(_registry, "cronjob-controller"), Recorder("cronjob-controller"), _clock, _loggers.CreateLogger<CronJobController>());
             Run(controller, controller.Watch);
         }
 

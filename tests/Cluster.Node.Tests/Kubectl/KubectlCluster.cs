@@ -31,10 +31,10 @@ public class KubectlCluster : IAsyncLifetime
     protected virtual bool Schedules => false;
 
     /// <summary>
-    /// The hosted controllers. By default Deployments get their ReplicaSets but no pods appear: the kubectl tests
-    /// list and watch the objects they create, and would otherwise race pods made for them.
+    /// The hosted controllers. By default Deployments get their ReplicaSets but no pods appear, and Jobs and CronJobs
+    /// are left alone: the kubectl tests list and watch the objects they create, and would otherwise race pods made for them.
     /// </summary>
-    protected virtual string Controllers => "*,-replicaset,-replicationcontroller";
+    protected virtual string Controllers => "*,-replicaset,-replicationcontroller,-job,-cronjob";
 
     public virtual async Task InitializeAsync()
     {

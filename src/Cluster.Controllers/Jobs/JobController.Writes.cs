@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Cluster.Controllers.ReplicaSets;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Cache;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Controllers.Jobs;
+
+/// <summary>The controller's writes: pods created and deleted (with their Events), the status, and the expired job's deletion.</summary>
+public sealed partial class JobController
+{
+    /// <summary>Upstream's PodControl.CreatePods: a Warning Event when the registry refuses the pod, a Normal one naming it when it takes it.</summary>
+    private async Task CreatePodAsync(V1Job job, int? index, CancellationToken ct)
+    {
+        var pod = JsonNode.Parse(KubernetesJson.Serialize(JobPods.PodFor(job, index)))!.AsObject();
+        JsonObject created;
+        try
+        {
+            created = await _writer.CreateAsync(BuiltInKinds.Pod, job.Metadata.NamespaceProperty, pod, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _events.Warning(Reference(job), "FailedCreate", "Error creating: " + e.Message);
+            throw;
+        }
+
+        _events.Normal(Reference(job), "SuccessfulCreate", "Created pod: " + ObjectMeta.Name(created));
+    }
+
+    /// <summary>A failed delete is no longer expected. Returns the failure (a pod already gone is none).</summary>
+    private async Task<Exception?> DeletePodAsync(string key, V1Job job, V1Pod pod, CancellationToken ct)
+    {
+        try
+        {
+            if (await _writer.DeleteAsync(BuiltInKinds.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, ct).ConfigureAwait(false))
+            {
+                _events.Normal(Reference(job), "SuccessfulDelete", "Deleted pod: " + pod.Metadata.Name);
+                return null;
+            }
+
+            Expectations.DeletionObserved(key, PodFacts.Key(pod));
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Expectations.DeletionObserved(key, PodFacts.Key(pod));
+            _events.Warning(Reference(job), "FailedDelete", "Error deleting: " + e.Message);
+            return e;
+        }
+    }
+
+    /// <summary>
+    /// Writes the status when it says something new, then records the sync's Events (once the change they tell of is
+    /// stored). A 409 means the job changed since it was read: that change enqueues it again.
+    /// </summary>
+    private async Task WriteStatusAsync(CachedObject cached, V1Job job, JobPlan plan, CancellationToken ct)
+    {
+        if (JobPlanner.Differs(job.Status, plan.Status))
+        {
+            var json = cached.ToJsonObject();
+            json["status"] = JsonNode.Parse(KubernetesJson.Serialize(plan.Status));
+            try
+            {
+                await _writer.UpdateStatusAsync(BuiltInKinds.Job, job.Metadata.NamespaceProperty, job.Metadata.Name, json, ct).ConfigureAwait(false);
+            }
+            catch (ApiException e) when (e.Code == 409)
+            {
+                LogStatusConflict(_logger, cached.Key);
+                return;
+            }
+        }
+
+        foreach (var e in plan.Events)
+        {
+            _events.Record(Reference(job), e.Type, e.Reason, e.Message);
+        }
+    }
+
+    /// <summary>The ttlafterfinished part: the finished job is deleted; its pods follow by the garbage collector.</summary>
+    private async Task DeleteJobAsync(V1Job job, CancellationToken ct)
+    {
+        LogExpired(_logger, job.Metadata.NamespaceProperty, job.Metadata.Name);
+        await _writer.DeleteAsync(BuiltInKinds.Job, job.Metadata.NamespaceProperty, job.Metadata.Name, ct).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 7903, Level = LogLevel.Debug, Message = "Job {Key}: the status write met a newer version; its sync writes it")]
+    private static partial void LogStatusConflict(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 7904, Level = LogLevel.Information, Message = "Job {Namespace}/{Name}: ttlSecondsAfterFinished passed, deleting it")]
+    private static partial void LogExpired(ILogger logger, string @namespace, string name);
+}

@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+using Cluster.Controllers.Events;
+using Cluster.Controllers.Framework;
+using Cluster.Controllers.Informers;
+using Cluster.Controllers.ReplicaSets;
+using Cluster.Controllers.Writes;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Cache;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Controllers.Jobs;
+
+/// <summary>
+/// Runs Jobs to completion (upstream's job controller, with its ttlafterfinished part): a sync reads the job and the
+/// pods it controls, plans with <see cref="JobPlanner"/>, creates the missing pods in slow-start batches and deletes
+/// the surplus, writes the status, and deletes a finished job once its TTL has passed. What it creates or deletes is
+/// expected (<see cref="Expectations"/>) until the pod informer shows it; until then a sync only writes status, so a
+/// stale cache never makes it create a pod twice.
+/// </summary>
+public sealed partial class JobController : IReconciler
+{
+    private readonly SharedInformer _jobs;
+    private readonly SharedInformer _pods;
+    private readonly IObjectWriter _writer;
+    private readonly EventRecorder _events;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly ConditionalWeakTable<CachedObject, V1Pod> _parsedPods = [];
+
+    public JobController(InformerFactory informers, IObjectWriter writer, EventRecorder events, TimeProvider clock, ILogger logger)
+    {
+        _jobs = informers.For(BuiltInKinds.Job);
+        _pods = informers.For(BuiltInKinds.Pod);
+        _pods.AddIndexer(Indexers.OwnerUid, Indexers.ByOwnerUid);
+        _writer = writer;
+        _events = events;
+        _clock = clock;
+        _logger = logger;
+        Expectations = new UidTrackingExpectations(clock);
+    }
+
+    public string Name => "job";
+
+    /// <summary>The pods each job has asked for or deleted and not yet seen come or go.</summary>
+    public UidTrackingExpectations Expectations { get; }
+
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (_jobs.Get(key[..slash], key[(slash + 1)..]) is not { } cached)
+        {
+            Expectations.Delete(key);
+            return ReconcileResult.Done;
+        }
+
+        var job = cached.As<V1Job>();
+        if (job.Metadata.DeletionTimestamp is not null)
+        {
+            return ReconcileResult.Done; // the garbage collector takes its pods
+        }
+
+        // Asked before the pods are read, as upstream: a pod arriving in between could otherwise be created twice.
+        var mayAct = Expectations.Satisfied(key);
+        var pods = _pods.ByIndex(Indexers.OwnerUid, job.Metadata.Uid)
+            .Where(p => p.Namespace == job.Metadata.NamespaceProperty)
+            .Select(p => _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>))
+            .Where(p => PodFacts.ControllerOf(p.Metadata)?.Uid == job.Metadata.Uid)
+            .ToList();
+        var plan = JobPlanner.Plan(job, pods, _clock.GetUtcNow());
+        if (plan.DeleteJob)
+        {
+            await DeleteJobAsync(job, ct).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        Exception? failure = null;
+        if (mayAct)
+        {
+            failure = await DeletePodsAsync(key, job, plan.Delete, ct).ConfigureAwait(false);
+            failure ??= await CreatePodsAsync(key, job, plan.Create, ct).ConfigureAwait(false);
+        }
+
+        await WriteStatusAsync(cached, job, plan, ct).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            throw new JobSyncException(key, failure);
+        }
+
+        return plan.RequeueAfter is { } after ? new ReconcileResult(after > TimeSpan.Zero ? after : TimeSpan.FromMilliseconds(1)) : ReconcileResult.Done;
+    }
+
+    private async Task<Exception?> CreatePodsAsync(string key, V1Job job, IReadOnlyList<int?> indexes, CancellationToken ct)
+    {
+        if (indexes.Count == 0)
+        {
+            return null;
+        }
+
+        LogCreating(_logger, key, indexes.Count);
+        Expectations.ExpectCreations(key, indexes.Count);
+        var (created, failure) = await SlowStart.BatchAsync(indexes.Count, 1, (i, c) => CreatePodAsync(job, indexes[i], c), ct).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+
+        // Pods never created will never be seen: they must not hold the job back.
+        for (var i = created; i < indexes.Count; i++)
+        {
+            Expectations.CreationObserved(key);
+        }
+
+        return failure;
+    }
+
+    private async Task<Exception?> DeletePodsAsync(string key, V1Job job, IReadOnlyList<V1Pod> pods, CancellationToken ct)
+    {
+        if (pods.Count == 0)
+        {
+            return null;
+        }
+
+        LogDeleting(_logger, key, pods.Count);
+        Expectations.ExpectDeletions(key, [.. pods.Select(PodFacts.Key)]);
+        var failures = await Task.WhenAll(pods.Select(p => DeletePodAsync(key, job, p, ct))).ConfigureAwait(false);
+        return failures.FirstOrDefault(f => f is not null);
+    }
+
+    /// <summary>What the job's Events are about.</summary>
+    private static V1ObjectReference Reference(V1Job job) => new()
+    {
+        ApiVersion = "batch/v1",
+        Kind = "Job",
+        NamespaceProperty = job.Metadata.NamespaceProperty,
+        Name = job.Metadata.Name,
+        Uid = job.Metadata.Uid,
+        ResourceVersion = job.Metadata.ResourceVersion,
+    };
+
+    /// <summary>A create or delete failed; the sync is retried with back-off after the status is written.</summary>
+    private sealed class JobSyncException(string key, Exception inner) : Exception($"syncing job {key}: {inner.Message}", inner);
+
+    [LoggerMessage(EventId = 7901, Level = LogLevel.Debug, Message = "Job {Key}: creating {Count} pods")]
+    private static partial void LogCreating(ILogger logger, string key, int count);
+
+    [LoggerMessage(EventId = 7902, Level = LogLevel.Debug, Message = "Job {Key}: deleting {Count} pods")]
+    private static partial void LogDeleting(ILogger logger, string key, int count);
+}
