@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Cluster.Controllers.DaemonSets;
 using Cluster.Controllers.Deployments;
 using Cluster.Controllers.Endpoints;
 using Cluster.Controllers.Events;
@@ -7,6 +8,7 @@ using Cluster.Controllers.GarbageCollection;
 using Cluster.Controllers.Informers;
 using Cluster.Controllers.NodeLifecycle;
 using Cluster.Controllers.ReplicaSets;
+using Cluster.Controllers.StatefulSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Microsoft.Extensions.Logging;
@@ -67,6 +69,18 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("deployment"))
         {
             var controller = new DeploymentController(informers, new RegistryWriter(_registry, "deployment-controller"), Recorder("deployment-controller"), _clock, _loggers.CreateLogger<DeploymentController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("daemonset"))
+        {
+            var controller = new DaemonSetController(informers, new RegistryWriter(_registry, "daemonset-controller"), Recorder("daemonset-controller"), _clock, _loggers.CreateLogger<DaemonSetController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("statefulset"))
+        {
+            var controller = new StatefulSetController(informers, new RegistryWriter(_registry, "statefulset-controller"), Recorder("statefulset-controller"), _clock, _loggers.CreateLogger<StatefulSetController>());
             Run(controller, controller.Watch);
         }
 
