@@ -148,7 +148,11 @@ public static class StatefulSetPlanner
         var updateMin = set.Spec.UpdateStrategy?.RollingUpdate?.Partition ?? 0;
         for (var target = count - 1; target >= updateMin; target--)
         {
-            var pod = replicas[target]!;
+            if (replicas[target] is not { } pod)
+            {
+                return; // being made this sync (Parallel): not healthy yet
+            }
+
             if (StatefulPods.Revision(pod) != update.Name && !StatefulPods.IsTerminating(pod))
             {
                 steps.Add(new DeleteStatefulPod(pod, "update"));
