@@ -39,6 +39,12 @@ public static class PodTemplateHash
             }
         }
 
+        return SafeEncode(hash);
+    }
+
+    /// <summary>A hash printed in decimal and spelled with rand.SafeEncodeString's alphabet (upstream's naming of hashed objects).</summary>
+    public static string SafeEncode(uint hash)
+    {
         var digits = hash.ToString(CultureInfo.InvariantCulture);
         return string.Create(digits.Length, digits, (span, s) =>
         {
@@ -67,7 +73,7 @@ public static class PodTemplateHash
     private static uint Step(uint hash, byte b) => unchecked((hash ^ b) * 16777619u);
 
     /// <summary>Sorted keys; null, [] and {} are all "unset", as Go's semantic equality treats nil and empty maps and slices.</summary>
-    private static JsonNode? Normalize(JsonNode? node)
+    public static JsonNode? Normalize(JsonNode? node)
     {
         switch (node)
         {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Cluster.Controllers.CronJobs;
+using Cluster.Controllers.DaemonSets;
 using Cluster.Controllers.Deployments;
 using Cluster.Controllers.Endpoints;
 using Cluster.Controllers.Events;
@@ -9,6 +10,7 @@ using Cluster.Controllers.Informers;
 using Cluster.Controllers.Jobs;
 using Cluster.Controllers.NodeLifecycle;
 using Cluster.Controllers.ReplicaSets;
+using Cluster.Controllers.StatefulSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Microsoft.Extensions.Logging;
@@ -84,6 +86,18 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("cronjob"))
         {
             var controller = new CronJobController(informers, new RegistryWriter(_registry, "cronjob-controller"), Recorder("cronjob-controller"), _clock, _loggers.CreateLogger<CronJobController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("daemonset"))
+        {
+            var controller = new DaemonSetController(informers, new RegistryWriter(_registry, "daemonset-controller"), Recorder("daemonset-controller"), _clock, _loggers.CreateLogger<DaemonSetController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("statefulset"))
+        {
+            var controller = new StatefulSetController(informers, new RegistryWriter(_registry, "statefulset-controller"), Recorder("statefulset-controller"), _clock, _loggers.CreateLogger<StatefulSetController>());
             Run(controller, controller.Watch);
         }
 

@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using Cluster.Controllers.Events;
+using Cluster.Controllers.Framework;
+using Cluster.Controllers.History;
+using Cluster.Controllers.Informers;
+using Cluster.Controllers.ReplicaSets;
+using Cluster.Controllers.Writes;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Cache;
+using Cluster.Core.Registry.Selectors;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Controllers.StatefulSets;
+
+/// <summary>
+/// Runs each StatefulSet's pods under stable names and ordinals with their own claims (upstream's statefulset
+/// controller). A sync resolves the set's current and update revisions in its ControllerRevision history, plans with
+/// <see cref="StatefulSetPlanner"/>, carries the writes out in order (the first failure stops the rest and the key is
+/// retried), writes the status and trims the history. Pods have fixed names, so a stale cache makes a create meet
+/// 409, never a second pod: no expectations are needed, as upstream has none.
+/// </summary>
+public sealed partial class StatefulSetController : IReconciler
+{
+    private readonly SharedInformer _sets;
+    private readonly SharedInformer _pods;
+    private readonly SharedInformer _claims;
+    private readonly ControllerRevisions _history;
+    private readonly IObjectWriter _writer;
+    private readonly EventRecorder _events;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly ConditionalWeakTable<CachedObject, V1StatefulSet> _parsedSets = [];
+    private readonly ConditionalWeakTable<CachedObject, V1Pod> _parsedPods = [];
+
+    public StatefulSetController(InformerFactory informers, IObjectWriter writer, EventRecorder events, TimeProvider clock, ILogger logger)
+    {
+        _sets = informers.For(BuiltInKinds.StatefulSet);
+        _pods = informers.For(BuiltInKinds.Pod);
+        _pods.AddIndexer(Indexers.OwnerUid, Indexers.ByOwnerUid);
+        _claims = informers.For(BuiltInKinds.PersistentVolumeClaim);
+        _history = new ControllerRevisions(informers, writer);
+        _writer = writer;
+        _events = events;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public string Name => "statefulset";
+
+    public void Watch(ReconcileLoop loop)
+    {
+        _sets.AddHandler(new EnqueueHandler(loop, (old, now) => [(now ?? old)!.Key]));
+        _pods.AddHandler(new EnqueueHandler(loop, (old, now) => Owner(old).Concat(Owner(now)).Distinct(StringComparer.Ordinal)));
+        _history.Informer.AddHandler(new EnqueueHandler(loop, (old, now) => Owner(now ?? old)));
+    }
+
+    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (_sets.Get(key[..slash], key[(slash + 1)..]) is not { } cached)
+        {
+            return ReconcileResult.Done;
+        }
+
+        var set = _parsedSets.GetValue(cached, CachedObjectJson.As<V1StatefulSet>);
+        if (!LabelSelector.TryFromJson(cached.ToJsonObject()["spec"]?["selector"], out var selector, out _) || selector.IsEverything)
+        {
+            LogBadSelector(_logger, key);
+            return ReconcileResult.Done;
+        }
+
+        if (set.Metadata.DeletionTimestamp is not null)
+        {
+            return ReconcileResult.Done; // the garbage collector takes its pods and revisions
+        }
+
+        var revisions = _history.Owned(set.Metadata.NamespaceProperty, set.Metadata.Uid);
+        var (current, update, collisionCount) = await RevisionsAsync(set, revisions, ct).ConfigureAwait(false);
+        var pods = _pods.ByIndex(Indexers.OwnerUid, set.Metadata.Uid).Select(p => _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>))
+            .Where(p => PodFacts.ControllerOf(p.Metadata)?.Uid == set.Metadata.Uid && StatefulPods.ParentAndOrdinal(p.Metadata.Name).Parent == set.Metadata.Name
+                && selector.Matches(PodFacts.Labels(p.Metadata)))
+            .ToList();
+        var claims = _claims.ByIndex(Indexers.Namespace, set.Metadata.NamespaceProperty).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var plan = StatefulSetPlanner.Plan(set, current, update, collisionCount, pods, claims, _clock.GetUtcNow());
+        LogPlanned(_logger, key, plan.Steps.Count);
+
+        var failure = await ExecuteAsync(set, plan.Steps, ct).ConfigureAwait(false);
+        await WriteStatusAsync(cached, set, plan.Status, ct).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            throw new StatefulSetSyncException(key, failure);
+        }
+
+        var live = new HashSet<string>(pods.Select(StatefulPods.Revision), StringComparer.Ordinal) { current.Name, update.Name };
+        await _history.DeleteAsync(RevisionHistory.ToTruncate(revisions, r => live.Contains(r.Name), set.Spec.RevisionHistoryLimit ?? 10), ct).ConfigureAwait(false);
+        return new ReconcileResult(StatefulSetPlanner.RequeueAfter(set, plan.Status));
+    }
+
+    /// <summary>
+    /// Upstream's getStatefulSetRevisions: the update revision holds the template (made, or an older one renumbered for
+    /// a rollback); the current one is the status's, or the update revision when the history starts.
+    /// </summary>
+    private async Task<(RevisionTemplate Current, RevisionTemplate Update, int? CollisionCount)> RevisionsAsync(V1StatefulSet set, List<Revision> revisions, CancellationToken ct)
+    {
+        var data = RevisionData.Of(set.Spec.Template);
+        var canonical = RevisionData.Canonical(data);
+        var owner = new RevisionOwner(set.Metadata, StatefulPods.ControllerRef(set), set.Spec.Template.Metadata?.Labels, RevisionHash.HashLabel, c => RevisionHash.Compute(canonical, c));
+        var stored = set.Status?.CollisionCount;
+        var (update, collisions) = await _history.EnsureAsync(owner, RevisionHistory.Resolve(revisions, canonical), data, stored ?? 0, ct).ConfigureAwait(false);
+        var current = revisions.FirstOrDefault(r => r.Name == set.Status?.CurrentRevision) ?? update;
+        return (new RevisionTemplate(current.Name, RevisionData.Template(current.Data)), new RevisionTemplate(update.Name, set.Spec.Template), stored is null && collisions == 0 ? null : collisions);
+    }
+
+    /// <summary>The key of the StatefulSet that controls the object, when the informer has it with that uid.</summary>
+    private IEnumerable<string> Owner(CachedObject? obj)
+    {
+        if (obj is not null && PodFacts.Peek(obj).Controller is { Kind: "StatefulSet" } owner && _sets.Get(obj.Namespace, owner.Name) is { } set && set.Uid == owner.Uid)
+        {
+            yield return set.Key;
+        }
+    }
+
+    /// <summary>A write failed; the sync is retried with back-off after the status is written.</summary>
+    private sealed class StatefulSetSyncException(string key, Exception inner) : Exception($"syncing stateful set {key}: {inner.Message}", inner);
+
+    [LoggerMessage(EventId = 8021, Level = LogLevel.Warning, Message = "StatefulSet {Key}: the selector is malformed or empty; nothing is done until it changes")]
+    private static partial void LogBadSelector(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 8022, Level = LogLevel.Debug, Message = "StatefulSet {Key}: {Steps} writes planned")]
+    private static partial void LogPlanned(ILogger logger, string key, int steps);
+}
