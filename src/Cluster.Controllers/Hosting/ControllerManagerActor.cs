@@ -11,6 +11,7 @@ using Cluster.Controllers.Jobs;
 using Cluster.Controllers.NodeLifecycle;
 using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.StatefulSets;
+using Cluster.Controllers.Volumes;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Microsoft.Extensions.Logging;
@@ -116,6 +117,18 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("garbagecollector"))
         {
             var controller = new GarbageCollector(_registry.Kinds, informers, new RegistryGarbageClient(_registry, "generic-garbage-collector"), _loggers.CreateLogger<GarbageCollector>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("persistentvolume-binder"))
+        {
+            var controller = new PersistentVolumeBinder(informers, new RegistryWriter(_registry, PersistentVolumeBinder.Component), PersistentVolumeBinder.RegistryClaims(_registry), Recorder(PersistentVolumeBinder.Component), _loggers.CreateLogger<PersistentVolumeBinder>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled(LocalVolumeProvisioner.Component))
+        {
+            var controller = new LocalVolumeProvisioner(informers, new RegistryWriter(_registry, LocalVolumeProvisioner.Component), Recorder(LocalVolumeProvisioner.Component), _settings.LocalVolumes, _loggers.CreateLogger<LocalVolumeProvisioner>());
             Run(controller, controller.Watch);
         }
 

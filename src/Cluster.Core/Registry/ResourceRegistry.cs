@@ -210,6 +210,11 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
                 Admission.PodPriorityAdmission.Apply(obj, [.. Feed.Cache(BuiltInKinds.PriorityClass).List(null).Items.Select(c => c.ToJsonObject())]);
             }
 
+            if (kind == BuiltInKinds.PersistentVolumeClaim)
+            {
+                Admission.DefaultStorageClassAdmission.Apply(obj, [.. Feed.Cache(BuiltInKinds.StorageClass).List(null).Items.Select(c => c.ToJsonObject())]);
+            }
+
             try
             {
                 return await SendAsync(kind, ns, name, new ObjectCommand.Create(obj, options), cancellationToken).ConfigureAwait(false);
