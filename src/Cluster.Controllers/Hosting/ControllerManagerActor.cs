@@ -7,6 +7,7 @@ using Cluster.Controllers.GarbageCollection;
 using Cluster.Controllers.Informers;
 using Cluster.Controllers.NodeLifecycle;
 using Cluster.Controllers.ReplicaSets;
+using Cluster.Controllers.ResourceQuotas;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Microsoft.Extensions.Logging;
@@ -79,6 +80,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("taint-eviction-controller"))
         {
             var controller = new TaintEvictionController(informers, new RegistryWriter(_registry, "taint-eviction-controller"), Recorder("taint-eviction-controller"), _clock, _loggers.CreateLogger<TaintEvictionController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("resourcequota"))
+        {
+            var controller = new ResourceQuotaController(_registry.Kinds, informers, new RegistryWriter(_registry, "resourcequota-controller"), _settings.ResourceQuotaSyncPeriod, _clock, _loggers.CreateLogger<ResourceQuotaController>());
             Run(controller, controller.Watch);
         }
 
