@@ -154,7 +154,7 @@ public sealed class NodeConfigurationTests
     private static string Controllers(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         var settings = Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(configuration);
-        return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod} {settings.NodeMonitorGracePeriod}" + JsonSerializer.Serialize(Cluster.Controllers.Scheduling.SchedulerSettings.FromConfiguration(configuration))
+        return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod} {settings.NodeMonitorGracePeriod} {settings.ResourceQuotaSyncPeriod}" + JsonSerializer.Serialize(Cluster.Controllers.Scheduling.SchedulerSettings.FromConfiguration(configuration))
             + JsonSerializer.Serialize(settings.LocalVolumes);
     }
 

@@ -10,6 +10,7 @@ using Cluster.Controllers.Informers;
 using Cluster.Controllers.Jobs;
 using Cluster.Controllers.NodeLifecycle;
 using Cluster.Controllers.ReplicaSets;
+using Cluster.Controllers.ResourceQuotas;
 using Cluster.Controllers.StatefulSets;
 using Cluster.Controllers.Volumes;
 using Cluster.Controllers.Writes;
@@ -111,6 +112,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("taint-eviction-controller"))
         {
             var controller = new TaintEvictionController(informers, new RegistryWriter(_registry, "taint-eviction-controller"), Recorder("taint-eviction-controller"), _clock, _loggers.CreateLogger<TaintEvictionController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("resourcequota"))
+        {
+            var controller = new ResourceQuotaController(_registry.Kinds, informers, new RegistryWriter(_registry, "resourcequota-controller"), _settings.ResourceQuotaSyncPeriod, _clock, _loggers.CreateLogger<ResourceQuotaController>());
             Run(controller, controller.Watch);
         }
 

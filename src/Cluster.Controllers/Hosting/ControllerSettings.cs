@@ -10,7 +10,7 @@ public sealed record ControllerSettings
     public const string SectionName = "controllers";
 
     /// <summary>The controllers this build has, by upstream's names.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["cronjob", "daemonset", "deployment", "endpoint", "garbagecollector", "job", "local-volume-provisioner", "nodelifecycle", "persistentvolume-binder", "replicaset", "replicationcontroller", "statefulset", "taint-eviction-controller"];
+    public static IReadOnlyList<string> Known { get; } = ["cronjob", "daemonset", "deployment", "endpoint", "garbagecollector", "job", "local-volume-provisioner", "nodelifecycle", "persistentvolume-binder", "replicaset", "replicationcontroller", "resourcequota", "statefulset", "taint-eviction-controller"];
 
     /// <summary>controllers.enabled: kube-controller-manager's --controllers list.</summary>
     public ControllerSelection Enabled { get; init; } = ControllerSelection.Default;
@@ -29,6 +29,9 @@ public sealed record ControllerSettings
 
     /// <summary>controllers.local-volumes: the built-in local provisioner's settings.</summary>
     public Volumes.LocalVolumeSettings LocalVolumes { get; init; } = new();
+
+    /// <summary>controllers.resource-quota-sync-period: how often every quota's usage is recounted (upstream's --resource-quota-sync-period, 5 min).</summary>
+    public TimeSpan ResourceQuotaSyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
 
     public static ControllerSettings FromConfiguration(IConfiguration configuration)
     {
@@ -52,9 +55,11 @@ public sealed record ControllerSettings
             ResyncPeriod = SettingsReader.Duration(section, "resync-period", d.ResyncPeriod),
             NodeMonitorGracePeriod = SettingsReader.Duration(section, "node-monitor-grace-period", d.NodeMonitorGracePeriod),
             LocalVolumes = Volumes.LocalVolumeSettings.FromConfiguration(configuration),
+            ResourceQuotaSyncPeriod = SettingsReader.Duration(section, "resource-quota-sync-period", d.ResourceQuotaSyncPeriod),
         };
         SettingsException.Require(settings.Workers >= 1, "controllers.workers", settings.Workers, "must be at least 1");
         SettingsException.Require(settings.ResyncPeriod >= TimeSpan.Zero, "controllers.resync-period", settings.ResyncPeriod, "must not be negative (zero turns resync off)");
+        SettingsException.Require(settings.ResourceQuotaSyncPeriod >= TimeSpan.FromSeconds(1), "controllers.resource-quota-sync-period", settings.ResourceQuotaSyncPeriod, "must be at least 1s");
         SettingsException.Require(settings.NodeMonitorGracePeriod >= TimeSpan.FromSeconds(1), "controllers.node-monitor-grace-period", settings.NodeMonitorGracePeriod, "must be at least 1s");
         return settings;
     }

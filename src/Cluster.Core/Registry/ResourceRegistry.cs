@@ -204,10 +204,11 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
                 throw ApiException.Invalid(kind, "", [StatusCause.Required("metadata.name", "name or generateName is required")]);
             }
 
-            if (kind == BuiltInKinds.Pod)
+            if (attempt == 1)
             {
-                // The namespace check above synced the cache, so the classes read here are current.
-                Admission.PodPriorityAdmission.Apply(obj, [.. Feed.Cache(BuiltInKinds.PriorityClass).List(null).Items.Select(c => c.ToJsonObject())]);
+                // The namespace check above synced the cache, so the classes, ranges and quotas read here are current.
+                // Once: a retry with another generated name must not charge the quota again.
+                await AdmitCreateAsync(kind, ns, obj, options, cancellationToken).ConfigureAwait(false);
             }
 
             if (kind == BuiltInKinds.PersistentVolumeClaim)

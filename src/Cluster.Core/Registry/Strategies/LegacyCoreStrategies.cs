@@ -101,6 +101,14 @@ internal sealed class LimitRangeStrategy : ResourceStrategy
     {
     }
 
+    protected override void ApplyDefaults(JsonObject obj)
+    {
+        foreach (var (_, item) in JsonFields.Items(JsonFields.Arr(JsonFields.Obj(obj, "spec"), "limits")))
+        {
+            Admission.LimitRangeAdmission.DefaultItem(item);
+        }
+    }
+
     protected override void ValidateObject(JsonObject obj, Causes causes)
     {
         foreach (var (i, item) in JsonFields.Items(JsonFields.Arr(JsonFields.Obj(obj, "spec"), "limits")))
