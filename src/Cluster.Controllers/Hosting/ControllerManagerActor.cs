@@ -82,6 +82,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             Run(controller, controller.Watch);
         }
 
+        if (_settings.Enabled.IsEnabled("namespace"))
+        {
+            var controller = new Namespaces.NamespaceController(_registry.Kinds, informers, new RegistryWriter(_registry, "namespace-controller"), new Namespaces.RegistryNamespaceFinalizer(_registry, "namespace-controller"), _clock, _loggers.CreateLogger<Namespaces.NamespaceController>());
+            Run(controller, controller.Watch);
+        }
+
         if (_settings.Enabled.IsEnabled("garbagecollector"))
         {
             var controller = new GarbageCollector(_registry.Kinds, informers, new RegistryGarbageClient(_registry, "generic-garbage-collector"), _loggers.CreateLogger<GarbageCollector>());
