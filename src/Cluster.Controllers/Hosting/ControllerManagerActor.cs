@@ -55,6 +55,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             Run(controller, controller.Watch);
         }
 
+        if (_settings.Enabled.IsEnabled("endpointslice"))
+        {
+            var controller = new EndpointSlices.EndpointSliceController(informers, new RegistryWriter(_registry, "endpointslice-controller"), _clock);
+            Run(controller, controller.Watch);
+        }
+
         foreach (var kind in (ReplicaKind[])[ReplicaKind.ReplicaSet, ReplicaKind.ReplicationController])
         {
             if (_settings.Enabled.IsEnabled(kind.Name))
