@@ -73,8 +73,14 @@ public static class NodeHost
         // key stops the node with one clear message.
         var settings = NodeSettings.FromConfiguration(builder.Configuration);
         var membership = ClusterMembershipSettings.FromConfiguration(builder.Configuration);
-        var registrySettings = RegistrySettings.FromConfiguration(builder.Configuration);
         var apiSettings = ApiServerSettings.FromConfiguration(builder.Configuration);
+        var registrySettings = RegistrySettings.FromConfiguration(builder.Configuration);
+        if (apiSettings.Endpoint().Port > 0)
+        {
+            // The kubernetes Service forwards to the API server's port.
+            registrySettings = registrySettings with { ApiServerPort = apiSettings.Endpoint().Port };
+        }
+
         var agentSettings = AgentSettings.FromConfiguration(builder.Configuration);
         var controllerSettings = ControllerSettings.FromConfiguration(builder.Configuration);
         var schedulerSettings = SchedulerSettings.FromConfiguration(builder.Configuration);

@@ -145,7 +145,7 @@ public sealed class NodeConfigurationTests
         foreach (var (key, value) in keys)
         {
             // The maximum image age must exceed the minimum (2m), as the kubelet validates it.
-            var other = Build([$"--{key}={key switch { "agent:image-maximum-gc-age" => "1h", "controllers:enabled" => "-endpoint", _ => OtherValidValue(value!) }}"]);
+            var other = Build([$"--{key}={key switch { "agent:image-maximum-gc-age" => "1h", "controllers:enabled" => "-endpoint", "registry:service-cluster-ip-range" => "10.0.0.0/16", "registry:service-node-port-range" => "31000-31999", _ => OtherValidValue(value!) }}"]);
             var changed = Describe(Settings(other)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(other)) + Controllers(other);
             Assert.True(baseline != changed, $"changing {key} in reference.conf changes no setting: nothing reads it");
         }

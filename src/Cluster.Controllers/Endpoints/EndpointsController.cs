@@ -3,8 +3,6 @@ using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
-using Cluster.Core.Registry.Cache;
-using Cluster.Core.Registry.Selectors;
 using k8s;
 using k8s.Models;
 
@@ -25,7 +23,7 @@ public sealed class EndpointsController : IReconciler
     private readonly SharedInformer _pods;
     private readonly SharedInformer _endpoints;
     private readonly IObjectWriter _writer;
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<CachedObject, LabelSelector?> _selectors = [];
+    private readonly ServiceSelectors _selectors;
 
     public EndpointsController(InformerFactory informers, IObjectWriter writer)
     {
@@ -33,6 +31,7 @@ public sealed class EndpointsController : IReconciler
         _pods = informers.For(BuiltInKinds.Pod);
         _endpoints = informers.For(BuiltInKinds.Endpoints);
         _writer = writer;
+        _selectors = new ServiceSelectors(_services);
     }
 
     public string Name => "endpoint";
@@ -44,7 +43,7 @@ public sealed class EndpointsController : IReconciler
         // Someone changed or removed them: put them back. As upstream, a new Endpoints object alone enqueues nothing
         // (Endpoints written without a Service stay until they change).
         _endpoints.AddHandler(new EnqueueHandler(loop, (old, now) => old is null ? [] : [(now ?? old).Key]));
-        _pods.AddHandler(new EnqueueHandler(loop, ServicesOf));
+        _pods.AddHandler(new EnqueueHandler(loop, _selectors.ServicesOf));
     }
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
@@ -95,29 +94,6 @@ public sealed class EndpointsController : IReconciler
         await _writer.UpdateAsync(BuiltInKinds.Endpoints, ns, name, Json(stored), ct).ConfigureAwait(false);
         return ReconcileResult.Done;
     }
-
-    /// <summary>The Services of the pod's namespace whose selector matches the pod, before or after the change.</summary>
-    private HashSet<string> ServicesOf(CachedObject? old, CachedObject? now)
-    {
-        var pod = (now ?? old)!;
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var cached in _services.ByIndex(Indexers.Namespace, pod.Namespace))
-        {
-            if (SelectorOf(cached) is { } selector && ((now is not null && selector.Matches(now.Labels)) || (old is not null && selector.Matches(old.Labels))))
-            {
-                keys.Add(cached.Key);
-            }
-        }
-
-        return keys;
-    }
-
-    /// <summary>
-    /// A Service version's selector (null: none), parsed once per version rather than on every pod event: cached
-    /// versions are immutable, and the table lets a version's entry go with it.
-    /// </summary>
-    private LabelSelector? SelectorOf(CachedObject service) =>
-        _selectors.GetValue(service, s => s.As<V1Service>().Spec?.Selector is { Count: > 0 } map ? EndpointsPlanner.SelectorOf(map) : null);
 
     private static bool Same<T>(T? a, T? b)
         where T : class => a is null || b is null ? a is null && b is null : KubernetesJson.Serialize(a) == KubernetesJson.Serialize(b);

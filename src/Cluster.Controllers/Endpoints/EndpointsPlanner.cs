@@ -26,20 +26,12 @@ public static class EndpointsPlanner
         var byPorts = new Dictionary<string, (List<Corev1EndpointPort> Ports, List<V1EndpointAddress> Ready, List<V1EndpointAddress> NotReady)>(StringComparer.Ordinal);
         foreach (var pod in pods)
         {
-            if (!selects.Matches(ReadOnly(pod.Metadata?.Labels)) || string.IsNullOrEmpty(pod.Status?.PodIP) || pod.Status.Phase is "Succeeded" or "Failed"
-                || (pod.Metadata!.DeletionTimestamp is not null && !publishNotReady))
+            if (!Serves(pod, selects, includeTerminating: publishNotReady) || Ports(service, pod) is not { } ports)
             {
                 continue;
             }
 
-            var ports = (service.Spec.Ports ?? []).Select(p => Resolve(p, pod)).OfType<Corev1EndpointPort>().ToList();
-            if (ports.Count == 0 && service.Spec.Ports is { Count: > 0 })
-            {
-                continue; // none of the Service's ports exists on this pod
-            }
-
-            ports.Sort((a, b) => (string.CompareOrdinal(a.Name, b.Name), a.Port.CompareTo(b.Port)) switch { (0, var byPort) => byPort, (var byName, _) => byName });
-            var key = string.Join(',', ports.Select(p => $"{p.Name}/{p.Port}/{p.Protocol}"));
+            var key = PortsKey(ports);
             if (!byPorts.TryGetValue(key, out var subset))
             {
                 byPorts[key] = subset = (ports, [], []);
@@ -49,7 +41,7 @@ public static class EndpointsPlanner
             {
                 Ip = pod.Status!.PodIP,
                 NodeName = pod.Spec?.NodeName,
-                Hostname = pod.Spec?.Hostname is { Length: > 0 } host && pod.Spec.Subdomain == service.Metadata.Name ? host : null,
+                Hostname = Hostname(service, pod),
                 TargetRef = new V1ObjectReference { Kind = "Pod", NamespaceProperty = pod.Metadata.NamespaceProperty, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid },
             };
             (publishNotReady || IsReady(pod) ? subset.Ready : subset.NotReady).Add(address);
@@ -63,13 +55,42 @@ public static class EndpointsPlanner
         })];
     }
 
+    /// <summary>
+    /// The pod is an endpoint of a Service with <paramref name="selects"/> (upstream's ShouldPodBeInEndpoints): selected,
+    /// with an IP, not finished, and not terminating unless <paramref name="includeTerminating"/>.
+    /// </summary>
+    public static bool Serves(V1Pod pod, LabelSelector selects, bool includeTerminating) =>
+        selects.Matches(ReadOnly(pod.Metadata?.Labels)) && !string.IsNullOrEmpty(pod.Status?.PodIP) && pod.Status.Phase is not ("Succeeded" or "Failed")
+        && (pod.Metadata!.DeletionTimestamp is null || includeTerminating);
+
+    /// <summary>The Service's ports resolved on the pod, sorted by name and number; null when the Service has ports and none exists on the pod.</summary>
+    public static List<Corev1EndpointPort>? Ports(V1Service service, V1Pod pod)
+    {
+        var ports = (service.Spec.Ports ?? []).Select(p => Resolve(p, pod)).OfType<Corev1EndpointPort>().ToList();
+        if (ports.Count == 0 && service.Spec.Ports is { Count: > 0 })
+        {
+            return null;
+        }
+
+        ports.Sort((a, b) => (string.CompareOrdinal(a.Name, b.Name), a.Port.CompareTo(b.Port)) switch { (0, var byPort) => byPort, (var byName, _) => byName });
+        return ports;
+    }
+
+    /// <summary>A resolved port set as text: pods with the same key share a subset (or an EndpointSlice).</summary>
+    public static string PortsKey(IEnumerable<Corev1EndpointPort> ports) => string.Join(',', ports.Select(p => $"{p.Name}/{p.Port}/{p.Protocol}"));
+
+    /// <summary>The hostname a pod publishes under the Service: its spec.hostname when its subdomain is the Service's name.</summary>
+    public static string? Hostname(V1Service service, V1Pod pod) =>
+        pod.Spec?.Hostname is { Length: > 0 } host && pod.Spec.Subdomain == service.Metadata.Name ? host : null;
+
     /// <summary>A Service's selector map as the registry's label selector (every pair must match).</summary>
     public static LabelSelector SelectorOf(IDictionary<string, string> selector) => LabelSelector.FromMap(ReadOnly(selector));
 
     private static IReadOnlyDictionary<string, string> ReadOnly(IDictionary<string, string>? map) =>
         map as IReadOnlyDictionary<string, string> ?? (map is null ? new Dictionary<string, string>() : new Dictionary<string, string>(map));
 
-    private static bool IsReady(V1Pod pod) => pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+    /// <summary>The pod's Ready condition is True.</summary>
+    public static bool IsReady(V1Pod pod) => pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
     /// <summary>The Service port's target on this pod: a number as it is, a name looked up among the pod's container ports (protocol too).</summary>
     private static Corev1EndpointPort? Resolve(V1ServicePort port, V1Pod pod)

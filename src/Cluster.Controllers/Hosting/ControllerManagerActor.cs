@@ -64,6 +64,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             Run(controller, controller.Watch);
         }
 
+        if (_settings.Enabled.IsEnabled("endpointslice"))
+        {
+            var controller = new EndpointSlices.EndpointSliceController(informers, new RegistryWriter(_registry, "endpointslice-controller"), _clock);
+            Run(controller, controller.Watch);
+        }
+
         foreach (var kind in (ReplicaKind[])[ReplicaKind.ReplicaSet, ReplicaKind.ReplicationController])
         {
             if (_settings.Enabled.IsEnabled(kind.Name))
@@ -118,6 +124,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("resourcequota"))
         {
             var controller = new ResourceQuotaController(_registry.Kinds, informers, new RegistryWriter(_registry, "resourcequota-controller"), _settings.ResourceQuotaSyncPeriod, _clock, _loggers.CreateLogger<ResourceQuotaController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("namespace"))
+        {
+            var controller = new Namespaces.NamespaceController(_registry.Kinds, informers, new RegistryWriter(_registry, "namespace-controller"), new Namespaces.RegistryNamespaceFinalizer(_registry, "namespace-controller"), _clock, _loggers.CreateLogger<Namespaces.NamespaceController>());
             Run(controller, controller.Watch);
         }
 

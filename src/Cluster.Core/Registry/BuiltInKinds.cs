@@ -76,6 +76,16 @@ public static class BuiltInKinds
 
     public static ResourceKind EndpointSlice { get; } = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", Namespaced: true);
 
+    /// <summary>networking.k8s.io/v1 IPAddresses: one per allocated Service cluster IP, named by the IP (upstream's MultiCIDRServiceAllocator), so an IP is never given twice.</summary>
+    public static ResourceKind IPAddress { get; } = new("networking.k8s.io", "v1", "IPAddress", "ipaddresses", Namespaced: false) { ShortNames = ["ip"] };
+
+    /// <summary>
+    /// The registry's node-port reservations, one per allocated Service node port, named by the port: the same
+    /// create-once guarantee IPAddresses give cluster IPs. Upstream has no such kind (it keeps a bitmap), so it is
+    /// stored but not served.
+    /// </summary>
+    public static ResourceKind ServiceNodePort { get; } = new("internal.cluster.local", "v1", "ServiceNodePort", "servicenodeports", Namespaced: false) { Internal = true };
+
     public static ResourceKind HorizontalPodAutoscaler { get; } = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", Namespaced: true) { ShortNames = ["hpa"], Categories = All_, Subresources = StatusOnly };
 
     /// <summary>autoscaling/v1 HorizontalPodAutoscalers: the autoscaling/v2 objects with CPU utilization as their one metric (kubectl autoscale posts these).</summary>
@@ -91,8 +101,11 @@ public static class BuiltInKinds
         Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob, Lease,
         Role, ClusterRole, RoleBinding, ClusterRoleBinding, PriorityClass, PodDisruptionBudget, Ingress, IngressClass,
         PersistentVolumeClaim, PersistentVolume, LimitRange, PodTemplate, ReplicationController, StorageClass, ControllerRevision,
-        NetworkPolicy, EndpointSlice, HorizontalPodAutoscaler,
+        NetworkPolicy, EndpointSlice, HorizontalPodAutoscaler, IPAddress,
     ];
+
+    /// <summary>Kinds stored like <see cref="All"/> but never served: the registry's own bookkeeping.</summary>
+    public static IReadOnlyList<ResourceKind> Internal { get; } = [ServiceNodePort];
 
     /// <summary>Kinds served in a second version of objects stored as one of <see cref="All"/>.</summary>
     public static IReadOnlyList<ResourceKind> OtherVersions { get; } = [HorizontalPodAutoscalerV1, EventsV1Event];

@@ -22,18 +22,18 @@ public sealed class KindCatalog
             throw new ArgumentException($"{orphan.ApiVersion} {orphan.Kind} must be stored as one of the catalog's kinds", nameof(otherVersions));
         }
 
-        Served = [.. Kinds, .. others];
+        Served = [.. Kinds.Where(k => !k.Internal), .. others];
         _byResource = Served.ToFrozenDictionary(k => (k.Group, k.Version, k.Plural));
         _byKind = Served.ToFrozenDictionary(k => (k.ApiVersion, k.Kind));
     }
 
     /// <summary>The built-in Kubernetes kinds.</summary>
-    public static KindCatalog BuiltIn { get; } = new(BuiltInKinds.All, BuiltInKinds.OtherVersions);
+    public static KindCatalog BuiltIn { get; } = new([.. BuiltInKinds.All, .. BuiltInKinds.Internal], BuiltInKinds.OtherVersions);
 
-    /// <summary>The stored kinds: one journal stream, watch cache and strategy each.</summary>
+    /// <summary>The stored kinds: one journal stream, watch cache and strategy each (the internal ones too).</summary>
     public IReadOnlyList<ResourceKind> Kinds { get; }
 
-    /// <summary>Every kind the API serves: the stored kinds and their other versions.</summary>
+    /// <summary>Every kind the API serves: the stored kinds that are not internal and their other versions.</summary>
     public IReadOnlyList<ResourceKind> Served { get; }
 
     /// <summary>The kind served at <c>/api(s)/{group}/{version}/{plural}</c>, or null.</summary>

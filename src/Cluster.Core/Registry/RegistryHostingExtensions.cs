@@ -57,11 +57,9 @@ public static class RegistryHostingExtensions
     }
 }
 
-/// <summary>Starts the registry (shard region, watch cache, initial namespaces) and the namespace lifecycle with the host; stops them first on the way down.</summary>
-internal sealed class RegistryHostedService(ResourceRegistry registry, TimeProvider clock, ILoggerFactory loggers) : IHostedService
+/// <summary>Starts the registry (shard region, watch cache, initial namespaces) with the host; stops it first on the way down. Namespace deletion is finished by the controller manager's namespace controller.</summary>
+internal sealed class RegistryHostedService(ResourceRegistry registry) : IHostedService
 {
-    private NamespaceLifecycle? _namespaces;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
@@ -75,18 +73,7 @@ internal sealed class RegistryHostedService(ResourceRegistry registry, TimeProvi
             // of stopping, not a fault.
             throw new OperationCanceledException("The node was stopped while the registry was starting.", e, cancellationToken);
         }
-
-        _namespaces = new NamespaceLifecycle(registry, clock, loggers.CreateLogger<NamespaceLifecycle>(), TimeSpan.FromMilliseconds(500));
-        _namespaces.Start();
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_namespaces is not null)
-        {
-            await _namespaces.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await registry.DisposeAsync().ConfigureAwait(false);
-    }
+    public async Task StopAsync(CancellationToken cancellationToken) => await registry.DisposeAsync().ConfigureAwait(false);
 }

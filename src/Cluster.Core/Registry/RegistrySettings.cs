@@ -35,6 +35,15 @@ public sealed record RegistrySettings
     /// <summary>registry.watch-cache.commit-notice-window: commits within this long after a notice share the next one (0: one notice per commit).</summary>
     public TimeSpan CommitNoticeWindow { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>registry.service-cluster-ip-range: the IPv4 CIDR Service cluster IPs are allocated from (kube-apiserver's --service-cluster-ip-range).</summary>
+    public Services.ServiceIPRange ServiceClusterIPRange { get; init; } = Services.ServiceIPRange.Default;
+
+    /// <summary>registry.service-node-port-range: the ports NodePort and LoadBalancer Services get node ports from (--service-node-port-range).</summary>
+    public Services.NodePortRange ServiceNodePortRange { get; init; } = Services.NodePortRange.Default;
+
+    /// <summary>The port the <c>kubernetes</c> Service in <c>default</c> forwards its port 443 to: the API server's (not a configuration key; the node sets it).</summary>
+    public int ApiServerPort { get; init; } = 6443;
+
     public static RegistrySettings Default { get; } = new();
 
     public static RegistrySettings FromConfiguration(IConfiguration configuration)
@@ -52,9 +61,28 @@ public sealed record RegistrySettings
             WatcherBuffer = SettingsReader.Int(section, "watch-cache:watcher-buffer", d.WatcherBuffer),
             FeedBatchSize = SettingsReader.Int(section, "watch-cache:feed-batch-size", d.FeedBatchSize),
             CommitNoticeWindow = SettingsReader.Duration(section, "watch-cache:commit-notice-window", d.CommitNoticeWindow),
+            ServiceClusterIPRange = Parsed(section, "service-cluster-ip-range", d.ServiceClusterIPRange, Services.ServiceIPRange.Parse),
+            ServiceNodePortRange = Parsed(section, "service-node-port-range", d.ServiceNodePortRange, Services.NodePortRange.Parse),
         };
         settings.Validate();
         return settings;
+    }
+
+    private static T Parsed<T>(IConfiguration section, string key, T fallback, Func<string, T> parse)
+    {
+        if (section[key] is not { Length: > 0 } text)
+        {
+            return fallback;
+        }
+
+        try
+        {
+            return parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw SettingsException.Invalid("registry." + key, text, e.Message);
+        }
     }
 
     public void Validate()

@@ -33,6 +33,9 @@ public sealed record ResourceKind(string Group, string Version, string Kind, str
     /// </summary>
     public ResourceKind? StoredAs { get; init; }
 
+    /// <summary>Stored, cached and written through the registry like any kind, but not served by the API (registry bookkeeping).</summary>
+    public bool Internal { get; init; }
+
     /// <summary>The kind objects of this kind are stored as: itself, or <see cref="StoredAs"/>.</summary>
     public ResourceKind Storage => StoredAs ?? this;
 

@@ -116,6 +116,9 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         {
             await EnsureExistsAsync(BuiltInKinds.PriorityClass, priorityClass, cancellationToken).ConfigureAwait(false);
         }
+
+        await new Services.ServiceRepair(this, Allocator, _settings.ApiServerPort, 2 * _settings.RequestTimeout, _clock, _loggers.CreateLogger<Services.ServiceRepair>())
+            .RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates a cluster-scoped object every cluster has from its first start, unless it exists.</summary>
@@ -218,7 +221,9 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
 
             try
             {
-                return await SendAsync(kind, ns, name, new ObjectCommand.Create(obj, options), cancellationToken).ConfigureAwait(false);
+                return kind == BuiltInKinds.Service
+                    ? await CreateServiceAsync(ns, name, obj, options, cancellationToken).ConfigureAwait(false)
+                    : await SendAsync(kind, ns, name, new ObjectCommand.Create(obj, options), cancellationToken).ConfigureAwait(false);
             }
             catch (ApiException e) when (e.Reason == "AlreadyExists" && generate is { Length: > 0 } && attempt < 8)
             {
@@ -228,7 +233,9 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     }
 
     public Task<ObjectReply> UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, string? subresource, WriteOptions options, CancellationToken cancellationToken) =>
-        SendAsync(kind, ns, name, new ObjectCommand.Update(obj, subresource, options), cancellationToken);
+        kind == BuiltInKinds.Service && subresource is null
+            ? ChangeServiceAsync(ns, name, (rules, current) => rules.Update(current, (JsonObject)obj.DeepClone(), null, options), o => new ObjectCommand.Update(obj, null, o), options, cancellationToken)
+            : SendAsync(kind, ns, name, new ObjectCommand.Update(obj, subresource, options), cancellationToken);
 
     public Task<ObjectReply> PatchAsync(ResourceKind kind, string ns, string name, PatchType type, JsonNode patch, string? subresource, WriteOptions options, CancellationToken cancellationToken) =>
         PatchCoreAsync(kind, ns, name, type, patch, subresource, options, cancellationToken);
@@ -292,6 +299,11 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
             }
         }
 
+        if (kind == BuiltInKinds.Service && subresource is null)
+        {
+            return await ChangeServiceAsync(ns, name, (rules, current) => rules.Patch(current, type, patch.DeepClone(), null, options), o => new ObjectCommand.Patch(type, patch, null, o), options, cancellationToken).ConfigureAwait(false);
+        }
+
         return await SendAsync(kind, ns, name, new ObjectCommand.Patch(type, patch, subresource, options), cancellationToken).ConfigureAwait(false);
     }
 
@@ -322,6 +334,11 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
                         // The object's actor may live on another member: the write is committed
                         // through its version, so this member's reads must see it too (read your writes).
                         store.Journal.Notifier.Observed(version);
+                    }
+
+                    if (kind == BuiltInKinds.Service && reply.Removed && reply.ResourceVersion > 0)
+                    {
+                        await Allocator.ReleaseAllAsync(reply.ToJsonObject(), cancellationToken).ConfigureAwait(false);
                     }
 
                     return reply;
@@ -370,9 +387,12 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         var storageKey = persistenceId[..second];
         var kind = Kinds.Kinds.First(k => k.StorageKey == storageKey);
         var name = persistenceId[(persistenceId.LastIndexOf('/') + 1)..];
-        var rules = _rules.GetOrAdd(kind, k => new ObjectRules(k, StrategyFor(k), _clock, () => Guid.NewGuid().ToString()));
+        var rules = RulesFor(kind);
         return Props.CreateBy(new ObjectActorProducer(persistenceId, name, rules, _settings.SnapshotEvery, _objectLogger!)).WithDeploy(EntityDeploy);
     }
+
+    private ObjectRules RulesFor(ResourceKind kind) =>
+        _rules.GetOrAdd(kind, k => new ObjectRules(k, StrategyFor(k), _clock, () => Guid.NewGuid().ToString()));
 
     private IResourceStrategy StrategyFor(ResourceKind kind) =>
         _strategies.Find(kind) ?? throw new InvalidOperationException($"No strategy is registered for {kind.QualifiedResource}.");

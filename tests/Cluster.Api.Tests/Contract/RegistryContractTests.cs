@@ -137,8 +137,9 @@ public sealed class RegistryContractTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Backends))]
-    public async Task DeleteNamespace_WithObjects_TerminatesDeletesContentsThenDisappears(string backend)
+    public async Task DeleteNamespace_WithObjects_TerminatesAndRefusesNewContent(string backend)
     {
+        // Emptying and finalizing it is the namespace controller's part (Cluster.Node.Tests' NamespaceControllerTests).
         await using var host = await ApiTestHost.StartAsync(backend, output);
         await host.PostAsync("/api/v1/namespaces", """{"metadata":{"name":"doomed"}}""");
         await host.PostAsync("/api/v1/namespaces/doomed/configmaps", """{"metadata":{"name":"a"}}""");
@@ -150,14 +151,6 @@ public sealed class RegistryContractTests(ITestOutputHelper output)
         Assert.Equal("Terminating", terminating!["status"]!["phase"]!.GetValue<string>());
         var (refused, _) = await host.PostAsync("/api/v1/namespaces/doomed/configmaps", """{"metadata":{"name":"late"}}""");
         Assert.True(refused is 403 or 404, $"create in a terminating namespace answered {refused}");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await host.GetAsync("/api/v1/namespaces/doomed")).Status != 404)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the namespace was not removed");
-            await Task.Delay(100);
-        }
-
-        Assert.Empty((await host.GetAsync("/api/v1/namespaces/doomed/configmaps")).Body!["items"]!.AsArray());
-        Assert.Empty((await host.GetAsync("/api/v1/namespaces/doomed/pods")).Body!["items"]!.AsArray());
+        Assert.Equal(200, (await host.GetAsync("/api/v1/namespaces/doomed")).Status);
     }
 }

@@ -24,7 +24,7 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
         Assert.Equal(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"], table.Columns);
         Assert.Equal(
             ["clusterrolebindings", "clusterroles", "configmaps", "controllerrevisions", "cronjobs", "daemonsets", "deployments", "endpoints",
-             "endpointslices", "events", "events", "horizontalpodautoscalers", "ingressclasses", "ingresses", "jobs", "leases", "limitranges", "namespaces", "networkpolicies", "nodes", "nodes", "persistentvolumeclaims",
+             "endpointslices", "events", "events", "horizontalpodautoscalers", "ingressclasses", "ingresses", "ipaddresses", "jobs", "leases", "limitranges", "namespaces", "networkpolicies", "nodes", "nodes", "persistentvolumeclaims",
              "persistentvolumes", "poddisruptionbudgets", "pods", "pods", "podtemplates", "priorityclasses", "replicasets", "replicationcontrollers",
              "resourcequotas", "rolebindings", "roles", "secrets", "serviceaccounts", "services", "statefulsets", "storageclasses"],
             table.Column("NAME").Order(StringComparer.Ordinal));

@@ -8,6 +8,9 @@ namespace Cluster.Core.Registry.Objects;
 /// <param name="Force">Server-side apply: take ownership of conflicting fields.</param>
 public sealed record WriteOptions(bool DryRun = false, string? FieldManager = null, bool Force = false)
 {
+    /// <summary>For a Service write: the cluster IP and node ports the registry reserved for it, which the rules fill in.</summary>
+    public Services.ServiceAllocation? Allocation { get; init; }
+
     public static WriteOptions Default { get; } = new();
 }
 

@@ -54,6 +54,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         }
 
         strategy.PrepareForCreate(obj);
+        options.Allocation?.FillInto(obj, null);
         obj = Normalized(obj);
         ThrowIfInvalid(name, [.. MetadataValidation.ValidateCreate(obj, kind), .. strategy.Validate(obj)]);
         obj = RecordManager(null, obj, options);
@@ -169,6 +170,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         else
         {
             strategy.PrepareForUpdate(obj, current);
+            options.Allocation?.FillInto(obj, current);
         }
 
         obj = Normalized(obj);

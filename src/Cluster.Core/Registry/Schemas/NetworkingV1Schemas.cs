@@ -2,7 +2,7 @@ using static Cluster.Core.Registry.Schemas.SchemaDsl;
 
 namespace Cluster.Core.Registry.Schemas;
 
-/// <summary>networking.k8s.io/v1 Ingress, IngressClass and NetworkPolicy; discovery.k8s.io/v1 EndpointSlice.</summary>
+/// <summary>networking.k8s.io/v1 Ingress, IngressClass, IPAddress and NetworkPolicy; discovery.k8s.io/v1 EndpointSlice.</summary>
 internal static class NetworkingV1Schemas
 {
     private const string NetworkingV1 = "io.k8s.api.networking.v1.";
@@ -62,6 +62,15 @@ internal static class NetworkingV1Schemas
             P("name", Str, "name is the name of resource being referenced.").Req(),
             P("scope", Str, "scope represents if this refers to a cluster or namespace scoped resource. This may be set to \"Cluster\" (default) or \"Namespace\"."),
             P("namespace", Str, "namespace is the namespace of the resource being referenced.")),
+        Kind(NetworkingV1 + "IPAddress", "networking.k8s.io", "v1", "IPAddress represents a single IP of a single IP Family. The object is designed to be used by APIs that operate on IP addresses. The object is used by the Service core API for allocation of IP addresses. An IP address can be represented in different formats, to guarantee the uniqueness of the IP, the name of the object is the IP address in canonical format, four decimal digits separated by dots suppressing leading zeros for IPv4 and the representation defined by RFC 5952 for IPv6.",
+            P("spec", N("IPAddressSpec"), "spec is the desired state of the IPAddress.")),
+        Def(NetworkingV1 + "IPAddressSpec", "IPAddressSpec describe the attributes in an IP Address.",
+            P("parentRef", N("ParentReference"), "ParentRef references the resource that an IPAddress is attached to. An IPAddress must reference a parent object.").Req()),
+        Def(NetworkingV1 + "ParentReference", "ParentReference describes a reference to a parent object.",
+            P("group", Str, "Group is the group of the object being referenced."),
+            P("resource", Str, "Resource is the resource of the object being referenced.").Req(),
+            P("namespace", Str, "Namespace is the namespace of the object being referenced."),
+            P("name", Str, "Name is the name of the object being referenced.").Req()),
         Kind(NetworkingV1 + "NetworkPolicy", "networking.k8s.io", "v1", "NetworkPolicy describes what network traffic is allowed for a set of Pods",
             P("spec", N("NetworkPolicySpec"), "spec represents the specification of the desired behavior for this NetworkPolicy.")),
         Def(NetworkingV1 + "NetworkPolicySpec", "NetworkPolicySpec provides the specification of a NetworkPolicy",

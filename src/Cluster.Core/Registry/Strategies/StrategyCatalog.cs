@@ -12,7 +12,7 @@ public sealed class StrategyCatalog
         _byKind = strategies.ToFrozenDictionary(s => s.Kind);
     }
 
-    /// <summary>A strategy for every kind of <see cref="BuiltInKinds.All"/>.</summary>
+    /// <summary>A strategy for every kind of <see cref="BuiltInKinds.All"/> and <see cref="BuiltInKinds.Internal"/>.</summary>
     public static StrategyCatalog BuiltIn { get; } = new(
     [
         new NamespaceStrategy(), new PodStrategy(), new NodeStrategy(), new ServiceStrategy(), new EndpointsStrategy(),
@@ -23,7 +23,7 @@ public sealed class StrategyCatalog
         new PriorityClassStrategy(), new PodDisruptionBudgetStrategy(), new IngressStrategy(), new IngressClassStrategy(),
         new PersistentVolumeClaimStrategy(), new PersistentVolumeStrategy(), new StorageClassStrategy(), new ReplicationControllerStrategy(),
         new PodTemplateStrategy(), new LimitRangeStrategy(), new ControllerRevisionStrategy(), new NetworkPolicyStrategy(), new EndpointSliceStrategy(),
-        new HorizontalPodAutoscalerStrategy(),
+        new HorizontalPodAutoscalerStrategy(), new IPAddressStrategy(), new ServiceNodePortStrategy(),
     ]);
 
     public IReadOnlyCollection<ResourceKind> Kinds => _byKind.Keys;
