@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Cluster.Controllers.Deployments;
+using Cluster.Controllers.Disruption;
 using Cluster.Controllers.Endpoints;
 using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
@@ -67,6 +68,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("deployment"))
         {
             var controller = new DeploymentController(informers, new RegistryWriter(_registry, "deployment-controller"), Recorder("deployment-controller"), _clock, _loggers.CreateLogger<DeploymentController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("disruption"))
+        {
+            var controller = new DisruptionController(informers, new RegistryWriter(_registry, "disruption-controller"), Recorder("controllermanager"), _clock, _loggers.CreateLogger<DisruptionController>());
             Run(controller, controller.Watch);
         }
 

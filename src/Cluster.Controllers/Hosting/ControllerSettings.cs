@@ -10,7 +10,7 @@ public sealed record ControllerSettings
     public const string SectionName = "controllers";
 
     /// <summary>The controllers this build has, by upstream's names.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["deployment", "endpoint", "garbagecollector", "nodelifecycle", "replicaset", "replicationcontroller", "taint-eviction-controller"];
+    public static IReadOnlyList<string> Known { get; } = ["deployment", "disruption", "endpoint", "garbagecollector", "nodelifecycle", "replicaset", "replicationcontroller", "taint-eviction-controller"];
 
     /// <summary>controllers.enabled: kube-controller-manager's --controllers list.</summary>
     public ControllerSelection Enabled { get; init; } = ControllerSelection.Default;
