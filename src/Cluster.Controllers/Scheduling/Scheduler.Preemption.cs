@@ -36,7 +36,7 @@ public sealed partial class Scheduler
             return new PreemptionPlan(chosen.Node, chosen.Victims.Pods, displaced, false);
         }
 
-        error.PostFilterMessage = result.Message;
+        error.PostFilterMessage = "preemption: " + result.Message;
         if (Preemptor.NotEligible(pod, Cache, nominated) is not null)
         {
             // Waiting for its victims to go: the nomination stands.

@@ -3,7 +3,7 @@ using Cluster.Controllers.Scheduling.Framework;
 
 namespace Cluster.Controllers.Scheduling.Preemption;
 
-/// <summary>What preemption decided for a pod that fits nowhere: the node and its victims, or why none (upstream's PostFilter message).</summary>
+/// <summary>What preemption decided for a pod that fits nowhere: the node and its victims, or why none (upstream's Preempt status message).</summary>
 public sealed record PreemptionResult(Candidate? Chosen, string? Message);
 
 /// <summary>
@@ -115,7 +115,7 @@ public sealed class Preemptor(SchedulingAlgorithm algorithm, Random random)
     }
 
     private static string Summary(int all, Dictionary<string, int> reasons) =>
-        string.Format(CultureInfo.InvariantCulture, "preemption: 0/{0} nodes are available: {1}", all,
+        string.Format(CultureInfo.InvariantCulture, "0/{0} nodes are available: {1}.", all,
             string.Join(", ", reasons.Where(r => r.Value > 0).Select(r => r.Value.ToString(CultureInfo.InvariantCulture) + " " + r.Key).Order(StringComparer.Ordinal)));
 
     /// <summary>The snapshot with one node at a time replaced by a copy under change (built once per dry run: the node list is long).</summary>

@@ -68,7 +68,7 @@ public sealed class PreemptorSpec
         var result = Preempt(Pending("p", "2", priority: 100), cache);
 
         Assert.Null(result.Chosen);
-        Assert.Equal("preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod", result.Message);
+        Assert.Equal("0/2 nodes are available: 2 No preemption victims found for incoming pod.", result.Message);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class PreemptorSpec
         var result = Preempt(Pending("p", "2", priority: 100), cache);
 
         Assert.Null(result.Chosen);
-        Assert.Equal("preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling", result.Message);
+        Assert.Equal("0/1 nodes are available: 1 Preemption is not helpful for scheduling.", result.Message);
     }
 
     [Fact]
