@@ -2,6 +2,7 @@ using Akka.Actor;
 using Cluster.Controllers.CronJobs;
 using Cluster.Controllers.DaemonSets;
 using Cluster.Controllers.Deployments;
+using Cluster.Controllers.Disruption;
 using Cluster.Controllers.Endpoints;
 using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
@@ -106,6 +107,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("statefulset"))
         {
             var controller = new StatefulSetController(informers, new RegistryWriter(_registry, "statefulset-controller"), Recorder("statefulset-controller"), _clock, _loggers.CreateLogger<StatefulSetController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("disruption"))
+        {
+            var controller = new DisruptionController(informers, new RegistryWriter(_registry, "disruption-controller"), Recorder("controllermanager"), _clock, _loggers.CreateLogger<DisruptionController>());
             Run(controller, controller.Watch);
         }
 

@@ -16,6 +16,8 @@ public sealed partial class Scheduler
         _informers.For(BuiltInKinds.Pod).AddHandler(new PodHandler(this));
         _informers.For(BuiltInKinds.Node).AddHandler(new NodeHandler(this));
         _informers.For(BuiltInKinds.Namespace).AddHandler(new NamespaceHandler(this));
+        // Preemption prefers victims whose eviction breaks no budget; it only reads them.
+        _informers.For(BuiltInKinds.PodDisruptionBudget);
     }
 
     /// <summary>Whether this scheduler is the pod's: the default scheduler's name, or none stated (the API defaults it).</summary>
@@ -37,6 +39,7 @@ public sealed partial class Scheduler
             var finished = pod.Status?.Phase is "Succeeded" or "Failed";
             lock (Cache.Lock)
             {
+                Cache.ClearNomination(info.Uid);
                 Cache.SetBoundPod(info);
             }
 
@@ -54,10 +57,28 @@ public sealed partial class Scheduler
         {
             // A status-only update (such as the scheduler's own Unschedulable condition) is no reason to try again.
             var retry = oldObj is null || !SameLabels(oldObj, nowObj) || !SameJson(oldObj.As<V1Pod>().Spec, pod.Spec);
-            Queue.AddOrUpdate(PodInfo.From(pod), retry);
+            var info = PodInfo.From(pod);
+            if (pod.Status?.NominatedNodeName is { Length: > 0 } nominated)
+            {
+                // A nomination seen in status (the scheduler's own, or a predecessor's before a fail-over) holds the room.
+                lock (Cache.Lock)
+                {
+                    if (Cache.NominatedNode(info.Uid) != nominated)
+                    {
+                        Cache.Nominate(info, nominated);
+                    }
+                }
+            }
+
+            Queue.AddOrUpdate(info, retry);
         }
         else
         {
+            lock (Cache.Lock)
+            {
+                Cache.ClearNomination(pod.Metadata?.Uid ?? Key(pod));
+            }
+
             Queue.Delete(Key(pod));
         }
     }
@@ -70,6 +91,7 @@ public sealed partial class Scheduler
         {
             wasCounted = Cache.Contains(uid);
             Cache.RemovePod(uid);
+            Cache.ClearNomination(uid);
         }
 
         Queue.Delete(Key(pod));

@@ -25,6 +25,7 @@ public sealed partial class Scheduler : IAsyncDisposable
     private readonly IPodBinder _binder;
     private readonly EventRecorder? _events;
     private readonly SchedulingAlgorithm _algorithm;
+    private readonly Preemption.Preemptor _preemptor;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _bindings;
@@ -44,6 +45,7 @@ public sealed partial class Scheduler : IAsyncDisposable
         _binder = binder;
         _events = events;
         _algorithm = new SchedulingAlgorithm(profile, random);
+        _preemptor = new Preemption.Preemptor(_algorithm, random);
         _clock = clock;
         _logger = logger;
         _bindings = new SemaphoreSlim(settings.ParallelBindings);
@@ -125,6 +127,7 @@ public sealed partial class Scheduler : IAsyncDisposable
         var pod = queued.Info;
         ScheduleResult result;
         PodInfo? assumed = null;
+        PreemptionPlan? preemption = null;
         var started = _clock.GetTimestamp();
         lock (Cache.Lock)
         {
@@ -139,7 +142,12 @@ public sealed partial class Scheduler : IAsyncDisposable
             if (result.Node is { } node)
             {
                 assumed = pod.AssumedOn(node);
+                Cache.ClearNomination(pod.Uid);
                 Cache.Assume(assumed);
+            }
+            else
+            {
+                preemption = PlanPreemption(pod, result.Error!);
             }
         }
 
@@ -151,6 +159,11 @@ public sealed partial class Scheduler : IAsyncDisposable
             Interlocked.Increment(ref _unschedulable);
             Queue.Unschedulable(queued);
             await ReportUnschedulableAsync(pod, result.Error!, ct).ConfigureAwait(false);
+            if (preemption is not null)
+            {
+                await CarryOutAsync(pod, preemption, ct).ConfigureAwait(false);
+            }
+
             return;
         }
 

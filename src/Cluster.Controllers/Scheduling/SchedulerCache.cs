@@ -12,7 +12,7 @@ namespace Cluster.Controllers.Scheduling;
 ///                         └──binding failed: Forget──▶ (none)
 /// </code>
 /// </summary>
-public sealed class SchedulerCache : IClusterSnapshot
+public sealed partial class SchedulerCache : IClusterSnapshot
 {
     private readonly Dictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
     private readonly List<NodeInfo> _schedulable = [];

@@ -24,13 +24,9 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
     {
         var nodes = snapshot.Nodes;
         var state = new CycleState();
-        foreach (var plugin in profile.PreFilters)
+        if (PreFilter(state, pod, snapshot) is { IsSuccess: false } refused)
         {
-            var result = plugin.PreFilter(state, pod, snapshot);
-            if (!result.IsSuccess)
-            {
-                return new ScheduleResult(null, new FitError(nodes.Count, new Dictionary<string, FilterResult>(), string.Join(", ", result.Reasons)), 0, 0);
-            }
+            return new ScheduleResult(null, new FitError(nodes.Count, new Dictionary<string, FilterResult>(), string.Join(", ", refused.Reasons)), 0, 0);
         }
 
         var wanted = NumFeasibleNodesToFind(nodes.Count);
@@ -42,7 +38,7 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
         for (; evaluated < nodes.Count && feasible.Count < wanted; evaluated++)
         {
             var node = nodes[(_nextStartNode + evaluated) % nodes.Count];
-            var verdict = Filter(state, pod, node);
+            var verdict = FilterWithNominated(state, pod, node, snapshot);
             if (verdict.IsSuccess)
             {
                 feasible.Add(node);
@@ -79,6 +75,45 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
         foreach (var plugin in profile.Filters)
         {
             var result = plugin.Filter(state, pod, node);
+            if (!result.IsSuccess)
+            {
+                return result;
+            }
+        }
+
+        return FilterResult.Fits;
+    }
+
+    /// <summary>
+    /// The filters with the pods nominated to the node that are at least as important as <paramref name="pod"/>
+    /// counted there, then without them (upstream's RunFilterPluginsWithNominatedPods: both must pass, since a
+    /// nominated pod may never come and an affinity term may need it absent).
+    /// </summary>
+    public FilterResult FilterWithNominated(CycleState state, PodInfo pod, NodeInfo node, IClusterSnapshot snapshot)
+    {
+        NodeInfo? withNominated = null;
+        foreach (var other in snapshot.NominatedPods(node.Name))
+        {
+            if (other.Uid != pod.Uid && other.Priority >= pod.Priority)
+            {
+                (withNominated ??= node.Clone()).AddPod(other);
+            }
+        }
+
+        if (withNominated is not null && Filter(state, pod, withNominated) is { IsSuccess: false } refused)
+        {
+            return refused;
+        }
+
+        return Filter(state, pod, node);
+    }
+
+    /// <summary>The pre-filters in order, stopping at the first that refuses; they leave their state in <paramref name="state"/>.</summary>
+    public FilterResult PreFilter(CycleState state, PodInfo pod, IClusterSnapshot snapshot)
+    {
+        foreach (var plugin in profile.PreFilters)
+        {
+            var result = plugin.PreFilter(state, pod, snapshot);
             if (!result.IsSuccess)
             {
                 return result;

@@ -13,7 +13,7 @@ public sealed class FitError(int allNodes, IReadOnlyDictionary<string, FilterRes
     /// <summary>The failing verdict per node name (empty when a pre-filter refused the pod before any node was looked at).</summary>
     public IReadOnlyDictionary<string, FilterResult> ByNode { get; } = byNode;
 
-    /// <summary>What preemption made of it, appended as upstream's PostFilterMsg.</summary>
+    /// <summary>What preemption made of it, appended as upstream's PostFilterMsg (a sentence with its own full stop).</summary>
     public string? PostFilterMessage { get; set; }
 
     /// <summary>Whether evicting pods could help on some node: a node refused only with <see cref="FilterCode.Unschedulable"/>.</summary>
@@ -48,7 +48,7 @@ public sealed class FitError(int allNodes, IReadOnlyDictionary<string, FilterRes
 
             if (PostFilterMessage is not null)
             {
-                message += " " + PostFilterMessage + ".";
+                message += " " + PostFilterMessage;
             }
 
             return message;

@@ -79,6 +79,19 @@ public sealed class NodeInfo
         Generation++;
     }
 
+    /// <summary>A copy to change freely (preemption's dry runs remove and re-add pods on it, the live node untouched).</summary>
+    public NodeInfo Clone()
+    {
+        var clone = new NodeInfo(Name);
+        clone.SetNode(Node);
+        foreach (var pod in Pods)
+        {
+            clone.AddPod(pod);
+        }
+
+        return clone;
+    }
+
     /// <summary>Removes the pod with <paramref name="uid"/>; false when the node does not hold it.</summary>
     public bool RemovePod(string uid)
     {

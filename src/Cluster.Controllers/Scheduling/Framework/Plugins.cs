@@ -44,6 +44,9 @@ public interface IClusterSnapshot
 
     /// <summary>A namespace's labels; null when the namespace is unknown.</summary>
     IReadOnlyDictionary<string, string>? NamespaceLabels(string ns);
+
+    /// <summary>Pending pods nominated to the node by preemption (upstream's nominator): room they wait for is not free to others.</summary>
+    IReadOnlyList<PodInfo> NominatedPods(string node) => [];
 }
 
 public interface IPlugin
