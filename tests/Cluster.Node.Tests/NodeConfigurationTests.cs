@@ -154,7 +154,8 @@ public sealed class NodeConfigurationTests
     private static string Controllers(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         var settings = Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(configuration);
-        return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod} {settings.NodeMonitorGracePeriod}" + JsonSerializer.Serialize(Cluster.Controllers.Scheduling.SchedulerSettings.FromConfiguration(configuration));
+        return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod} {settings.NodeMonitorGracePeriod}" + JsonSerializer.Serialize(Cluster.Controllers.Scheduling.SchedulerSettings.FromConfiguration(configuration))
+            + JsonSerializer.Serialize(settings.Autoscaler);
     }
 
     private static string Describe((ClusterMembershipSettings Cluster, NodeSettings Node, Config Akka, RegistrySettings Registry, ApiServerSettings Api) settings) =>

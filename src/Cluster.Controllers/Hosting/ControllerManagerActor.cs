@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Cluster.Controllers.Autoscaling;
 using Cluster.Controllers.Deployments;
 using Cluster.Controllers.Endpoints;
 using Cluster.Controllers.Events;
@@ -29,13 +30,15 @@ public sealed partial class ControllerManagerActor : ReceiveActor
     private readonly TimeProvider _clock;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly IPodMetricsSource _podMetrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<ReconcileLoop> _loops = [];
     private readonly List<EventRecorder> _recorders = [];
     private InformerFactory? _informers;
 
-    public ControllerManagerActor(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers)
+    public ControllerManagerActor(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers, IPodMetricsSource? podMetrics = null)
     {
+        _podMetrics = podMetrics ?? NoPodMetrics.Instance;
         _registry = registry;
         _settings = settings;
         _clock = clock;
@@ -43,8 +46,8 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         _logger = loggers.CreateLogger<ControllerManagerActor>();
     }
 
-    public static Props Props(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new ControllerManagerActor(registry, settings, clock, loggers));
+    public static Props Props(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers, IPodMetricsSource? podMetrics = null) =>
+        Akka.Actor.Props.Create(() => new ControllerManagerActor(registry, settings, clock, loggers, podMetrics));
 
     protected override void PreStart()
     {
@@ -85,6 +88,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled("garbagecollector"))
         {
             var controller = new GarbageCollector(_registry.Kinds, informers, new RegistryGarbageClient(_registry, "generic-garbage-collector"), _loggers.CreateLogger<GarbageCollector>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("horizontalpodautoscaling"))
+        {
+            var controller = new HorizontalPodAutoscalerController(informers, new RegistryWriter(_registry, "horizontal-pod-autoscaler"), Recorder("horizontal-pod-autoscaler"), _podMetrics, _settings.Autoscaler, _clock, _loggers.CreateLogger<HorizontalPodAutoscalerController>());
             Run(controller, controller.Watch);
         }
 

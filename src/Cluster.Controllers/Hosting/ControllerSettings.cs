@@ -10,7 +10,7 @@ public sealed record ControllerSettings
     public const string SectionName = "controllers";
 
     /// <summary>The controllers this build has, by upstream's names.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["deployment", "endpoint", "garbagecollector", "nodelifecycle", "replicaset", "replicationcontroller", "taint-eviction-controller"];
+    public static IReadOnlyList<string> Known { get; } = ["deployment", "endpoint", "garbagecollector", "horizontalpodautoscaling", "nodelifecycle", "replicaset", "replicationcontroller", "taint-eviction-controller"];
 
     /// <summary>controllers.enabled: kube-controller-manager's --controllers list.</summary>
     public ControllerSelection Enabled { get; init; } = ControllerSelection.Default;
@@ -26,6 +26,9 @@ public sealed record ControllerSettings
     /// before the node lifecycle controller marks it Unknown (upstream's --node-monitor-grace-period, 50 s).
     /// </summary>
     public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(50);
+
+    /// <summary>controllers.horizontal-pod-autoscaler-*: the horizontal pod autoscaler's periods.</summary>
+    public Autoscaling.HorizontalPodAutoscalerSettings Autoscaler { get; init; } = new();
 
     public static ControllerSettings FromConfiguration(IConfiguration configuration)
     {
@@ -48,6 +51,7 @@ public sealed record ControllerSettings
             Workers = SettingsReader.Int(section, "workers", d.Workers),
             ResyncPeriod = SettingsReader.Duration(section, "resync-period", d.ResyncPeriod),
             NodeMonitorGracePeriod = SettingsReader.Duration(section, "node-monitor-grace-period", d.NodeMonitorGracePeriod),
+            Autoscaler = Autoscaling.HorizontalPodAutoscalerSettings.FromConfiguration(configuration),
         };
         SettingsException.Require(settings.Workers >= 1, "controllers.workers", settings.Workers, "must be at least 1");
         SettingsException.Require(settings.ResyncPeriod >= TimeSpan.Zero, "controllers.resync-period", settings.ResyncPeriod, "must not be negative (zero turns resync off)");
