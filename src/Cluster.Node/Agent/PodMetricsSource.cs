@@ -7,7 +7,7 @@ namespace Cluster.Node.Agent;
 /// <summary>
 /// The node agents' latest measurement (what metrics.k8s.io serves) as the autoscaler reads it: each pod's containers
 /// summed, CPU in millicores and memory in thousandths of a byte, as upstream's metrics client turns PodMetrics into
-/// milli-values.
+/// milli-values (each container's rounded up, as resource.Quantity.MilliValue).
 /// </summary>
 public sealed class PodMetricsSource(IResourceMetrics? metrics) : IPodMetricsSource
 {
@@ -24,7 +24,7 @@ public sealed class PodMetricsSource(IResourceMetrics? metrics) : IPodMetricsSou
             g => g.Key,
             g => g.ToDictionary(
                 p => p.Name,
-                p => new PodMetric(snapshot.Timestamp, snapshot.Window, p.Containers.Sum(c => c.CpuNanoCores) / 1_000_000, p.Containers.Sum(c => c.MemoryBytes) * 1000),
+                p => new PodMetric(snapshot.Timestamp, snapshot.Window, p.Containers.Sum(c => (c.CpuNanoCores + 999_999) / 1_000_000), p.Containers.Sum(c => c.MemoryBytes) * 1000),
                 StringComparer.Ordinal),
             StringComparer.Ordinal);
 }
