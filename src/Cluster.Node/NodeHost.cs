@@ -121,7 +121,9 @@ public static class NodeHost
                 // One controller manager in the cluster, on the oldest control-plane member (with the SQL lease, as every singleton).
                 akka.WithSingleton<ControllerManagerActor>(
                     "controller-manager",
-                    (_, _, _) => ControllerManagerActor.Props(services.GetRequiredService<ResourceRegistry>(), controllerSettings, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>()),
+                    (_, _, _) => ControllerManagerActor.Props(
+                        services.GetRequiredService<ResourceRegistry>(), controllerSettings, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>(),
+                        new PodMetricsSource(services.GetService<Cluster.Api.Metrics.IResourceMetrics>())),
                     new ClusterSingletonOptions { Role = "control-plane" },
                     createProxyToo: true);
                 if (schedulerSettings.Enabled)

@@ -155,7 +155,7 @@ public sealed class NodeConfigurationTests
     {
         var settings = Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(configuration);
         return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod} {settings.NodeMonitorGracePeriod} {settings.ResourceQuotaSyncPeriod}" + JsonSerializer.Serialize(Cluster.Controllers.Scheduling.SchedulerSettings.FromConfiguration(configuration))
-            + JsonSerializer.Serialize(settings.LocalVolumes);
+            + JsonSerializer.Serialize(settings.LocalVolumes) + JsonSerializer.Serialize(settings.Autoscaler);
     }
 
     private static string Describe((ClusterMembershipSettings Cluster, NodeSettings Node, Config Akka, RegistrySettings Registry, ApiServerSettings Api) settings) =>

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Cluster.Controllers.Autoscaling;
 using Cluster.Controllers.CronJobs;
 using Cluster.Controllers.DaemonSets;
 using Cluster.Controllers.Deployments;
@@ -36,14 +37,16 @@ public sealed partial class ControllerManagerActor : ReceiveActor
     private readonly TimeProvider _clock;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly IPodMetricsSource _podMetrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<ReconcileLoop> _loops = [];
     private readonly List<EventRecorder> _recorders = [];
     private InformerFactory? _informers;
     private volatile bool _started;
 
-    public ControllerManagerActor(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers)
+    public ControllerManagerActor(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers, IPodMetricsSource? podMetrics = null)
     {
+        _podMetrics = podMetrics ?? NoPodMetrics.Instance;
         _registry = registry;
         _settings = settings;
         _clock = clock;
@@ -53,8 +56,8 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString(), _started, _loops.Select(l => l.Stats).ToArray())));
     }
 
-    public static Props Props(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers) =>
-        Akka.Actor.Props.Create(() => new ControllerManagerActor(registry, settings, clock, loggers));
+    public static Props Props(ResourceRegistry registry, ControllerSettings settings, TimeProvider clock, ILoggerFactory loggers, IPodMetricsSource? podMetrics = null) =>
+        Akka.Actor.Props.Create(() => new ControllerManagerActor(registry, settings, clock, loggers, podMetrics));
 
     protected override void PreStart()
     {
@@ -155,6 +158,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
         if (_settings.Enabled.IsEnabled(LocalVolumeProvisioner.Component))
         {
             var controller = new LocalVolumeProvisioner(informers, new RegistryWriter(_registry, LocalVolumeProvisioner.Component), Recorder(LocalVolumeProvisioner.Component), _settings.LocalVolumes, _loggers.CreateLogger<LocalVolumeProvisioner>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("horizontalpodautoscaling"))
+        {
+            var controller = new HorizontalPodAutoscalerController(informers, new RegistryWriter(_registry, "horizontal-pod-autoscaler"), Recorder("horizontal-pod-autoscaler"), _podMetrics, _settings.Autoscaler, _clock, _loggers.CreateLogger<HorizontalPodAutoscalerController>());
             Run(controller, controller.Watch);
         }
 

@@ -10,7 +10,7 @@ public sealed record ControllerSettings
     public const string SectionName = "controllers";
 
     /// <summary>The controllers this build has, by upstream's names.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["cronjob", "daemonset", "deployment", "disruption", "endpoint", "endpointslice", "garbagecollector", "job", "local-volume-provisioner", "namespace", "nodelifecycle", "persistentvolume-binder", "replicaset", "replicationcontroller", "resourcequota", "statefulset", "taint-eviction-controller"];
+    public static IReadOnlyList<string> Known { get; } = ["cronjob", "daemonset", "deployment", "disruption", "endpoint", "endpointslice", "garbagecollector", "horizontalpodautoscaling", "job", "local-volume-provisioner", "namespace", "nodelifecycle", "persistentvolume-binder", "replicaset", "replicationcontroller", "resourcequota", "statefulset", "taint-eviction-controller"];
 
     /// <summary>controllers.enabled: kube-controller-manager's --controllers list.</summary>
     public ControllerSelection Enabled { get; init; } = ControllerSelection.Default;
@@ -32,6 +32,9 @@ public sealed record ControllerSettings
 
     /// <summary>controllers.resource-quota-sync-period: how often every quota's usage is recounted (upstream's --resource-quota-sync-period, 5 min).</summary>
     public TimeSpan ResourceQuotaSyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>controllers.horizontal-pod-autoscaler-*: the horizontal pod autoscaler's periods.</summary>
+    public Autoscaling.HorizontalPodAutoscalerSettings Autoscaler { get; init; } = new();
 
     public static ControllerSettings FromConfiguration(IConfiguration configuration)
     {
@@ -56,6 +59,7 @@ public sealed record ControllerSettings
             NodeMonitorGracePeriod = SettingsReader.Duration(section, "node-monitor-grace-period", d.NodeMonitorGracePeriod),
             LocalVolumes = Volumes.LocalVolumeSettings.FromConfiguration(configuration),
             ResourceQuotaSyncPeriod = SettingsReader.Duration(section, "resource-quota-sync-period", d.ResourceQuotaSyncPeriod),
+            Autoscaler = Autoscaling.HorizontalPodAutoscalerSettings.FromConfiguration(configuration),
         };
         SettingsException.Require(settings.Workers >= 1, "controllers.workers", settings.Workers, "must be at least 1");
         SettingsException.Require(settings.ResyncPeriod >= TimeSpan.Zero, "controllers.resync-period", settings.ResyncPeriod, "must not be negative (zero turns resync off)");

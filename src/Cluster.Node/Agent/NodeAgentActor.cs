@@ -352,7 +352,9 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
 
         _sampling = true;
         _sampler ??= new UsageSampler(_settings.Name, _agent.Clock);
-        _sampler.SampleAsync(_agent.Runtime, _agent.Registry, _stopping.Token).PipeTo(Self, success: s => new Sampled(s), failure: e => new Sampled(null));
+        // The simulated nodes of this process share one publishing agent: it measures their containers too.
+        IReadOnlyCollection<IContainerRuntime> runtimes = _simulated ? [.. _shared.Runtimes.Values] : [_agent.Runtime];
+        _sampler.SampleAsync(runtimes, _agent.Registry, _stopping.Token).PipeTo(Self, success: s => new Sampled(s), failure: e => new Sampled(null));
     }
 
     private void OnRelisted(Relisted relisted)

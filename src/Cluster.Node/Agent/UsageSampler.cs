@@ -16,13 +16,19 @@ public sealed class UsageSampler(string nodeName, TimeProvider clock)
     private readonly Dictionary<string, (ulong CpuNanos, DateTimeOffset At)> _containers = new(StringComparer.Ordinal);
     private (ulong BusyJiffies, DateTimeOffset At)? _node;
 
-    public async Task<MetricsSnapshot> SampleAsync(IContainerRuntime runtime, ResourceRegistry registry, CancellationToken ct)
+    /// <param name="runtimes">The node's runtime; with simulated nodes, every simulated node's of this process (one agent measures them all).</param>
+    public async Task<MetricsSnapshot> SampleAsync(IReadOnlyCollection<IContainerRuntime> runtimes, ResourceRegistry registry, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var running = (await runtime.ListPodContainersAsync(ct).ConfigureAwait(false)).Where(c => c.State == ContainerRunState.Running && !c.IsSandbox).ToList();
+        var running = new List<(IContainerRuntime Runtime, RuntimeContainer Container)>();
+        foreach (var runtime in runtimes)
+        {
+            running.AddRange((await runtime.ListPodContainersAsync(ct).ConfigureAwait(false)).Where(c => c.State == ContainerRunState.Running && !c.IsSandbox).Select(c => (runtime, c)));
+        }
+
         var byPod = new Dictionary<(string Ns, string Name), List<ContainerUsage>>();
         var window = TimeSpan.Zero;
-        foreach (var container in running)
+        foreach (var (runtime, container) in running)
         {
             (ulong cpu, long memory) usage;
             try
@@ -53,7 +59,8 @@ public sealed class UsageSampler(string nodeName, TimeProvider clock)
             _containers[container.Id] = (usage.cpu, at);
         }
 
-        foreach (var gone in _containers.Keys.Where(id => running.All(c => c.Id != id)).ToList())
+        var live = running.Select(r => r.Container.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _containers.Keys.Where(id => !live.Contains(id)).ToList())
         {
             _containers.Remove(gone);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Cluster.Core.Registry.Strategies;
 using k8s.Models;
 
 namespace Cluster.Node.Agent.Runtime;
@@ -8,13 +9,22 @@ namespace Cluster.Node.Agent.Runtime;
 /// Containers that do not exist (as kwok's nodes run none): they move through the same states as Docker's after a
 /// configurable delay, each pod gets an address of its own, and they report a small synthetic usage, so one process
 /// can host thousands of node agents for tests and scale benchmarks. A container runs until it is stopped; one whose
-/// command is <c>exit N</c> (sh -c "exit N") ends at once with that code.
+/// command is <c>exit N</c> (sh -c "exit N") ends at once with that code. Its usage is 1 millicore and 10 MiB, or
+/// what the pod's annotations <see cref="CpuUsageAnnotation"/> and <see cref="MemoryUsageAnnotation"/> say when it
+/// starts (synthetic load for the autoscaler's tests).
 /// </summary>
 public sealed class SimulatedRuntime(TimeSpan startDelay, TimeProvider clock) : IContainerRuntime
 {
     private static int s_addresses;
     // Sized for the few containers of a simulated node (the default would take a lock and 31 buckets per node).
     private readonly ConcurrentDictionary<string, RuntimeContainer> _containers = new(concurrencyLevel: 1, capacity: 4, StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long CpuMilli, long MemoryBytes)> _usage = new(concurrencyLevel: 1, capacity: 4, StringComparer.Ordinal);
+
+    /// <summary>A quantity of CPU ("250m") each of the pod's simulated containers uses while it runs.</summary>
+    public const string CpuUsageAnnotation = "simulated.cluster.io/cpu-usage";
+
+    /// <summary>A quantity of memory ("64Mi") each of the pod's simulated containers has as its working set.</summary>
+    public const string MemoryUsageAnnotation = "simulated.cluster.io/memory-usage";
 
     /// <summary>Each node gets a store of its own: no node sees another's containers.</summary>
     public IContainerRuntime OwnedBy(string owner) => new SimulatedRuntime(startDelay, clock);
@@ -37,7 +47,9 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, TimeProvider clock) : 
         await Delay(ct).ConfigureAwait(false);
         var command = string.Join(" ", (request.Container.Command ?? []).Concat(request.Container.Args ?? []));
         var exit = command.StartsWith("sh -c exit ", StringComparison.Ordinal) && long.TryParse(command["sh -c exit ".Length..], out var code) ? code : (long?)null;
-        return Add(pod, request.Container.Name, request.RestartCount, sandbox.Id, null, exit, request.Container.Image);
+        var container = Add(pod, request.Container.Name, request.RestartCount, sandbox.Id, null, exit, request.Container.Image);
+        _usage[container.Id] = (Annotated(pod, CpuUsageAnnotation, q => q.MilliValue) ?? 1, Annotated(pod, MemoryUsageAnnotation, q => q.Value) ?? 10L * 1024 * 1024);
+        return container;
     }
 
     public Task WriteLogsAsync(string id, ContainerLogOptions options, Stream output, CancellationToken ct) =>
@@ -48,11 +60,14 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, TimeProvider clock) : 
     public Task<(long ExitCode, string Output)> ExecAsync(string id, IList<string> command, TimeSpan timeout, CancellationToken ct) =>
         Task.FromResult((0L, ""));
 
-    /// <summary>A running container uses 1 millicore and 10 MiB.</summary>
+    /// <summary>A running container has used its CPU rate since it started (1 millicore is 10⁶ ns of CPU time a second).</summary>
     public Task<(ulong CpuNanos, long WorkingSetBytes)> UsageAsync(string id, CancellationToken ct) =>
-        Task.FromResult(_containers.TryGetValue(id, out var c) && c.StartedAt is { } started
-            ? ((ulong)((clock.GetUtcNow() - started).TotalSeconds * 1_000_000), 10L * 1024 * 1024)
+        Task.FromResult(_containers.TryGetValue(id, out var c) && c.StartedAt is { } started && _usage.TryGetValue(id, out var usage)
+            ? ((ulong)((clock.GetUtcNow() - started).TotalSeconds * usage.CpuMilli * 1_000_000), usage.MemoryBytes)
             : (0UL, 0L));
+
+    private static long? Annotated(V1Pod pod, string annotation, Func<Quantity, long> value) =>
+        pod.Metadata.Annotations?.TryGetValue(annotation, out var text) == true && Quantity.TryParse(text, out var quantity) && quantity.Sign >= 0 ? value(quantity) : null;
 
     public Task StopAsync(string id, TimeSpan grace, CancellationToken ct)
     {
@@ -67,6 +82,7 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, TimeProvider clock) : 
     public Task RemoveAsync(string id, CancellationToken ct)
     {
         _containers.TryRemove(id, out _);
+        _usage.TryRemove(id, out _);
         return Task.CompletedTask;
     }
 
