@@ -64,4 +64,32 @@ public sealed class CronJobControllerTests : IAsyncLifetime
         Assert.Single(_test.Jobs());
         Assert.Single(_test.Get<V1CronJob>(BuiltInKinds.CronJob, "solo")!.Status.Active);
     }
+
+    [Fact]
+    public async Task CronJob_JobOfTheStartExistsAlready_AdoptedNotCreatedTwice()
+    {
+        await _test.CreateAsync(BuiltInKinds.CronJob, """
+            {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"again"},
+             "spec":{"schedule":"* * * * *",
+               "jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"OnFailure","containers":[{"name":"main","image":"busybox"}]}}}}}}
+            """);
+        var cj = _test.Get<V1CronJob>(BuiltInKinds.CronJob, "again")!;
+        var created = JobFacts.Utc(cj.Metadata.CreationTimestamp)!.Value;
+        var due = created.AddSeconds(60 - created.Second);
+        var name = "again-" + (due.ToUnixTimeSeconds() / 60);
+
+        // What a predecessor that stopped before writing the status left: the Job of the start time, and no record of it.
+        await _test.CreateAsync(BuiltInKinds.Job, $$$"""
+            {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"{{{name}}}",
+              "ownerReferences":[{"apiVersion":"batch/v1","kind":"CronJob","name":"again","uid":"{{{cj.Metadata.Uid}}}","controller":true}]},
+             "spec":{"template":{"spec":{"restartPolicy":"OnFailure","containers":[{"name":"main","image":"busybox"}] } } } }
+            """);
+        _test.Clock.Advance(due - _test.Clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+
+        await _test.UntilAsync(() => _test.Get<V1CronJob>(BuiltInKinds.CronJob, "again")!.Status?.LastScheduleTime == due.UtcDateTime, "the start recorded");
+        Assert.Equal([name], _test.Jobs().Select(j => j.Metadata.Name));
+        var existing = _test.Get<V1Job>(BuiltInKinds.Job, name)!;
+        Assert.Equal([existing.Metadata.Uid], _test.Get<V1CronJob>(BuiltInKinds.CronJob, "again")!.Status.Active.Select(a => a.Uid));
+        Assert.Empty(_test.Events("again", "SuccessfulCreate"));
+    }
 }
