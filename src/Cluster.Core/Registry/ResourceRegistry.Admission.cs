@@ -28,10 +28,23 @@ public sealed partial class ResourceRegistry
             PodPriorityAdmission.Apply(obj, [.. Feed.Cache(BuiltInKinds.PriorityClass).List(null).Items.Select(c => c.ToJsonObject())]);
         }
 
-        if (!ResourceQuotaAdmission.Ignores(kind) && Feed.Cache(BuiltInKinds.ResourceQuota).List(ns).Items.Count > 0)
+        if (!ResourceQuotaAdmission.Ignores(kind) && Feed.Cache(BuiltInKinds.ResourceQuota).List(ns).Items.Count > 0
+            && Decoded(kind, obj) is { } decoded)
         {
-            await ChargeQuotasAsync(kind, ns, obj, options, cancellationToken).ConfigureAwait(false);
+            await ChargeQuotasAsync(kind, ns, decoded, options, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The object as upstream's quota admission sees it, defaulted (a pod's requests from its limits) and validated;
+    /// null when it is invalid, as the create then fails and must not be charged.
+    /// </summary>
+    private JsonObject? Decoded(ResourceKind kind, JsonObject obj)
+    {
+        var strategy = StrategyFor(kind);
+        var decoded = obj.DeepClone().AsObject();
+        strategy.PrepareForCreate(decoded);
+        return strategy.Validate(decoded).Count == 0 ? decoded : null;
     }
 
     /// <summary>

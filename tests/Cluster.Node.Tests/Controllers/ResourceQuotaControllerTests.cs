@@ -88,6 +88,19 @@ public sealed class ResourceQuotaControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ComputeQuota_PodStatingOnlyLimits_ChargedThemAsRequests_AndAnInvalidPodNotCharged()
+    {
+        await _host.CreateAsync(BuiltInKinds.ResourceQuota, """{"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"compute"},"spec":{"hard":{"requests.cpu":"2","limits.cpu":"2"}}}""");
+        await UntilUsedAsync("""{"limits.cpu":"0","requests.cpu":"0"}""");
+
+        await _host.CreateAsync(BuiltInKinds.Pod, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"limited"},"spec":{"containers":[{"name":"app","image":"x","resources":{"limits":{"cpu":"1"}}}]}}""");
+        var invalid = await Assert.ThrowsAsync<ApiException>(() => _host.CreateAsync(BuiltInKinds.Pod, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"invalid"},"spec":{"containers":[{"name":"app","image":"x","resources":{"requests":{"cpu":"1"},"limits":{"cpu":"500m"}}}]}}"""));
+
+        Assert.Equal(422, invalid.Code);
+        Assert.Equal("""{"limits.cpu":"1","requests.cpu":"1"}""", Status()["used"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task LimitRange_PodWithoutResources_CreatedWithItsDefaults_AndOverTheMaxRefused()
     {
         await _host.CreateAsync(BuiltInKinds.LimitRange, """{"apiVersion":"v1","kind":"LimitRange","metadata":{"name":"limits"},"spec":{"limits":[{"type":"Container","default":{"cpu":"500m","memory":"128Mi"},"max":{"cpu":"1"}}]}}""");
