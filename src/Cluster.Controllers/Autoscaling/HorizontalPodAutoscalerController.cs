@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
@@ -18,8 +17,8 @@ namespace Cluster.Controllers.Autoscaling;
 /// proposes a count per metric (<see cref="ReplicaCalculator"/>), takes the largest, bounds it
 /// (<see cref="ScaleNormalizer"/>), writes the target's spec.replicas when it changes and always its own status.
 /// <code>
-///   HPA added or spec changed ──▶ sync ──▶ sync again after the sync period ──▶ ...
-///                                   └── target or metrics unavailable: conditions say why, retried next period
+///   HPA added or changed ──sync period──▶ sync ──sync period──▶ sync ──▶ ...
+///                                           └── target or metrics unavailable: conditions say why, retried next period
 /// </code>
 /// </summary>
 public sealed partial class HorizontalPodAutoscalerController : IReconciler
@@ -57,11 +56,11 @@ public sealed partial class HorizontalPodAutoscalerController : IReconciler
     public string Name => "horizontalpodautoscaling";
 
     /// <summary>
-    /// A new autoscaler, a changed spec or a deletion is synced at once; status writes (this controller's own) are
-    /// not: each autoscaler is synced again a sync period after its last sync.
+    /// As upstream's enqueueHPA: every autoscaler waits a sync period in the queue (a key already waiting keeps its
+    /// earlier time), so a new or changed one is first synced a period later and this controller's own status writes
+    /// never hurry a sync; a deletion is handled at once (its history is forgotten).
     /// </summary>
-    public void Watch(ReconcileLoop loop) =>
-        _autoscalers.AddHandler(new EnqueueHandler(loop, (old, now) => old is null || now is null || SpecChanged(old, now) ? [(now ?? old)!.Key] : []));
+    public void Watch(ReconcileLoop loop) => _autoscalers.AddHandler(new PeriodicHandler(loop, _settings.SyncPeriod));
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -179,8 +178,14 @@ public sealed partial class HorizontalPodAutoscalerController : IReconciler
         condition.Message = message;
     }
 
-    private static bool SpecChanged(CachedObject old, CachedObject now) =>
-        !JsonNode.DeepEquals(old.ToJsonObject()["spec"], now.ToJsonObject()["spec"]);
+    private sealed class PeriodicHandler(ReconcileLoop loop, TimeSpan period) : IInformerHandler
+    {
+        public void OnAdd(CachedObject obj) => loop.Queue.AddAfter(obj.Key, period);
+
+        public void OnUpdate(CachedObject old, CachedObject now) => loop.Queue.AddAfter(now.Key, period);
+
+        public void OnDelete(CachedObject last) => loop.Enqueue(last.Key);
+    }
 
     private static V1ObjectReference Reference(V2HorizontalPodAutoscaler hpa) => new()
     {
