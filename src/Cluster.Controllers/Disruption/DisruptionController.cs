@@ -28,6 +28,7 @@ public sealed partial class DisruptionController : IReconciler
     private readonly EventRecorder? _events;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<CachedObject, Core.Registry.Selectors.LabelSelector> _selectors = [];
 
     public DisruptionController(InformerFactory informers, IObjectWriter writer, EventRecorder? events, TimeProvider clock, ILogger logger)
     {
@@ -64,7 +65,7 @@ public sealed partial class DisruptionController : IReconciler
         }
 
         var pdb = cached.As<V1PodDisruptionBudget>();
-        var selector = pdb.Spec?.Selector is { } s ? DeploymentPlanner.Selector(s) : Core.Registry.Selectors.LabelSelector.Nothing;
+        var selector = SelectorOf(cached);
         var pods = _pods.ByIndex(Indexers.Namespace, ns).Where(p => selector.Matches(p.Labels)).Select(CachedObjectJson.As<V1Pod>).ToList();
         if (pods.Count == 0)
         {
@@ -109,14 +110,20 @@ public sealed partial class DisruptionController : IReconciler
         var pod = (now ?? old)!;
         foreach (var cached in _budgets.ByIndex(Indexers.Namespace, pod.Namespace))
         {
-            var spec = cached.As<V1PodDisruptionBudget>().Spec;
-            var selector = spec?.Selector is { } s ? DeploymentPlanner.Selector(s) : Core.Registry.Selectors.LabelSelector.Nothing;
+            var selector = SelectorOf(cached);
             if ((now is not null && selector.Matches(now.Labels)) || (old is not null && selector.Matches(old.Labels)))
             {
                 yield return cached.Key;
             }
         }
     }
+
+    /// <summary>
+    /// A budget version's selector (null selects nothing, as upstream's LabelSelectorAsSelector), parsed once per
+    /// version rather than on every pod event: cached versions are immutable, and the table lets an entry go with them.
+    /// </summary>
+    private Core.Registry.Selectors.LabelSelector SelectorOf(CachedObject budget) =>
+        _selectors.GetValue(budget, b => b.As<V1PodDisruptionBudget>().Spec?.Selector is { } s ? DeploymentPlanner.Selector(s) : Core.Registry.Selectors.LabelSelector.Nothing);
 
     private CachedObject? Get(ResourceKind kind, string ns, string name) => _informers.For(kind).Get(ns, name);
 
