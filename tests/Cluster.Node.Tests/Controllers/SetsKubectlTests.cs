@@ -44,7 +44,7 @@ public sealed class SetsKubectlTests(SetsKubectlTests.Cluster cluster) : IClassF
         try
         {
             KubectlAssert.Succeeded(await cluster.RunAsync("apply", "-n", ns, "-f", cluster.WriteFile("agent.yaml",
-                "{apiVersion: apps/v1, kind: DaemonSet, metadata: {name: agent}, spec: {selector: {matchLabels: {app: agent}}, template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: agent, image: simulated/agent:1}]}}}}")));
+                "---\n{apiVersion: apps/v1, kind: DaemonSet, metadata: {name: agent}, spec: {selector: {matchLabels: {app: agent}}, template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: agent, image: simulated/agent:1}]}}}}")));
             KubectlAssert.Succeeded(await cluster.RunAsync("rollout", "status", "daemonset/agent", "-n", ns, "--timeout=60s"));
             Assert.Equal(["Running@sets-sim-1", "Running@sets-sim-2"], await PlacedAsync(ns, "app=agent", 2));
 
@@ -78,8 +78,8 @@ public sealed class SetsKubectlTests(SetsKubectlTests.Cluster cluster) : IClassF
         const string ns = "stateful";
         KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", ns));
         KubectlAssert.Succeeded(await cluster.RunAsync("apply", "-n", ns, "-f", cluster.WriteFile("web.yaml",
-            "{apiVersion: apps/v1, kind: StatefulSet, metadata: {name: web}, spec: {replicas: 3, serviceName: web, selector: {matchLabels: {app: web}}, " +
-            "template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: simulated/web:1, volumeMounts: [{name: data, mountPath: /data}]}]}}, " +
+            "---\n{apiVersion: apps/v1, kind: StatefulSet, metadata: {name: web}, spec: {replicas: 3, serviceName: web, selector: {matchLabels: {app: web}}, " +
+            "template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: simulated/web:1}]}}, " +
             "volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Mi}}}}]}}")));
 
         // The test binds the claims (the binder is not this test's subject) and checks that no pod is made before the
@@ -105,12 +105,12 @@ public sealed class SetsKubectlTests(SetsKubectlTests.Cluster cluster) : IClassF
 
         Assert.True(ordered, "a pod was made before the one below it was ready");
         KubectlAssert.Succeeded(await cluster.RunAsync("rollout", "status", "statefulset/web", "-n", ns, "--timeout=60s"));
-        Assert.Equal("data-web-0 data-web-1 data-web-2", await cluster.OutputAsync("get", "pvc", "-n", ns, "-o", "jsonpath={.items[*].metadata.name}"));
+        Assert.Equal("data-web-0 data-web-1 data-web-2", (await cluster.OutputAsync("get", "pvc", "-n", ns, "-o", "jsonpath={.items[*].metadata.name}")).Trim());
         Assert.Equal("web-1 web", await cluster.JsonPathAsync("pod/web-1", ns, "{.spec.hostname} {.spec.subdomain}"));
 
         KubectlAssert.Succeeded(await cluster.RunAsync("set", "image", "statefulset/web", "-n", ns, "web=simulated/web:2"));
         KubectlAssert.Succeeded(await cluster.RunAsync("rollout", "status", "statefulset/web", "-n", ns, "--timeout=90s"));
-        Assert.Equal("simulated/web:2 simulated/web:2 simulated/web:2", await cluster.OutputAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].spec.containers[0].image}"));
+        Assert.Equal("simulated/web:2 simulated/web:2 simulated/web:2", (await cluster.OutputAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].spec.containers[0].image}")).Trim());
         var history = await cluster.OutputAsync("rollout", "history", "statefulset/web", "-n", ns);
         Assert.Equal(["1", "2"], KubectlTable.Parse(history[history.IndexOf("REVISION", StringComparison.Ordinal)..]).Rows.Select(r => r["REVISION"]));
 
@@ -118,7 +118,7 @@ public sealed class SetsKubectlTests(SetsKubectlTests.Cluster cluster) : IClassF
         var reversed = true;
         for (var i = 0; i < 300; i++)
         {
-            var names = (await cluster.OutputAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var names = (await cluster.OutputAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}")).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
             reversed &= names.Contains("web-1") || !names.Contains("web-2");
             if (names is ["web-0"])
             {
@@ -129,7 +129,7 @@ public sealed class SetsKubectlTests(SetsKubectlTests.Cluster cluster) : IClassF
         }
 
         Assert.True(reversed, "web-1 went before web-2");
-        Assert.Equal("web-0", await cluster.OutputAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}"));
+        Assert.Equal("web-0", (await cluster.OutputAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}")).Trim());
         Assert.Equal("1 1", await cluster.JsonPathAsync("statefulset/web", ns, "{.status.replicas} {.status.readyReplicas}"));
         await cluster.RunAsync("delete", "namespace", ns, "--wait=false");
     }
@@ -163,7 +163,7 @@ public sealed class SetsKubectlTests(SetsKubectlTests.Cluster cluster) : IClassF
         for (var i = 0; i < 150; i++)
         {
             placed = [.. (await cluster.OutputAsync("get", "pods", "-n", ns, "-l", selector, "-o", "jsonpath={range .items[*]}{.status.phase}@{.spec.nodeName} {end}"))
-                .Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
+                .Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
             if (placed.Length == count && placed.All(p => p.StartsWith("Running@", StringComparison.Ordinal)))
             {
                 break;
