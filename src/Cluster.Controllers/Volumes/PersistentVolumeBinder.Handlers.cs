@@ -67,7 +67,9 @@ public sealed partial class PersistentVolumeBinder
     /// <summary>A pod just bound to a node: its claims, which may wait for their first consumer.</summary>
     private IEnumerable<string> PodScheduled(CachedObject? old, CachedObject? now)
     {
-        if (now is null || !Indexers.ByNodeName(now).Any() || (old is not null && Indexers.ByNodeName(old).Any()))
+        // Every pod's binding passes here: most mount no claim, and the raw bytes say so without a parse.
+        if (now is null || !Indexers.ByNodeName(now).Any() || (old is not null && Indexers.ByNodeName(old).Any())
+            || now.Json.AsSpan().IndexOf("\"persistentVolumeClaim\""u8) < 0)
         {
             return [];
         }

@@ -67,6 +67,7 @@ public sealed class VolumeKubectlTests(SchedulerKubectlTests.Cluster cluster) : 
 
         await UntilAsync(() => cluster.JsonPathAsync("pod/user", Ns, "{.status.phase}"), p => p == "Running");
         var directory = (await cluster.OutputAsync("get", "pv", volume, "-o", "jsonpath={.spec.hostPath.path}")).TrimEnd();
+        Assert.Equal(Path.Combine(Path.GetFullPath(cluster.DataDir), "volumes", volume), directory);
         Assert.True(Directory.Exists(directory), $"the agent made {directory}");
 
         KubectlAssert.Succeeded(await cluster.RunAsync("delete", "pod", "user", "-n", Ns, "--timeout=30s"));

@@ -84,7 +84,15 @@ public sealed class KubectlStorageTests(KubectlCluster cluster) : IClassFixture<
         Assert.Equal(("example.invalid/fast", "Delete", "Immediate"), (sc["PROVISIONER"], sc["RECLAIMPOLICY"], sc["VOLUMEBINDINGMODE"]));
         var pv = KubectlTable.Parse(await cluster.OutputAsync("get", "pv")).Row("pv1");
         Assert.Equal(("1Gi", "RWO,ROX", "Retain", "vault/data"), (pv["CAPACITY"], pv["ACCESS MODES"], pv["RECLAIM POLICY"], pv["CLAIM"]));
-        Assert.Equal("Pending", KubectlTable.Parse(await cluster.OutputAsync("get", "pvc", "-n", "vault")).Row("data")["STATUS"]);
+        // The persistentvolume-binder binds the claim to the volume pre-bound to it.
+        var claim = KubectlTable.Parse(await cluster.OutputAsync("get", "pvc", "-n", "vault")).Row("data");
+        for (var i = 0; i < 100 && claim["STATUS"] != "Bound"; i++)
+        {
+            await Task.Delay(100);
+            claim = KubectlTable.Parse(await cluster.OutputAsync("get", "pvc", "-n", "vault")).Row("data");
+        }
+
+        Assert.Equal(("Bound", "pv1"), (claim["STATUS"], claim["VOLUME"]));
         var rc = KubectlTable.Parse(await cluster.OutputAsync("get", "rc", "-n", "vault", "-o", "wide")).Row("rc");
         Assert.Equal(("3", "app=rc"), (rc["DESIRED"], rc["SELECTOR"]));
         // The selector and the controller's labels default from the template's labels.
