@@ -192,6 +192,10 @@ internal sealed class StatefulSetStrategy : WorkloadStrategy
 
     protected override JsonObject? InitialStatus(JsonObject obj) => new() { ["replicas"] = 0, ["availableReplicas"] = 0 };
 
+    /// <summary>Each volumeClaimTemplate becomes a volume of that name in every pod, so containers may mount it (as upstream's ValidateStatefulSetSpec).</summary>
+    protected override IEnumerable<string> ClaimVolumes(JsonObject spec) =>
+        JsonFields.Items(JsonFields.Arr(spec, "volumeClaimTemplates")).Select(c => ObjectMeta.Name(c.Item)).Where(n => n.Length > 0);
+
     protected override void ValidateSpec(JsonObject spec, Causes causes)
     {
         switch (JsonFields.Str(spec, "podManagementPolicy") ?? "")

@@ -14,7 +14,9 @@ public static class PodSpecRules
     private static readonly string[] TaintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
     /// <summary>A pod template: labels of its metadata and its spec.</summary>
-    public static void ValidateTemplate(JsonNode? template, string path, Causes causes)
+    /// <param name="claimVolumes">Volumes the template's controller adds to every pod (a StatefulSet's
+    /// volumeClaimTemplates), which its containers may mount though the template does not list them.</param>
+    public static void ValidateTemplate(JsonNode? template, string path, Causes causes, IEnumerable<string>? claimVolumes = null)
     {
         if (template is not JsonObject t)
         {
@@ -25,10 +27,10 @@ public static class PodSpecRules
         var metadata = JsonFields.Obj(t, "metadata");
         LabelRules.ValidateLabels(metadata?["labels"], path + ".metadata.labels", causes);
         LabelRules.ValidateAnnotationKeys(metadata?["annotations"], path + ".metadata.annotations", causes);
-        Validate(t["spec"], path + ".spec", causes);
+        Validate(t["spec"], path + ".spec", causes, claimVolumes);
     }
 
-    public static void Validate(JsonNode? specNode, string path, Causes causes)
+    public static void Validate(JsonNode? specNode, string path, Causes causes, IEnumerable<string>? claimVolumes = null)
     {
         if (specNode is not JsonObject spec)
         {
@@ -37,6 +39,7 @@ public static class PodSpecRules
         }
 
         var volumes = ValidateVolumes(spec, path + ".volumes", causes);
+        volumes.UnionWith(claimVolumes ?? []);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var containers = JsonFields.Arr(spec, "containers");
         if (containers is null || containers.Count == 0)

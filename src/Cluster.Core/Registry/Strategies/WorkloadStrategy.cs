@@ -35,6 +35,9 @@ internal abstract partial class WorkloadStrategy : ResourceStrategy
         ValidateSpec(spec, causes);
     }
 
+    /// <summary>Volumes the controller adds to each pod beyond the template's (a StatefulSet's claims).</summary>
+    protected virtual IEnumerable<string> ClaimVolumes(JsonObject spec) => [];
+
     /// <summary>Kind-specific spec rules (strategies, policies).</summary>
     protected abstract void ValidateSpec(JsonObject spec, Causes causes);
 
@@ -101,7 +104,7 @@ internal abstract partial class WorkloadStrategy : ResourceStrategy
         }
 
         var template = spec["template"];
-        PodSpecRules.ValidateTemplate(template, "spec.template", causes);
+        PodSpecRules.ValidateTemplate(template, "spec.template", causes, ClaimVolumes(spec));
         var labels = JsonFields.Obj(JsonFields.Obj(template, "metadata"), "labels");
         if (selector is JsonObject s && !LabelSelectors.IsEmpty(s) && !LabelSelectors.Matches(s, ObjectMeta.StringMap(labels)))
         {

@@ -126,6 +126,22 @@ public sealed class WorkloadStrategySpec
     }
 
     [Fact]
+    public void Validate_StatefulSetMountOfAClaimTemplate_IsAllowed_ButNotInOtherWorkloads()
+    {
+        const string claims = ""","serviceName":"web","volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]""";
+        var (strategy, sts) = Created(BuiltInKinds.StatefulSet, claims);
+        sts["spec"]!["template"]!["spec"]!["containers"]![0]!["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = "data", ["mountPath"] = "/data" });
+        NoCauseOn(strategy.Validate(sts), "spec.template.spec.containers[0].volumeMounts[0].name");
+
+        sts["spec"]!["template"]!["spec"]!["containers"]![0]!["volumeMounts"]![0]!["name"] = "other";
+        HasCause(strategy.Validate(sts), "spec.template.spec.containers[0].volumeMounts[0].name", "Not found");
+
+        var (deployments, deployment) = Created(BuiltInKinds.Deployment);
+        deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = "data", ["mountPath"] = "/data" });
+        HasCause(deployments.Validate(deployment), "spec.template.spec.containers[0].volumeMounts[0].name", "Not found");
+    }
+
+    [Fact]
     public void Validate_DeploymentBothRollingZero_IsInvalid()
     {
         var (strategy, obj) = Created(BuiltInKinds.Deployment, ""","strategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":0,"maxSurge":"0%"}}""");
