@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Cluster.Controllers.EndpointSlices;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
@@ -76,17 +75,9 @@ public sealed class EndpointSliceControllerTests : IAsyncLifetime
     private List<V1EndpointSlice> Slices() =>
         [.. Registry.Cache(BuiltInKinds.EndpointSlice).List("default").Items.Select(CachedObjectJson.As<V1EndpointSlice>)];
 
-    private async Task CreatePodAsync(string name, string ip, bool ready)
-    {
-        await _host.CreateAsync(BuiltInKinds.Pod, $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","labels":{"app":"web"}},"spec":{"nodeName":"zoned","containers":[{"name":"app","image":"simulated","ports":[{"name":"http","containerPort":8080}]}]}}""");
-        await SetStatusAsync(name, ip, ready);
-    }
+    private Task CreatePodAsync(string name, string ip, bool ready) => _host.CreateServingPodAsync(name, ip, ready, node: "zoned");
 
-    private Task SetStatusAsync(string name, string ip, bool ready) =>
-        Registry.PatchAsync(
-            BuiltInKinds.Pod, "default", name, PatchType.Merge,
-            JsonNode.Parse($$$"""{"status":{"phase":"Running","podIP":"{{{ip}}}","conditions":[{"type":"Ready","status":"{{{(ready ? "True" : "False")}}}"}]}}""")!,
-            "status", WriteOptions.Default, CancellationToken.None);
+    private Task SetStatusAsync(string name, string ip, bool ready) => _host.SetPodStatusAsync(name, ip, ready);
 
     private async Task<V1EndpointSlice> UntilAsync(Func<V1EndpointSlice, bool> condition)
     {
