@@ -73,6 +73,11 @@ internal static class AccessPolicyPrinters
         ],
         (obj, now) => [Name(obj), Str(obj, "spec", "controller"), IngressClassParameters(obj), Age(obj, now)]);
 
+    /// <summary>upstream printIPAddress: the parent as resource[.group][/namespace]/name.</summary>
+    public static ITableConverter IPAddress { get; } = new TableConverter(
+        [Columns.Name, Columns.Str("ParentRef", "ParentRef references the resource (usually 1) that this IP address is attached to."), Columns.Age],
+        (obj, now) => [Name(obj), IPAddressParent(obj), Age(obj, now)]);
+
     public static ITableConverter NetworkPolicy { get; } = new TableConverter(
         [Columns.Name, Columns.Str("Pod-Selector", "Label selector for the pods this policy applies to"), Columns.Age],
         (obj, now) => [Name(obj), SelectorFormat.Selector(At(obj, "spec", "podSelector")), Age(obj, now)]);
@@ -107,6 +112,11 @@ internal static class AccessPolicyPrinters
 
     private static string IngressClassParameters(JsonObject obj) => Obj(obj, "spec", "parameters") is { } parameters
         ? Str(parameters, "kind") + (Str(parameters, "apiGroup") is { Length: > 0 } group ? "." + group : "") + "/" + Str(parameters, "name")
+        : "<none>";
+
+    private static string IPAddressParent(JsonObject obj) => Obj(obj, "spec", "parentRef") is { } parent
+        ? (Str(parent, "resource") + (Str(parent, "group") is { Length: > 0 } group ? "." + group : "")).ToLowerInvariant()
+            + (Str(parent, "namespace") is { Length: > 0 } ns ? "/" + ns : "") + "/" + Str(parent, "name")
         : "<none>";
 
     private static string Subjects(JsonObject obj, string kind) => string.Join(", ", Objects(obj, "subjects")

@@ -35,6 +35,7 @@ public static class TableConverters
         [("policy", "PodDisruptionBudget")] = AccessPolicyPrinters.PodDisruptionBudget,
         [("networking.k8s.io", "Ingress")] = AccessPolicyPrinters.Ingress,
         [("networking.k8s.io", "IngressClass")] = AccessPolicyPrinters.IngressClass,
+        [("networking.k8s.io", "IPAddress")] = AccessPolicyPrinters.IPAddress,
         [("networking.k8s.io", "NetworkPolicy")] = AccessPolicyPrinters.NetworkPolicy,
         [("discovery.k8s.io", "EndpointSlice")] = AccessPolicyPrinters.EndpointSlice,
         [("", "PersistentVolumeClaim")] = StoragePrinters.PersistentVolumeClaim,

@@ -18,6 +18,18 @@ public sealed class CorePrinterTests
     }
 
     [Fact]
+    public void IPAddress_ServiceParent_MatchesUpstream()
+    {
+        var json = $$$$"""
+            {"metadata":{"name":"10.96.0.10","creationTimestamp":"{{{{Ago(TimeSpan.FromSeconds(42))}}}}"},
+             "spec":{"parentRef":{"group":"","resource":"services","namespace":"default","name":"web"}}}
+            """;
+
+        Assert.Equal(["Name", "ParentRef", "Age"], Headers(BuiltInKinds.IPAddress));
+        Assert.Equal(["10.96.0.10", "services/default/web", "42s"], Cells(BuiltInKinds.IPAddress, json));
+    }
+
+    [Fact]
     public void Service_NodePort_ShowsNodePortInPorts()
     {
         var cells = Cells(BuiltInKinds.Service, """{"metadata":{"name":"s"},"spec":{"type":"NodePort","clusterIP":"10.96.1.1","externalIPs":["1.2.3.4"],"ports":[{"port":80,"nodePort":30080,"protocol":"TCP"}]}}""");

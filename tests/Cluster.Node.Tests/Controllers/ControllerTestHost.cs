@@ -51,6 +51,20 @@ internal sealed class ControllerTestHost : IAsyncDisposable
     public Task CreateAsync(ResourceKind kind, string json) =>
         Registry.CreateAsync(kind, "default", JsonNode.Parse(json)!.AsObject(), WriteOptions.Default, CancellationToken.None);
 
+    /// <summary>A pod in default with a container port named http (8080), on <paramref name="node"/>, Running with <paramref name="ip"/> and Ready or not.</summary>
+    public async Task CreateServingPodAsync(string name, string ip, bool ready, string app = "web", string node = "elsewhere")
+    {
+        await CreateAsync(Cluster.Core.Registry.BuiltInKinds.Pod, $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","labels":{"app":"{{{app}}}"}},"spec":{"nodeName":"{{{node}}}","containers":[{"name":"app","image":"simulated","ports":[{"name":"http","containerPort":8080}]}]}}""");
+        await SetPodStatusAsync(name, ip, ready);
+    }
+
+    /// <summary>Plays the node agent: the pod in default is Running with <paramref name="ip"/>, Ready or not.</summary>
+    public Task SetPodStatusAsync(string name, string ip, bool ready) =>
+        Registry.PatchAsync(
+            Cluster.Core.Registry.BuiltInKinds.Pod, "default", name, PatchType.Merge,
+            JsonNode.Parse($$$"""{"status":{"phase":"Running","podIP":"{{{ip}}}","conditions":[{"type":"Ready","status":"{{{(ready ? "True" : "False")}}}"}]}}""")!,
+            "status", WriteOptions.Default, CancellationToken.None);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var loop in _loops)

@@ -71,17 +71,9 @@ public sealed class EndpointsControllerTests : IAsyncLifetime
 
     private Task CreateAsync(ResourceKind kind, string json) => _host.CreateAsync(kind, json);
 
-    private async Task CreatePodAsync(string name, string ip, bool ready, string app = "web")
-    {
-        await CreateAsync(BuiltInKinds.Pod, $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","labels":{"app":"{{{app}}}"}},"spec":{"nodeName":"elsewhere","containers":[{"name":"app","image":"simulated","ports":[{"name":"http","containerPort":8080}]}]}}""");
-        await SetStatusAsync(name, ip, ready);
-    }
+    private Task CreatePodAsync(string name, string ip, bool ready, string app = "web") => _host.CreateServingPodAsync(name, ip, ready, app);
 
-    private Task SetStatusAsync(string name, string ip, bool ready) =>
-        Registry.PatchAsync(
-            BuiltInKinds.Pod, "default", name, PatchType.Merge,
-            JsonNode.Parse($$$"""{"status":{"phase":"Running","podIP":"{{{ip}}}","conditions":[{"type":"Ready","status":"{{{(ready ? "True" : "False")}}}"}]}}""")!,
-            "status", WriteOptions.Default, CancellationToken.None);
+    private Task SetStatusAsync(string name, string ip, bool ready) => _host.SetPodStatusAsync(name, ip, ready);
 
     private async Task<V1Endpoints> UntilAsync(Func<V1Endpoints, bool> condition)
     {

@@ -39,7 +39,7 @@ public sealed class KubectlReadTests(ShopCluster cluster) : IClassFixture<ShopCl
             "controllerrevisions.apps", "daemonsets.apps", "deployments.apps", "replicasets.apps", "statefulsets.apps");
         KubectlAssert.StdOutLines(
             await cluster.RunAsync("api-resources", "--namespaced=false", "-o", "name"),
-            "namespaces", "nodes", "persistentvolumes", "nodes.metrics.k8s.io", "ingressclasses.networking.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io",
+            "namespaces", "nodes", "persistentvolumes", "nodes.metrics.k8s.io", "ingressclasses.networking.k8s.io", "ipaddresses.networking.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io",
             "clusterroles.rbac.authorization.k8s.io", "priorityclasses.scheduling.k8s.io", "storageclasses.storage.k8s.io");
         Assert.Equal(("pdb", "policy/v1", "true"), (table.Row("poddisruptionbudgets")["SHORTNAMES"], table.Row("poddisruptionbudgets")["APIVERSION"], table.Row("poddisruptionbudgets")["NAMESPACED"]));
         Assert.Equal(("hpa", "autoscaling/v2"), (table.Row("horizontalpodautoscalers")["SHORTNAMES"], table.Row("horizontalpodautoscalers")["APIVERSION"]));
