@@ -79,16 +79,15 @@ public sealed class SetsKubectlTests(SetsKubectlTests.Cluster cluster) : IClassF
         KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", ns));
         KubectlAssert.Succeeded(await cluster.RunAsync("apply", "-n", ns, "-f", cluster.WriteFile("web.yaml",
             "---\n{apiVersion: apps/v1, kind: StatefulSet, metadata: {name: web}, spec: {replicas: 3, serviceName: web, selector: {matchLabels: {app: web}}, " +
-            "template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: simulated/web:1}]}}, " +
+            "template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: simulated/web:1, volumeMounts: [{name: data, mountPath: /data}]}]}}, " +
             "volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Mi}}}}]}}")));
 
-        // The test binds the claims (the binder is not this test's subject) and checks that no pod is made before the
-        // one below it is Running and Ready.
+        // The claims are provisioned and bound by the default class's local provisioner; no pod is made before the one
+        // below it is Running and Ready.
         var client = cluster.Client();
         var ordered = true;
         for (var i = 0; i < 300; i++)
         {
-            await BindClaimsAsync(client, ns);
             var pods = (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=web")).Items.ToDictionary(p => p.Metadata.Name);
             for (var o = 1; o < 3; o++)
             {
@@ -106,6 +105,8 @@ public sealed class SetsKubectlTests(SetsKubectlTests.Cluster cluster) : IClassF
         Assert.True(ordered, "a pod was made before the one below it was ready");
         KubectlAssert.Succeeded(await cluster.RunAsync("rollout", "status", "statefulset/web", "-n", ns, "--timeout=60s"));
         Assert.Equal("data-web-0 data-web-1 data-web-2", (await cluster.OutputAsync("get", "pvc", "-n", ns, "-o", "jsonpath={.items[*].metadata.name}")).Trim());
+        Assert.Equal("Bound Bound Bound", (await cluster.OutputAsync("get", "pvc", "-n", ns, "-o", "jsonpath={.items[*].status.phase}")).Trim());
+        Assert.Equal("data-web-1", await cluster.JsonPathAsync("pod/web-1", ns, "{.spec.volumes[?(@.name==\"data\")].persistentVolumeClaim.claimName}"));
         Assert.Equal("web-1 web", await cluster.JsonPathAsync("pod/web-1", ns, "{.spec.hostname} {.spec.subdomain}"));
 
         KubectlAssert.Succeeded(await cluster.RunAsync("set", "image", "statefulset/web", "-n", ns, "web=simulated/web:2"));
@@ -132,28 +133,6 @@ public sealed class SetsKubectlTests(SetsKubectlTests.Cluster cluster) : IClassF
         Assert.Equal("web-0", (await cluster.OutputAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}")).Trim());
         Assert.Equal("1 1", await cluster.JsonPathAsync("statefulset/web", ns, "{.status.replicas} {.status.readyReplicas}"));
         await cluster.RunAsync("delete", "namespace", ns, "--wait=false");
-    }
-
-    /// <summary>Gives every unbound claim a hostPath volume of its own.</summary>
-    private async Task BindClaimsAsync(Kubernetes client, string ns)
-    {
-        foreach (var claim in (await client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns)).Items.Where(c => string.IsNullOrEmpty(c.Spec.VolumeName)))
-        {
-            var volume = ns + "-" + claim.Metadata.Name;
-            await client.CoreV1.CreatePersistentVolumeAsync(new V1PersistentVolume
-            {
-                Metadata = new V1ObjectMeta { Name = volume },
-                Spec = new V1PersistentVolumeSpec
-                {
-                    Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Mi") },
-                    AccessModes = ["ReadWriteOnce"],
-                    HostPath = new V1HostPathVolumeSource { Path = Path.Combine(cluster.WorkDir, "volumes", volume) },
-                    ClaimRef = new V1ObjectReference { NamespaceProperty = ns, Name = claim.Metadata.Name, Uid = claim.Metadata.Uid },
-                },
-            });
-            claim.Spec.VolumeName = volume;
-            await client.CoreV1.ReplaceNamespacedPersistentVolumeClaimAsync(claim, claim.Metadata.Name, ns);
-        }
     }
 
     /// <summary>Phase@node of the pods, sorted, once there are <paramref name="count"/> Running ones.</summary>
