@@ -48,8 +48,12 @@ internal sealed class ControllerTestHost : IAsyncDisposable
         }
     }
 
-    public Task CreateAsync(ResourceKind kind, string json) =>
-        Registry.CreateAsync(kind, "default", JsonNode.Parse(json)!.AsObject(), WriteOptions.Default, CancellationToken.None);
+    /// <summary>Creates the object and waits until the registry's cache (which the test reads) holds it.</summary>
+    public async Task CreateAsync(ResourceKind kind, string json)
+    {
+        await Registry.CreateAsync(kind, "default", JsonNode.Parse(json)!.AsObject(), WriteOptions.Default, CancellationToken.None);
+        await Registry.SyncAsync(CancellationToken.None);
+    }
 
     /// <summary>A pod in default with a container port named http (8080), on <paramref name="node"/>, Running with <paramref name="ip"/> and Ready or not.</summary>
     public async Task CreateServingPodAsync(string name, string ip, bool ready, string app = "web", string node = "elsewhere")

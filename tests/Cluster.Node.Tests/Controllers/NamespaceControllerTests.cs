@@ -74,6 +74,8 @@ public sealed class NamespaceControllerTests : IAsyncLifetime
     private async Task<JsonObject> CreateAsync(ResourceKind kind, string ns, string json)
     {
         var reply = await Registry.CreateAsync(kind, ns, JsonNode.Parse(json)!.AsObject(), WriteOptions.Default, CancellationToken.None);
+        // The controller and the assertions read the cache: let it catch up with the write.
+        await Registry.SyncAsync(CancellationToken.None);
         return reply.ToJsonObject();
     }
 
