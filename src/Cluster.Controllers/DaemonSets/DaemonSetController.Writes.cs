@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.ReplicaSets;
+using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
 using k8s;
@@ -34,42 +35,11 @@ public sealed partial class DaemonSetController
         return failure ?? failures.FirstOrDefault(f => f is not null);
     }
 
-    private async Task CreatePodAsync(V1DaemonSet ds, string node, string hash, CancellationToken ct)
-    {
-        JsonObject created;
-        try
-        {
-            created = await _writer.CreateAsync(BuiltInKinds.Pod, ds.Metadata.NamespaceProperty, Json(DaemonPods.PodFor(ds, node, hash)), ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _events.Warning(Reference(ds), "FailedCreate", "Error creating: " + e.Message);
-            throw;
-        }
+    private Task CreatePodAsync(V1DaemonSet ds, string node, string hash, CancellationToken ct) =>
+        PodControl.CreateAsync(_writer, _events, Reference(ds), ds.Metadata.NamespaceProperty, Json(DaemonPods.PodFor(ds, node, hash)), ct);
 
-        _events.Normal(Reference(ds), "SuccessfulCreate", "Created pod: " + ObjectMeta.Name(created));
-    }
-
-    private async Task<Exception?> DeletePodAsync(V1DaemonSet ds, string key, V1Pod pod, CancellationToken ct)
-    {
-        try
-        {
-            if (await _writer.DeleteAsync(BuiltInKinds.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, ct).ConfigureAwait(false))
-            {
-                _events.Normal(Reference(ds), "SuccessfulDelete", "Deleted pod: " + pod.Metadata.Name);
-                return null;
-            }
-
-            Expectations.DeletionObserved(key, PodFacts.Key(pod));
-            return null;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Expectations.DeletionObserved(key, PodFacts.Key(pod));
-            _events.Warning(Reference(ds), "FailedDelete", "Error deleting: " + e.Message);
-            return e;
-        }
-    }
+    private Task<Exception?> DeletePodAsync(V1DaemonSet ds, string key, V1Pod pod, CancellationToken ct) =>
+        PodControl.DeleteAsync(_writer, _events, Reference(ds), pod, () => Expectations.DeletionObserved(key, PodFacts.Key(pod)), ct);
 
     /// <summary>Writes the status when it says something new; a 409 means a newer version, whose own sync writes it.</summary>
     private async Task WriteStatusAsync(CachedObject cached, V1DaemonSet ds, V1DaemonSetStatus status, CancellationToken ct)

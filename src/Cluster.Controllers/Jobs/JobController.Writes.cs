@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Cluster.Controllers.ReplicaSets;
+using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
 using k8s;
@@ -12,44 +13,12 @@ namespace Cluster.Controllers.Jobs;
 public sealed partial class JobController
 {
     /// <summary>Upstream's PodControl.CreatePods: a Warning Event when the registry refuses the pod, a Normal one naming it when it takes it.</summary>
-    private async Task CreatePodAsync(V1Job job, int? index, CancellationToken ct)
-    {
-        var pod = JsonNode.Parse(KubernetesJson.Serialize(JobPods.PodFor(job, index)))!.AsObject();
-        JsonObject created;
-        try
-        {
-            created = await _writer.CreateAsync(BuiltInKinds.Pod, job.Metadata.NamespaceProperty, pod, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _events.Warning(Reference(job), "FailedCreate", "Error creating: " + e.Message);
-            throw;
-        }
-
-        _events.Normal(Reference(job), "SuccessfulCreate", "Created pod: " + ObjectMeta.Name(created));
-    }
+    private Task CreatePodAsync(V1Job job, int? index, CancellationToken ct) =>
+        PodControl.CreateAsync(_writer, _events, Reference(job), job.Metadata.NamespaceProperty, JsonNode.Parse(KubernetesJson.Serialize(JobPods.PodFor(job, index)))!.AsObject(), ct);
 
     /// <summary>A failed delete is no longer expected. Returns the failure (a pod already gone is none).</summary>
-    private async Task<Exception?> DeletePodAsync(string key, V1Job job, V1Pod pod, CancellationToken ct)
-    {
-        try
-        {
-            if (await _writer.DeleteAsync(BuiltInKinds.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, ct).ConfigureAwait(false))
-            {
-                _events.Normal(Reference(job), "SuccessfulDelete", "Deleted pod: " + pod.Metadata.Name);
-                return null;
-            }
-
-            Expectations.DeletionObserved(key, PodFacts.Key(pod));
-            return null;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Expectations.DeletionObserved(key, PodFacts.Key(pod));
-            _events.Warning(Reference(job), "FailedDelete", "Error deleting: " + e.Message);
-            return e;
-        }
-    }
+    private Task<Exception?> DeletePodAsync(string key, V1Job job, V1Pod pod, CancellationToken ct) =>
+        PodControl.DeleteAsync(_writer, _events, Reference(job), pod, () => Expectations.DeletionObserved(key, PodFacts.Key(pod)), ct);
 
     /// <summary>
     /// Writes the status when it says something new, then records the sync's Events (once the change they tell of is

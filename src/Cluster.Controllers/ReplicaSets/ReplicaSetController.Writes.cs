@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
 using k8s;
@@ -70,44 +71,12 @@ public sealed partial class ReplicaSetController
     }
 
     /// <summary>Upstream's PodControl.CreatePods: a Warning Event when the registry refuses the pod, a Normal one naming it when it takes it.</summary>
-    private async Task CreatePodAsync(ReplicaSetView set, CancellationToken ct)
-    {
-        var pod = Json(PodTemplates.PodFor(set));
-        JsonObject created;
-        try
-        {
-            created = await _writer.CreateAsync(BuiltInKinds.Pod, set.Namespace, pod, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _events.Warning(set.Reference, "FailedCreate", "Error creating: " + e.Message);
-            throw;
-        }
-
-        _events.Normal(set.Reference, "SuccessfulCreate", "Created pod: " + ObjectMeta.Name(created));
-    }
+    private Task CreatePodAsync(ReplicaSetView set, CancellationToken ct) =>
+        PodControl.CreateAsync(_writer, _events, set.Reference, set.Namespace, Json(PodTemplates.PodFor(set)), ct);
 
     /// <summary>Upstream's PodControl.DeletePod; a failed delete is no longer expected. Returns the failure (a pod already gone is none).</summary>
-    private async Task<Exception?> DeletePodAsync(ReplicaSetView set, V1Pod pod, CancellationToken ct)
-    {
-        try
-        {
-            if (await _writer.DeleteAsync(BuiltInKinds.Pod, set.Namespace, pod.Metadata.Name, ct).ConfigureAwait(false))
-            {
-                _events.Normal(set.Reference, "SuccessfulDelete", "Deleted pod: " + pod.Metadata.Name);
-                return null;
-            }
-
-            Expectations.DeletionObserved(set.Key, PodFacts.Key(pod));
-            return null;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Expectations.DeletionObserved(set.Key, PodFacts.Key(pod));
-            _events.Warning(set.Reference, "FailedDelete", "Error deleting: " + e.Message);
-            return e;
-        }
-    }
+    private Task<Exception?> DeletePodAsync(ReplicaSetView set, V1Pod pod, CancellationToken ct) =>
+        PodControl.DeleteAsync(_writer, _events, set.Reference, pod, () => Expectations.DeletionObserved(set.Key, PodFacts.Key(pod)), ct);
 
     /// <summary>
     /// Writes the status when it says something new. A 409 means the set changed since it was read: that change
