@@ -34,6 +34,13 @@ public sealed partial class CronJobController : IReconciler
     /// <summary>Jobs created and not yet seen by the informer (uid → when): not "missing" from status.active meanwhile.</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unseen = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The resourceVersion of each CronJob's last status write (key → version). A sync on an older cached version would
+    /// miss the Jobs that write recorded as active (Forbid would start a second one); it waits for the informer instead,
+    /// whose event for that write enqueues the key again. Upstream re-reads the CronJob live for the same reason.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, long> _statusWritten = new(StringComparer.Ordinal);
+
     public CronJobController(InformerFactory informers, IObjectWriter writer, EventRecorder events, TimeProvider clock, ILogger logger)
     {
         _cronJobs = informers.For(BuiltInKinds.CronJob);
@@ -51,6 +58,12 @@ public sealed partial class CronJobController : IReconciler
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         if (_cronJobs.Get(key[..slash], key[(slash + 1)..]) is not { } cached)
+        {
+            _statusWritten.TryRemove(key, out _);
+            return ReconcileResult.Done;
+        }
+
+        if (_statusWritten.TryGetValue(key, out var written) && cached.ResourceVersion < written)
         {
             return ReconcileResult.Done;
         }
@@ -197,7 +210,7 @@ public sealed partial class CronJobController : IReconciler
             json["status"] = JsonNode.Parse(KubernetesJson.Serialize(status));
             try
             {
-                await _writer.UpdateStatusAsync(BuiltInKinds.CronJob, cj.Metadata.NamespaceProperty, cj.Metadata.Name, json, ct).ConfigureAwait(false);
+                _statusWritten[cached.Key] = await _writer.UpdateStatusAsync(BuiltInKinds.CronJob, cj.Metadata.NamespaceProperty, cj.Metadata.Name, json, ct).ConfigureAwait(false);
             }
             catch (ApiException e) when (e.Code == 409)
             {

@@ -158,7 +158,7 @@ public sealed partial class DeploymentController : IReconciler
     /// Writes status at the informer's version; right after this sync's own metadata write (the revision) that version
     /// is the previous one, and nothing else was written between, so the write goes without a precondition.
     /// </summary>
-    private Task WriteStatusAsync(CachedObject cached, V1DeploymentStatus status, bool unconditional, CancellationToken ct)
+    private Task<long> WriteStatusAsync(CachedObject cached, V1DeploymentStatus status, bool unconditional, CancellationToken ct)
     {
         var obj = cached.ToJsonObject();
         obj["status"] = Json(status);

@@ -128,7 +128,7 @@ public sealed partial class DisruptionController : IReconciler
     private CachedObject? Get(ResourceKind kind, string ns, string name) => _informers.For(kind).Get(ns, name);
 
     /// <summary>A replace of the status the informer had: a write since then is refused (409) and the key retried on fresh state.</summary>
-    private Task WriteAsync(V1PodDisruptionBudget pdb, V1PodDisruptionBudgetStatus status, CancellationToken ct)
+    private Task<long> WriteAsync(V1PodDisruptionBudget pdb, V1PodDisruptionBudgetStatus status, CancellationToken ct)
     {
         pdb.Status = status;
         LogStatus(_logger, pdb.Metadata.NamespaceProperty, pdb.Metadata.Name, status.ExpectedPods, status.CurrentHealthy, status.DesiredHealthy, status.DisruptionsAllowed);

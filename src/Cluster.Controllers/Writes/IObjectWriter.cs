@@ -13,8 +13,8 @@ public interface IObjectWriter
     /// <summary>A replace, refused with 409 when <paramref name="obj"/>'s resourceVersion is not the stored one.</summary>
     Task UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct);
 
-    /// <summary>A replace of the object's status subresource (spec and metadata kept), refused with 409 as <see cref="UpdateAsync"/>.</summary>
-    Task UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct);
+    /// <summary>A replace of the object's status subresource (spec and metadata kept), refused with 409 as <see cref="UpdateAsync"/>; returns the new resourceVersion.</summary>
+    Task<long> UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct);
 
     /// <summary>Deletes the object; false when it was already gone.</summary>
     Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct);
@@ -34,8 +34,8 @@ public sealed class RegistryWriter(ResourceRegistry registry, string fieldManage
     public Task UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) =>
         registry.UpdateAsync(kind, ns, name, obj, null, _options, ct);
 
-    public Task UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) =>
-        registry.UpdateAsync(kind, ns, name, obj, "status", _options, ct);
+    public async Task<long> UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) =>
+        (await registry.UpdateAsync(kind, ns, name, obj, "status", _options, ct).ConfigureAwait(false)).ResourceVersion;
 
     public async Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct)
     {

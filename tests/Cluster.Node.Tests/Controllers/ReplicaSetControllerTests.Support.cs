@@ -152,7 +152,7 @@ public sealed partial class ReplicaSetControllerTests
 
         public Task UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) => inner.UpdateAsync(kind, ns, name, obj, ct);
 
-        public Task UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) => inner.UpdateStatusAsync(kind, ns, name, obj, ct);
+        public Task<long> UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) => inner.UpdateStatusAsync(kind, ns, name, obj, ct);
 
         public Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct) => inner.DeleteAsync(kind, ns, name, ct);
 
