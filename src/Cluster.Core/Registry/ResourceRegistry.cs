@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -323,10 +324,8 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
             throw ApiException.Unavailable("this member is no longer part of the cluster (downed or removed); it serves no writes until it is restarted and rejoins");
         }
 
-        try
-        {
-            var answer = await region.Ask<object>(new ShardingEnvelope(PersistenceIdOf(kind, kind.Namespaced ? ns : "", name), command), _settings.RequestTimeout, cancellationToken).ConfigureAwait(false);
-            switch (answer)
+        var answer = await AskWithRetryAsync(region, PersistenceIdOf(kind, kind.Namespaced ? ns : "", name), command, cancellationToken).ConfigureAwait(false);
+        switch (answer)
             {
                 case ObjectReply reply:
                     if (_store is { } store && reply.ResourceVersion is > 0 and var version)
@@ -346,11 +345,36 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
                     throw failure.ToException();
                 default:
                     throw ApiException.Internal($"unexpected answer {answer.GetType().Name} from the object actor");
-            }
         }
-        catch (AskTimeoutException)
+    }
+
+    /// <summary>
+    /// Asks the object's actor, repeating an attempt that goes unanswered for a third of the request timeout:
+    /// sharding is at-most-once and drops messages caught in a shard's hand-off (a member leaving, a rebalance)
+    /// without a dead letter. Every attempt carries the same request id, so an attempt that was only slow is
+    /// answered once and its repeat gets the same answer (<see cref="ObjectActor"/>).
+    /// </summary>
+    private async Task<object> AskWithRetryAsync(IActorRef region, string entityId, object command, CancellationToken cancellationToken)
+    {
+        command = ObjectCommand.WithRequestId(command, Guid.NewGuid());
+        // Akka's ask timeouts run on real time, whatever clock the registry is given.
+        var started = Stopwatch.GetTimestamp();
+        var attemptTimeout = _settings.RequestTimeout / 3;
+        for (var attempt = 1; ; attempt++)
         {
-            throw new ApiException(504, "Timeout", $"Timeout: request did not complete within the allowed duration ({_settings.RequestTimeout.TotalSeconds:0}s)");
+            var left = _settings.RequestTimeout - Stopwatch.GetElapsedTime(started);
+            try
+            {
+                return await region.Ask<object>(new ShardingEnvelope(entityId, command), left < attemptTimeout ? left : attemptTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException) when (_settings.RequestTimeout - Stopwatch.GetElapsedTime(started) > TimeSpan.FromMilliseconds(100))
+            {
+                LogAttemptUnanswered(_objectLogger ??= _loggers.CreateLogger<ObjectActor>(), entityId, attempt);
+            }
+            catch (AskTimeoutException)
+            {
+                throw new ApiException(504, "Timeout", $"Timeout: request did not complete within the allowed duration ({_settings.RequestTimeout.TotalSeconds:0}s)");
+            }
         }
     }
 
@@ -410,4 +434,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
 
         return new string(chars);
     }
+
+    [LoggerMessage(EventId = 3112, Level = LogLevel.Warning, Message = "No answer from object {EntityId} to attempt {Attempt} (lost in a shard hand-off?); repeating it")]
+    private static partial void LogAttemptUnanswered(ILogger logger, string entityId, int attempt);
 }

@@ -29,6 +29,14 @@ public sealed partial class ObjectActor : UntypedPersistentActor
     private readonly ILogger _logger;
     private ObjectState _state = ObjectState.Empty;
 
+    // The last stored write's request id and answer flags. The registry repeats a command whose attempt
+    // went unanswered (sharding drops messages caught in a shard's hand-off); when the first attempt
+    // was only slow, the repeat finds its id here and gets the first one's answer instead of a second write.
+    private Guid _lastRequest;
+    private long _lastRequestOrdering;
+    private bool _lastRequestCreated;
+    private bool _lastRequestRemoved;
+
     public ObjectActor(string persistenceId, string name, ObjectRules rules, int snapshotEvery, ILogger logger)
     {
         PersistenceId = persistenceId;
@@ -125,6 +133,17 @@ public sealed partial class ObjectActor : UntypedPersistentActor
 
     private void Decide(object command)
     {
+        var requestId = ObjectCommand.RequestIdOf(command);
+        if (requestId != Guid.Empty && requestId == _lastRequest && _lastRequestOrdering == _state.Ordering)
+        {
+            var stored = _lastRequestRemoved ? _state.LastDeleted : _state.Json;
+            if (stored is not null)
+            {
+                Answer(Sender, new ObjectReply(stored, _state.Ordering, _lastRequestCreated, _lastRequestRemoved));
+                return;
+            }
+        }
+
         Decision decision;
         bool dryRun;
         try
@@ -165,6 +184,7 @@ public sealed partial class ObjectActor : UntypedPersistentActor
             }
 
             var json = e is ObjectEvents.Deleted ? _state.LastDeleted! : _state.Json!;
+            (_lastRequest, _lastRequestOrdering, _lastRequestCreated, _lastRequestRemoved) = (requestId, _state.Ordering, decision.Created, decision.Removed);
             Answer(Sender, new ObjectReply(json, _state.Ordering, decision.Created, decision.Removed));
             e.Release();
         });

@@ -11,6 +11,9 @@ public sealed record WriteOptions(bool DryRun = false, string? FieldManager = nu
     /// <summary>For a Service write: the cluster IP and node ports the registry reserved for it, which the rules fill in.</summary>
     public Services.ServiceAllocation? Allocation { get; init; }
 
+    /// <summary>Names one request across the registry's attempts at it, so a repeated attempt is not applied twice (see <see cref="ObjectCommand.RequestIdOf"/>).</summary>
+    public Guid RequestId { get; init; }
+
     public static WriteOptions Default { get; } = new();
 }
 
@@ -24,6 +27,9 @@ public sealed record DeleteOptions(
     string? PreconditionResourceVersion = null,
     bool DryRun = false)
 {
+    /// <summary>As <see cref="WriteOptions.RequestId"/>.</summary>
+    public Guid RequestId { get; init; }
+
     public static DeleteOptions Default { get; } = new();
 }
 
@@ -60,6 +66,28 @@ public static class ObjectCommand
 
     /// <summary>Binds a pod to a node (the pods/binding subresource).</summary>
     public sealed record Bind(string NodeName, WriteOptions Options);
+
+    /// <summary>The request id a write command carries (empty for reads and for writes sent without one).</summary>
+    public static Guid RequestIdOf(object command) => command switch
+    {
+        Create c => c.Options.RequestId,
+        Update c => c.Options.RequestId,
+        Patch c => c.Options.RequestId,
+        Delete c => c.Options.RequestId,
+        Bind c => c.Options.RequestId,
+        _ => Guid.Empty,
+    };
+
+    /// <summary>The write command stamped with <paramref name="id"/>; reads unchanged.</summary>
+    public static object WithRequestId(object command, Guid id) => command switch
+    {
+        Create c => c with { Options = c.Options with { RequestId = id } },
+        Update c => c with { Options = c.Options with { RequestId = id } },
+        Patch c => c with { Options = c.Options with { RequestId = id } },
+        Delete c => c with { Options = c.Options with { RequestId = id } },
+        Bind c => c with { Options = c.Options with { RequestId = id } },
+        _ => command,
+    };
 
     /// <summary>
     /// Stop after the commands before it (sharding's hand-off and passivation message). Unlike a
