@@ -30,11 +30,13 @@ public sealed class ApiTestHost : IAsyncDisposable
     private readonly ITestOutputHelper? _output;
     private readonly RegistrySettings _registrySettings;
     private readonly Config _akkaConfig;
+    private readonly TimeProvider? _clock;
     private readonly string _memoryName = "api-test-" + Guid.NewGuid().ToString("N");
     private WebApplication? _app;
 
-    private ApiTestHost(string backend, ITestOutputHelper? output, RegistrySettings settings, Config akkaConfig)
+    private ApiTestHost(string backend, ITestOutputHelper? output, RegistrySettings settings, Config akkaConfig, TimeProvider? clock)
     {
+        _clock = clock;
         _backend = backend;
         _akkaConfig = akkaConfig;
         _output = output;
@@ -61,10 +63,10 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public Akka.Actor.ActorSystem ActorSystem => _app!.Services.GetRequiredService<Akka.Actor.ActorSystem>();
 
-    /// <summary>Starts a host; <paramref name="akkaConfig"/> (HOCON) goes before the test defaults.</summary>
-    public static async Task<ApiTestHost> StartAsync(string backend, ITestOutputHelper? output = null, RegistrySettings? settings = null, string? akkaConfig = null)
+    /// <summary>Starts a host; <paramref name="akkaConfig"/> (HOCON) goes before the test defaults; <paramref name="clock"/> replaces the system clock (kept across restarts).</summary>
+    public static async Task<ApiTestHost> StartAsync(string backend, ITestOutputHelper? output = null, RegistrySettings? settings = null, string? akkaConfig = null, TimeProvider? clock = null)
     {
-        var host = new ApiTestHost(backend, output, settings ?? RegistrySettings.Default, ConfigurationFactory.ParseString(akkaConfig ?? ""));
+        var host = new ApiTestHost(backend, output, settings ?? RegistrySettings.Default, ConfigurationFactory.ParseString(akkaConfig ?? ""), clock);
         await host.StartCoreAsync();
         return host;
     }
@@ -135,6 +137,11 @@ public sealed class ApiTestHost : IAsyncDisposable
         if (_output is not null)
         {
             builder.Logging.AddProvider(new TestOutputLoggerProvider(_output));
+        }
+
+        if (_clock is not null)
+        {
+            builder.Services.AddSingleton(_clock);
         }
 
         builder.Services.AddKubernetesApi(ApiServerSettings.Default with { BookmarkInterval = TimeSpan.FromMilliseconds(200) });

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Services;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace Cluster.Api.Tests.Contract;
@@ -165,16 +166,14 @@ public sealed class ServiceAllocationTests(ITestOutputHelper output)
     [MemberData(nameof(Backends))]
     public async Task Restart_ReservationsPersist_AndOrphansAreFreed(string backend)
     {
-        // A short request timeout makes the repair's in-flight allowance (twice it) short, but not so short that the
-        // restarted registry's own start-up writes (the kubernetes Service) time out on a loaded machine.
-        var settings = RegistrySettings.Default with { RequestTimeout = TimeSpan.FromSeconds(5) };
-        await using var host = await ApiTestHost.StartAsync(backend, output, settings);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await ApiTestHost.StartAsync(backend, output, clock: clock);
         Assert.Equal(201, (await host.PostAsync(Services, Service("kept", "\"clusterIP\":\"10.96.8.8\""))).Status);
         var orphan = ServiceAllocator.Reservation(BuiltInKinds.IPAddress, "10.96.9.9", "default", "never-made");
         Assert.Equal(201, (await host.PostAsync(IPAddresses, orphan.ToJsonString())).Status);
 
         // Older than a write can be in flight (twice the request timeout), the orphan is the repair's to free.
-        await Task.Delay(TimeSpan.FromSeconds(10.5));
+        clock.Advance(2 * RegistrySettings.Default.RequestTimeout + TimeSpan.FromSeconds(1));
         await host.RestartAsync();
 
         Assert.Equal(404, (await host.GetAsync(IPAddresses + "/10.96.9.9")).Status);
