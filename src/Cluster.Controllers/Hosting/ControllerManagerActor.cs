@@ -149,6 +149,18 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             Run(controller, controller.Watch);
         }
 
+        if (_settings.Enabled.IsEnabled("pvc-protection"))
+        {
+            var controller = InUseProtectionController.ForClaims(informers, new RegistryWriter(_registry, "pvc-protection-controller"), _loggers.CreateLogger<InUseProtectionController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("pv-protection"))
+        {
+            var controller = InUseProtectionController.ForVolumes(informers, new RegistryWriter(_registry, "pv-protection-controller"), _loggers.CreateLogger<InUseProtectionController>());
+            Run(controller, controller.Watch);
+        }
+
         if (_settings.Enabled.IsEnabled("persistentvolume-binder"))
         {
             var controller = new PersistentVolumeBinder(informers, new RegistryWriter(_registry, PersistentVolumeBinder.Component), PersistentVolumeBinder.RegistryClaims(_registry), Recorder(PersistentVolumeBinder.Component), _loggers.CreateLogger<PersistentVolumeBinder>());
