@@ -7,7 +7,7 @@ namespace Cluster.Controllers.Jobs;
 /// Upstream's syncJob and manageJob as a pure function of the job, its pods and the time. A job goes through:
 /// <code>
 ///   running ──completions reached──▶ SuccessCriteriaMet ──no pod left running──▶ Complete
-///      │  └─failures &gt; backoffLimit, or activeDeadlineSeconds passed──▶ FailureTarget ──no pod left running──▶ Failed
+///      │  └─failures &gt; backoffLimit, a FailJob rule matched, or activeDeadlineSeconds passed──▶ FailureTarget ──no pod left running──▶ Failed
 ///      └─suspend──▶ Suspended (pods deleted) ──resume──▶ running (startTime reset)
 ///   Complete / Failed ──ttlSecondsAfterFinished passed──▶ deleted
 /// </code>
@@ -105,6 +105,11 @@ public static class JobPlanner
     /// <summary>The reason and message of a failure the job has just met, if any (backoffLimit first, as upstream).</summary>
     private static JobEvent? FailureOf(V1Job job, Counts facts, V1JobStatus status, DateTimeOffset now)
     {
+        if (facts.FailJobMessage is { } message)
+        {
+            return new JobEvent("Warning", PodFailurePolicy.Reason, message);
+        }
+
         var limit = job.Spec.BackoffLimit ?? 6;
         var onFailure = job.Spec.Template?.Spec?.RestartPolicy == "OnFailure";
         if (facts.Failed > limit || (onFailure && PastBackoffLimitOnFailure(facts.Active, limit)))
@@ -223,7 +228,9 @@ public static class JobPlanner
             Terminating = pods.Count(JobFacts.IsPodTerminating);
             var succeeded = pods.Where(p => p.Status?.Phase == "Succeeded").ToList();
             Succeeded = Math.Max(status.Succeeded ?? 0, succeeded.Count);
-            Failed = Math.Max(status.Failed ?? 0, pods.Count(p => p.Status?.Phase == "Failed"));
+            var failed = pods.Where(p => p.Status?.Phase == "Failed").Select(p => PodFailurePolicy.Judge(job, p)).ToList();
+            Failed = Math.Max(status.Failed ?? 0, failed.Count(v => v.CountsFailure));
+            FailJobMessage = failed.Select(v => v.FailJobMessage).FirstOrDefault(m => m is not null);
             var completions = job.Spec.Completions ?? 0;
             var known = JobFacts.IsIndexed(job) ? ParseIndexes(status.CompletedIndexes) : [];
             CompletedIndexes = [.. known.Concat(succeeded.Select(JobFacts.CompletionIndex).OfType<int>()).Where(i => i < completions).Distinct()];
@@ -240,6 +247,9 @@ public static class JobPlanner
         public int Succeeded { get; }
 
         public int Failed { get; }
+
+        /// <summary>The message of the first failed pod a FailJob rule of the pod failure policy matched.</summary>
+        public string? FailJobMessage { get; }
 
         public List<int> CompletedIndexes { get; }
 

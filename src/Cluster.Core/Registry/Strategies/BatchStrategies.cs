@@ -163,6 +163,8 @@ internal static class JobSpecRules
             causes.NotSupported(path + ".template.spec.restartPolicy", restart, "OnFailure", "Never");
         }
 
+        PodFailurePolicyRules.Validate(spec, path, causes);
+
         var labels = JsonFields.Obj(JsonFields.Obj(template, "metadata"), "labels");
         if (spec["selector"] is JsonObject selector && !LabelSelectors.Matches(selector, ObjectMeta.StringMap(labels)))
         {
