@@ -112,6 +112,15 @@ public sealed class NodeConfigurationTests
     }
 
     [Fact]
+    public void ControllerSettings_TerminatedPodGcThreshold_DefaultSetAndNegativeNamesTheKey()
+    {
+        Assert.Equal(12500, Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(Build([])).TerminatedPodGcThreshold);
+        Assert.Equal(0, Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(Build(["--controllers:terminated-pod-gc-threshold=0"])).TerminatedPodGcThreshold);
+        var error = Assert.Throws<SettingsException>(() => Controllers(Build(["--controllers:terminated-pod-gc-threshold=-1"])));
+        Assert.Equal("controllers.terminated-pod-gc-threshold", error.Key);
+    }
+
+    [Fact]
     public void JournalFlags_SetThePluginsProviderAndConnection()
     {
         var (_, _, akka, _, _) = Settings(Build(["--journal", "postgres", "--connection-string=Host=127.0.0.1;Port=5432"]));
@@ -154,7 +163,7 @@ public sealed class NodeConfigurationTests
     private static string Controllers(Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         var settings = Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(configuration);
-        return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod} {settings.NodeMonitorGracePeriod} {settings.ResourceQuotaSyncPeriod}" + JsonSerializer.Serialize(Cluster.Controllers.Scheduling.SchedulerSettings.FromConfiguration(configuration))
+        return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod} {settings.NodeMonitorGracePeriod} {settings.ResourceQuotaSyncPeriod} {settings.TerminatedPodGcThreshold}" + JsonSerializer.Serialize(Cluster.Controllers.Scheduling.SchedulerSettings.FromConfiguration(configuration))
             + JsonSerializer.Serialize(settings.LocalVolumes) + JsonSerializer.Serialize(settings.Autoscaler);
     }
 

@@ -149,6 +149,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             Run(controller, controller.Watch);
         }
 
+        if (_settings.Enabled.IsEnabled("podgc"))
+        {
+            var controller = new PodGarbageCollection.PodGarbageCollector(informers, new RegistryWriter(_registry, PodGarbageCollection.PodGarbageCollector.Component), _settings.TerminatedPodGcThreshold, _clock, _loggers.CreateLogger<PodGarbageCollection.PodGarbageCollector>());
+            Run(controller, controller.Watch);
+        }
+
         if (_settings.Enabled.IsEnabled("pvc-protection"))
         {
             var controller = InUseProtectionController.ForClaims(informers, new RegistryWriter(_registry, "pvc-protection-controller"), _loggers.CreateLogger<InUseProtectionController>());

@@ -10,7 +10,7 @@ public sealed record ControllerSettings
     public const string SectionName = "controllers";
 
     /// <summary>The controllers this build has, by upstream's names.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["cronjob", "daemonset", "deployment", "disruption", "endpoint", "endpointslice", "garbagecollector", "horizontalpodautoscaling", "job", "local-volume-provisioner", "namespace", "nodelifecycle", "persistentvolume-binder", "pv-protection", "pvc-protection", "replicaset", "replicationcontroller", "resourcequota", "statefulset", "taint-eviction-controller"];
+    public static IReadOnlyList<string> Known { get; } = ["cronjob", "daemonset", "deployment", "disruption", "endpoint", "endpointslice", "garbagecollector", "horizontalpodautoscaling", "job", "local-volume-provisioner", "namespace", "nodelifecycle", "persistentvolume-binder", "podgc", "pv-protection", "pvc-protection", "replicaset", "replicationcontroller", "resourcequota", "statefulset", "taint-eviction-controller"];
 
     /// <summary>controllers.enabled: kube-controller-manager's --controllers list.</summary>
     public ControllerSelection Enabled { get; init; } = ControllerSelection.Default;
@@ -26,6 +26,12 @@ public sealed record ControllerSettings
     /// before the node lifecycle controller marks it Unknown (upstream's --node-monitor-grace-period, 50 s).
     /// </summary>
     public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(50);
+
+    /// <summary>
+    /// controllers.terminated-pod-gc-threshold: terminated pods the pod garbage collector keeps before deleting the
+    /// oldest; 0 keeps them all (upstream's --terminated-pod-gc-threshold, 12500).
+    /// </summary>
+    public int TerminatedPodGcThreshold { get; init; } = 12500;
 
     /// <summary>controllers.local-volumes: the built-in local provisioner's settings.</summary>
     public Volumes.LocalVolumeSettings LocalVolumes { get; init; } = new();
@@ -57,6 +63,7 @@ public sealed record ControllerSettings
             Workers = SettingsReader.Int(section, "workers", d.Workers),
             ResyncPeriod = SettingsReader.Duration(section, "resync-period", d.ResyncPeriod),
             NodeMonitorGracePeriod = SettingsReader.Duration(section, "node-monitor-grace-period", d.NodeMonitorGracePeriod),
+            TerminatedPodGcThreshold = SettingsReader.Int(section, "terminated-pod-gc-threshold", d.TerminatedPodGcThreshold),
             LocalVolumes = Volumes.LocalVolumeSettings.FromConfiguration(configuration),
             ResourceQuotaSyncPeriod = SettingsReader.Duration(section, "resource-quota-sync-period", d.ResourceQuotaSyncPeriod),
             Autoscaler = Autoscaling.HorizontalPodAutoscalerSettings.FromConfiguration(configuration),
@@ -65,6 +72,7 @@ public sealed record ControllerSettings
         SettingsException.Require(settings.ResyncPeriod >= TimeSpan.Zero, "controllers.resync-period", settings.ResyncPeriod, "must not be negative (zero turns resync off)");
         SettingsException.Require(settings.ResourceQuotaSyncPeriod >= TimeSpan.FromSeconds(1), "controllers.resource-quota-sync-period", settings.ResourceQuotaSyncPeriod, "must be at least 1s");
         SettingsException.Require(settings.NodeMonitorGracePeriod >= TimeSpan.FromSeconds(1), "controllers.node-monitor-grace-period", settings.NodeMonitorGracePeriod, "must be at least 1s");
+        SettingsException.Require(settings.TerminatedPodGcThreshold >= 0, "controllers.terminated-pod-gc-threshold", settings.TerminatedPodGcThreshold, "must not be negative (0 keeps every terminated pod)");
         return settings;
     }
 }

@@ -18,6 +18,9 @@ public interface IObjectWriter
 
     /// <summary>Deletes the object; false when it was already gone.</summary>
     Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct);
+
+    /// <summary>Deletes the object with <paramref name="options"/> (a grace period, preconditions); false when it was already gone.</summary>
+    Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, DeleteOptions options, CancellationToken ct);
 }
 
 /// <summary>The member's registry as the controllers' writer; writes carry the controller's name as their field manager.</summary>
@@ -37,11 +40,13 @@ public sealed class RegistryWriter(ResourceRegistry registry, string fieldManage
     public async Task<long> UpdateStatusAsync(ResourceKind kind, string ns, string name, JsonObject obj, CancellationToken ct) =>
         (await registry.UpdateAsync(kind, ns, name, obj, "status", _options, ct).ConfigureAwait(false)).ResourceVersion;
 
-    public async Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct)
+    public Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct) => DeleteAsync(kind, ns, name, DeleteOptions.Default, ct);
+
+    public async Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, DeleteOptions options, CancellationToken ct)
     {
         try
         {
-            await registry.DeleteAsync(kind, ns, name, DeleteOptions.Default, ct).ConfigureAwait(false);
+            await registry.DeleteAsync(kind, ns, name, options, ct).ConfigureAwait(false);
             return true;
         }
         catch (ApiException e) when (e.Code == 404)

@@ -156,6 +156,8 @@ public sealed partial class ReplicaSetControllerTests
 
         public Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, CancellationToken ct) => inner.DeleteAsync(kind, ns, name, ct);
 
+        public Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, DeleteOptions options, CancellationToken ct) => inner.DeleteAsync(kind, ns, name, options, ct);
+
         public sealed class Switch
         {
             public volatile bool On;
