@@ -15,8 +15,7 @@ public sealed partial class DaemonSetController
 {
     public void Watch(ReconcileLoop loop)
     {
-        _sets.AddHandler(new OwnerEvents(loop, Expectations));
-        _pods.AddHandler(new DependentEvents(_owners, loop, Expectations));
+        _owners.Watch(loop, _pods, Expectations);
         _nodes.AddHandler(new EnqueueHandler(loop, (old, now) => NodeChanged(old, now) ? _sets.List().Select(s => s.Key) : []));
         _history.Informer.AddHandler(new DependentEvents(_owners, loop));
     }

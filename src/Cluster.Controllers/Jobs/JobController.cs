@@ -54,11 +54,7 @@ public sealed partial class JobController : IReconciler
     /// Has the informers' events enqueue job keys on <paramref name="loop"/>, lowering the expectations as pods come
     /// and go. Every change of a job's pod concerns it: a phase change is a success or a failure to count.
     /// </summary>
-    public void Watch(ReconcileLoop loop)
-    {
-        _jobs.AddHandler(new OwnerEvents(loop, Expectations));
-        _pods.AddHandler(new DependentEvents(_owners, loop, Expectations));
-    }
+    public void Watch(ReconcileLoop loop) => _owners.Watch(loop, _pods, Expectations);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {

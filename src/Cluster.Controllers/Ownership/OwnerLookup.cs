@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
 using Cluster.Core.Registry.Cache;
 using Cluster.Core.Registry.Selectors;
@@ -22,6 +23,16 @@ public sealed class OwnerLookup
     {
         _owners = owners;
         _selectorOf = selectorOf ?? SpecSelector;
+    }
+
+    /// <summary>
+    /// Has the owners' changes, and those of the objects they own in <paramref name="dependents"/>, enqueue owner keys
+    /// on <paramref name="loop"/> (<see cref="OwnerEvents"/> and <see cref="DependentEvents"/>).
+    /// </summary>
+    public void Watch(ReconcileLoop loop, SharedInformer dependents, UidTrackingExpectations? expectations = null)
+    {
+        _owners.AddHandler(new OwnerEvents(loop, expectations));
+        dependents.AddHandler(new DependentEvents(this, loop, expectations));
     }
 
     /// <summary>The key of the owner <paramref name="controller"/> names, when the informer has it (same kind and uid).</summary>

@@ -58,11 +58,7 @@ public sealed partial class ReplicaSetController : IReconciler
     public UidTrackingExpectations Expectations { get; }
 
     /// <summary>Has the informers' events enqueue set keys on <paramref name="loop"/>, lowering the expectations as pods come and go.</summary>
-    public void Watch(ReconcileLoop loop)
-    {
-        _sets.AddHandler(new OwnerEvents(loop, Expectations));
-        _pods.AddHandler(new DependentEvents(_owners, loop, Expectations));
-    }
+    public void Watch(ReconcileLoop loop) => _owners.Watch(loop, _pods, Expectations);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {

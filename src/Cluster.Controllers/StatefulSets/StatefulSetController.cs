@@ -55,8 +55,7 @@ public sealed partial class StatefulSetController : IReconciler
 
     public void Watch(ReconcileLoop loop)
     {
-        _sets.AddHandler(new OwnerEvents(loop));
-        _pods.AddHandler(new DependentEvents(_owners, loop));
+        _owners.Watch(loop, _pods);
         _history.Informer.AddHandler(new DependentEvents(_owners, loop));
     }
 
