@@ -87,8 +87,7 @@ public sealed partial class DaemonSetController : IReconciler
 
         // Asked before the pods are read, as upstream: a pod arriving in between must not satisfy them unseen.
         var mayAct = Expectations.Satisfied(key);
-        var candidates = ControllerRefManager.Candidates(_pods, owner, selector).Select(p => (p, _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>)));
-        var pods = await _refs.ClaimAsync(BuiltInKinds.Pod, owner, candidates, p => p.Metadata, p => selector.Matches(PodFacts.Labels(p.Metadata)), ct).ConfigureAwait(false);
+        var pods = await _refs.ClaimPodsAsync(_pods, owner, selector, p => _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>), ct).ConfigureAwait(false);
         var nodes = _nodes.List().Select(n => _parsedNodes.GetValue(n, CachedObjectJson.As<V1Node>));
         var (daemonNodes, stray) = DaemonSetPlanner.Nodes(ds, nodes, pods);
         var now = _clock.GetUtcNow();

@@ -111,8 +111,7 @@ public sealed partial class JobController : IReconciler
                 .Select(Parsed).Where(p => PodFacts.ControllerOf(p.Metadata)?.Uid == owner.Uid)];
         }
 
-        var candidates = ControllerRefManager.Candidates(_pods, owner, selector).Select(p => (p, Parsed(p)));
-        return await _refs.ClaimAsync(BuiltInKinds.Pod, owner, candidates, p => p.Metadata, p => selector.Matches(PodFacts.Labels(p.Metadata)), ct).ConfigureAwait(false);
+        return await _refs.ClaimPodsAsync(_pods, owner, selector, Parsed, ct).ConfigureAwait(false);
     }
 
     private V1Pod Parsed(CachedObject pod) => _parsedPods.GetValue(pod, CachedObjectJson.As<V1Pod>);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Cluster.Controllers.Informers;
+using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
@@ -79,6 +80,18 @@ public sealed partial class ControllerRefManager(IObjectWriter writer, ILogger l
             1 => throw new ClaimException(owner, failures[0]),
             _ => throw new ClaimException(owner, new AggregateException(failures)),
         };
+    }
+
+    /// <summary>
+    /// ClaimPods over the pods informer: <paramref name="consider"/> narrows what is claimed at all (upstream's replica
+    /// controller claims active pods only); <paramref name="filter"/> is upstream's filters, checked after the selector:
+    /// a pod failing it is not the owner's (released, if it was).
+    /// </summary>
+    public Task<List<V1Pod>> ClaimPodsAsync(
+        SharedInformer pods, ClaimOwner owner, LabelSelector selector, Func<CachedObject, V1Pod> parse, CancellationToken ct, Func<V1Pod, bool>? consider = null, Func<V1Pod, bool>? filter = null)
+    {
+        var candidates = Candidates(pods, owner, selector).Select(p => (Cached: p, Pod: parse(p))).Where(p => consider?.Invoke(p.Pod) != false);
+        return ClaimAsync(BuiltInKinds.Pod, owner, candidates, p => p.Metadata, p => selector.Matches(PodFacts.Labels(p.Metadata)) && filter?.Invoke(p) != false, ct);
     }
 
     /// <summary>Why <paramref name="owner"/> may not adopt, read fresh from the registry; null when it may.</summary>

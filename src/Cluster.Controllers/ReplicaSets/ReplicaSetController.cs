@@ -82,8 +82,7 @@ public sealed partial class ReplicaSetController : IReconciler
 
         // Upstream's claimPods: only active pods are claimed (a finished one is no replica to adopt or release).
         var owner = ClaimOwner.Of(_kind.Kind, set.Metadata);
-        var pods = ControllerRefManager.Candidates(_pods, owner, selector).Select(p => (Cached: p, Pod: p.As<V1Pod>())).Where(p => PodFacts.IsActive(p.Pod));
-        var owned = await _refs.ClaimAsync(BuiltInKinds.Pod, owner, pods, p => p.Metadata, p => selector.Matches(PodFacts.Labels(p.Metadata)), ct).ConfigureAwait(false);
+        var owned = await _refs.ClaimPodsAsync(_pods, owner, selector, CachedObjectJson.As<V1Pod>, ct, consider: PodFacts.IsActive).ConfigureAwait(false);
 
         Exception? failure = null;
         if (mayAct && !set.Deleting)

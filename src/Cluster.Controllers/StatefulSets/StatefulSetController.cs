@@ -4,7 +4,6 @@ using Cluster.Controllers.Framework;
 using Cluster.Controllers.History;
 using Cluster.Controllers.Informers;
 using Cluster.Controllers.Ownership;
-using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
@@ -84,9 +83,8 @@ public sealed partial class StatefulSetController : IReconciler
         var owner = ClaimOwner.Of(BuiltInKinds.StatefulSet, set.Metadata);
         var revisions = await _history.ClaimAsync(_refs, owner, selector, ct).ConfigureAwait(false);
         var (current, update, collisionCount) = await RevisionsAsync(set, revisions, ct).ConfigureAwait(false);
-        var candidates = ControllerRefManager.Candidates(_pods, owner, selector).Select(p => (p, _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>)));
-        var pods = await _refs.ClaimAsync(BuiltInKinds.Pod, owner, candidates, p => p.Metadata,
-            p => selector.Matches(PodFacts.Labels(p.Metadata)) && StatefulPods.ParentAndOrdinal(p.Metadata.Name).Parent == set.Metadata.Name, ct).ConfigureAwait(false);
+        var pods = await _refs.ClaimPodsAsync(_pods, owner, selector, p => _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>), ct,
+            filter: p => StatefulPods.ParentAndOrdinal(p.Metadata.Name).Parent == set.Metadata.Name).ConfigureAwait(false);
         var claims = _claims.ByIndex(Indexers.Namespace, set.Metadata.NamespaceProperty).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var plan = StatefulSetPlanner.Plan(set, current, update, collisionCount, pods, claims, _clock.GetUtcNow());
         LogPlanned(_logger, key, plan.Steps.Count);
