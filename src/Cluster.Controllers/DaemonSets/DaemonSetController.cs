@@ -4,6 +4,7 @@ using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.History;
 using Cluster.Controllers.Informers;
+using Cluster.Controllers.Ownership;
 using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
@@ -32,6 +33,8 @@ public sealed partial class DaemonSetController : IReconciler
     private readonly EventRecorder _events;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly ControllerRefManager _refs;
+    private readonly OwnerLookup _owners;
     private readonly ConditionalWeakTable<CachedObject, V1DaemonSet> _parsedSets = [];
     private readonly ConditionalWeakTable<CachedObject, V1Pod> _parsedPods = [];
     private readonly ConditionalWeakTable<CachedObject, V1Node> _parsedNodes = [];
@@ -47,6 +50,8 @@ public sealed partial class DaemonSetController : IReconciler
         _events = events;
         _clock = clock;
         _logger = logger;
+        _refs = new ControllerRefManager(writer, logger);
+        _owners = new OwnerLookup(_sets);
         Expectations = new UidTrackingExpectations(clock);
     }
 
@@ -76,14 +81,13 @@ public sealed partial class DaemonSetController : IReconciler
             return ReconcileResult.Done; // the garbage collector takes its pods and revisions
         }
 
-        var (revision, collisionCount, old) = await ConstructHistoryAsync(ds, ct).ConfigureAwait(false);
+        var owner = ClaimOwner.Of(BuiltInKinds.DaemonSet, ds.Metadata);
+        var (revision, collisionCount, old) = await ConstructHistoryAsync(ds, owner, selector, ct).ConfigureAwait(false);
         var hash = PodFacts.Labels(revision.Metadata).GetValueOrDefault(DaemonPods.HashLabel) ?? revision.Name[(revision.Name.LastIndexOf('-') + 1)..];
 
         // Asked before the pods are read, as upstream: a pod arriving in between must not satisfy them unseen.
         var mayAct = Expectations.Satisfied(key);
-        var pods = _pods.ByIndex(Indexers.OwnerUid, ds.Metadata.Uid).Select(p => _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>))
-            .Where(p => PodFacts.ControllerOf(p.Metadata)?.Uid == ds.Metadata.Uid && selector.Matches(PodFacts.Labels(p.Metadata)))
-            .ToList();
+        var pods = await _refs.ClaimPodsAsync(_pods, owner, selector, p => _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>), ct).ConfigureAwait(false);
         var nodes = _nodes.List().Select(n => _parsedNodes.GetValue(n, CachedObjectJson.As<V1Node>));
         var (daemonNodes, stray) = DaemonSetPlanner.Nodes(ds, nodes, pods);
         var now = _clock.GetUtcNow();
@@ -114,11 +118,11 @@ public sealed partial class DaemonSetController : IReconciler
 
     /// <summary>
     /// Upstream's constructHistory: the revision holding the template (made, or renumbered to the newest for a
-    /// rollback), the collision count its name took, and the other revisions.
+    /// rollback), the collision count its name took, and the other revisions (orphans adopted first).
     /// </summary>
-    private async Task<(Revision Current, int? CollisionCount, List<Revision> Old)> ConstructHistoryAsync(V1DaemonSet ds, CancellationToken ct)
+    private async Task<(Revision Current, int? CollisionCount, List<Revision> Old)> ConstructHistoryAsync(V1DaemonSet ds, ClaimOwner claimer, LabelSelector selector, CancellationToken ct)
     {
-        var revisions = _history.Owned(ds.Metadata.NamespaceProperty, ds.Metadata.Uid);
+        var revisions = await _history.ClaimAsync(_refs, claimer, selector, ct).ConfigureAwait(false);
         var data = RevisionData.Of(ds.Spec.Template);
         var step = RevisionHistory.Resolve(revisions, RevisionData.Canonical(data));
         var stored = ds.Status?.CollisionCount;

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
+using Cluster.Controllers.Ownership;
+using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
@@ -27,6 +29,8 @@ public sealed partial class DeploymentController : IReconciler
     private readonly EventRecorder _events;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly ControllerRefManager _refs;
+    private readonly OwnerLookup _owners;
 
     // Cached versions are immutable: each is parsed once, however many syncs read it (the planner copies what it changes).
     private readonly ConditionalWeakTable<CachedObject, V1ReplicaSet> _parsedReplicaSets = [];
@@ -42,6 +46,8 @@ public sealed partial class DeploymentController : IReconciler
         _events = events;
         _clock = clock;
         _logger = logger;
+        _refs = new ControllerRefManager(writer, logger);
+        _owners = new OwnerLookup(_deployments);
     }
 
     public string Name => "deployment";
@@ -50,7 +56,7 @@ public sealed partial class DeploymentController : IReconciler
     public void Watch(ReconcileLoop loop)
     {
         _deployments.AddHandler(new EnqueueHandler(loop, (old, now) => [(now ?? old)!.Key]));
-        _replicaSets.AddHandler(new EnqueueHandler(loop, (old, now) => DeploymentsOf(old).Concat(DeploymentsOf(now)).Distinct(StringComparer.Ordinal)));
+        _replicaSets.AddHandler(new DependentEvents(_owners, loop));
 
         // A Recreate rollout waits for the old pods to be gone: their deletion is its cue.
         _pods.AddHandler(new EnqueueHandler(loop, (old, now) => now is null && old is not null ? RecreateDeploymentOf(old) : []));
@@ -70,6 +76,10 @@ public sealed partial class DeploymentController : IReconciler
         var pods = _pods.ByIndex(Indexers.Namespace, ns).Select(rs => _parsedPods.GetValue(rs, CachedObjectJson.As<V1Pod>));
         var plan = DeploymentPlanner.Plan(d, replicaSets, pods, _clock.GetUtcNow());
         LogPlanned(_logger, key, plan.Actions.Count);
+        if (plan.Adopts && await _refs.CannotAdoptAsync(ClaimOwner.Of(BuiltInKinds.Deployment, d.Metadata), ct).ConfigureAwait(false) is { } why)
+        {
+            throw new InvalidOperationException($"can't adopt ReplicaSets for deployment {key}: {why}");
+        }
 
         var deploymentWritten = false;
         foreach (var action in plan.Actions)
@@ -179,37 +189,19 @@ public sealed partial class DeploymentController : IReconciler
         }
     }
 
-    /// <summary>The Deployment controlling the ReplicaSet, or for an orphan every Deployment of its namespace whose selector matches it.</summary>
-    private List<string> DeploymentsOf(CachedObject? cached)
-    {
-        if (cached is null)
-        {
-            return [];
-        }
-
-        var rs = ReplicaSet(cached);
-        if (rs.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true) is { } owner)
-        {
-            return owner.Kind == "Deployment" ? [CachedObject.KeyOf(cached.Namespace, owner.Name)] : [];
-        }
-
-        return _deployments.ByIndex(Indexers.Namespace, cached.Namespace)
-            .Where(d => Deployment(d).Spec?.Selector is { } selector && DeploymentPlanner.Selector(selector).Matches(cached.Labels))
-            .Select(d => d.Key)
-            .ToList();
-    }
-
+    /// <summary>The Recreate deployment whose ReplicaSet controlled the pod (upstream's getDeploymentForPod).</summary>
     private List<string> RecreateDeploymentOf(CachedObject pod)
     {
-        var owner = _parsedPods.GetValue(pod, CachedObjectJson.As<V1Pod>).Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == "ReplicaSet");
-        if (owner is null || _replicaSets.Get(pod.Namespace, owner.Name) is not { } rs)
+        if (PodFacts.Peek(pod).Controller is not { Kind: "ReplicaSet" } owner || _replicaSets.Get(pod.Namespace, owner.Name) is not { } rs || rs.Uid != owner.Uid)
         {
             return [];
         }
 
-        return DeploymentsOf(rs).Where(key => _deployments.Get(pod.Namespace, key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]) is { } d
-            && Deployment(d).Spec?.Strategy?.Type == Fenceposts.Recreate).ToList();
+        return _owners.Resolve(rs.Namespace, PodFacts.Peek(rs).Controller) is { } key && _deployments.Get(rs.Namespace, KeyName(key)) is { } d
+            && Deployment(d).Spec?.Strategy?.Type == Fenceposts.Recreate ? [key] : [];
     }
+
+    private static string KeyName(string key) => key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..];
 
     private V1ReplicaSet ReplicaSet(CachedObject cached) => _parsedReplicaSets.GetValue(cached, CachedObjectJson.As<V1ReplicaSet>);
 

@@ -4,7 +4,8 @@ namespace Cluster.Controllers.Deployments;
 
 /// <summary>What one sync of a deployment does, in order; the controller carries the actions out and stops at the first failure.</summary>
 /// <param name="RequeueAfter">Sync again after this long (the progress deadline's remaining time) even if nothing changes.</param>
-public sealed record DeploymentPlan(IReadOnlyList<DeploymentAction> Actions, TimeSpan? RequeueAfter);
+/// <param name="Adopts">Whether a write adopts an orphan ReplicaSet: the deployment is read fresh first (upstream's RecheckDeletionTimestamp).</param>
+public sealed record DeploymentPlan(IReadOnlyList<DeploymentAction> Actions, TimeSpan? RequeueAfter, bool Adopts = false);
 
 /// <summary>An Event about the deployment, recorded once the write it reports has succeeded.</summary>
 public sealed record PlannedEvent(string Type, string Reason, string Message)

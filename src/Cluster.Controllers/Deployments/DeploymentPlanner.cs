@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Cluster.Controllers.Ownership;
+using Cluster.Core.Registry;
 using Cluster.Core.Registry.Selectors;
 using k8s;
 using k8s.Models;
@@ -26,6 +28,7 @@ public sealed partial class DeploymentPlanner
     private List<V1ReplicaSet> _old = [];
     private bool _resolved;
     private bool _collided;
+    private bool _adopts;
     private TimeSpan? _requeue;
 
     private DeploymentPlanner(V1Deployment d, IEnumerable<V1ReplicaSet> replicaSets, IEnumerable<V1Pod> pods, DateTimeOffset now)
@@ -54,7 +57,7 @@ public sealed partial class DeploymentPlanner
             planner._actions.Add(new WriteDeploymentStatus(Clone(planner._d.Status)));
         }
 
-        return new DeploymentPlan(planner._actions, planner._requeue);
+        return new DeploymentPlan(planner._actions, planner._requeue, planner._adopts);
     }
 
     private void Sync()
@@ -97,46 +100,34 @@ public sealed partial class DeploymentPlanner
     }
 
     /// <summary>
-    /// The namespace's ReplicaSets this deployment controls (ClaimReplicaSets): its own that its selector still
-    /// matches, and orphans it matches, adopted; its own it no longer matches are released. A deployment being
-    /// deleted neither adopts nor releases.
+    /// The namespace's ReplicaSets this deployment controls (ClaimReplicaSets, with the shared
+    /// <see cref="ClaimPlanner"/>'s decisions): its own that its selector still matches, and orphans it matches,
+    /// adopted; its own it no longer matches are released. The writes are planned like the sync's others (an
+    /// adoption and a scale of one ReplicaSet become one write); the controller re-checks the deployment before
+    /// carrying out a plan that adopts.
     /// </summary>
     private void Claim(LabelSelector selector)
     {
-        var deleting = _d.Metadata.DeletionTimestamp is not null;
-        foreach (var rs in _byName.Values.OrderBy(rs => rs.Metadata.Name, StringComparer.Ordinal))
+        var owner = ClaimOwner.Of(BuiltInKinds.Deployment, _d.Metadata);
+        var replicaSets = _byName.Values.OrderBy(rs => rs.Metadata.Name, StringComparer.Ordinal);
+        var claim = ClaimPlanner.Plan(owner, replicaSets, rs => rs.Metadata, rs => selector.Matches(rs.Metadata.Labels?.AsReadOnly() ?? Empty));
+        _owned.AddRange(claim.Owned.Select(Clone));
+        foreach (var rs in claim.Release)
         {
-            var labels = new Dictionary<string, string>(rs.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-            var controller = rs.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
-            if (controller is not null)
-            {
-                if (controller.Uid != _d.Metadata.Uid)
-                {
-                    continue;
-                }
-
-                if (selector.Matches(labels))
-                {
-                    _owned.Add(Clone(rs));
-                }
-                else if (!deleting)
-                {
-                    var released = Clone(rs);
-                    released.Metadata.OwnerReferences = [.. released.Metadata.OwnerReferences.Where(o => o.Uid != _d.Metadata.Uid)];
-                    Write(released);
-                }
-
-                continue;
-            }
-
-            if (!deleting && rs.Metadata.DeletionTimestamp is null && selector.Matches(labels))
-            {
-                var adopted = Clone(rs);
-                adopted.Metadata.OwnerReferences = [.. adopted.Metadata.OwnerReferences ?? [], ControllerRef()];
-                Write(adopted);
-                _owned.Add(adopted);
-            }
+            var released = Clone(rs);
+            released.Metadata.OwnerReferences = [.. released.Metadata.OwnerReferences.Where(o => o.Uid != owner.Uid)];
+            Write(released);
         }
+
+        foreach (var rs in claim.Adopt)
+        {
+            var adopted = Clone(rs);
+            adopted.Metadata.OwnerReferences = [.. adopted.Metadata.OwnerReferences ?? [], owner.ControllerRef];
+            Write(adopted);
+            _owned.Add(adopted);
+        }
+
+        _adopts = claim.Adopt.Count > 0;
     }
 
     /// <summary>Plans a write of <paramref name="rs"/> as it now is, folded into an earlier write of it in this plan.</summary>
@@ -168,10 +159,9 @@ public sealed partial class DeploymentPlanner
 
     private V1DeploymentCondition Condition(string type, string status, string reason, string message) => DeploymentConditions.New(type, status, reason, message, _stamp);
 
-    private V1OwnerReference ControllerRef() => new()
-    {
-        ApiVersion = "apps/v1", Kind = "Deployment", Name = _d.Metadata.Name, Uid = _d.Metadata.Uid, Controller = true, BlockOwnerDeletion = true,
-    };
+    private V1OwnerReference ControllerRef() => ClaimOwner.Of(BuiltInKinds.Deployment, _d.Metadata).ControllerRef;
+
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
     /// <summary>The deployment's label selector in the registry's terms.</summary>
     public static LabelSelector Selector(V1LabelSelector selector) =>

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using Cluster.Controllers.Informers;
+using Cluster.Controllers.Ownership;
+using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
+using Cluster.Core.Registry.Selectors;
 using k8s;
 using k8s.Models;
 
@@ -35,9 +38,16 @@ public sealed class ControllerRevisions
 
     public SharedInformer Informer => _revisions;
 
-    /// <summary>The revisions <paramref name="uid"/> controls, oldest first.</summary>
-    public List<Revision> Owned(string ns, string uid) =>
-        RevisionHistory.Sort(_revisions.ByIndex(Indexers.OwnerUid, uid).Where(c => c.Namespace == ns).Select(Revision.From).Where(r => r.IsControlledBy(uid)));
+    /// <summary>
+    /// The revisions <paramref name="owner"/> controls, oldest first, after adopting the orphans its selector matches
+    /// and releasing its own that no longer match (upstream's controlledHistories and adoptOrphanRevisions).
+    /// </summary>
+    public async Task<List<Revision>> ClaimAsync(ControllerRefManager refs, ClaimOwner owner, LabelSelector selector, CancellationToken ct)
+    {
+        var candidates = ControllerRefManager.Candidates(_revisions, owner, selector).Select(c => (c, Revision.From(c)));
+        var claimed = await refs.ClaimAsync(BuiltInKinds.ControllerRevision, owner, candidates, r => r.Metadata, r => selector.Matches(PodFacts.Labels(r.Metadata)), ct).ConfigureAwait(false);
+        return RevisionHistory.Sort(claimed);
+    }
 
     /// <summary>
     /// Carries out <paramref name="step"/> for <paramref name="data"/>; returns the revision holding it and the collision

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
+using Cluster.Controllers.Ownership;
 using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
@@ -26,6 +27,8 @@ public sealed partial class JobController : IReconciler
     private readonly EventRecorder _events;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly ControllerRefManager _refs;
+    private readonly OwnerLookup _owners;
     private readonly ConditionalWeakTable<CachedObject, V1Pod> _parsedPods = [];
 
     public JobController(InformerFactory informers, IObjectWriter writer, EventRecorder events, TimeProvider clock, ILogger logger)
@@ -37,6 +40,8 @@ public sealed partial class JobController : IReconciler
         _events = events;
         _clock = clock;
         _logger = logger;
+        _refs = new ControllerRefManager(writer, logger);
+        _owners = new OwnerLookup(_jobs);
         Expectations = new UidTrackingExpectations(clock);
     }
 
@@ -44,6 +49,12 @@ public sealed partial class JobController : IReconciler
 
     /// <summary>The pods each job has asked for or deleted and not yet seen come or go.</summary>
     public UidTrackingExpectations Expectations { get; }
+
+    /// <summary>
+    /// Has the informers' events enqueue job keys on <paramref name="loop"/>, lowering the expectations as pods come
+    /// and go. Every change of a job's pod concerns it: a phase change is a success or a failure to count.
+    /// </summary>
+    public void Watch(ReconcileLoop loop) => _owners.Watch(loop, _pods, Expectations);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -62,11 +73,7 @@ public sealed partial class JobController : IReconciler
 
         // Asked before the pods are read, as upstream: a pod arriving in between could otherwise be created twice.
         var mayAct = Expectations.Satisfied(key);
-        var pods = _pods.ByIndex(Indexers.OwnerUid, job.Metadata.Uid)
-            .Where(p => p.Namespace == job.Metadata.NamespaceProperty)
-            .Select(p => _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>))
-            .Where(p => PodFacts.ControllerOf(p.Metadata)?.Uid == job.Metadata.Uid)
-            .ToList();
+        var pods = await PodsAsync(cached, job, ct).ConfigureAwait(false);
         var plan = JobPlanner.Plan(job, pods, _clock.GetUtcNow());
         if (plan.DeleteJob)
         {
@@ -89,6 +96,25 @@ public sealed partial class JobController : IReconciler
 
         return plan.RequeueAfter is { } after ? new ReconcileResult(after > TimeSpan.Zero ? after : TimeSpan.FromMilliseconds(1)) : ReconcileResult.Done;
     }
+
+    /// <summary>
+    /// Upstream's getPodsForJob: the pods the job controls, after adopting the orphans its selector matches and
+    /// releasing its own that no longer match. A finished job claims nothing (upstream's sync returns before), and
+    /// one without a valid selector only counts the pods it already controls.
+    /// </summary>
+    private async Task<List<V1Pod>> PodsAsync(CachedObject cached, V1Job job, CancellationToken ct)
+    {
+        var owner = ClaimOwner.Of(BuiltInKinds.Job, job.Metadata);
+        if (JobFacts.IsFinished(job) || OwnerLookup.SpecSelector(cached) is not { IsEverything: false } selector)
+        {
+            return [.. _pods.ByIndex(Indexers.OwnerUid, owner.Uid).Where(p => p.Namespace == owner.Namespace)
+                .Select(Parsed).Where(p => PodFacts.ControllerOf(p.Metadata)?.Uid == owner.Uid)];
+        }
+
+        return await _refs.ClaimPodsAsync(_pods, owner, selector, Parsed, ct).ConfigureAwait(false);
+    }
+
+    private V1Pod Parsed(CachedObject pod) => _parsedPods.GetValue(pod, CachedObjectJson.As<V1Pod>);
 
     private async Task<Exception?> CreatePodsAsync(string key, V1Job job, IReadOnlyList<int?> indexes, CancellationToken ct)
     {

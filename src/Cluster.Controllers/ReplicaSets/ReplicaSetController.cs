@@ -2,7 +2,9 @@ using System.Runtime.CompilerServices;
 using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
+using Cluster.Controllers.Ownership;
 using Cluster.Controllers.Writes;
+using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -11,7 +13,7 @@ namespace Cluster.Controllers.ReplicaSets;
 
 /// <summary>
 /// Keeps each ReplicaSet's (or ReplicationController's) number of pods (upstream's replicaset controller): a sync claims
-/// the pods its selector matches (<see cref="PodClaims"/>), creates the missing ones from its template in slow-start
+/// the pods its selector matches (<see cref="ControllerRefManager"/>), creates the missing ones from its template in slow-start
 /// batches or deletes the surplus least worth keeping (<see cref="PodRanking"/>), at most <see cref="BurstReplicas"/>
 /// per sync, and writes the status (<see cref="ReplicaStatusPlanner"/>). What it creates or deletes is expected
 /// (<see cref="Expectations"/>) until the pod informer shows it, and until then a sync only writes status: a stale
@@ -30,19 +32,23 @@ public sealed partial class ReplicaSetController : IReconciler
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly int _burst;
+    private readonly ControllerRefManager _refs;
+    private readonly OwnerLookup _owners;
     private readonly ConditionalWeakTable<CachedObject, ReplicaSetView> _views = [];
 
     public ReplicaSetController(ReplicaKind kind, InformerFactory informers, IObjectWriter writer, EventRecorder events, TimeProvider clock, ILogger logger, int burstReplicas = BurstReplicas)
     {
         _kind = kind;
         _sets = informers.For(kind.Kind);
-        _pods = informers.For(Core.Registry.BuiltInKinds.Pod);
+        _pods = informers.For(BuiltInKinds.Pod);
         _pods.AddIndexer(Indexers.OwnerUid, Indexers.ByOwnerUid);
         _writer = writer;
         _events = events;
         _clock = clock;
         _logger = logger;
         _burst = burstReplicas;
+        _refs = new ControllerRefManager(writer, logger);
+        _owners = new OwnerLookup(_sets, s => View(s).Selector);
         Expectations = new UidTrackingExpectations(clock);
     }
 
@@ -50,6 +56,9 @@ public sealed partial class ReplicaSetController : IReconciler
 
     /// <summary>The pods each set has asked for or deleted and not yet seen come or go.</summary>
     public UidTrackingExpectations Expectations { get; }
+
+    /// <summary>Has the informers' events enqueue set keys on <paramref name="loop"/>, lowering the expectations as pods come and go.</summary>
+    public void Watch(ReconcileLoop loop) => _owners.Watch(loop, _pods, Expectations);
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -61,7 +70,7 @@ public sealed partial class ReplicaSetController : IReconciler
         }
 
         var set = View(cached);
-        if (set.Selector is null)
+        if (set.Selector is not { } selector)
         {
             LogBadSelector(_logger, _kind.Name, key);
             return ReconcileResult.Done;
@@ -70,8 +79,10 @@ public sealed partial class ReplicaSetController : IReconciler
         // Asked before the pods are read, as upstream: asked after, a pod arriving in between could satisfy the
         // expectations while the pods read lack it, and the sync would create it again.
         var mayAct = Expectations.Satisfied(key);
-        var pods = Candidates(set).Select(p => (Cached: p, Pod: p.As<V1Pod>())).Where(p => PodFacts.IsActive(p.Pod)).ToList();
-        var owned = await ClaimAsync(set, pods, ct).ConfigureAwait(false);
+
+        // Upstream's claimPods: only active pods are claimed (a finished one is no replica to adopt or release).
+        var owner = ClaimOwner.Of(_kind.Kind, set.Metadata);
+        var owned = await _refs.ClaimPodsAsync(_pods, owner, selector, CachedObjectJson.As<V1Pod>, ct, consider: PodFacts.IsActive).ConfigureAwait(false);
 
         Exception? failure = null;
         if (mayAct && !set.Deleting)
@@ -122,15 +133,6 @@ public sealed partial class ReplicaSetController : IReconciler
 
         return null;
     }
-
-    /// <summary>
-    /// The pods a claim can concern, found without parsing the namespace's others: those that reference the set
-    /// (it may have to release them) and those its selector matches (it may have to adopt them).
-    /// </summary>
-    private IEnumerable<CachedObject> Candidates(ReplicaSetView set) =>
-        _pods.ByIndex(Indexers.OwnerUid, set.Uid)
-            .UnionBy(_pods.ByIndex(Indexers.Namespace, set.Namespace).Where(p => set.Selector!.Matches(p.Labels)), p => p.Key, StringComparer.Ordinal)
-            .Where(p => p.Namespace == set.Namespace);
 
     /// <summary>
     /// Upstream's getIndirectlyRelatedPods: the pods the selectors of every set with the same controller as this one

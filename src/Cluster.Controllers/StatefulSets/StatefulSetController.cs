@@ -3,7 +3,7 @@ using Cluster.Controllers.Events;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.History;
 using Cluster.Controllers.Informers;
-using Cluster.Controllers.ReplicaSets;
+using Cluster.Controllers.Ownership;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
@@ -30,6 +30,8 @@ public sealed partial class StatefulSetController : IReconciler
     private readonly EventRecorder _events;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly ControllerRefManager _refs;
+    private readonly OwnerLookup _owners;
     private readonly ConditionalWeakTable<CachedObject, V1StatefulSet> _parsedSets = [];
     private readonly ConditionalWeakTable<CachedObject, V1Pod> _parsedPods = [];
 
@@ -44,15 +46,16 @@ public sealed partial class StatefulSetController : IReconciler
         _events = events;
         _clock = clock;
         _logger = logger;
+        _refs = new ControllerRefManager(writer, logger);
+        _owners = new OwnerLookup(_sets);
     }
 
     public string Name => "statefulset";
 
     public void Watch(ReconcileLoop loop)
     {
-        _sets.AddHandler(new EnqueueHandler(loop, (old, now) => [(now ?? old)!.Key]));
-        _pods.AddHandler(new EnqueueHandler(loop, (old, now) => Owner(old).Concat(Owner(now)).Distinct(StringComparer.Ordinal)));
-        _history.Informer.AddHandler(new EnqueueHandler(loop, (old, now) => Owner(now ?? old)));
+        _owners.Watch(loop, _pods);
+        _history.Informer.AddHandler(new DependentEvents(_owners, loop));
     }
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
@@ -75,12 +78,13 @@ public sealed partial class StatefulSetController : IReconciler
             return ReconcileResult.Done; // the garbage collector takes its pods and revisions
         }
 
-        var revisions = _history.Owned(set.Metadata.NamespaceProperty, set.Metadata.Uid);
+        // Upstream's adoptOrphanRevisions and getPodsForStatefulSet: a pod is the set's only while its name is one of
+        // the set's (isMemberOf) as well as matching.
+        var owner = ClaimOwner.Of(BuiltInKinds.StatefulSet, set.Metadata);
+        var revisions = await _history.ClaimAsync(_refs, owner, selector, ct).ConfigureAwait(false);
         var (current, update, collisionCount) = await RevisionsAsync(set, revisions, ct).ConfigureAwait(false);
-        var pods = _pods.ByIndex(Indexers.OwnerUid, set.Metadata.Uid).Select(p => _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>))
-            .Where(p => PodFacts.ControllerOf(p.Metadata)?.Uid == set.Metadata.Uid && StatefulPods.ParentAndOrdinal(p.Metadata.Name).Parent == set.Metadata.Name
-                && selector.Matches(PodFacts.Labels(p.Metadata)))
-            .ToList();
+        var pods = await _refs.ClaimPodsAsync(_pods, owner, selector, p => _parsedPods.GetValue(p, CachedObjectJson.As<V1Pod>), ct,
+            filter: p => StatefulPods.ParentAndOrdinal(p.Metadata.Name).Parent == set.Metadata.Name).ConfigureAwait(false);
         var claims = _claims.ByIndex(Indexers.Namespace, set.Metadata.NamespaceProperty).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var plan = StatefulSetPlanner.Plan(set, current, update, collisionCount, pods, claims, _clock.GetUtcNow());
         LogPlanned(_logger, key, plan.Steps.Count);
@@ -110,15 +114,6 @@ public sealed partial class StatefulSetController : IReconciler
         var (update, collisions) = await _history.EnsureAsync(owner, RevisionHistory.Resolve(revisions, canonical), data, stored ?? 0, ct).ConfigureAwait(false);
         var current = revisions.FirstOrDefault(r => r.Name == set.Status?.CurrentRevision) ?? update;
         return (new RevisionTemplate(current.Name, RevisionData.Template(current.Data)), new RevisionTemplate(update.Name, set.Spec.Template), stored is null && collisions == 0 ? null : collisions);
-    }
-
-    /// <summary>The key of the StatefulSet that controls the object, when the informer has it with that uid.</summary>
-    private IEnumerable<string> Owner(CachedObject? obj)
-    {
-        if (obj is not null && PodFacts.Peek(obj).Controller is { Kind: "StatefulSet" } owner && _sets.Get(obj.Namespace, owner.Name) is { } set && set.Uid == owner.Uid)
-        {
-            yield return set.Key;
-        }
     }
 
     /// <summary>A write failed; the sync is retried with back-off after the status is written.</summary>

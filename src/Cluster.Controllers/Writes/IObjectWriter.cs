@@ -21,6 +21,9 @@ public interface IObjectWriter
 
     /// <summary>Deletes the object with <paramref name="options"/> (a grace period, preconditions); false when it was already gone.</summary>
     Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, DeleteOptions options, CancellationToken ct);
+
+    /// <summary>The object as last committed (an informer may lag it), or null when there is none.</summary>
+    Task<JsonObject?> GetAsync(ResourceKind kind, string ns, string name, CancellationToken ct);
 }
 
 /// <summary>The member's registry as the controllers' writer; writes carry the controller's name as their field manager.</summary>
@@ -52,6 +55,18 @@ public sealed class RegistryWriter(ResourceRegistry registry, string fieldManage
         catch (ApiException e) when (e.Code == 404)
         {
             return false;
+        }
+    }
+
+    public async Task<JsonObject?> GetAsync(ResourceKind kind, string ns, string name, CancellationToken ct)
+    {
+        try
+        {
+            return (await registry.GetAsync(kind, ns, name, null, ct).ConfigureAwait(false)).ToJsonObject();
+        }
+        catch (ApiException e) when (e.Code == 404)
+        {
+            return null;
         }
     }
 }

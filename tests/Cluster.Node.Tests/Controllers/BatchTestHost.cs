@@ -62,6 +62,8 @@ internal sealed class BatchTestHost : IAsyncDisposable
 
     public Task CreateAsync(ResourceKind kind, string json) => _host.CreateAsync(kind, json);
 
+    public Task UntilInformedAsync(ResourceKind kind, string name) => _host.UntilInformedAsync(kind, name);
+
     public T? Get<T>(ResourceKind kind, string name)
         where T : class =>
         Registry.Cache(kind).Get(Ns, name) is { } cached ? Parse<T>(cached) : null;

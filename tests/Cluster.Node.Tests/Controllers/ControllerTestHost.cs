@@ -55,6 +55,21 @@ internal sealed class ControllerTestHost : IAsyncDisposable
         await Registry.SyncAsync(CancellationToken.None);
     }
 
+    /// <summary>Waits until the controllers' informer of <paramref name="kind"/> holds the object: what they will see when something else wakes them.</summary>
+    public async Task UntilInformedAsync(ResourceKind kind, string name)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Informers.For(kind).Get("default", name) is null)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the {kind.Kind} informer never saw {name}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>A pod in default with a container port named http (8080), on <paramref name="node"/>, Running with <paramref name="ip"/> and Ready or not.</summary>
     public async Task CreateServingPodAsync(string name, string ip, bool ready, string app = "web", string node = "elsewhere")
     {

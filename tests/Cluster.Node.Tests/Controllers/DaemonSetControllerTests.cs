@@ -87,6 +87,31 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         Assert.Contains(pod.Spec.Tolerations, t => t.Key == "node.kubernetes.io/not-ready" && t.Effect == "NoExecute");
     }
 
+    [Fact]
+    public async Task DaemonSet_OrphanOnItsNode_AdoptedAndCounted_RelabelledPodReleasedAndReplaced()
+    {
+        await NodeAsync("w1", taint: false);
+        await _host.CreateAsync(BuiltInKinds.Pod, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"stray","labels":{"app":"agent"}},"spec":{"nodeName":"w1","containers":[{"name":"a","image":"agent:0"}]}}""");
+        await _host.UntilInformedAsync(BuiltInKinds.Pod, "stray");
+
+        // OnDelete: the orphan, of no revision of the set, is kept as it is rather than rolled.
+        await _host.CreateAsync(BuiltInKinds.DaemonSet, DaemonJson.Replace("""{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1}}""", """{"type":"OnDelete"}""", StringComparison.Ordinal));
+        var uid = DaemonSet()!.Metadata.Uid;
+
+        var status = await UntilAsync(() => DaemonSet()?.Status is { CurrentNumberScheduled: 1, DesiredNumberScheduled: 1 } s ? s : null, "the orphan counted on w1");
+        Assert.Equal(0, status.UpdatedNumberScheduled);
+        var stray = Assert.Single(Daemons());
+        Assert.Equal("stray", stray.Metadata.Name);
+        var owner = Assert.Single(stray.Metadata.OwnerReferences);
+        Assert.Equal(("apps/v1", "DaemonSet", "agent", uid, true, true), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
+
+        await Registry.PatchAsync(BuiltInKinds.Pod, "default", "stray", PatchType.Merge, JsonNode.Parse("""{"metadata":{"labels":{"app":"debug"}}}""")!.AsObject(), null, WriteOptions.Default, CancellationToken.None);
+
+        var pods = await UntilAsync(() => Daemons() is { Count: 2 } p && p.Single(x => x.Metadata.Name == "stray").Metadata.OwnerReferences is null ? p : null, "the relabelled pod released and another made on w1");
+        var made = Assert.Single(pods, p => p.Metadata.Name != "stray");
+        Assert.Equal(("w1", uid), (DaemonPods.TargetNode(made), made.Metadata.OwnerReferences.Single().Uid));
+    }
+
     private List<V1Pod> Daemons() => [.. Pods(Registry).Where(p => p.Metadata.DeletionTimestamp is null)];
 
     private V1DaemonSet? DaemonSet() => Get<V1DaemonSet>(Registry, BuiltInKinds.DaemonSet, "agent");

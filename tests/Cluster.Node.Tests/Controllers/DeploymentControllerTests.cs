@@ -120,6 +120,21 @@ public sealed class DeploymentControllerTests : IAsyncLifetime
         Assert.Equal(["2", "3"], left.Select(Revision).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Deployment_OrphanReplicaSetMatchingItsSelector_AdoptedAsAnOldOne()
+    {
+        await CreateAsync(BuiltInKinds.ReplicaSet, """{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"legacy","labels":{"app":"web"}},"spec":{"replicas":0,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"nginx:0"}]}}}}""");
+        await _host.UntilInformedAsync(BuiltInKinds.ReplicaSet, "legacy");
+
+        await CreateAsync(BuiltInKinds.Deployment, RollingJson);
+        var uid = Deployment()!.Metadata.Uid;
+
+        var legacy = await UntilAsync(() => ReplicaSet("legacy") is { Metadata.OwnerReferences: [{ } o] } rs && o.Uid == uid ? rs : null, "the orphan adopted");
+        var owner = legacy.Metadata.OwnerReferences.Single();
+        Assert.Equal(("apps/v1", "Deployment", "web", true, true), (owner.ApiVersion, owner.Kind, owner.Name, owner.Controller, owner.BlockOwnerDeletion));
+        await UntilAsync(() => ReplicaSets().SingleOrDefault(rs => rs.Metadata.Name != "legacy" && rs.Metadata.OwnerReferences?.Single().Uid == uid), "a new ReplicaSet for the template");
+    }
+
     /// <summary>Plays the ReplicaSet controller until <paramref name="target"/> runs the deployment's full count and no other ReplicaSet has pods, checking every step stays within maxSurge and maxUnavailable.</summary>
     private async Task RollOutAsync(string target)
     {

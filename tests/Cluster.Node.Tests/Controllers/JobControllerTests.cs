@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Cluster.Controllers.Jobs;
 using Cluster.Core.Registry;
+using Cluster.Core.Registry.Objects;
 using k8s.Models;
 
 namespace Cluster.Node.Tests.Controllers;
@@ -90,6 +92,36 @@ public sealed class JobControllerTests : IAsyncLifetime
         _test.Clock.Advance(TimeSpan.FromSeconds(30));
         await _test.UntilAsync(() => _test.Get<V1Job>(BuiltInKinds.Job, "idx") is null, "the job deleted after its TTL");
     }
+
+    [Fact]
+    public async Task Job_OrphanMatchingSelector_AdoptedAndCounted_RelabelledPodReleasedAndReplaced()
+    {
+        await _test.CreateAsync(BuiltInKinds.Pod, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"stray","labels":{"app":"batch"}},"spec":{"restartPolicy":"Never","containers":[{"name":"main","image":"busybox"}]}}""");
+        await _test.UntilInformedAsync(BuiltInKinds.Pod, "stray");
+        await _test.CreateAsync(BuiltInKinds.Job, """
+            {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"adopter"},"spec":{"completions":2,"parallelism":2,"manualSelector":true,
+             "selector":{"matchLabels":{"app":"batch"}},
+             "template":{"metadata":{"labels":{"app":"batch"}},"spec":{"restartPolicy":"Never","containers":[{"name":"main","image":"busybox"}]}}}}
+            """);
+        var uid = _test.Get<V1Job>(BuiltInKinds.Job, "adopter")!.Metadata.Uid;
+
+        await _test.UntilAsync(() => _test.Get<V1Job>(BuiltInKinds.Job, "adopter")!.Status?.Active == 2, "two active: the orphan counted");
+        var stray = _test.Get<V1Pod>(BuiltInKinds.Pod, "stray")!;
+        var owner = Assert.Single(stray.Metadata.OwnerReferences);
+        Assert.Equal(("batch/v1", "Job", "adopter", uid, true, true), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
+        Assert.Equal(2, Owned(uid).Count); // only one pod made: the orphan is the other
+        Assert.Single(_test.Events("adopter", "SuccessfulCreate"));
+
+        await _test.Registry.PatchAsync(BuiltInKinds.Pod, BatchTestHost.Ns, "stray", PatchType.Merge, JsonNode.Parse("""{"metadata":{"labels":{"app":"debug"}}}""")!, null, WriteOptions.Default, CancellationToken.None);
+
+        await _test.UntilAsync(() => _test.Get<V1Pod>(BuiltInKinds.Pod, "stray")!.Metadata.OwnerReferences is null && Owned(uid).Count == 2, "the relabelled pod released and replaced");
+        Assert.DoesNotContain("stray", Owned(uid).Select(p => p.Metadata.Name));
+        await _test.UntilAsync(() => _test.Get<V1Job>(BuiltInKinds.Job, "adopter")!.Status?.Active == 2, "two active again");
+    }
+
+    private List<V1Pod> Owned(string uid) =>
+        [.. _test.Registry.Cache(BuiltInKinds.Pod).List(BatchTestHost.Ns).Items.Select(p => k8s.KubernetesJson.Deserialize<V1Pod>(System.Text.Encoding.UTF8.GetString(p.Json)))
+            .Where(p => p.Metadata.OwnerReferences?.Any(o => o.Uid == uid && o.Controller == true) == true)];
 
     private static string Manifest(string name, string spec) =>
         "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{" + spec

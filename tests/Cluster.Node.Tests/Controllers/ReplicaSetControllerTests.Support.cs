@@ -158,6 +158,8 @@ public sealed partial class ReplicaSetControllerTests
 
         public Task<bool> DeleteAsync(ResourceKind kind, string ns, string name, DeleteOptions options, CancellationToken ct) => inner.DeleteAsync(kind, ns, name, options, ct);
 
+        public Task<JsonObject?> GetAsync(ResourceKind kind, string ns, string name, CancellationToken ct) => inner.GetAsync(kind, ns, name, ct);
+
         public sealed class Switch
         {
             public volatile bool On;

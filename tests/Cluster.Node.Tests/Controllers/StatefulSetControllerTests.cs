@@ -107,6 +107,51 @@ public sealed class StatefulSetControllerTests : IAsyncLifetime
         await UntilAsync(() => Get<V1Pod>(Registry, BuiltInKinds.Pod, "web-1") is { } p && p.Metadata.Uid != before && p.Status?.Phase != "Failed" ? p : null, "web-1 made again");
     }
 
+    [Fact]
+    public async Task StatefulSet_OrphanWithAMembersName_AdoptedAndCounted_RelabelledPodReleased()
+    {
+        await _host.CreateAsync(BuiltInKinds.Pod, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-0","labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"nginx:0"}]}}""");
+        await _host.CreateAsync(BuiltInKinds.Pod, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"other-0","labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"nginx:0"}]}}""");
+        await _host.UntilInformedAsync(BuiltInKinds.Pod, "web-0");
+        await _host.UntilInformedAsync(BuiltInKinds.Pod, "other-0");
+
+        // OnDelete: the orphan, of no revision of the set, is kept as it is rather than rolled.
+        await _host.CreateAsync(BuiltInKinds.StatefulSet, SetJson.Replace("\"replicas\":3", "\"replicas\":1,\"updateStrategy\":{\"type\":\"OnDelete\"}", StringComparison.Ordinal));
+        var uid = Set()!.Metadata.Uid;
+
+        await UntilAsync(() => Set()?.Status is { Replicas: 1, ObservedGeneration: 1 } s ? s : null, "the orphan counted");
+        var owner = Assert.Single(Get<V1Pod>(Registry, BuiltInKinds.Pod, "web-0")!.Metadata.OwnerReferences);
+        Assert.Equal(("apps/v1", "StatefulSet", "web", uid, true, true), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid, owner.Controller, owner.BlockOwnerDeletion));
+        Assert.Null(Get<V1Pod>(Registry, BuiltInKinds.Pod, "other-0")!.Metadata.OwnerReferences); // matching, but no name of the set's
+        Assert.Single(List<V1ControllerRevision>(Registry, BuiltInKinds.ControllerRevision));
+
+        await Registry.PatchAsync(BuiltInKinds.Pod, "default", "web-0", PatchType.Merge, JsonNode.Parse("""{"metadata":{"labels":{"app":"debug"}}}""")!.AsObject(), null, WriteOptions.Default, CancellationToken.None);
+
+        // Released; its name stays taken (upstream's create meets AlreadyExists until the pod goes).
+        await UntilAsync(() => Get<V1Pod>(Registry, BuiltInKinds.Pod, "web-0")?.Metadata.OwnerReferences is null ? "" : null, "web-0 released");
+    }
+
+    [Fact]
+    public async Task StatefulSet_OrphanRevisionOfItsTemplate_AdoptedNotMadeAgain()
+    {
+        await _host.CreateAsync(BuiltInKinds.StatefulSet, SetJson);
+        var first = await UntilAsync(() => List<V1ControllerRevision>(Registry, BuiltInKinds.ControllerRevision).SingleOrDefault(), "the first revision");
+
+        // Deleted leaving its dependents, orphaned as the collector leaves them (the set first: while it is there, it
+        // adopts its revision back at once): the same set made again takes the revision back.
+        await Registry.DeleteAsync(BuiltInKinds.StatefulSet, "default", "web", DeleteOptions.Default, CancellationToken.None);
+        await UntilAsync(() => Set() is null ? "" : null, "the set gone");
+        var released = JsonNode.Parse(k8s.KubernetesJson.Serialize(Get<V1ControllerRevision>(Registry, BuiltInKinds.ControllerRevision, first.Metadata.Name)))!.AsObject();
+        ((JsonObject)released["metadata"]!).Remove("ownerReferences");
+        await Registry.UpdateAsync(BuiltInKinds.ControllerRevision, "default", first.Metadata.Name, released, null, WriteOptions.Default, CancellationToken.None);
+        await _host.CreateAsync(BuiltInKinds.StatefulSet, SetJson);
+        var uid = Set()!.Metadata.Uid;
+
+        var adopted = await UntilAsync(() => Get<V1ControllerRevision>(Registry, BuiltInKinds.ControllerRevision, first.Metadata.Name) is { Metadata.OwnerReferences: [{ } o] } r && o.Uid == uid ? r : null, "the revision adopted");
+        Assert.Equal(first.Metadata.Uid, adopted.Metadata.Uid);
+        Assert.Single(List<V1ControllerRevision>(Registry, BuiltInKinds.ControllerRevision));
+    }
+
     private List<V1Pod> Live() => [.. Pods(Registry).Where(p => p.Metadata.DeletionTimestamp is null)];
 
     private V1StatefulSet? Set() => Get<V1StatefulSet>(Registry, BuiltInKinds.StatefulSet, "web");
