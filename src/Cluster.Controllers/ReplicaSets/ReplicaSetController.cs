@@ -31,6 +31,7 @@ public sealed partial class ReplicaSetController : IReconciler
     private readonly ILogger _logger;
     private readonly int _burst;
     private readonly ConditionalWeakTable<CachedObject, ReplicaSetView> _views = [];
+    private readonly ConditionalWeakTable<CachedObject, V1Pod> _podViews = [];
 
     public ReplicaSetController(ReplicaKind kind, InformerFactory informers, IObjectWriter writer, EventRecorder events, TimeProvider clock, ILogger logger, int burstReplicas = BurstReplicas)
     {
@@ -70,7 +71,7 @@ public sealed partial class ReplicaSetController : IReconciler
         // Asked before the pods are read, as upstream: asked after, a pod arriving in between could satisfy the
         // expectations while the pods read lack it, and the sync would create it again.
         var mayAct = Expectations.Satisfied(key);
-        var pods = Candidates(set).Select(p => (Cached: p, Pod: p.As<V1Pod>())).Where(p => PodFacts.IsActive(p.Pod)).ToList();
+        var pods = Candidates(set).Select(p => (Cached: p, Pod: PodView(p))).Where(p => PodFacts.IsActive(p.Pod)).ToList();
         var owned = await ClaimAsync(set, pods, ct).ConfigureAwait(false);
 
         Exception? failure = null;
@@ -148,11 +149,17 @@ public sealed partial class ReplicaSetController : IReconciler
             .ToList();
         return [.. _pods.ByIndex(Indexers.Namespace, set.Namespace)
             .Where(p => siblings.Any(s => s.Selector!.Matches(p.Labels)))
-            .Select(CachedObjectJson.As<V1Pod>)];
+            .Select(PodView)];
     }
 
     /// <summary>A cached version read once: versions are immutable, and the table lets a version's view go with it.</summary>
     private ReplicaSetView View(CachedObject cached) => _views.GetValue(cached, _kind.Read);
+
+    /// <summary>
+    /// A pod version parsed once, not on every sync of its set (a sync reads all the set's pods, thousands of them);
+    /// the controller never changes the models it reads.
+    /// </summary>
+    private V1Pod PodView(CachedObject cached) => _podViews.GetValue(cached, static c => c.As<V1Pod>());
 
     /// <summary>A create or delete failed; the sync is retried with back-off after the status says so.</summary>
     private sealed class ReplicaFailureException(string key, Exception inner) : Exception($"syncing {key}: {inner.Message}", inner);
