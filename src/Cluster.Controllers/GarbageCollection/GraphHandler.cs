@@ -8,7 +8,8 @@ namespace Cluster.Controllers.GarbageCollection;
 /// One kind's informer feeding the ownership graph (upstream's GraphBuilder.processGraphChanges): the graph follows
 /// every change before any key is enqueued, so a reconcile never sees a key whose change the graph lacks. It enqueues
 /// the object itself, the owners on their way out that it names (they wait on, or let go of, it), and on a delete its
-/// dependents (their owner may now be absent).
+/// dependents (their owner may now be absent). As upstream's, it acts only on what the collector reasons about
+/// (ownerReferences, the deletion and its finalizers): a change to anything else (a status write) enqueues nothing.
 /// </summary>
 internal sealed class GraphHandler(ResourceKind kind, OwnershipGraph graph, Action<string> enqueue) : IInformerHandler
 {
@@ -56,6 +57,11 @@ internal sealed class GraphHandler(ResourceKind kind, OwnershipGraph graph, Acti
         }
 
         var previous = graph.Get(node.Uid);
+        if (previous is not null && previous.SameAs(node))
+        {
+            return;
+        }
+
         graph.Upsert(node);
         enqueue(node.Uid);
         foreach (var owner in (previous?.Owners ?? []).Concat(node.Owners))

@@ -64,6 +64,14 @@ public sealed record GraphNode(ObjectIdentity Identity, IReadOnlyList<OwnerLink>
         public V1ObjectMeta? Metadata { get; set; }
     }
 
+    /// <summary>
+    /// Whether the two say the same to the collector (record equality would compare the owner lists by reference): a
+    /// version that changes nothing of this leaves the graph and every decision as they were.
+    /// </summary>
+    public bool SameAs(GraphNode other) =>
+        Identity == other.Identity && Deleting == other.Deleting && DeletingDependents == other.DeletingDependents
+        && Orphaning == other.Orphaning && Owners.SequenceEqual(other.Owners);
+
     /// <summary>This object's reference to <paramref name="ownerUid"/>, if it has one.</summary>
     public OwnerLink? OwnerRef(string ownerUid) => Owners.FirstOrDefault(o => o.Uid == ownerUid);
 }

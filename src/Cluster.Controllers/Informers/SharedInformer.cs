@@ -21,7 +21,8 @@ public interface IInformerHandler
 /// resumed from the last version after a break and re-listed after a 410 (what vanished meanwhile is delivered as a
 /// delete); a store with indexes (by namespace, owner uid, node name, ...) kept in step before handlers are called;
 /// and a periodic resync that hands every object to the handlers again. The store holds the watch cache's own
-/// immutable versions, not copies.
+/// immutable versions, not copies. Handlers are called one at a time but outside the store's lock (as client-go's
+/// listeners run apart from its indexer), so a slow handler never holds up the reads of every reconcile.
 /// </summary>
 public sealed partial class SharedInformer : IAsyncDisposable
 {
@@ -30,9 +31,15 @@ public sealed partial class SharedInformer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan? _resync;
     private readonly Lock _lock = new();
+
+    // Taken before _lock, never inside it: it keeps the handlers' calls one at a time and in the store's order.
+    private readonly Lock _dispatch = new();
     private readonly Dictionary<string, CachedObject> _store = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Func<CachedObject, IEnumerable<string>>> _indexers = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Index, string Value), HashSet<string>> _indexed = [];
+
+    // Each stored object's index entries, so replacing a version does not compute the old one's again.
+    private readonly Dictionary<string, List<(string Index, string Value)>> _entries = new(StringComparer.Ordinal);
     private readonly List<IInformerHandler> _handlers = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -63,10 +70,16 @@ public sealed partial class SharedInformer : IAsyncDisposable
     /// <summary>Adds a handler; one added after the first list gets an add for each object the store has.</summary>
     public void AddHandler(IInformerHandler handler)
     {
-        lock (_lock)
+        lock (_dispatch)
         {
-            _handlers.Add(handler);
-            foreach (var obj in _store.Values)
+            CachedObject[] stored;
+            lock (_lock)
+            {
+                _handlers.Add(handler);
+                stored = [.. _store.Values];
+            }
+
+            foreach (var obj in stored)
             {
                 handler.OnAdd(obj);
             }
@@ -81,7 +94,7 @@ public sealed partial class SharedInformer : IAsyncDisposable
             _indexers[name] = index;
             foreach (var obj in _store.Values)
             {
-                Index(name, index, obj, add: true);
+                Index(name, index, obj);
             }
         }
     }
@@ -192,21 +205,33 @@ public sealed partial class SharedInformer : IAsyncDisposable
     /// <summary>A full list: the store becomes it; what vanished is deleted, what changed is updated, what is new added.</summary>
     private void Replace(IReadOnlyList<WatchEvent> listed, long version)
     {
-        lock (_lock)
+        lock (_dispatch)
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var e in listed)
+            var changes = new List<Change>();
+            lock (_lock)
             {
-                seen.Add(e.Object.Key);
-                Store(e.Object);
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var e in listed)
+                {
+                    seen.Add(e.Object.Key);
+                    if (Store(e.Object) is { } change)
+                    {
+                        changes.Add(change);
+                    }
+                }
+
+                foreach (var gone in _store.Values.Where(o => !seen.Contains(o.Key)).ToList())
+                {
+                    changes.Add(Remove(gone));
+                }
+
+                Interlocked.Exchange(ref _version, Math.Max(version, _version));
             }
 
-            foreach (var gone in _store.Values.Where(o => !seen.Contains(o.Key)).ToList())
+            foreach (var change in changes)
             {
-                Remove(gone);
+                Tell(change);
             }
-
-            Interlocked.Exchange(ref _version, Math.Max(version, _version));
         }
 
         _synced.TrySetResult();
@@ -214,32 +239,64 @@ public sealed partial class SharedInformer : IAsyncDisposable
 
     private void Apply(WatchEvent e)
     {
-        lock (_lock)
+        lock (_dispatch)
         {
-            if (e.Type == WatchEventType.Deleted)
+            Change? change = null;
+            lock (_lock)
             {
-                if (_store.TryGetValue(e.Object.Key, out var last))
+                if (e.Type == WatchEventType.Deleted)
                 {
-                    Remove(last);
+                    if (_store.TryGetValue(e.Object.Key, out var last))
+                    {
+                        change = Remove(last);
+                    }
                 }
-            }
-            else
-            {
-                Store(e.Object);
+                else
+                {
+                    change = Store(e.Object);
+                }
+
+                Interlocked.Exchange(ref _version, e.ResourceVersion);
             }
 
-            Interlocked.Exchange(ref _version, e.ResourceVersion);
+            if (change is { } told)
+            {
+                Tell(told);
+            }
         }
     }
 
-    /// <summary>Under the lock: stores a version and tells the handlers (nothing when the store already has it).</summary>
-    private void Store(CachedObject obj)
+    /// <summary>A change for the handlers: an add (no old), an update, or a delete (no now).</summary>
+    private readonly record struct Change(CachedObject? Old, CachedObject? Now);
+
+    /// <summary>Under the dispatch lock, outside the store's: tells every handler of one change.</summary>
+    private void Tell(Change change)
+    {
+        foreach (var handler in _handlers)
+        {
+            switch (change)
+            {
+                case { Old: null, Now: { } added }:
+                    handler.OnAdd(added);
+                    break;
+                case { Old: { } old, Now: { } now }:
+                    handler.OnUpdate(old, now);
+                    break;
+                case { Old: { } last }:
+                    handler.OnDelete(last);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Under the lock: stores a version; the change for the handlers (none when the store already has it).</summary>
+    private Change? Store(CachedObject obj)
     {
         if (_store.TryGetValue(obj.Key, out var old))
         {
             if (old.ResourceVersion == obj.ResourceVersion)
             {
-                return;
+                return null;
             }
 
             Unindex(old);
@@ -248,70 +305,67 @@ public sealed partial class SharedInformer : IAsyncDisposable
         _store[obj.Key] = obj;
         foreach (var (name, index) in _indexers)
         {
-            Index(name, index, obj, add: true);
+            Index(name, index, obj);
         }
 
-        foreach (var handler in _handlers)
-        {
-            if (old is null)
-            {
-                handler.OnAdd(obj);
-            }
-            else
-            {
-                handler.OnUpdate(old, obj);
-            }
-        }
+        return new Change(old, obj);
     }
 
-    private void Remove(CachedObject last)
+    private Change Remove(CachedObject last)
     {
         _store.Remove(last.Key);
         Unindex(last);
-        foreach (var handler in _handlers)
-        {
-            handler.OnDelete(last);
-        }
+        return new Change(last, null);
     }
 
     private void Unindex(CachedObject obj)
     {
-        foreach (var (name, index) in _indexers)
+        if (!_entries.Remove(obj.Key, out var entries))
         {
-            Index(name, index, obj, add: false);
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (_indexed.TryGetValue(entry, out var keys) && keys.Remove(obj.Key) && keys.Count == 0)
+            {
+                _indexed.Remove(entry);
+            }
         }
     }
 
-    private void Index(string name, Func<CachedObject, IEnumerable<string>> index, CachedObject obj, bool add)
+    private void Index(string name, Func<CachedObject, IEnumerable<string>> index, CachedObject obj)
     {
+        if (!_entries.TryGetValue(obj.Key, out var entries))
+        {
+            _entries[obj.Key] = entries = [];
+        }
+
         foreach (var value in index(obj))
         {
-            if (add)
+            if (!_indexed.TryGetValue((name, value), out var keys))
             {
-                if (!_indexed.TryGetValue((name, value), out var keys))
-                {
-                    _indexed[(name, value)] = keys = new HashSet<string>(StringComparer.Ordinal);
-                }
+                _indexed[(name, value)] = keys = new HashSet<string>(StringComparer.Ordinal);
+            }
 
-                keys.Add(obj.Key);
-            }
-            else if (_indexed.TryGetValue((name, value), out var keys) && keys.Remove(obj.Key) && keys.Count == 0)
-            {
-                _indexed.Remove((name, value));
-            }
+            keys.Add(obj.Key);
+            entries.Add((name, value));
         }
     }
 
     private void Resync()
     {
-        lock (_lock)
+        lock (_dispatch)
         {
-            foreach (var obj in _store.Values)
+            CachedObject[] stored;
+            lock (_lock)
             {
-                foreach (var handler in _handlers)
-                {
-                    handler.OnUpdate(obj, obj);
-                }
+                stored = [.. _store.Values];
+            }
+
+            foreach (var obj in stored)
+            {
+                Tell(new Change(obj, obj));
             }
         }
     }

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Cluster.Controllers.Informers;
 using Cluster.Controllers.Scheduling.Plugins;
+using Cluster.Core.Registry.Cache;
 using k8s.Models;
 
 namespace Cluster.Controllers.NodeLifecycle;
@@ -40,6 +43,30 @@ public static class TaintEviction
         }
 
         return at;
+    }
+
+    /// <summary>
+    /// Whether a pod change can change its eviction (upstream's PodUpdated): a pod that is on a node now, and came there,
+    /// or changed its tolerations, with this change; a resync (the same version) always is. A status write is not.
+    /// </summary>
+    public static bool Concerns(CachedObject? old, CachedObject now)
+    {
+        var node = Indexers.ByNodeName(now).FirstOrDefault();
+        if (node is null)
+        {
+            return false;
+        }
+
+        return old is null || old.ResourceVersion == now.ResourceVersion || Indexers.ByNodeName(old).FirstOrDefault() != node || Tolerations(old) != Tolerations(now);
+    }
+
+    /// <summary>The pod's spec.tolerations as stored (the registry writes equal tolerations as equal text).</summary>
+    private static string Tolerations(CachedObject pod)
+    {
+        using var document = JsonDocument.Parse(pod.Json);
+        return document.RootElement.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("tolerations", out var tolerations)
+            ? tolerations.GetRawText()
+            : "";
     }
 
     private static DateTimeOffset? Later(DateTime? a, DateTime? b)

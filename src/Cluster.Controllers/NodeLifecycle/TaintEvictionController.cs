@@ -42,10 +42,10 @@ public sealed partial class TaintEvictionController : IReconciler
 
     public string Name => "taint-eviction-controller";
 
-    /// <summary>Has pod events, and node events that change NoExecute taints, enqueue pod keys on <paramref name="loop"/>.</summary>
+    /// <summary>Has pod events that place a pod or change its tolerations, and node events that change NoExecute taints, enqueue pod keys on <paramref name="loop"/>.</summary>
     public void Watch(ReconcileLoop loop)
     {
-        _pods.AddHandler(new EnqueueHandler(loop, (old, now) => now is not null && Indexers.ByNodeName(now).Any() ? [now.Key] : []));
+        _pods.AddHandler(new EnqueueHandler(loop, (old, now) => now is not null && TaintEviction.Concerns(old, now) ? [now.Key] : []));
         _nodes.AddHandler(new EnqueueHandler(loop, PodsOnRetaintedNode));
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Cluster.Core.Registry.Cache;
 using k8s.Models;
@@ -29,10 +30,16 @@ public static class PodFacts
         metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
 
     /// <summary>
-    /// A pod version's controller reference and whether it is terminating, read without parsing the whole pod: the
-    /// handlers see every change of every pod.
+    /// A pod version's controller reference and whether it is terminating, read without parsing the whole pod, and
+    /// once per version: the handlers of several controllers see every change of every pod. Callers only read it.
     /// </summary>
-    public static (V1OwnerReference? Controller, bool Terminating) Peek(CachedObject pod)
+    public static (V1OwnerReference? Controller, bool Terminating) Peek(CachedObject pod) => Peeked.GetValue(pod, static p => new PeekResult(Read(p))).Value;
+
+    private static readonly ConditionalWeakTable<CachedObject, PeekResult> Peeked = [];
+
+    private sealed record PeekResult((V1OwnerReference? Controller, bool Terminating) Value);
+
+    private static (V1OwnerReference? Controller, bool Terminating) Read(CachedObject pod)
     {
         using var document = JsonDocument.Parse(pod.Json);
         if (!document.RootElement.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object)

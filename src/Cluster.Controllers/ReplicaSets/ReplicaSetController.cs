@@ -35,6 +35,7 @@ public sealed partial class ReplicaSetController : IReconciler
     private readonly ControllerRefManager _refs;
     private readonly OwnerLookup _owners;
     private readonly ConditionalWeakTable<CachedObject, ReplicaSetView> _views = [];
+    private readonly ConditionalWeakTable<CachedObject, V1Pod> _podViews = [];
 
     public ReplicaSetController(ReplicaKind kind, InformerFactory informers, IObjectWriter writer, EventRecorder events, TimeProvider clock, ILogger logger, int burstReplicas = BurstReplicas)
     {
@@ -82,7 +83,7 @@ public sealed partial class ReplicaSetController : IReconciler
 
         // Upstream's claimPods: only active pods are claimed (a finished one is no replica to adopt or release).
         var owner = ClaimOwner.Of(_kind.Kind, set.Metadata);
-        var owned = await _refs.ClaimPodsAsync(_pods, owner, selector, CachedObjectJson.As<V1Pod>, ct, consider: PodFacts.IsActive).ConfigureAwait(false);
+        var owned = await _refs.ClaimPodsAsync(_pods, owner, selector, PodView, ct, consider: PodFacts.IsActive).ConfigureAwait(false);
 
         Exception? failure = null;
         if (mayAct && !set.Deleting)
@@ -150,11 +151,17 @@ public sealed partial class ReplicaSetController : IReconciler
             .ToList();
         return [.. _pods.ByIndex(Indexers.Namespace, set.Namespace)
             .Where(p => siblings.Any(s => s.Selector!.Matches(p.Labels)))
-            .Select(CachedObjectJson.As<V1Pod>)];
+            .Select(PodView)];
     }
 
     /// <summary>A cached version read once: versions are immutable, and the table lets a version's view go with it.</summary>
     private ReplicaSetView View(CachedObject cached) => _views.GetValue(cached, _kind.Read);
+
+    /// <summary>
+    /// A pod version parsed once, not on every sync of its set (a sync reads all the set's pods, thousands of them);
+    /// the controller never changes the models it reads.
+    /// </summary>
+    private V1Pod PodView(CachedObject cached) => _podViews.GetValue(cached, static c => c.As<V1Pod>());
 
     /// <summary>A create or delete failed; the sync is retried with back-off after the status says so.</summary>
     private sealed class ReplicaFailureException(string key, Exception inner) : Exception($"syncing {key}: {inner.Message}", inner);

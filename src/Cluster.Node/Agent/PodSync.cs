@@ -8,8 +8,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Cluster.Node.Agent;
 
-/// <summary>What a sync learned: the containers after its actions, the pod as its status write answered, whether to sync again at once.</summary>
-internal sealed record SyncDone(bool Finished, bool Again = false, IReadOnlyList<RuntimeContainer>? Containers = null, V1Pod? Pod = null);
+/// <summary>
+/// What a sync learned: the containers after its actions, the pod as its status write answered, whether to sync again
+/// at once, and whether the pod is settled: nothing left to do and its status written, so that only a change (of the
+/// pod, its containers or its probes) gives a sync something to do.
+/// </summary>
+internal sealed record SyncDone(bool Finished, bool Again = false, IReadOnlyList<RuntimeContainer>? Containers = null, V1Pod? Pod = null, bool Settled = false);
 
 /// <summary>What a pod's syncs carry from one to the next; only syncs touch it, and they never overlap.</summary>
 internal sealed class PodSyncState(CrashLoopBackoff backoff, CrashLoopBackoff pullBackoff)
@@ -48,6 +52,7 @@ internal sealed partial class PodSync(
 
     private IReadOnlyList<RuntimeContainer> _containers = containers ?? [];
     private bool _again;
+    private bool _statusWritten;
 
     public async Task<SyncDone> RunAsync()
     {
@@ -189,8 +194,13 @@ internal sealed partial class PodSync(
             written = await WriteStatusAsync(PodStatusBuilder.Build(pod, _containers, reasons, agent.HostIp, state.StartTime ?? now, now, probes), ct).ConfigureAwait(false);
         }
 
-        return new SyncDone(false, _again, _containers, written);
+        var settled = action is PodAction.Wait && reasons.Count == 0 && _statusWritten && !_again && !HasRefreshedVolumes(pod);
+        return new SyncDone(false, _again, _containers, written, settled);
     }
+
+    /// <summary>Volumes whose files follow another object (a ConfigMap, a Secret): only a sync brings their changes.</summary>
+    private static bool HasRefreshedVolumes(V1Pod pod) =>
+        pod.Spec.Volumes?.Any(v => v.ConfigMap is not null || v.Secret is not null || v.Projected is not null) == true;
 
     /// <summary>Runs one start; a failure becomes the container's waiting reason (ErrImagePull, CreateContainerConfigError, ...).</summary>
     private async Task Try(string container, Func<Task> start)
@@ -224,6 +234,7 @@ internal sealed partial class PodSync(
         var text = json.ToJsonString();
         if (text == state.LastStatus)
         {
+            _statusWritten = true;
             return null;
         }
 
@@ -238,6 +249,7 @@ internal sealed partial class PodSync(
         {
             var reply = await agent.Registry.PatchAsync(BuiltInKinds.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, PatchType.Merge, patch, "status", new WriteOptions(FieldManager: FieldManager), ct).ConfigureAwait(false);
             state.LastStatus = text;
+            _statusWritten = true;
             return KubernetesJson.Deserialize<V1Pod>(System.Text.Encoding.UTF8.GetString(reply.Json));
         }
         catch (ApiException e) when (e.Code is 404 or 409)

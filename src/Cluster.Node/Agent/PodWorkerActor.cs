@@ -14,6 +14,9 @@ namespace Cluster.Node.Agent;
 public sealed partial class PodWorkerActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The kubelet's default --sync-frequency: how often a settled pod syncs without a change.</summary>
+    private static readonly TimeSpan ResyncPeriod = TimeSpan.FromMinutes(1);
     private readonly ProbeTracker _probes = new();
     private readonly AgentContext _agent;
     private readonly PodSyncState _state;
@@ -22,6 +25,8 @@ public sealed partial class PodWorkerActor : ReceiveActor, IWithTimers
     private bool _syncing;
     private bool _again;
     private bool _objectGone;
+    private bool _settled;
+    private DateTimeOffset _lastSync;
 
     public PodWorkerActor(AgentContext agent, V1Pod pod)
     {
@@ -45,8 +50,17 @@ public sealed partial class PodWorkerActor : ReceiveActor, IWithTimers
         });
         Receive<ContainersObserved>(m =>
         {
+            var unchanged = _containers is { } known && known.SequenceEqual(m.Containers);
             _containers = m.Containers;
             _probes.Keep(m.Containers.Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
+
+            // As the kubelet's PLEG, a relist wakes only the pods whose containers changed; a settled pod still syncs
+            // once a resync period (the kubelet's --sync-frequency), in case something went unnoticed.
+            if (unchanged && _settled && _agent.Clock.GetUtcNow() - _lastSync < ResyncPeriod)
+            {
+                return;
+            }
+
             RequestSync();
         });
         Receive<ProbeTick>(_ => RunDueProbes());
@@ -62,6 +76,7 @@ public sealed partial class PodWorkerActor : ReceiveActor, IWithTimers
             }
 
             _containers = m.Containers ?? _containers;
+            _settled = m.Settled;
             if (m.Pod is { } written && Version(written) > Version(_pod))
             {
                 _pod = written;
@@ -171,6 +186,8 @@ public sealed partial class PodWorkerActor : ReceiveActor, IWithTimers
         }
 
         _syncing = true;
+        _settled = false;
+        _lastSync = _agent.Clock.GetUtcNow();
         var pod = _pod;
         var logger = _agent.Logger;
         new PodSync(_agent, _state, pod, _containers, _objectGone, ProbeStatus()).RunAsync().ContinueWith(

@@ -1,4 +1,8 @@
+using System.Text.Json.Nodes;
 using Cluster.Controllers.NodeLifecycle;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Cache;
+using Cluster.Core.Registry.Strategies;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;
 
@@ -77,7 +81,56 @@ public sealed class TaintEvictionSpec
         Assert.Equal(Now.AddSeconds(30), TaintEviction.EvictAt(pod, [Unreachable(Now)], Now));
     }
 
+    [Fact]
+    public void Concerns_StatusOnlyChange_False()
+    {
+        Assert.False(TaintEviction.Concerns(Cached(1, "n1"), Cached(2, "n1", phase: "Running")));
+    }
+
+    [Fact]
+    public void Concerns_Bound_True()
+    {
+        Assert.True(TaintEviction.Concerns(Cached(1, null), Cached(2, "n1")));
+    }
+
+    [Fact]
+    public void Concerns_TolerationsChange_True()
+    {
+        Assert.True(TaintEviction.Concerns(Cached(1, "n1"), Cached(2, "n1", toleration: "node.kubernetes.io/unreachable")));
+    }
+
+    [Fact]
+    public void Concerns_AddOnANodeOrResync_True_UnscheduledNever()
+    {
+        var pod = Cached(1, "n1");
+        Assert.True(TaintEviction.Concerns(null, pod));
+        Assert.True(TaintEviction.Concerns(pod, pod));
+        Assert.False(TaintEviction.Concerns(null, Cached(1, null)));
+    }
+
     private DateTimeOffset Now => _clock.GetUtcNow();
+
+    private static CachedObject Cached(long version, string? node, string? phase = null, string? toleration = null)
+    {
+        var spec = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "nginx" }) };
+        if (node is not null)
+        {
+            spec["nodeName"] = node;
+        }
+
+        if (toleration is not null)
+        {
+            spec["tolerations"] = new JsonArray(new JsonObject { ["key"] = toleration, ["operator"] = "Exists", ["effect"] = "NoExecute" });
+        }
+
+        var pod = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod", ["metadata"] = new JsonObject { ["name"] = "web", ["namespace"] = "default", ["uid"] = "u1" }, ["spec"] = spec };
+        if (phase is not null)
+        {
+            pod["status"] = new JsonObject { ["phase"] = phase };
+        }
+
+        return CachedObject.From(pod, version, StrategyCatalog.BuiltIn.Find(BuiltInKinds.Pod), ["spec.nodeName"]);
+    }
 
     private static V1Pod Pod(params V1Toleration[] tolerations) => new()
     {

@@ -149,6 +149,13 @@ internal static class FieldSetWalker
             return;
         }
 
+        // Equal values have no changes anywhere below: one comparison instead of keying every list item twice (a
+        // status write leaves the whole spec as it was).
+        if (before is not null && after is not null && JsonNode.DeepEquals(before, after))
+        {
+            return;
+        }
+
         if (before is JsonObject or null && after is JsonObject or null && !field.Atomic && !(IsEmpty(before) && IsEmpty(after)))
         {
             CompareObjects(before as JsonObject, after as JsonObject, field.Schema, path, changes);

@@ -26,15 +26,22 @@ public static class ManagedFields
         var result = (JsonObject)updated.DeepClone();
         var schema = SchemaOf(result);
         var managers = Read(updated) is { Count: > 0 } own ? own : Read(old);
-        var changes = FieldSetWalker.Compare(WithoutManagedFields(old), WithoutManagedFields(result), schema).Without(IgnoredPaths(resetStatus: false));
+
+        // The copy's managedFields are written anew below, and the old object's only differ under
+        // metadata.managedFields, which is ignored: neither object needs a copy without them to compare.
+        (result["metadata"] as JsonObject)?.Remove("managedFields");
+        var changes = FieldSetWalker.Compare(old, result, schema).Without(IgnoredPaths(resetStatus: false));
+        var changed = changes.Changed;
 
         var identity = new ManagerEntry(manager, UpdateOperation, apiVersion, null, subresource, new FieldSet());
-        foreach (var entry in managers.ToArray())
+        if (!changed.IsEmpty || !changes.Removed.IsEmpty)
         {
-            Replace(managers, entry, entry.Fields.Difference(changes.Changed).Difference(changes.Removed));
+            foreach (var entry in managers.ToArray())
+            {
+                Replace(managers, entry, entry.Fields.Difference(changed).Difference(changes.Removed));
+            }
         }
 
-        var changed = changes.Changed;
         if (!changed.IsEmpty)
         {
             var previous = managers.FirstOrDefault(m => m.SameManager(identity));
