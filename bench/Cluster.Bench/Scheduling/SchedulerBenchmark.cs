@@ -27,6 +27,7 @@ public static class SchedulerBenchmark
         foreach (var pods in podCounts)
         {
             CycleBenchmark.Run(nodes, pods);
+            CycleBenchmark.Run(nodes, pods, spread: true);
         }
 
         if (args.Contains("--cycles-only"))

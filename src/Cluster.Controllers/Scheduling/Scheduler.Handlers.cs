@@ -101,10 +101,17 @@ public sealed partial class Scheduler
         }
     }
 
-    private void NodeChanged(V1Node? old, V1Node node)
+    /// <summary>
+    /// A node came or changed. Heartbeats rewrite every node's status again and again, so only the new version is parsed:
+    /// it is compared with the version the cache holds (the informer's previous one) rather than parsing that again.
+    /// </summary>
+    private void NodeChanged(CachedObject nowObj)
     {
+        var node = nowObj.As<V1Node>();
+        V1Node? old;
         lock (Cache.Lock)
         {
+            old = Cache.Node(node.Metadata.Name)?.Node;
             Cache.SetNode(node);
         }
 
@@ -125,12 +132,15 @@ public sealed partial class Scheduler
     /// <summary>Heartbeats and condition refreshes change a Node constantly; only what a filter reads is news to pending pods.</summary>
     private static bool SameForScheduling(V1Node a, V1Node b) =>
         a.Spec?.Unschedulable == b.Spec?.Unschedulable
-        && SameJson(a.Metadata?.Labels, b.Metadata?.Labels)
+        && SameLabels(a.Metadata?.Labels, b.Metadata?.Labels)
         && SameJson(a.Spec?.Taints, b.Spec?.Taints)
         && SameJson(a.Status?.Allocatable, b.Status?.Allocatable);
 
     private static bool SameLabels(CachedObject a, CachedObject b) =>
         a.Labels.Count == b.Labels.Count && a.Labels.All(l => b.Labels.TryGetValue(l.Key, out var value) && value == l.Value);
+
+    private static bool SameLabels(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(l => b!.TryGetValue(l.Key, out var value) && value == l.Value));
 
     private static bool SameJson(object? a, object? b) =>
         a is null || b is null ? a is null && b is null : KubernetesJson.Serialize(a) == KubernetesJson.Serialize(b);
@@ -148,9 +158,9 @@ public sealed partial class Scheduler
 
     private sealed class NodeHandler(Scheduler scheduler) : IInformerHandler
     {
-        public void OnAdd(CachedObject obj) => scheduler.NodeChanged(null, obj.As<V1Node>());
+        public void OnAdd(CachedObject obj) => scheduler.NodeChanged(obj);
 
-        public void OnUpdate(CachedObject old, CachedObject now) => scheduler.NodeChanged(old.As<V1Node>(), now.As<V1Node>());
+        public void OnUpdate(CachedObject old, CachedObject now) => scheduler.NodeChanged(now);
 
         public void OnDelete(CachedObject last) => scheduler.NodeDeleted(last.As<V1Node>());
     }

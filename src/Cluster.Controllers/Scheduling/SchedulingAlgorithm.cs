@@ -15,6 +15,11 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
     /// <summary>Fewer nodes than this are always all evaluated (upstream's minFeasibleNodesToFind).</summary>
     public const int MinFeasibleNodesToFind = 100;
 
+    // Arrays, not the profile's interface lists: a foreach over an IReadOnlyList allocates an enumerator, and the filters
+    // are walked for every node of every cycle.
+    private readonly IPreFilterPlugin[] _preFilters = [.. profile.PreFilters];
+    private readonly IFilterPlugin[] _filters = [.. profile.Filters];
+    private readonly IScorePlugin[] _scorers = [.. profile.Scores];
     private readonly List<NodeInfo> _feasible = [];
     private long[] _totals = [];
     private long[] _scores = [];
@@ -72,7 +77,7 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
     /// <summary>The filters in order, stopping at the first that refuses (upstream's RunFilterPlugins).</summary>
     public FilterResult Filter(CycleState state, PodInfo pod, NodeInfo node)
     {
-        foreach (var plugin in profile.Filters)
+        foreach (var plugin in _filters)
         {
             var result = plugin.Filter(state, pod, node);
             if (!result.IsSuccess)
@@ -115,7 +120,7 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
     /// <summary>The pre-filters in order, stopping at the first that refuses; they leave their state in <paramref name="state"/>.</summary>
     public FilterResult PreFilter(CycleState state, PodInfo pod, IClusterSnapshot snapshot)
     {
-        foreach (var plugin in profile.PreFilters)
+        foreach (var plugin in _preFilters)
         {
             var result = plugin.PreFilter(state, pod, snapshot);
             if (!result.IsSuccess)
@@ -150,7 +155,7 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
         var totals = _totals.AsSpan(0, feasible.Count);
         var scores = _scores.AsSpan(0, feasible.Count);
         totals.Clear();
-        foreach (var plugin in profile.Scores)
+        foreach (var plugin in _scorers)
         {
             plugin.PreScore(state, pod, feasible, snapshot);
             for (var i = 0; i < feasible.Count; i++)

@@ -7,7 +7,7 @@ namespace Cluster.Controllers.Scheduling.Framework;
 /// request, the host ports they hold and which of them carry affinity terms, all kept current as pods come and go so
 /// a scheduling cycle never sums a node's pods again.
 /// </summary>
-public sealed class NodeInfo
+public sealed partial class NodeInfo
 {
     private static readonly Dictionary<string, string> NoLabels = [];
 
@@ -76,7 +76,7 @@ public sealed class NodeInfo
         Requested.Add(pod.Requests);
         NonZeroRequested.Add(pod.NonZeroRequests);
         UsedPorts.AddRange(pod.HostPorts);
-        Generation++;
+        PodsChanged();
     }
 
     /// <summary>A copy to change freely (preemption's dry runs remove and re-add pods on it, the live node untouched).</summary>
@@ -112,7 +112,7 @@ public sealed class NodeInfo
             UsedPorts.Remove(port);
         }
 
-        Generation++;
+        PodsChanged();
         return true;
     }
 }

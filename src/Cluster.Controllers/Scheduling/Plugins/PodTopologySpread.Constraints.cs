@@ -16,8 +16,11 @@ public sealed partial class PodTopologySpread
     /// A topology spread constraint with its selector parsed (and narrowed by its matchLabelKeys) and the unstated fields at
     /// upstream's defaults: minDomains 1, nodeAffinityPolicy Honor, nodeTaintsPolicy Ignore.
     /// </summary>
-    internal sealed record SpreadConstraint(int MaxSkew, string TopologyKey, LabelSelector Selector, int MinDomains, bool HonorNodeAffinity, bool HonorNodeTaints)
+    internal sealed record SpreadConstraint(int MaxSkew, string TopologyKey, LabelSelector Selector, string Namespace, int MinDomains, bool HonorNodeAffinity, bool HonorNodeTaints)
     {
+        /// <summary>The pods the constraint counts: its selector's, in the incoming pod's namespace.</summary>
+        public PodSelection Selection { get; } = new(Namespace, Selector);
+
         /// <summary>
         /// Whether the node's pods count toward the constraint's domains: under Honor policies, only nodes the pod could be
         /// placed on by its node selector and affinity, and whose NoSchedule/NoExecute taints it tolerates.
@@ -28,10 +31,10 @@ public sealed partial class PodTopologySpread
     }
 
     /// <summary>The system default constraints (upstream's systemDefaultConstraints), all ScheduleAnyway.</summary>
-    private static SpreadConstraint[] SystemDefaults(LabelSelector selector) =>
+    private static SpreadConstraint[] SystemDefaults(LabelSelector selector, string ns) =>
     [
-        new(3, HostnameKey, selector, 1, HonorNodeAffinity: true, HonorNodeTaints: false),
-        new(5, ZoneKey, selector, 1, HonorNodeAffinity: true, HonorNodeTaints: false),
+        new(3, HostnameKey, selector, ns, 1, HonorNodeAffinity: true, HonorNodeTaints: false),
+        new(5, ZoneKey, selector, ns, 1, HonorNodeAffinity: true, HonorNodeTaints: false),
     ];
 
     /// <summary>The pod's own constraints of one <paramref name="action"/> (upstream's filterTopologySpreadConstraints); error names a malformed selector.</summary>
@@ -55,6 +58,7 @@ public sealed partial class PodTopologySpread
                 constraint.MaxSkew,
                 constraint.TopologyKey ?? "",
                 selector,
+                pod.Namespace,
                 constraint.MinDomains ?? 1,
                 HonorNodeAffinity: constraint.NodeAffinityPolicy is null or "Honor",
                 HonorNodeTaints: constraint.NodeTaintsPolicy == "Honor"));

@@ -59,7 +59,7 @@ public sealed partial class PodTopologySpread
                 if (constraint.Counts(pod.Pod, node))
                 {
                     CollectionsMarshal.GetValueRefOrAddDefault(domains[i], node.Labels[constraint.TopologyKey], out _) +=
-                        CountMatchingPods(node, constraint.Selector, pod.Namespace);
+                        CountMatchingPods(node, constraint);
                 }
             }
         }

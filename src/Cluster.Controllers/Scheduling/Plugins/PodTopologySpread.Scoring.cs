@@ -73,7 +73,7 @@ public sealed partial class PodTopologySpread
             var constraint = spread.Constraints[i];
             if (node.Labels.TryGetValue(constraint.TopologyKey, out var value))
             {
-                var count = spread.Domains[i] is { } domain ? domain.GetValueOrDefault(value) : CountMatchingPods(node, constraint.Selector, pod.Namespace);
+                var count = spread.Domains[i] is { } domain ? domain.GetValueOrDefault(value) : CountMatchingPods(node, constraint);
                 score += (count * spread.Weights[i]) + (constraint.MaxSkew - 1);
             }
         }
@@ -114,7 +114,7 @@ public sealed partial class PodTopologySpread
             return OwnConstraints(pod, ScheduleAnyway, out _);
         }
 
-        return _defaultSelector(pod) is { IsEverything: false } selector ? SystemDefaults(selector) : null;
+        return _defaultSelector(pod) is { IsEverything: false } selector ? SystemDefaults(selector, pod.Namespace) : null;
     }
 
     private static void CountDomainPods(PodInfo pod, IClusterSnapshot snapshot, SpreadConstraint[] constraints, bool requireAllKeys, Dictionary<string, long>?[] domains)
@@ -134,7 +134,7 @@ public sealed partial class PodTopologySpread
                 var value = node.Labels.GetValueOrDefault(constraints[i].TopologyKey, "");
                 if (domains[i] is { } domain && domain.ContainsKey(value) && constraints[i].Counts(pod.Pod, node))
                 {
-                    domain[value] += CountMatchingPods(node, constraints[i].Selector, pod.Namespace);
+                    domain[value] += CountMatchingPods(node, constraints[i]);
                 }
             }
         }

@@ -43,23 +43,10 @@ public sealed partial class PodTopologySpread : IPreFilterPlugin, IFilterPlugin,
         return true;
     }
 
-    /// <summary>Upstream's countPodsMatchSelector: terminating pods and other namespaces' pods do not count, nor does any pod for an empty selector.</summary>
-    private static int CountMatchingPods(NodeInfo node, LabelSelector selector, string ns)
-    {
-        if (selector.IsEverything)
-        {
-            return 0;
-        }
-
-        var count = 0;
-        foreach (var pod in node.Pods)
-        {
-            if (pod.Pod.Metadata?.DeletionTimestamp is null && pod.Namespace == ns && selector.Matches(pod.Labels))
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
+    /// <summary>
+    /// Upstream's countPodsMatchSelector: terminating pods and other namespaces' pods do not count, nor does any pod for an
+    /// empty selector. The node keeps the count until its pods change, so a cycle recounts only the nodes that changed.
+    /// </summary>
+    private static int CountMatchingPods(NodeInfo node, SpreadConstraint constraint) =>
+        constraint.Selector.IsEverything ? 0 : node.CountMatching(constraint.Selection);
 }
