@@ -30,6 +30,10 @@ public sealed partial class DaemonSetController
 
         var (a, b) = (_parsedNodes.GetValue(old, CachedObjectJson.As<V1Node>), _parsedNodes.GetValue(now, CachedObjectJson.As<V1Node>));
         return !old.Labels.OrderBy(p => p.Key).SequenceEqual(now.Labels.OrderBy(p => p.Key))
-            || k8s.KubernetesJson.Serialize(a.Spec?.Taints) != k8s.KubernetesJson.Serialize(b.Spec?.Taints);
+            || !SameTaints(a.Spec?.Taints, b.Spec?.Taints);
     }
+
+    // Compared field by field: serializing a node without taints (null) threw and broke the node informer's watch.
+    private static bool SameTaints(IList<V1Taint>? a, IList<V1Taint>? b) =>
+        (a ?? []).Select(t => (t.Key, t.Value, t.Effect)).SequenceEqual((b ?? []).Select(t => (t.Key, t.Value, t.Effect)));
 }
