@@ -21,6 +21,8 @@ public sealed partial class PodFeed(ResourceRegistry registry, ILogger logger) :
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Subscriber> _byNode = new(StringComparer.Ordinal);
+    private readonly List<(string Node, IActorRef Agent, TaskCompletionSource Listed)> _pending = [];
+    private bool _listingScheduled;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _watching = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
@@ -49,10 +51,21 @@ public sealed partial class PodFeed(ResourceRegistry registry, ILogger logger) :
         // A consistent read (every write committed so far is in the cache), and a watch already running from before it.
         await registry.SyncAsync(ct).ConfigureAwait(false);
         await _watching.Task.WaitAsync(ct).ConfigureAwait(false);
+        var listed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool start;
         lock (_lock)
         {
-            _byNode[nodeName] = new Subscriber(agent, ListTo(nodeName, agent));
+            _pending.Add((nodeName, agent, listed));
+            start = !_listingScheduled;
+            _listingScheduled = true;
         }
+
+        if (start)
+        {
+            _ = Task.Run(ListPending, CancellationToken.None);
+        }
+
+        await listed.Task.WaitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Stops sending to <paramref name="agent"/> (a stopped agent; a newer subscriber of the node stays).</summary>
@@ -76,19 +89,66 @@ public sealed partial class PodFeed(ResourceRegistry registry, ILogger logger) :
         }
     }
 
-    /// <summary>Tells <paramref name="agent"/> the node's pods as the cache has them; returns the version they are at. Under the lock.</summary>
-    private long ListTo(string nodeName, IActorRef agent)
+    /// <summary>
+    /// Lists the pods to every agent that subscribed since the last listing, in one pass over the cache: agents
+    /// subscribe in bursts (thousands of simulated ones re-register after a restart), and a pass per agent made the
+    /// burst cost agents × pods.
+    /// </summary>
+    private void ListPending()
+    {
+        lock (_lock)
+        {
+            _listingScheduled = false;
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            // A node subscribed twice in the burst keeps its newer agent, as a later subscription replaces an earlier one.
+            var agents = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+            foreach (var (node, agent, _) in _pending)
+            {
+                agents[node] = agent;
+            }
+
+            var version = ListTo(agents);
+            var winners = agents.Values.ToHashSet();
+            foreach (var (node, agent) in agents)
+            {
+                _byNode[node] = new Subscriber(agent, version);
+            }
+
+            foreach (var (_, agent, listed) in _pending)
+            {
+                if (!winners.Contains(agent))
+                {
+                    agent.Tell(NodeAgentActor.PodsListed.Instance);
+                }
+
+                listed.TrySetResult();
+            }
+
+            _pending.Clear();
+        }
+    }
+
+    /// <summary>Tells each agent its node's pods as the cache has them, in one pass; returns the version they are at. Under the lock.</summary>
+    private long ListTo(IReadOnlyDictionary<string, IActorRef> agents)
     {
         var (items, version) = registry.Cache(BuiltInKinds.Pod).List(null);
         foreach (var pod in items)
         {
-            if (WatchTrigger.ValueOf(pod, "spec.nodeName") == nodeName)
+            if (WatchTrigger.ValueOf(pod, "spec.nodeName") is { Length: > 0 } node && agents.TryGetValue(node, out var agent))
             {
                 agent.Tell(new NodeAgentActor.PodSeen(pod.Uid ?? "", pod));
             }
         }
 
-        agent.Tell(NodeAgentActor.PodsListed.Instance);
+        foreach (var agent in agents.Values)
+        {
+            agent.Tell(NodeAgentActor.PodsListed.Instance);
+        }
+
         return version;
     }
 
@@ -129,9 +189,10 @@ public sealed partial class PodFeed(ResourceRegistry registry, ILogger logger) :
                 lock (_lock)
                 {
                     from = registry.Cache(BuiltInKinds.Pod).ResourceVersion;
+                    var version = ListTo(_byNode.ToDictionary(b => b.Key, b => b.Value.Agent, StringComparer.Ordinal));
                     foreach (var (node, subscriber) in _byNode.ToList())
                     {
-                        _byNode[node] = subscriber with { ListedAt = ListTo(node, subscriber.Agent) };
+                        _byNode[node] = subscriber with { ListedAt = version };
                     }
                 }
             }

@@ -100,6 +100,39 @@ public sealed class PodFeedTests : IAsyncLifetime
         await Assert.ThrowsAsync<TimeoutException>(() => agent.ReceiveAsync(TimeSpan.FromMilliseconds(500)));
     }
 
+    [Fact]
+    public async Task Subscribe_BurstOfAgents_EachListedItsOwnPodsOnce_ThenItsChanges()
+    {
+        var nodes = Enumerable.Range(0, 40).Select(i => "burst-" + i.ToString(global::System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var pods = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var node in nodes.Take(20))
+        {
+            pods[node] = await CreatePodAsync("pod-" + node, node);
+        }
+
+        using var feed = new PodFeed(Registry, NullLogger.Instance);
+        var agents = nodes.ToDictionary(n => n, _ => Inbox.Create(System), StringComparer.Ordinal);
+        await Task.WhenAll(nodes.Select(n => feed.SubscribeAsync(n, agents[n].Receiver, CancellationToken.None)));
+        Assert.Equal(nodes.Length, feed.Subscribers);
+
+        foreach (var node in nodes)
+        {
+            if (pods.TryGetValue(node, out var uid))
+            {
+                Assert.Equal(uid, Uid(await agents[node].ReceiveAsync(Wait)));
+            }
+
+            Assert.IsType<NodeAgentActor.PodsListed>(await agents[node].ReceiveAsync(Wait));
+        }
+
+        var late = await CreatePodAsync("late", nodes[^1]);
+        Assert.Equal(late, Uid(await agents[nodes[^1]].ReceiveAsync(Wait)));
+        foreach (var node in nodes[..^1])
+        {
+            await Assert.ThrowsAsync<TimeoutException>(() => agents[node].ReceiveAsync(TimeSpan.FromMilliseconds(20)));
+        }
+    }
+
     private async Task<string> CreatePodAsync(string name, string? nodeName)
     {
         var spec = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "simulated" }) };
