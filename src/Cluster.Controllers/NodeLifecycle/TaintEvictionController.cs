@@ -18,7 +18,7 @@ namespace Cluster.Controllers.NodeLifecycle;
 /// </summary>
 public sealed partial class TaintEvictionController : IReconciler
 {
-    public const string DisruptionTarget = "DisruptionTarget";
+    public const string DisruptionTarget = DisruptionTargets.Condition;
     public const string DisruptionReason = "DeletionByTaintManager";
     public const string DisruptionMessage = "Taint manager: deleting due to NoExecute taint";
 
@@ -80,7 +80,7 @@ public sealed partial class TaintEvictionController : IReconciler
             "TaintManagerEviction",
             "Marking for deletion Pod " + name);
         LogEvicting(_logger, name, pod.Spec.NodeName);
-        if (MarkDisruptionTarget(pod, now))
+        if (DisruptionTargets.Mark(pod, DisruptionReason, DisruptionMessage, now))
         {
             // Upstream's addConditionAndDeletePod: the pod's owners and its disruption budget see why it went.
             await _writer.UpdateStatusAsync(BuiltInKinds.Pod, cached.Namespace, cached.Name, JsonNode.Parse(KubernetesJson.Serialize(pod))!.AsObject(), ct).ConfigureAwait(false);
@@ -88,28 +88,6 @@ public sealed partial class TaintEvictionController : IReconciler
 
         await _writer.DeleteAsync(BuiltInKinds.Pod, cached.Namespace, cached.Name, ct).ConfigureAwait(false);
         return ReconcileResult.Done;
-    }
-
-    /// <summary>Upstream's UpdatePodCondition with the DisruptionTarget condition; false when the pod already has it.</summary>
-    private static bool MarkDisruptionTarget(V1Pod pod, DateTimeOffset now)
-    {
-        pod.Status ??= new V1PodStatus();
-        pod.Status.Conditions ??= [];
-        var existing = pod.Status.Conditions.FirstOrDefault(c => c.Type == DisruptionTarget);
-        if (existing is { Status: "True", Reason: DisruptionReason, Message: DisruptionMessage })
-        {
-            return false;
-        }
-
-        var condition = new V1PodCondition { Type = DisruptionTarget, Status = "True", Reason = DisruptionReason, Message = DisruptionMessage, LastTransitionTime = NodeConditions.Seconds(now) };
-        if (existing is not null)
-        {
-            condition.LastTransitionTime = existing.Status == "True" ? existing.LastTransitionTime : condition.LastTransitionTime;
-            pod.Status.Conditions.Remove(existing);
-        }
-
-        pod.Status.Conditions.Add(condition);
-        return true;
     }
 
     /// <summary>The pods of a node whose NoExecute taints differ before and after the change (none for a deleted node: its pods go with it).</summary>

@@ -124,25 +124,16 @@ public sealed partial class PodGarbageCollector : IReconciler
         var (ns, name) = (pod.Metadata.NamespaceProperty, pod.Metadata.Name);
         if (deletion.MarkFailed)
         {
-            var json = JsonNode.Parse(KubernetesJson.Serialize(pod))!.AsObject();
-            var status = json["status"] as JsonObject ?? [];
-            json["status"] = status;
-            status["phase"] = "Failed";
-            if (deletion.Reason == PodGcReason.Orphaned || deletion.Reason == PodGcReason.TerminatingOutOfService)
+            // A copy: the parsed pod is the sweep's cached view of that version.
+            var failed = KubernetesJson.Deserialize<V1Pod>(KubernetesJson.Serialize(pod));
+            failed.Status ??= new V1PodStatus();
+            failed.Status.Phase = "Failed";
+            if (deletion.Reason is PodGcReason.Orphaned or PodGcReason.TerminatingOutOfService)
             {
-                var conditions = status["conditions"] as JsonArray ?? [];
-                status["conditions"] = conditions;
-                conditions.Add(new JsonObject
-                {
-                    ["type"] = "DisruptionTarget",
-                    ["status"] = "True",
-                    ["reason"] = DeletionByPodGc,
-                    ["message"] = "PodGC: node no longer exists",
-                    ["lastTransitionTime"] = _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
-                });
+                DisruptionTargets.Mark(failed, DeletionByPodGc, "PodGC: node no longer exists", _clock.GetUtcNow());
             }
 
-            await _writer.UpdateStatusAsync(BuiltInKinds.Pod, ns, name, json, ct).ConfigureAwait(false);
+            await _writer.UpdateStatusAsync(BuiltInKinds.Pod, ns, name, JsonNode.Parse(KubernetesJson.Serialize(failed))!.AsObject(), ct).ConfigureAwait(false);
         }
 
         await _writer.DeleteAsync(BuiltInKinds.Pod, ns, name, new DeleteOptions(GracePeriodSeconds: 0, PreconditionUid: pod.Metadata.Uid), ct).ConfigureAwait(false);
