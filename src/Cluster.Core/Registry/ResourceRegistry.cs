@@ -122,17 +122,29 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
             .RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Creates a cluster-scoped object every cluster has from its first start, unless it exists.</summary>
+    /// <summary>
+    /// Creates a cluster-scoped object every cluster has from its first start, unless it exists. The first write of a
+    /// new member waits for the cluster to form, the shard coordinator to take its lease and the first shard to start:
+    /// on a starved machine that can outlast one request timeout, so it is tried again (as upstream's bootstrap
+    /// controller keeps trying) before the start fails.
+    /// </summary>
     private async Task EnsureExistsAsync(ResourceKind kind, JsonObject obj, CancellationToken cancellationToken)
     {
-        if (Feed.Cache(kind).Get("", ObjectMeta.Name(obj)) is null)
+        const int attempts = 3;
+        for (var attempt = 1; Feed.Cache(kind).Get("", ObjectMeta.Name(obj)) is null; attempt++)
         {
             try
             {
                 await CreateAsync(kind, "", obj, WriteOptions.Default, cancellationToken).ConfigureAwait(false);
+                return;
             }
             catch (ApiException e) when (e.Reason == "AlreadyExists")
             {
+                return;
+            }
+            catch (ApiException e) when (e.Code == 504 && attempt < attempts)
+            {
+                LogBootstrapSlow(_loggers.CreateLogger<ResourceRegistry>(), kind.Kind, ObjectMeta.Name(obj), attempt);
             }
         }
     }
@@ -434,6 +446,9 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
 
         return new string(chars);
     }
+
+    [LoggerMessage(EventId = 3113, Level = LogLevel.Warning, Message = "Start-up: creating {Kind} {Name} timed out (attempt {Attempt}; the cluster or its shards still forming?); trying again")]
+    private static partial void LogBootstrapSlow(ILogger logger, string kind, string name, int attempt);
 
     [LoggerMessage(EventId = 3112, Level = LogLevel.Warning, Message = "No answer from object {EntityId} to attempt {Attempt} (lost in a shard hand-off?); repeating it")]
     private static partial void LogAttemptUnanswered(ILogger logger, string entityId, int attempt);
