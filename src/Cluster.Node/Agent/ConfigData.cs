@@ -1,6 +1,6 @@
 using System.Text;
+using Cluster.Controllers.Informers;
 using Cluster.Core.Registry;
-using k8s;
 using k8s.Models;
 
 namespace Cluster.Node.Agent;
@@ -33,5 +33,5 @@ public static class ConfigData
         }
     }
 
-    private static T Parse<T>(byte[] json) => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(json));
+    private static T Parse<T>(byte[] json) => TypedJson.Read<T>(json);
 }

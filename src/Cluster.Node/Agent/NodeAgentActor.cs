@@ -1,10 +1,9 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Cluster.Controllers.Informers;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Objects;
 using Cluster.Node.Agent.Runtime;
-using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -391,7 +390,7 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
         _agent.Volumes.Remove(containers[0].PodUid);
     }
 
-    private static T Parse<T>(byte[] json) => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(json));
+    private static T Parse<T>(byte[] json) => TypedJson.Read<T>(json);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Node {Node} is up (agent {Path})")]
     private static partial void LogUp(ILogger logger, string node, string path);

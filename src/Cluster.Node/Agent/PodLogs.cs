@@ -1,8 +1,7 @@
-using System.Text;
+using Cluster.Controllers.Informers;
 using Cluster.Api.Resources;
 using Cluster.Core.Registry;
 using Cluster.Node.Agent.Runtime;
-using k8s;
 using k8s.Models;
 
 namespace Cluster.Node.Agent;
@@ -82,7 +81,7 @@ public sealed class PodLogs(AgentRuntime agent) : IPodLogs
 {
     public async Task WriteAsync(byte[] podJson, string container, PodLogOptions options, Stream output, CancellationToken ct)
     {
-        var pod = KubernetesJson.Deserialize<V1Pod>(Encoding.UTF8.GetString(podJson));
+        var pod = TypedJson.Read<V1Pod>(podJson);
         var (runtime, instances) = await agent.InstancesAsync(pod, container, "logs", ct).ConfigureAwait(false);
         var target = options.Previous
             ? instances.Skip(1).FirstOrDefault(c => c.State == ContainerRunState.Exited)

@@ -1,8 +1,7 @@
-using System.Text;
+using Cluster.Controllers.Informers;
 using Cluster.Api.Streaming;
 using Cluster.Core.Registry;
 using Cluster.Node.Agent.Runtime;
-using k8s;
 using k8s.Models;
 
 namespace Cluster.Node.Agent;
@@ -50,5 +49,5 @@ public sealed class PodStreams(AgentRuntime agent) : IPodStreams
             : throw ApiException.BadRequest($"unable to upgrade connection: container not found (\"{container}\")");
     }
 
-    private static V1Pod Parse(byte[] podJson) => KubernetesJson.Deserialize<V1Pod>(Encoding.UTF8.GetString(podJson));
+    private static V1Pod Parse(byte[] podJson) => TypedJson.Read<V1Pod>(podJson);
 }

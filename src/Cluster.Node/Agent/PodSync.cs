@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
+using Cluster.Controllers.Informers;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Objects;
 using Cluster.Node.Agent.Runtime;
-using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -250,7 +250,7 @@ internal sealed partial class PodSync(
             var reply = await agent.Registry.PatchAsync(BuiltInKinds.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, PatchType.Merge, patch, "status", new WriteOptions(FieldManager: FieldManager), ct).ConfigureAwait(false);
             state.LastStatus = text;
             _statusWritten = true;
-            return KubernetesJson.Deserialize<V1Pod>(System.Text.Encoding.UTF8.GetString(reply.Json));
+            return TypedJson.Read<V1Pod>(reply.Json);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Cluster.Controllers.Informers;
 using Cluster.Core.Registry;
 using Cluster.Node.Agent.Runtime;
-using k8s;
 using k8s.Models;
 
 namespace Cluster.Node.Agent;
@@ -274,5 +274,5 @@ public sealed partial class VolumeManager(ResourceRegistry registry, string data
     [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Rename(string oldPath, string newPath);
 
-    private static T Parse<T>(byte[] json) => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(json));
+    private static T Parse<T>(byte[] json) => TypedJson.Read<T>(json);
 }

@@ -260,7 +260,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
     private JsonObject RecordManager(JsonObject? old, JsonObject updated, WriteOptions options, string? subresource = null) =>
         string.IsNullOrEmpty(options.FieldManager)
             ? updated
-            : ManagedFields.RecordUpdate(old, updated, options.FieldManager, kind.ApiVersion, clock.GetUtcNow(), subresource);
+            : ManagedFields.RecordUpdateInPlace(old, updated, options.FieldManager, kind.ApiVersion, clock.GetUtcNow(), subresource);
 
     private void CheckDeletePreconditions(JsonObject current, string name, DeleteOptions options)
     {

@@ -11,18 +11,24 @@ namespace Cluster.Core.Registry.Patching;
 /// </summary>
 internal sealed class FieldSet
 {
-    private readonly Dictionary<string, FieldSet> _children = new(StringComparer.Ordinal);
+    // Most nodes are leaves: their dictionary is only made once they get a child.
+    private Dictionary<string, FieldSet>? _children;
 
     public bool Member { get; set; }
 
-    public IReadOnlyDictionary<string, FieldSet> Children => _children;
+    public IReadOnlyDictionary<string, FieldSet> Children => _children ?? NoChildren;
 
-    public bool IsEmpty => !Member && _children.Count == 0;
+    public bool IsEmpty => !Member && ChildCount == 0;
 
-    public FieldSet? Get(string element) => _children.GetValueOrDefault(element);
+    private int ChildCount => _children?.Count ?? 0;
+
+    private static readonly Dictionary<string, FieldSet> NoChildren = new(StringComparer.Ordinal);
+
+    public FieldSet? Get(string element) => _children?.GetValueOrDefault(element);
 
     public FieldSet Child(string element)
     {
+        _children ??= new Dictionary<string, FieldSet>(StringComparer.Ordinal);
         if (!_children.TryGetValue(element, out var child))
         {
             child = new FieldSet();
@@ -31,6 +37,8 @@ internal sealed class FieldSet
 
         return child;
     }
+
+    private void Set(string element, FieldSet child) => (_children ??= new Dictionary<string, FieldSet>(StringComparer.Ordinal))[element] = child;
 
     public void Insert(IReadOnlyList<string> path)
     {
@@ -75,6 +83,11 @@ internal sealed class FieldSet
     public FieldSet WithoutSubtrees(FieldSet removed)
     {
         var result = new FieldSet { Member = Member };
+        if (_children is null)
+        {
+            return result;
+        }
+
         foreach (var (element, child) in _children)
         {
             var cut = removed.Get(element);
@@ -86,7 +99,7 @@ internal sealed class FieldSet
             var kept = cut is null ? child.Clone() : child.WithoutSubtrees(cut);
             if (!kept.IsEmpty)
             {
-                result._children[element] = kept;
+                result.Set(element, kept);
             }
         }
 
@@ -102,16 +115,34 @@ internal sealed class FieldSet
     private static FieldSet Combine(FieldSet a, FieldSet b, Func<bool, bool, bool> member)
     {
         var result = new FieldSet { Member = member(a.Member, b.Member) };
-        foreach (var element in a._children.Keys.Union(b._children.Keys))
+        if (a._children is { } left)
         {
-            var child = Combine(a.Get(element) ?? Empty, b.Get(element) ?? Empty, member);
-            if (!child.IsEmpty)
+            foreach (var (element, child) in left)
             {
-                result._children[element] = child;
+                result.SetUnlessEmpty(element, Combine(child, b.Get(element) ?? Empty, member));
+            }
+        }
+
+        if (b._children is { } right)
+        {
+            foreach (var (element, child) in right)
+            {
+                if (a.Get(element) is null)
+                {
+                    result.SetUnlessEmpty(element, Combine(Empty, child, member));
+                }
             }
         }
 
         return result;
+    }
+
+    private void SetUnlessEmpty(string element, FieldSet child)
+    {
+        if (!child.IsEmpty)
+        {
+            Set(element, child);
+        }
     }
 
     /// <summary>Reads the <c>fieldsV1</c> of a managedFields entry.</summary>
@@ -132,10 +163,7 @@ internal sealed class FieldSet
                     node.Member = true;
                 }
 
-                if (!node.IsEmpty)
-                {
-                    set._children[element] = node;
-                }
+                set.SetUnlessEmpty(element, node);
             }
         }
 
@@ -146,7 +174,7 @@ internal sealed class FieldSet
     public JsonObject ToFieldsV1()
     {
         var result = new JsonObject();
-        if (Member && _children.Count > 0)
+        if (Member && ChildCount > 0)
         {
             result["."] = new JsonObject();
         }
@@ -159,8 +187,21 @@ internal sealed class FieldSet
         return result;
     }
 
-    private IEnumerable<KeyValuePair<string, FieldSet>> Ordered() =>
-        _children.OrderBy(c => Rank(c.Key)).ThenBy(c => c.Key, StringComparer.Ordinal);
+    private KeyValuePair<string, FieldSet>[] Ordered()
+    {
+        if (_children is null)
+        {
+            return [];
+        }
+
+        var ordered = _children.ToArray();
+        if (ordered.Length > 1)
+        {
+            Array.Sort(ordered, static (x, y) => Rank(x.Key) != Rank(y.Key) ? Rank(x.Key).CompareTo(Rank(y.Key)) : string.CompareOrdinal(x.Key, y.Key));
+        }
+
+        return ordered;
+    }
 
     /// <summary>Fields sort before keyed items, then set values, then positions, as fieldpath orders path elements.</summary>
     private static int Rank(string element) => element.Length == 0 ? 4 : element[0] switch

@@ -133,12 +133,27 @@ internal static class FieldSetWalker
 
     private static void CompareObjects(JsonObject? before, JsonObject? after, PatchSchema schema, List<string> path, FieldChanges changes)
     {
-        var names = (before?.Select(p => p.Key) ?? []).Union(after?.Select(p => p.Key) ?? [], StringComparer.Ordinal).ToList();
-        foreach (var name in names)
+        if (before is not null)
         {
-            path.Add("f:" + name);
-            CompareValues(before?[name], after?[name], schema.Field(name), name, path, changes);
-            path.RemoveAt(path.Count - 1);
+            foreach (var (name, value) in before)
+            {
+                path.Add("f:" + name);
+                CompareValues(value, after?[name], schema.Field(name), name, path, changes);
+                path.RemoveAt(path.Count - 1);
+            }
+        }
+
+        if (after is not null)
+        {
+            foreach (var (name, value) in after)
+            {
+                if (before is null || !before.ContainsKey(name))
+                {
+                    path.Add("f:" + name);
+                    CompareValues(null, value, schema.Field(name), name, path, changes);
+                    path.RemoveAt(path.Count - 1);
+                }
+            }
         }
     }
 

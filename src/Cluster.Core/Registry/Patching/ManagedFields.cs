@@ -21,40 +21,166 @@ public static class ManagedFields
     /// non-empty managedFields they are the starting point (clients may edit them), otherwise
     /// the old object's are.
     /// </summary>
-    public static JsonObject RecordUpdate(JsonObject? old, JsonObject updated, string manager, string apiVersion, DateTimeOffset now, string? subresource = null)
-    {
-        var result = (JsonObject)updated.DeepClone();
-        var schema = SchemaOf(result);
-        var managers = Read(updated) is { Count: > 0 } own ? own : Read(old);
+    public static JsonObject RecordUpdate(JsonObject? old, JsonObject updated, string manager, string apiVersion, DateTimeOffset now, string? subresource = null) =>
+        RecordUpdateInPlace(old, (JsonObject)updated.DeepClone(), manager, apiVersion, now, subresource);
 
-        // The copy's managedFields are written anew below, and the old object's only differ under
+    /// <summary>
+    /// <see cref="RecordUpdate"/> on an object the caller owns (the registry's own copy of a write), recorded in place.
+    /// Only the entries the write touches are read into field sets and written anew; the others (on a status write, the
+    /// creator's whole spec) are carried over as they are: they own exactly what they owned.
+    /// </summary>
+    internal static JsonObject RecordUpdateInPlace(JsonObject? old, JsonObject updated, string manager, string apiVersion, DateTimeOffset now, string? subresource = null)
+    {
+        var result = updated;
+        var schema = SchemaOf(result);
+        // Entries naming nothing still count as the write's own (a client clears managedFields that way) but are dropped.
+        var (own, ownValid) = Entries(updated);
+        var managers = ownValid > 0 ? own : Entries(old).Entries;
+
+        // The managedFields are written anew below, and the old object's only differ under
         // metadata.managedFields, which is ignored: neither object needs a copy without them to compare.
         (result["metadata"] as JsonObject)?.Remove("managedFields");
-        var changes = FieldSetWalker.Compare(old, result, schema).Without(IgnoredPaths(resetStatus: false));
+        var changes = FieldSetWalker.Compare(old, result, schema).Without(UpdateIgnored);
         var changed = changes.Changed;
+        var touched = !changed.IsEmpty || !changes.Removed.IsEmpty;
 
         var identity = new ManagerEntry(manager, UpdateOperation, apiVersion, null, subresource, new FieldSet());
-        if (!changed.IsEmpty || !changes.Removed.IsEmpty)
+        ManagerEntry? previous = null;
+        var kept = new List<StoredEntry>(managers.Count + 1);
+        foreach (var entry in managers)
         {
-            foreach (var entry in managers.ToArray())
+            var mine = !changed.IsEmpty && previous is null && entry.Identity.SameManager(identity);
+            if (!mine && (!touched || !(Overlaps(entry.Fields, changed) || Overlaps(entry.Fields, changes.Removed))))
             {
-                Replace(managers, entry, entry.Fields.Difference(changed).Difference(changes.Removed));
+                kept.Add(entry);
+                continue;
+            }
+
+            var parsed = entry.Parse();
+            var fields = touched ? parsed.Fields.Difference(changed).Difference(changes.Removed) : parsed.Fields;
+            if (mine)
+            {
+                previous = parsed with { Fields = fields };
+            }
+            else if (!fields.IsEmpty)
+            {
+                kept.Add(StoredEntry.Of(parsed with { Fields = fields }));
             }
         }
 
         if (!changed.IsEmpty)
         {
-            var previous = managers.FirstOrDefault(m => m.SameManager(identity));
-            if (previous is not null)
-            {
-                managers.Remove(previous);
-            }
-
-            managers.Add(identity with { Time = ObjectMeta.Timestamp(now), Fields = (previous?.Fields ?? new FieldSet()).Union(changed) });
+            kept.Add(StoredEntry.Of(identity with { Time = ObjectMeta.Timestamp(now), Fields = (previous?.Fields ?? new FieldSet()).Union(changed) }));
         }
 
-        Write(result, managers);
+        Write(result, kept);
         return result;
+    }
+
+    private static readonly FieldSet UpdateIgnored = IgnoredPaths(resetStatus: false);
+
+    /// <summary>True when a path is a member of both: the entry's <c>fieldsV1</c> as stored, and <paramref name="set"/>.</summary>
+    private static bool Overlaps(JsonObject fields, FieldSet set)
+    {
+        if (set.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var (element, value) in fields)
+        {
+            if (element == ".")
+            {
+                if (set.Member)
+                {
+                    return true;
+                }
+            }
+            else if (value is JsonObject child && set.Get(element) is { } other && (child.Count == 0 ? other.Member : Overlaps(child, other)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when the stored <c>fieldsV1</c> names at least one field (<see cref="FieldSet.FromFieldsV1"/> would not be empty).</summary>
+    private static bool HasMember(JsonObject fields)
+    {
+        foreach (var (element, value) in fields)
+        {
+            if (element == "." || (value is JsonObject child && (child.Count == 0 || HasMember(child))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The non-empty managedFields entries of an object, unparsed, and how many entries were valid (empty or not).</summary>
+    private static (List<StoredEntry> Entries, int Valid) Entries(JsonObject? obj)
+    {
+        var entries = new List<StoredEntry>();
+        var valid = 0;
+        if (obj?["metadata"]?["managedFields"] is not JsonArray array)
+        {
+            return (entries, valid);
+        }
+
+        foreach (var node in array)
+        {
+            if (node is not JsonObject entry || ObjectMeta.GetString(entry, "manager") is not { } manager || entry["fieldsV1"] is not JsonObject fields)
+            {
+                continue;
+            }
+
+            valid++;
+            if (HasMember(fields))
+            {
+                var identity = new ManagerEntry(
+                    manager,
+                    ObjectMeta.GetString(entry, "operation") ?? UpdateOperation,
+                    ObjectMeta.GetString(entry, "apiVersion") ?? "",
+                    ObjectMeta.GetString(entry, "time"),
+                    ObjectMeta.GetString(entry, "subresource"),
+                    Empty);
+                entries.Add(new StoredEntry(identity, fields));
+            }
+        }
+
+        return (entries, valid);
+    }
+
+    private static readonly FieldSet Empty = new();
+
+    /// <summary>A managedFields entry: its identity, and its fields still as stored until something must change them.</summary>
+    private sealed record StoredEntry(ManagerEntry Identity, JsonObject Fields)
+    {
+        public static StoredEntry Of(ManagerEntry entry) => new(entry, entry.Fields.ToFieldsV1());
+
+        public ManagerEntry Parse() => Identity with { Fields = FieldSet.FromFieldsV1(Fields) };
+    }
+
+    private static void Write(JsonObject obj, List<StoredEntry> entries)
+    {
+        var metadata = ObjectMeta.Metadata(obj);
+        if (entries.Count == 0)
+        {
+            metadata.Remove("managedFields");
+            return;
+        }
+
+        var ordered = entries
+            .OrderBy(m => m.Identity.Operation, StringComparer.Ordinal)
+            .ThenBy(m => Seconds(m.Identity.Time))
+            .ThenBy(m => m.Identity.Manager, StringComparer.Ordinal)
+            .ThenBy(m => m.Identity.ApiVersion, StringComparer.Ordinal)
+            .ThenBy(m => m.Identity.Subresource ?? "", StringComparer.Ordinal)
+            .Select(m => (JsonNode?)m.Identity.ToJson(m.Fields.Parent is null ? m.Fields : (JsonObject)m.Fields.DeepClone()))
+            .ToArray();
+        metadata["managedFields"] = new JsonArray(ordered);
     }
 
     internal static PatchSchema SchemaOf(JsonObject obj)
@@ -179,7 +305,10 @@ internal sealed record ManagerEntry(string Manager, string Operation, string Api
         return Operation == ManagedFields.UpdateOperation ? text + " using " + ApiVersion : text;
     }
 
-    public JsonObject ToJson()
+    public JsonObject ToJson() => ToJson(Fields.ToFieldsV1());
+
+    /// <summary>The entry with <paramref name="fieldsV1"/> (unparented) as its fields.</summary>
+    public JsonObject ToJson(JsonObject fieldsV1)
     {
         var entry = new JsonObject
         {
@@ -193,7 +322,7 @@ internal sealed record ManagerEntry(string Manager, string Operation, string Api
         }
 
         entry["fieldsType"] = "FieldsV1";
-        entry["fieldsV1"] = Fields.ToFieldsV1();
+        entry["fieldsV1"] = fieldsV1;
         if (!string.IsNullOrEmpty(Subresource))
         {
             entry["subresource"] = Subresource;

@@ -103,4 +103,39 @@ public sealed class ManagedFieldsTests
         Json.Equal(Pod, old);
         Assert.Null(updated["metadata"]!["managedFields"]);
     }
+
+    [Fact]
+    public void RecordUpdate_StatusWriterAgain_KeepsOthersAndGrowsItsOwnEntry()
+    {
+        var created = ManagedFields.RecordUpdate(null, Json.Object(Pod), "creator", "v1", T0);
+        var first = (JsonObject)created.DeepClone();
+        first["status"] = new JsonObject { ["phase"] = "Pending" };
+        var pending = ManagedFields.RecordUpdate(created, first, "agent", "v1", T0, "status");
+        var second = (JsonObject)pending.DeepClone();
+        second["status"]!["phase"] = "Running";
+        second["status"]!["podIP"] = "10.0.0.2";
+
+        var result = ManagedFields.RecordUpdate(pending, second, "agent", "v1", T1, "status");
+
+        var managers = Managed(result);
+        Assert.Equal(2, managers.Count);
+        Assert.Equal(Json.Text(Managed(created)[0]!), Json.Text(managers[0]!));
+        Json.Equal("""{"f:status":{"f:phase":{},"f:podIP":{}}}""", managers[1]!["fieldsV1"]);
+        Assert.Equal("2025-01-01T00:01:00Z", (string)managers[1]!["time"]!);
+        Assert.Equal("status", (string)managers[1]!["subresource"]!);
+    }
+
+    [Fact]
+    public void RecordUpdate_WriteCarryingOnlyEmptyEntries_ClearsTheOldOnes()
+    {
+        var created = ManagedFields.RecordUpdate(null, Json.Object(Pod), "creator", "v1", T0);
+        var updated = (JsonObject)created.DeepClone();
+        updated["metadata"]!["managedFields"] = JsonNode.Parse("""[{"manager":"x","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{}}]""");
+        updated["metadata"]!["labels"]!["tier"] = "fe";
+
+        var result = ManagedFields.RecordUpdate(created, updated, "labeller", "v1", T1);
+
+        var entry = Assert.Single(Managed(result));
+        Assert.Equal("labeller", (string)entry!["manager"]!);
+    }
 }
