@@ -28,6 +28,7 @@ public sealed partial class TaintEvictionController : IReconciler
     private readonly EventRecorder _events;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<CachedObject, List<V1Taint>> _noExecute = new();
 
     public TaintEvictionController(InformerFactory informers, IObjectWriter writer, EventRecorder events, TimeProvider clock, ILogger logger)
     {
@@ -57,14 +58,21 @@ public sealed partial class TaintEvictionController : IReconciler
             return ReconcileResult.Done;
         }
 
+        // Every pod is looked at once it is bound; on a node without NoExecute taints there is nothing more to read.
+        if (Indexers.ByNodeName(cached).FirstOrDefault() is not { } nodeName || _nodes.Get("", nodeName) is not { } node
+            || NoExecuteTaints(node) is not { Count: > 0 } taints)
+        {
+            return ReconcileResult.Done;
+        }
+
         var pod = cached.As<V1Pod>();
-        if (pod.Metadata.DeletionTimestamp is not null || string.IsNullOrEmpty(pod.Spec?.NodeName) || _nodes.Get("", pod.Spec.NodeName) is not { } node)
+        if (pod.Metadata.DeletionTimestamp is not null)
         {
             return ReconcileResult.Done;
         }
 
         var now = _clock.GetUtcNow();
-        if (TaintEviction.EvictAt(pod, node.As<V1Node>().Spec?.Taints, now) is not { } at)
+        if (TaintEviction.EvictAt(pod, taints, now) is not { } at)
         {
             return ReconcileResult.Done;
         }
@@ -79,7 +87,7 @@ public sealed partial class TaintEvictionController : IReconciler
             new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", NamespaceProperty = cached.Namespace, Name = cached.Name, Uid = cached.Uid },
             "TaintManagerEviction",
             "Marking for deletion Pod " + name);
-        LogEvicting(_logger, name, pod.Spec.NodeName);
+        LogEvicting(_logger, name, nodeName);
         if (DisruptionTargets.Mark(pod, DisruptionReason, DisruptionMessage, now))
         {
             // Upstream's addConditionAndDeletePod: the pod's owners and its disruption budget see why it went.
@@ -100,6 +108,10 @@ public sealed partial class TaintEvictionController : IReconciler
 
         return _pods.ByIndex(Indexers.NodeName, now.Name).Select(p => p.Key);
     }
+
+    /// <summary>A node version's NoExecute taints, read once per version however many of its pods are looked at.</summary>
+    private List<V1Taint> NoExecuteTaints(CachedObject node) =>
+        _noExecute.GetValue(node, static n => [.. (n.As<V1Node>().Spec?.Taints ?? []).Where(t => t.Effect == NodeTaints.NoExecute)]);
 
     private static string NoExecute(CachedObject? node) =>
         node is null ? "" : string.Join('\n', (node.As<V1Node>().Spec?.Taints ?? []).Where(t => t.Effect == NodeTaints.NoExecute).Select(t => t.Key + "=" + t.Value + "@" + t.TimeAdded?.Ticks));
