@@ -13,9 +13,16 @@ public sealed partial class Scheduler
     /// <summary>Gives the pod, node and namespace informers their handlers; call before they start.</summary>
     public void Watch()
     {
-        _informers.For(BuiltInKinds.Pod).AddHandler(new PodHandler(this));
-        _informers.For(BuiltInKinds.Node).AddHandler(new NodeHandler(this));
-        _informers.For(BuiltInKinds.Namespace).AddHandler(new NamespaceHandler(this));
+        // Each on a task of its own: the handlers wait for the cache while a cycle holds it, and must not hold up the
+        // kind's other handlers (the replica sets', the garbage collector's) meanwhile.
+        _handlers = [new SerialHandler(new PodHandler(this), _logger), new SerialHandler(new NodeHandler(this), _logger), new SerialHandler(new NamespaceHandler(this), _logger)];
+        _informers.For(BuiltInKinds.Pod).AddHandler(_handlers[0]);
+        _informers.For(BuiltInKinds.Node).AddHandler(_handlers[1]);
+        _informers.For(BuiltInKinds.Namespace).AddHandler(_handlers[2]);
+        foreach (var handler in _handlers)
+        {
+            handler.Start();
+        }
         // Preemption prefers victims whose eviction breaks no budget; it only reads them.
         _informers.For(BuiltInKinds.PodDisruptionBudget);
     }

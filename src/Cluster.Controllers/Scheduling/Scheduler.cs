@@ -31,6 +31,7 @@ public sealed partial class Scheduler : IAsyncDisposable
     private readonly SemaphoreSlim _bindings;
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
+    private SerialHandler[] _handlers = [];
     private long _scheduled;
     private long _unschedulable;
     private long _bindFailures;
@@ -87,12 +88,30 @@ public sealed partial class Scheduler : IAsyncDisposable
         {
         }
 
+        foreach (var handler in _handlers)
+        {
+            await handler.DisposeAsync().ConfigureAwait(false);
+        }
+
         // Bindings in flight finish (or fail) on their own; nothing waits on them.
         _stopping.Dispose();
     }
 
     private async Task RunAsync(CancellationToken ct)
     {
+        try
+        {
+            // The informers have listed: the first cycle sees every node and bound pod they listed.
+            foreach (var handler in _handlers)
+            {
+                await handler.WaitHandledAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (!ct.IsCancellationRequested)
         {
             SchedulingQueue.QueuedPod queued;
