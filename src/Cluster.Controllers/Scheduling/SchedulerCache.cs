@@ -51,6 +51,8 @@ public sealed partial class SchedulerCache : IClusterSnapshot
         {
             _schedulable.Add(info);
         }
+
+        IndexAffinity(info);
     }
 
     public void RemoveNode(string name)
@@ -61,6 +63,7 @@ public sealed partial class SchedulerCache : IClusterSnapshot
         }
 
         info.SetNode(null);
+        IndexAffinity(info);
         if (_schedulableIndex.Remove(name, out var index))
         {
             // Swap-remove keeps removal O(1); the order only decides where a cycle starts looking.
@@ -84,7 +87,7 @@ public sealed partial class SchedulerCache : IClusterSnapshot
     {
         Remove(pod.Uid);
         _pods[pod.Uid] = new CachedPod(pod, Assumed: true);
-        NodeInfoOf(pod.NodeName!).AddPod(pod);
+        AddTo(NodeInfoOf(pod.NodeName!), pod);
     }
 
     /// <summary>Drops an assumed pod whose binding failed; a pod the informer has since seen bound stays.</summary>
@@ -113,7 +116,7 @@ public sealed partial class SchedulerCache : IClusterSnapshot
 
         Remove(pod.Uid);
         _pods[pod.Uid] = new CachedPod(pod, Assumed: false);
-        NodeInfoOf(pod.NodeName!).AddPod(pod);
+        AddTo(NodeInfoOf(pod.NodeName!), pod);
     }
 
     public void RemovePod(string uid) => Remove(uid);
@@ -126,6 +129,7 @@ public sealed partial class SchedulerCache : IClusterSnapshot
         }
 
         node.RemovePod(uid);
+        IndexAffinity(node);
         if (node.Node is null && node.Pods.Count == 0)
         {
             _nodes.Remove(node.Name);

@@ -47,6 +47,15 @@ public interface IClusterSnapshot
 
     /// <summary>Pending pods nominated to the node by preemption (upstream's nominator): room they wait for is not free to others.</summary>
     IReadOnlyList<PodInfo> NominatedPods(string node) => [];
+
+    /// <summary>
+    /// At least the nodes holding a pod with pod affinity or anti-affinity terms (upstream's HavePodsWithAffinityList):
+    /// the only nodes whose pods' own terms can score a pod. Every node unless the snapshot keeps the list.
+    /// </summary>
+    IReadOnlyList<NodeInfo> NodesWithAffinityPods => Nodes;
+
+    /// <summary>At least the nodes holding a pod with required anti-affinity terms (upstream's HavePodsWithRequiredAntiAffinityList).</summary>
+    IReadOnlyList<NodeInfo> NodesWithRequiredAntiAffinityPods => Nodes;
 }
 
 public interface IPlugin

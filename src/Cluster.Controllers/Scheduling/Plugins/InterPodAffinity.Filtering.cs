@@ -64,7 +64,7 @@ public sealed partial class InterPodAffinity
     {
         Dictionary<TopologyPair, long>? counts = null;
         IReadOnlyDictionary<string, string>? namespaceLabels = null;
-        var nodes = snapshot.Nodes;
+        var nodes = snapshot.NodesWithRequiredAntiAffinityPods;
         for (var n = 0; n < nodes.Count; n++)
         {
             var node = nodes[n];

@@ -22,7 +22,8 @@ public sealed partial class InterPodAffinity
         var podPrefers = pod.PreferredAffinityTerms.Count + pod.PreferredAntiAffinityTerms.Count > 0;
         var scores = new TopologyScores();
         IReadOnlyDictionary<string, string>? namespaceLabels = null;
-        var nodes = snapshot.Nodes;
+        // Unless the pod states preferred terms, only nodes holding pods with terms of their own can contribute.
+        var nodes = podPrefers ? snapshot.Nodes : snapshot.NodesWithAffinityPods;
         for (var n = 0; n < nodes.Count; n++)
         {
             var node = nodes[n];
