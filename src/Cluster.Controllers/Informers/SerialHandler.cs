@@ -52,20 +52,13 @@ public sealed partial class SerialHandler : IInformerHandler, IAsyncDisposable
         {
             try
             {
-                switch (item)
+                if (item.Handled is { } handled)
                 {
-                    case { Handled: { } handled }:
-                        handled.TrySetResult();
-                        break;
-                    case { Old: null, Now: { } added }:
-                        _inner.OnAdd(added);
-                        break;
-                    case { Old: { } old, Now: { } now }:
-                        _inner.OnUpdate(old, now);
-                        break;
-                    case { Old: { } last }:
-                        _inner.OnDelete(last);
-                        break;
+                    handled.TrySetResult();
+                }
+                else
+                {
+                    _inner.Tell(item.Old, item.Now);
                 }
             }
             catch (Exception e)

@@ -16,6 +16,26 @@ public interface IInformerHandler
     void OnDelete(CachedObject last);
 }
 
+public static class InformerHandlerExtensions
+{
+    /// <summary>Tells the handler of one change: an add (no <paramref name="old"/>), an update, or a delete (no <paramref name="now"/>).</summary>
+    public static void Tell(this IInformerHandler handler, CachedObject? old, CachedObject? now)
+    {
+        switch ((old, now))
+        {
+            case (null, { } added):
+                handler.OnAdd(added);
+                break;
+            case ({ } before, { } after):
+                handler.OnUpdate(before, after);
+                break;
+            case ({ } last, null):
+                handler.OnDelete(last);
+                break;
+        }
+    }
+}
+
 /// <summary>
 /// One kind's objects for every controller of the member (client-go's shared informer): a list, then every change,
 /// resumed from the last version after a break and re-listed after a 410 (what vanished meanwhile is delivered as a
@@ -274,18 +294,7 @@ public sealed partial class SharedInformer : IAsyncDisposable
     {
         foreach (var handler in _handlers)
         {
-            switch (change)
-            {
-                case { Old: null, Now: { } added }:
-                    handler.OnAdd(added);
-                    break;
-                case { Old: { } old, Now: { } now }:
-                    handler.OnUpdate(old, now);
-                    break;
-                case { Old: { } last }:
-                    handler.OnDelete(last);
-                    break;
-            }
+            handler.Tell(change.Old, change.Now);
         }
     }
 
