@@ -113,8 +113,8 @@ public sealed partial class TaintEvictionController : IReconciler
     private List<V1Taint> NoExecuteTaints(CachedObject node) =>
         _noExecute.GetValue(node, static n => [.. (n.As<V1Node>().Spec?.Taints ?? []).Where(t => t.Effect == NodeTaints.NoExecute)]);
 
-    private static string NoExecute(CachedObject? node) =>
-        node is null ? "" : string.Join('\n', (node.As<V1Node>().Spec?.Taints ?? []).Where(t => t.Effect == NodeTaints.NoExecute).Select(t => t.Key + "=" + t.Value + "@" + t.TimeAdded?.Ticks));
+    private string NoExecute(CachedObject? node) =>
+        node is null ? "" : string.Join('\n', NoExecuteTaints(node).Select(t => t.Key + "=" + t.Value + "@" + t.TimeAdded?.Ticks));
 
     [LoggerMessage(EventId = 7811, Level = LogLevel.Information, Message = "Evicting pod {Pod} from node {Node}: it does not tolerate the node's NoExecute taints (or no longer)")]
     private static partial void LogEvicting(ILogger logger, string pod, string node);

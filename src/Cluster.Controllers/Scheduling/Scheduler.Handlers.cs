@@ -15,16 +15,17 @@ public sealed partial class Scheduler
     {
         // Each on a task of its own: the handlers wait for the cache while a cycle holds it, and must not hold up the
         // kind's other handlers (the replica sets', the garbage collector's) meanwhile.
-        _handlers = [new SerialHandler(new PodHandler(this), _logger), new SerialHandler(new NodeHandler(this), _logger), new SerialHandler(new NamespaceHandler(this), _logger)];
-        _informers.For(BuiltInKinds.Pod).AddHandler(_handlers[0]);
-        _informers.For(BuiltInKinds.Node).AddHandler(_handlers[1]);
-        _informers.For(BuiltInKinds.Namespace).AddHandler(_handlers[2]);
-        foreach (var handler in _handlers)
-        {
-            handler.Start();
-        }
+        _handlers = [Serially(BuiltInKinds.Pod, new PodHandler(this)), Serially(BuiltInKinds.Node, new NodeHandler(this)), Serially(BuiltInKinds.Namespace, new NamespaceHandler(this))];
         // Preemption prefers victims whose eviction breaks no budget; it only reads them.
         _informers.For(BuiltInKinds.PodDisruptionBudget);
+    }
+
+    private SerialHandler Serially(ResourceKind kind, IInformerHandler handler)
+    {
+        var serial = new SerialHandler(handler, _logger);
+        _informers.For(kind).AddHandler(serial);
+        serial.Start();
+        return serial;
     }
 
     /// <summary>Whether this scheduler is the pod's: the default scheduler's name, or none stated (the API defaults it).</summary>

@@ -28,39 +28,4 @@ public sealed partial class SchedulerCache
         _withAffinity.Set(node, node.Node is not null && node.PodsWithAffinity.Count > 0);
         _withRequiredAntiAffinity.Set(node, node.Node is not null && node.PodsWithRequiredAntiAffinity.Count > 0);
     }
-
-    /// <summary>A set of nodes kept as a list (swap-remove), so a cycle walks it without allocating.</summary>
-    private sealed class NodeList
-    {
-        private readonly List<NodeInfo> _items = [];
-        private readonly Dictionary<NodeInfo, int> _index = new(ReferenceEqualityComparer.Instance);
-
-        public IReadOnlyList<NodeInfo> Items => _items;
-
-        public void Set(NodeInfo node, bool member)
-        {
-            if (member)
-            {
-                if (_index.TryAdd(node, _items.Count))
-                {
-                    _items.Add(node);
-                }
-
-                return;
-            }
-
-            if (!_index.Remove(node, out var at))
-            {
-                return;
-            }
-
-            var last = _items[^1];
-            _items[at] = last;
-            _items.RemoveAt(_items.Count - 1);
-            if (!ReferenceEquals(last, node))
-            {
-                _index[last] = at;
-            }
-        }
-    }
 }

@@ -15,15 +15,14 @@ namespace Cluster.Controllers.Scheduling;
 public sealed partial class SchedulerCache : IClusterSnapshot
 {
     private readonly Dictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
-    private readonly List<NodeInfo> _schedulable = [];
-    private readonly Dictionary<string, int> _schedulableIndex = new(StringComparer.Ordinal);
+    private readonly NodeList _schedulable = new();
     private readonly Dictionary<string, CachedPod> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _namespaces = new(StringComparer.Ordinal);
 
     public Lock Lock { get; } = new();
 
     /// <summary>Nodes that exist as Node objects (pods may name nodes not, or no longer, known).</summary>
-    public IReadOnlyList<NodeInfo> Nodes => _schedulable;
+    public IReadOnlyList<NodeInfo> Nodes => _schedulable.Items;
 
     public int PodCount => _pods.Count;
 
@@ -47,11 +46,7 @@ public sealed partial class SchedulerCache : IClusterSnapshot
     {
         var info = NodeInfoOf(node.Metadata.Name);
         info.SetNode(node);
-        if (_schedulableIndex.TryAdd(info.Name, _schedulable.Count))
-        {
-            _schedulable.Add(info);
-        }
-
+        _schedulable.Set(info, member: true);
         IndexAffinity(info);
     }
 
@@ -64,17 +59,7 @@ public sealed partial class SchedulerCache : IClusterSnapshot
 
         info.SetNode(null);
         IndexAffinity(info);
-        if (_schedulableIndex.Remove(name, out var index))
-        {
-            // Swap-remove keeps removal O(1); the order only decides where a cycle starts looking.
-            var last = _schedulable[^1];
-            _schedulable[index] = last;
-            _schedulable.RemoveAt(_schedulable.Count - 1);
-            if (last != info)
-            {
-                _schedulableIndex[last.Name] = index;
-            }
-        }
+        _schedulable.Set(info, member: false);
 
         if (info.Pods.Count == 0)
         {

@@ -34,8 +34,8 @@ public static class ManagedFields
         var result = updated;
         var schema = SchemaOf(result);
         // Entries naming nothing still count as the write's own (a client clears managedFields that way) but are dropped.
-        var (own, ownValid) = Entries(updated);
-        var managers = ownValid > 0 ? own : Entries(old).Entries;
+        var own = Stored(updated);
+        var managers = (own.Count > 0 ? own : Stored(old)).Where(e => HasMember(e.Fields)).ToList();
 
         // The managedFields are written anew below, and the old object's only differ under
         // metadata.managedFields, which is ignored: neither object needs a copy without them to compare.
@@ -73,7 +73,7 @@ public static class ManagedFields
             kept.Add(StoredEntry.Of(identity with { Time = ObjectMeta.Timestamp(now), Fields = (previous?.Fields ?? new FieldSet()).Union(changed) }));
         }
 
-        Write(result, kept);
+        WriteStored(result, kept);
         return result;
     }
 
@@ -119,25 +119,18 @@ public static class ManagedFields
         return false;
     }
 
-    /// <summary>The non-empty managedFields entries of an object, unparsed, and how many entries were valid (empty or not).</summary>
-    private static (List<StoredEntry> Entries, int Valid) Entries(JsonObject? obj)
+    /// <summary>The valid managedFields entries of an object (a manager named, FieldsV1 an object), unparsed.</summary>
+    private static List<StoredEntry> Stored(JsonObject? obj)
     {
         var entries = new List<StoredEntry>();
-        var valid = 0;
         if (obj?["metadata"]?["managedFields"] is not JsonArray array)
         {
-            return (entries, valid);
+            return entries;
         }
 
         foreach (var node in array)
         {
-            if (node is not JsonObject entry || ObjectMeta.GetString(entry, "manager") is not { } manager || entry["fieldsV1"] is not JsonObject fields)
-            {
-                continue;
-            }
-
-            valid++;
-            if (HasMember(fields))
+            if (node is JsonObject entry && ObjectMeta.GetString(entry, "manager") is { } manager && entry["fieldsV1"] is JsonObject fields)
             {
                 var identity = new ManagerEntry(
                     manager,
@@ -150,7 +143,7 @@ public static class ManagedFields
             }
         }
 
-        return (entries, valid);
+        return entries;
     }
 
     private static readonly FieldSet Empty = new();
@@ -163,7 +156,8 @@ public static class ManagedFields
         public ManagerEntry Parse() => Identity with { Fields = FieldSet.FromFieldsV1(Fields) };
     }
 
-    private static void Write(JsonObject obj, List<StoredEntry> entries)
+    /// <summary>Stores the entries in the API server's order: Apply before Update, then by time, manager, apiVersion and subresource.</summary>
+    private static void WriteStored(JsonObject obj, List<StoredEntry> entries)
     {
         var metadata = ObjectMeta.Metadata(obj);
         if (entries.Count == 0)
@@ -234,52 +228,11 @@ public static class ManagedFields
     }
 
     /// <summary>The managers recorded on an object; entries that are not valid FieldsV1 are skipped.</summary>
-    internal static List<ManagerEntry> Read(JsonObject? obj)
-    {
-        var managers = new List<ManagerEntry>();
-        if (obj?["metadata"]?["managedFields"] is not JsonArray entries)
-        {
-            return managers;
-        }
+    internal static List<ManagerEntry> Read(JsonObject? obj) => [.. Stored(obj).Select(e => e.Parse())];
 
-        foreach (var node in entries)
-        {
-            if (node is JsonObject entry && ObjectMeta.GetString(entry, "manager") is { } manager && entry["fieldsV1"] is JsonObject fields)
-            {
-                managers.Add(new ManagerEntry(
-                    manager,
-                    ObjectMeta.GetString(entry, "operation") ?? UpdateOperation,
-                    ObjectMeta.GetString(entry, "apiVersion") ?? "",
-                    ObjectMeta.GetString(entry, "time"),
-                    ObjectMeta.GetString(entry, "subresource"),
-                    FieldSet.FromFieldsV1(fields)));
-            }
-        }
-
-        return managers;
-    }
-
-    /// <summary>Stores the managers in the API server's order: Apply before Update, then by time, manager, apiVersion and subresource.</summary>
-    internal static void Write(JsonObject obj, IEnumerable<ManagerEntry> managers)
-    {
-        var metadata = ObjectMeta.Metadata(obj);
-        var ordered = managers
-            .Where(m => !m.Fields.IsEmpty)
-            .OrderBy(m => m.Operation, StringComparer.Ordinal)
-            .ThenBy(m => Seconds(m.Time))
-            .ThenBy(m => m.Manager, StringComparer.Ordinal)
-            .ThenBy(m => m.ApiVersion, StringComparer.Ordinal)
-            .ThenBy(m => m.Subresource ?? "", StringComparer.Ordinal)
-            .Select(m => (JsonNode?)m.ToJson())
-            .ToArray();
-        if (ordered.Length == 0)
-        {
-            metadata.Remove("managedFields");
-            return;
-        }
-
-        metadata["managedFields"] = new JsonArray(ordered);
-    }
+    /// <summary>Stores the managers that own something, in the API server's order (<see cref="WriteStored"/>).</summary>
+    internal static void Write(JsonObject obj, IEnumerable<ManagerEntry> managers) =>
+        WriteStored(obj, [.. managers.Where(m => !m.Fields.IsEmpty).Select(StoredEntry.Of)]);
 
     private static long Seconds(string? time) =>
         DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed.ToUnixTimeSeconds() : 0;
