@@ -10,7 +10,8 @@ namespace Cluster.Controllers.Events;
 /// Records Events about objects, as client-go's recorder with its correlator: recording never blocks the caller (a
 /// bounded queue; when full, the event is dropped and logged, as upstream's broadcaster does); one writer turns them
 /// into Events, and an exact repeat (same object, type, reason, message and source) raises the first Event's count
-/// and lastTimestamp instead of writing another, so <c>kubectl describe</c> shows "x5" rather than five lines.
+/// and lastTimestamp instead of writing another, so <c>kubectl describe</c> shows "x5" rather than five lines. Before
+/// that, the <see cref="EventCorrelator"/> combines similar Events and holds back a source's spam about one object.
 /// </summary>
 public sealed partial class EventRecorder : IAsyncDisposable
 {
@@ -21,10 +22,9 @@ public sealed partial class EventRecorder : IAsyncDisposable
     private readonly V1EventSource _source;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private readonly int _remembered;
     private readonly Channel<Corev1Event> _queue = Channel.CreateBounded<Corev1Event>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Dictionary<string, LinkedListNode<Remembered>> _byKey = new(StringComparer.Ordinal);
-    private readonly LinkedList<Remembered> _recent = new();
+    private readonly EventCorrelator _correlator;
+    private readonly Lru<Remembered> _counted;
     private readonly CancellationTokenSource _stopping = new();
     private Task _writing = Task.CompletedTask;
 
@@ -35,13 +35,17 @@ public sealed partial class EventRecorder : IAsyncDisposable
         _source = new V1EventSource { Component = component, Host = host };
         _clock = clock;
         _logger = logger;
-        _remembered = remembered;
+        _correlator = new EventCorrelator(remembered);
+        _counted = new Lru<Remembered>(remembered);
     }
 
     private long _lastNanos;
 
     /// <summary>Events written or counted so far, for tests and stats.</summary>
     public long Writes { get; private set; }
+
+    /// <summary>Events the correlator's spam filter skipped (a source's burst about one object used up).</summary>
+    public long Skipped { get; private set; }
 
     public void Start()
     {
@@ -114,8 +118,10 @@ public sealed partial class EventRecorder : IAsyncDisposable
         {
             try
             {
-                await WriteOneAsync(e, ct).ConfigureAwait(false);
-                Writes++;
+                if (await WriteOneAsync(e, ct).ConfigureAwait(false))
+                {
+                    Writes++;
+                }
             }
             catch (Exception error) when (!ct.IsCancellationRequested)
             {
@@ -124,43 +130,46 @@ public sealed partial class EventRecorder : IAsyncDisposable
         }
     }
 
-    private async Task WriteOneAsync(Corev1Event e, CancellationToken ct)
+    /// <summary>Writes what the correlator makes of <paramref name="recorded"/>; false when it was skipped.</summary>
+    private async Task<bool> WriteOneAsync(Corev1Event recorded, CancellationToken ct)
     {
-        var key = string.Join('\u0000', e.Source.Component, e.Source.Host, e.InvolvedObject.Kind, e.InvolvedObject.NamespaceProperty, e.InvolvedObject.Name, e.InvolvedObject.Uid, e.Type, e.Reason, e.Message);
-        if (_byKey.TryGetValue(key, out var node))
+        var now = new DateTimeOffset(recorded.LastTimestamp!.Value, TimeSpan.Zero);
+        var (e, key) = _correlator.Aggregate(recorded, now);
+        var seen = _counted.Get(key);
+        if (_correlator.IsSpam(e, now))
         {
-            var repeat = node.Value with { Count = node.Value.Count + 1 };
+            // As upstream's correlator: a skipped repeat still counts, and the next one written carries the count.
+            if (seen is not null)
+            {
+                _counted.Put(key, seen with { Count = seen.Count + 1 });
+            }
+
+            Skipped++;
+            return false;
+        }
+
+        if (seen is not null)
+        {
+            var repeat = seen with { Count = seen.Count + 1 };
             try
             {
-                await _sink.UpdateCountAsync(repeat.Namespace, repeat.Name, repeat.Count, e.LastTimestamp!.Value, ct).ConfigureAwait(false);
-                node.Value = repeat;
-                _recent.Remove(node);
-                _recent.AddFirst(node);
-                return;
+                await _sink.UpdateCountAsync(repeat.Namespace, repeat.Name, repeat.Count, now, ct).ConfigureAwait(false);
+                _counted.Put(key, repeat);
+                return true;
             }
             catch (ApiException notFound) when (notFound.Code == 404)
             {
                 // The first Event is gone (deleted, or its time to live passed): this one starts a new count.
-                Forget(node);
+                _counted.Remove(key);
             }
         }
 
         await _sink.CreateAsync(e, ct).ConfigureAwait(false);
-        var added = _recent.AddFirst(new Remembered(key, e.Metadata.NamespaceProperty, e.Metadata.Name, 1));
-        _byKey[key] = added;
-        if (_recent.Count > _remembered)
-        {
-            Forget(_recent.Last!);
-        }
+        _counted.Put(key, new Remembered(e.Metadata.NamespaceProperty, e.Metadata.Name, 1));
+        return true;
     }
 
-    private void Forget(LinkedListNode<Remembered> node)
-    {
-        _byKey.Remove(node.Value.Key);
-        _recent.Remove(node);
-    }
-
-    private sealed record Remembered(string Key, string Namespace, string Name, int Count);
+    private sealed record Remembered(string Namespace, string Name, int Count);
 
     [LoggerMessage(EventId = 7201, Level = LogLevel.Warning, Message = "Event queue full: dropped {Reason} about {Kind} {Name}")]
     private static partial void LogDropped(ILogger logger, string kind, string name, string reason);

@@ -85,7 +85,8 @@ public sealed class EventRecorderSpec
         var recorder = Started();
         for (var i = 0; i < EventRecorder.QueueCapacity + 50; i++)
         {
-            recorder.Normal(Rs, "Burst", "event " + i);
+            // One object each: the correlator's limits per object stay out of this.
+            recorder.Normal(new V1ObjectReference { Kind = "Pod", NamespaceProperty = "shop", Name = "p" + i }, "Burst", "event " + i);
         }
 
         _sink.Gate.SetResult();
@@ -94,6 +95,65 @@ public sealed class EventRecorderSpec
         // The writer held one event when the queue filled: at most capacity + 1 were written, and the first ones were.
         Assert.InRange(_sink.Created.Count, EventRecorder.QueueCapacity, EventRecorder.QueueCapacity + 1);
         Assert.Equal("event 0", _sink.Created[0].Message);
+    }
+
+    [Fact]
+    public async Task Record_TenthSimilarEventAboutAnObject_CombinedEventCountsTheRest()
+    {
+        await using (var recorder = Started())
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                recorder.Normal(Rs, "SuccessfulCreate", "Created pod: web-5d8f-" + i);
+            }
+        }
+
+        // Upstream's aggregator: nine distinct messages are written as they are, the tenth opens a combined Event.
+        Assert.Equal(10, _sink.Created.Count);
+        Assert.All(_sink.Created.Take(9), e => Assert.DoesNotContain("combined", e.Message, StringComparison.Ordinal));
+        var combined = _sink.Created[9];
+        Assert.Equal("(combined from similar events): Created pod: web-5d8f-9", combined.Message);
+        Assert.Equal([(combined.Metadata.Name, 2), (combined.Metadata.Name, 3)], _sink.Counted.Select(c => (c.Name, c.Count)));
+    }
+
+    [Fact]
+    public async Task Record_MoreThanTheBurstAboutOneObject_RestSkippedUntilATokenRefills()
+    {
+        var recorder = Started();
+        for (var i = 0; i < 30; i++)
+        {
+            recorder.Normal(Rs, "SuccessfulCreate", "Created pod: web-5d8f-" + i);
+        }
+
+        await Until(() => recorder.Writes + recorder.Skipped == 30);
+
+        // 25 writes (9 Events, the combined one, 15 counts), then the burst is spent; a token comes back in 5 minutes.
+        Assert.Equal((25, 5), (recorder.Writes, recorder.Skipped));
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        recorder.Normal(Rs, "SuccessfulCreate", "Created pod: web-5d8f-30");
+        _clock.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1));
+        recorder.Normal(Rs, "SuccessfulCreate", "Created pod: web-5d8f-31");
+        await recorder.DisposeAsync();
+
+        Assert.Equal((26, 6), (recorder.Writes, recorder.Skipped));
+        // The skipped repeats were counted: the write after the refill carries all of them.
+        Assert.Equal(23, _sink.Counted[^1].Count);
+        Assert.Equal(10, _sink.Created.Count);
+    }
+
+    [Fact]
+    public async Task Record_ManyObjectsOnce_NoneCombinedOrSkipped()
+    {
+        await using (var recorder = Started())
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                recorder.Normal(new V1ObjectReference { Kind = "Pod", NamespaceProperty = "shop", Name = "web-" + i, Uid = "uid-" + i }, "Scheduled", "Successfully assigned shop/web-" + i + " to n1");
+            }
+        }
+
+        Assert.Equal(40, _sink.Created.Count);
+        Assert.Empty(_sink.Counted);
     }
 
     private EventRecorder Started(int remembered = 4096)

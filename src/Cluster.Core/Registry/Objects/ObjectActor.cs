@@ -127,7 +127,7 @@ public sealed partial class ObjectActor : UntypedPersistentActor
         ObjectCommand.Update c => (_rules.Update(_state.Current, c.Object, c.Subresource, c.Options), c.Options.DryRun),
         ObjectCommand.Patch c => (_rules.Patch(_state.Current, c.Type, c.Body, c.Subresource, c.Options), c.Options.DryRun),
         ObjectCommand.Delete c => (_rules.Delete(_state.Current, _name, c.Options), c.Options.DryRun),
-        ObjectCommand.Bind c => (_rules.Bind(_state.Current, c.NodeName, c.Options), c.Options.DryRun),
+        ObjectCommand.Bind c => (_rules.Bind(_state.Current, c.NodeName), c.Options.DryRun),
         _ => throw new ArgumentException("not a write command: " + command.GetType().Name, nameof(command)),
     };
 

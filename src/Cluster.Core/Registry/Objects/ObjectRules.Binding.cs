@@ -5,7 +5,7 @@ namespace Cluster.Core.Registry.Objects;
 /// <summary>The pods/binding subresource: the scheduler's write, assigning a pending pod to a node.</summary>
 public sealed partial class ObjectRules
 {
-    public Decision Bind(JsonObject? current, string nodeName, WriteOptions options)
+    public Decision Bind(JsonObject? current, string nodeName)
     {
         if (current is null)
         {
@@ -32,7 +32,10 @@ public sealed partial class ObjectRules
 
         spec["nodeName"] = nodeName;
         MarkScheduled(obj);
-        obj = RecordManager(current, obj, options);
+
+        // No managedFields entry: upstream's binding writes the pod straight to storage (GuaranteedUpdate), past the
+        // field manager, so a bound pod names only its creator and its kubelet. It also spares the busiest write of a
+        // rollout a comparison of the whole pod.
         return new Decision(new ObjectEvents.Stored(obj), obj);
     }
 

@@ -126,10 +126,23 @@ public sealed class ObjectRulesSpec
         var rules = Rules(BuiltInKinds.Pod);
         var pod = JsonNode.Parse("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"default"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""")!.AsObject();
         var current = Stored(rules.Create(null, pod, WriteOptions.Default), 1);
-        var bound = Stored(rules.Bind(current, "node-1", WriteOptions.Default), 2);
+        var bound = Stored(rules.Bind(current, "node-1"), 2);
 
         Assert.Equal("node-1", bound["spec"]!["nodeName"]!.GetValue<string>());
-        Assert.Equal("Conflict", Assert.Throws<ApiException>(() => rules.Bind(bound, "node-2", WriteOptions.Default)).Reason);
+        Assert.Equal("Conflict", Assert.Throws<ApiException>(() => rules.Bind(bound, "node-2")).Reason);
+    }
+
+    [Fact]
+    public void Bind_PodWithItsCreatorsFields_ManagedFieldsUntouched()
+    {
+        var rules = Rules(BuiltInKinds.Pod);
+        var pod = JsonNode.Parse("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"default"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""")!.AsObject();
+        var current = Stored(rules.Create(null, pod, new WriteOptions(FieldManager: "kube-controller-manager")), 1);
+        var bound = Stored(rules.Bind(current, "node-1"), 2);
+
+        // As upstream's binding, which writes the pod to storage past the field manager: no scheduler entry.
+        Assert.Equal(current["metadata"]!["managedFields"]!.ToJsonString(), bound["metadata"]!["managedFields"]!.ToJsonString());
+        Assert.Equal("True", bound["status"]!["conditions"]![0]!["status"]!.GetValue<string>());
     }
 
     private static JsonNode MergePatchOf(string json) => JsonNode.Parse(json)!;
