@@ -34,6 +34,13 @@ public interface IResourceStrategy
     IReadOnlyList<StatusCause> ValidateUpdate(JsonObject updated, JsonObject old);
 
     /// <summary>
+    /// Everything wrong with an update through the status subresource (upstream's status strategies' ValidateUpdate),
+    /// after <see cref="PrepareForStatusUpdate"/> took everything but status from <paramref name="old"/>. By default
+    /// the whole object is validated as any update.
+    /// </summary>
+    IReadOnlyList<StatusCause> ValidateStatusUpdate(JsonObject updated, JsonObject old) => ValidateUpdate(updated, old);
+
+    /// <summary>
     /// The value of a field selector's field (metadata.name and metadata.namespace are handled by
     /// the store): "" when the field is supported but absent, null when the kind does not support
     /// selecting on it (a 400 for the client).

@@ -180,7 +180,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         }
 
         var causes = new List<StatusCause>(MetadataValidation.ValidateUpdate(obj, current, kind));
-        causes.AddRange(strategy.ValidateUpdate(obj, current));
+        causes.AddRange(subresource == "status" ? strategy.ValidateStatusUpdate(obj, current) : strategy.ValidateUpdate(obj, current));
         if (ObjectMeta.DeletionTimestamp(current) is not null && ObjectMeta.Finalizers(obj).Except(ObjectMeta.Finalizers(current)).Any())
         {
             causes.Add(StatusCause.Forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted"));
@@ -410,11 +410,8 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
     }
 
     /// <summary>
-    /// A copy whose values are all JSON-backed, as if read from the wire: values created in code
-    /// (an int) and parsed ones (a JSON number) then read alike (JsonValue.TryGetValue is exact about CLR types).
-    /// </summary>
-    /// <summary>
-    /// The object as stored: re-read from its serialized form, with the empty metadata collections left out, as Go's
+    /// The object as stored (its values all JSON-backed, as if read from the wire: values created in code, an int, and
+    /// parsed ones, a JSON number, then read alike, as JsonValue.TryGetValue is exact about CLR types): re-read from its serialized form, with the empty metadata collections left out, as Go's
     /// omitempty leaves them out of every stored object (a patch that sends "annotations": {} changes nothing).
     /// </summary>
     private static JsonObject Normalized(JsonObject obj)

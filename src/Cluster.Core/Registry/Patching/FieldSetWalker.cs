@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -23,6 +25,13 @@ internal sealed record FieldChanges(FieldSet Added, FieldSet Modified, FieldSet 
 internal static class FieldSetWalker
 {
     private static readonly JsonSerializerOptions CanonicalJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // Per thread: item keys are made on every object actor's thread at once.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? KeyBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? KeyWriter;
 
     /// <summary>
     /// Struct fields that Go objects always carry (non-pointer structs), so an update never
@@ -51,20 +60,29 @@ internal static class FieldSetWalker
                 return null;
             }
 
-            var key = new JsonObject();
-            foreach (var name in keys.Order(StringComparer.Ordinal))
+            // The key object's canonical JSON written straight from the item's values: no key object, no clones.
+            var sorted = keys.Count == 1 ? keys : keys.Order(StringComparer.Ordinal).ToList();
+            var buffer = KeyBuffer ??= new ArrayBufferWriter<byte>(256);
+            buffer.ResetWrittenCount();
+            var writer = KeyWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+            writer.Reset(buffer);
+            writer.WriteStartObject();
+            foreach (var name in sorted)
             {
                 if (map.TryGetPropertyValue(name, out var value) && value is not null)
                 {
-                    key[name] = value.DeepClone();
+                    writer.WritePropertyName(name);
+                    value.WriteTo(writer, CanonicalJson);
                 }
                 else if (field.KeyDefaults.TryGetValue(name, out var fallback))
                 {
-                    key[name] = fallback;
+                    writer.WriteString(name, fallback);
                 }
             }
 
-            return "k:" + Canonical(key);
+            writer.WriteEndObject();
+            writer.Flush();
+            return string.Concat("k:", Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
 
         return item is JsonValue ? "v:" + Canonical(item) : null;

@@ -53,6 +53,12 @@ internal sealed class PodStrategy : ResourceStrategy
 
     protected override void ValidateObject(JsonObject obj, Causes causes) => PodSpecRules.Validate(obj["spec"], "spec", causes);
 
+    /// <summary>
+    /// As upstream's ValidatePodStatusUpdate, the spec is not validated again: a status write keeps the stored spec,
+    /// valid when it was written. Every kubelet status write of a rollout walked the whole spec for nothing.
+    /// </summary>
+    public override IReadOnlyList<StatusCause> ValidateStatusUpdate(JsonObject updated, JsonObject old) => [];
+
     protected override void ValidateCreate(JsonObject obj, Causes causes)
     {
         if (JsonFields.Arr(JsonFields.Obj(obj, "spec"), "ephemeralContainers") is { Count: > 0 })

@@ -80,6 +80,9 @@ public abstract class ResourceStrategy : IResourceStrategy
         return causes.Items;
     }
 
+    /// <inheritdoc cref="IResourceStrategy.ValidateStatusUpdate"/>
+    public virtual IReadOnlyList<StatusCause> ValidateStatusUpdate(JsonObject updated, JsonObject old) => ValidateUpdate(updated, old);
+
     public string? SelectableField(JsonObject obj, string field) =>
         _selectable.TryGetValue(field, out var read) ? read(obj) ?? "" : null;
 

@@ -145,5 +145,25 @@ public sealed class ObjectRulesSpec
         Assert.Equal("True", bound["status"]!["conditions"]![0]!["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public void UpdateStatus_PodStoredWithASpecTodaysRulesRefuse_StatusStillWritten()
+    {
+        var rules = Rules(BuiltInKinds.Pod);
+        var pod = JsonNode.Parse("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"default"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""")!.AsObject();
+        var current = Stored(rules.Create(null, pod, WriteOptions.Default), 1);
+        // As if stored under older, laxer rules: the main resource refuses the spec now.
+        current["spec"]!["containers"]![0]!["name"] = "Not_A_Label";
+        var spec = Assert.Throws<ApiException>(() => rules.Update(current, (JsonObject)current.DeepClone(), null, WriteOptions.Default));
+        Assert.Equal("Invalid", spec.Reason);
+
+        // The status subresource keeps the stored spec and, as upstream's ValidatePodStatusUpdate, does not judge it.
+        var update = (JsonObject)current.DeepClone();
+        update["status"] = new JsonObject { ["phase"] = "Running" };
+        var written = Stored(rules.Update(current, update, "status", WriteOptions.Default), 2);
+
+        Assert.Equal("Running", written["status"]!["phase"]!.GetValue<string>());
+        Assert.Equal("Not_A_Label", written["spec"]!["containers"]![0]!["name"]!.GetValue<string>());
+    }
+
     private static JsonNode MergePatchOf(string json) => JsonNode.Parse(json)!;
 }
