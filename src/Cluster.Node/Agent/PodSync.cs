@@ -3,6 +3,7 @@ using Cluster.Controllers.Informers;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Objects;
 using Cluster.Node.Agent.Runtime;
+using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -230,14 +231,14 @@ internal sealed partial class PodSync(
     /// <summary>Writes the status when it differs from the last one written; answers the pod as the write left it.</summary>
     private async Task<V1Pod?> WriteStatusAsync(V1PodStatus status, CancellationToken ct)
     {
-        var json = NodeObjects.Json(status);
-        var text = json.ToJsonString();
+        var text = KubernetesJson.Serialize(status);
         if (text == state.LastStatus)
         {
             _statusWritten = true;
             return null;
         }
 
+        var json = JsonNode.Parse(text)!.AsObject();
         // A merge patch of the whole status: what the agent no longer reports (a message, a reason) is cleared.
         var patch = new JsonObject { ["status"] = json };
         foreach (var key in new[] { "message", "reason", "nominatedNodeName" })
