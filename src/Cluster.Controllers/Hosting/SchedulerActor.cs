@@ -52,7 +52,7 @@ public sealed partial class SchedulerActor : ReceiveActor, IWithTimers
     {
         _informers = new InformerFactory(new RegistrySource(_registry), _clock, _loggers);
         _events = new EventRecorder(new RegistryEventSink(_registry), SchedulerProfile.DefaultSchedulerName, null, _clock, _loggers.CreateLogger<EventRecorder>());
-        _scheduler = new Scheduler(_informers, new RegistryBinder(_registry), _events, DefaultProfile.Create(new SpreadSelectors(_informers).For), _settings, _clock, _loggers.CreateLogger<Scheduler>(), Random.Shared);
+        _scheduler = new Scheduler(_informers, new RegistryBinder(_registry), _events, DefaultProfile.Create(new SpreadSelectors(_informers).For, new InformerVolumeLookup(_informers)), _settings, _clock, _loggers.CreateLogger<Scheduler>(), Random.Shared);
         _scheduler.Watch();
         _ = StartAsync(_informers, _scheduler, _events, _stopping.Token);
         Timers.StartPeriodicTimer("report", Report.Instance, ReportInterval);

@@ -18,6 +18,12 @@ public sealed partial class Scheduler
         _handlers = [Serially(BuiltInKinds.Pod, new PodHandler(this)), Serially(BuiltInKinds.Node, new NodeHandler(this)), Serially(BuiltInKinds.Namespace, new NamespaceHandler(this))];
         // Preemption prefers victims whose eviction breaks no budget; it only reads them.
         _informers.For(BuiltInKinds.PodDisruptionBudget);
+
+        // A claim bound, a volume made or a class added may let a pod the VolumeBinding plugin refused fit now.
+        foreach (var kind in new[] { BuiltInKinds.PersistentVolumeClaim, BuiltInKinds.PersistentVolume, BuiltInKinds.StorageClass })
+        {
+            _informers.For(kind).AddHandler(new StorageHandler(Queue));
+        }
     }
 
     private SerialHandler Serially(ResourceKind kind, IInformerHandler handler)
@@ -162,6 +168,17 @@ public sealed partial class Scheduler
         public void OnUpdate(CachedObject old, CachedObject now) => scheduler.PodChanged(old, now);
 
         public void OnDelete(CachedObject last) => scheduler.PodDeleted(last.As<V1Pod>());
+    }
+
+    private sealed class StorageHandler(SchedulingQueue queue) : IInformerHandler
+    {
+        public void OnAdd(CachedObject obj) => queue.MoveAllUnschedulable();
+
+        public void OnUpdate(CachedObject old, CachedObject now) => queue.MoveAllUnschedulable();
+
+        public void OnDelete(CachedObject last)
+        {
+        }
     }
 
     private sealed class NodeHandler(Scheduler scheduler) : IInformerHandler

@@ -1,3 +1,4 @@
+using Cluster.Controllers.Scheduling.Plugins;
 using k8s.Models;
 
 namespace Cluster.Controllers.Volumes;
@@ -47,17 +48,19 @@ public static class ClaimPlanner
 {
     public const string WaitForFirstConsumer = "WaitForFirstConsumer";
 
+    /// <param name="node">A node by name, whose labels decide which volumes a claim with a selected node may bind (null: none known).</param>
     public static ClaimStep Plan(
         V1PersistentVolumeClaim claim,
         IReadOnlyCollection<V1PersistentVolume> volumes,
         Func<string, V1StorageClass?> storageClass,
-        IEnumerable<V1Pod> podsInNamespace)
+        IEnumerable<V1Pod> podsInNamespace,
+        Func<string, V1Node?>? node = null)
     {
         var volumeName = claim.Spec?.VolumeName;
         if (!VolumeAnnotations.Has(claim.Metadata.Annotations, VolumeAnnotations.BindCompleted))
         {
             return string.IsNullOrEmpty(volumeName)
-                ? PlanUnnamed(claim, volumes, storageClass, podsInNamespace)
+                ? PlanUnnamed(claim, volumes, storageClass, podsInNamespace, node)
                 : PlanNamed(claim, volumes.FirstOrDefault(v => v.Metadata.Name == volumeName));
         }
 
@@ -94,9 +97,18 @@ public static class ClaimPlanner
             .FirstOrDefault();
 
     private static ClaimStep PlanUnnamed(
-        V1PersistentVolumeClaim claim, IReadOnlyCollection<V1PersistentVolume> volumes, Func<string, V1StorageClass?> storageClass, IEnumerable<V1Pod> pods)
+        V1PersistentVolumeClaim claim, IReadOnlyCollection<V1PersistentVolume> volumes, Func<string, V1StorageClass?> storageClass, IEnumerable<V1Pod> pods, Func<string, V1Node?>? node)
     {
-        var waiting = DelaysBinding(claim, storageClass) && !VolumeAnnotations.Has(claim.Metadata.Annotations, VolumeAnnotations.SelectedNode);
+        var selected = VolumeAnnotations.Get(claim.Metadata.Annotations, VolumeAnnotations.SelectedNode);
+        if (selected is not null && node?.Invoke(selected) is { } selectedNode)
+        {
+            // The pod went to the selected node: only a volume usable from there serves it (a local volume is one node's).
+            // A node not known cannot be judged: every volume stays a candidate.
+            var labels = new Dictionary<string, string>(selectedNode.Metadata?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            volumes = [.. volumes.Where(v => NodeAffinityMatch.AnyHolds(NodeAffinityMatch.VolumeTerms(v), selected, labels))];
+        }
+
+        var waiting = DelaysBinding(claim, storageClass) && selected is null;
         if (VolumeMatcher.FindBestMatch(claim, volumes, waiting) is { } match)
         {
             return new ClaimStep.Bind(match);
@@ -104,8 +116,8 @@ public static class ClaimPlanner
 
         if (waiting)
         {
-            return NodeOfFirstConsumer(claim, pods) is { } node
-                ? new ClaimStep.SelectNode(node)
+            return NodeOfFirstConsumer(claim, pods) is { } consumerNode
+                ? new ClaimStep.SelectNode(consumerNode)
                 : new ClaimStep.Pending(VolumeEvent.Normal("WaitForFirstConsumer", "waiting for first consumer to be created before binding"));
         }
 

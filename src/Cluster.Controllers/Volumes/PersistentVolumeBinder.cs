@@ -36,6 +36,7 @@ public sealed partial class PersistentVolumeBinder : IReconciler
     private readonly SharedInformer _volumes;
     private readonly SharedInformer _classes;
     private readonly SharedInformer _pods;
+    private readonly SharedInformer _nodes;
     private readonly IObjectWriter _writer;
     private readonly ClaimReader _readClaim;
     private readonly EventRecorder _events;
@@ -49,6 +50,7 @@ public sealed partial class PersistentVolumeBinder : IReconciler
         _volumes = informers.For(BuiltInKinds.PersistentVolume);
         _classes = informers.For(BuiltInKinds.StorageClass);
         _pods = informers.For(BuiltInKinds.Pod);
+        _nodes = informers.For(BuiltInKinds.Node);
         _volumes.AddIndexer(ByClaimRef, v => ClaimKeyOf(Volume(v)) is { } key ? [key] : []);
         _writer = writer;
         _readClaim = readClaim;
@@ -101,7 +103,7 @@ public sealed partial class PersistentVolumeBinder : IReconciler
         var claim = Claim(cached);
         var volumes = _volumes.List().Select(Volume).ToList();
         var pods = ClaimPlanner.DelaysBinding(claim, StorageClass) ? _pods.ByIndex(Indexers.Namespace, ns).Select(CachedObjectJson.As<V1Pod>) : [];
-        var step = ClaimPlanner.Plan(claim, volumes, StorageClass, pods);
+        var step = ClaimPlanner.Plan(claim, volumes, StorageClass, pods, n => _nodes.Get("", n)?.As<V1Node>());
         switch (step)
         {
             case ClaimStep.Bind bind:

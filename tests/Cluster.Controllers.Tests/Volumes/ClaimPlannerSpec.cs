@@ -71,6 +71,36 @@ public sealed class ClaimPlannerSpec
         Assert.IsType<ClaimStep.Provision>(Plan(Claim(className: "wait", annotations: selected), [], wait));
     }
 
+    [Fact]
+    public void Plan_NodeSelectedWithLocalVolumesOnTwoNodes_BindsTheSelectedNodesVolume()
+    {
+        var selected = new Dictionary<string, string> { [VolumeAnnotations.SelectedNode] = "n2" };
+        V1StorageClass[] local = [Class("local", provisioner: "kubernetes.io/no-provisioner", binding: "WaitForFirstConsumer")];
+        V1Node[] nodes = [Node("n1"), Node("n2")];
+
+        // pv-a is the smaller, the one chosen if the node did not matter; it lives on n1.
+        var step = ClaimPlanner.Plan(
+            Claim(className: "local", annotations: selected),
+            [OnNode(Volume("pv-a", "1Gi", className: "local"), "n1"), OnNode(Volume("pv-b", "2Gi", className: "local"), "n2")],
+            Classes(local),
+            [],
+            name => nodes.FirstOrDefault(n => n.Metadata.Name == name));
+
+        Assert.Equal("pv-b", Assert.IsType<ClaimStep.Bind>(step).Volume.Metadata.Name);
+    }
+
+    private static V1Node Node(string name) =>
+        new() { Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["kubernetes.io/hostname"] = name } } };
+
+    private static V1PersistentVolume OnNode(V1PersistentVolume volume, string node)
+    {
+        volume.Spec.NodeAffinity = new V1VolumeNodeAffinity
+        {
+            Required = new V1NodeSelector { NodeSelectorTerms = [new V1NodeSelectorTerm { MatchExpressions = [new V1NodeSelectorRequirement { Key = "kubernetes.io/hostname", OperatorProperty = "In", Values = [node] }] }] },
+        };
+        return volume;
+    }
+
     public static TheoryData<string, V1PersistentVolume[], string?> NamedVolumes => new()
     {
         { "missing: wait silently", [], null },

@@ -123,4 +123,38 @@ public sealed class SchedulerKubectlTests(SchedulerKubectlTests.Cluster cluster)
             await cluster.RunAsync("delete", "pod", "waits", "--ignore-not-found", "--timeout=30s");
         }
     }
+
+    [Fact]
+    public async Task PodsSharingAClaimOnALocalVolume_AllScheduledOnTheVolumesNode()
+    {
+        await cluster.WaitForReadyNodesAsync();
+        var manifest = new StringBuilder(
+            "---\n{apiVersion: v1, kind: PersistentVolume, metadata: {name: local-3}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], storageClassName: manual, " +
+            "hostPath: {path: /srv/local-3}, nodeAffinity: {required: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [sch-sim-3]}]}]}}}}\n" +
+            "---\n{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: pinned, namespace: default}, spec: {storageClassName: manual, volumeName: local-3, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}}\n");
+        for (var i = 1; i <= 3; i++)
+        {
+            manifest.Append(System.Globalization.CultureInfo.InvariantCulture, $"---\n{{apiVersion: v1, kind: Pod, metadata: {{name: pinned{i}, namespace: default, labels: {{set: pinned}}}}, spec: {{containers: [{{name: app, image: simulated}}], volumes: [{{name: data, persistentVolumeClaim: {{claimName: pinned}}}}]}}}}\n");
+        }
+
+        try
+        {
+            KubectlAssert.Succeeded(await cluster.RunAsync("apply", "-f", cluster.WriteFile("pinned.yaml", manifest.ToString())));
+            var placed = "";
+            for (var i = 0; i < 150 && placed != "sch-sim-3 sch-sim-3 sch-sim-3"; i++)
+            {
+                placed = (await cluster.JsonPathAsync("pods", "default", "{.items[?(@.metadata.labels.set==\"pinned\")].spec.nodeName}")).Trim();
+                await Task.Delay(100);
+            }
+
+            // Least-allocated scoring alone would spread them over the three nodes; the volume's node affinity decides.
+            Assert.Equal("sch-sim-3 sch-sim-3 sch-sim-3", placed);
+        }
+        finally
+        {
+            await cluster.RunAsync("delete", "pods", "-l", "set=pinned", "--ignore-not-found", "--timeout=30s");
+            await cluster.RunAsync("delete", "pvc", "pinned", "--ignore-not-found", "--timeout=30s");
+            await cluster.RunAsync("delete", "pv", "local-3", "--ignore-not-found", "--timeout=30s");
+        }
+    }
 }

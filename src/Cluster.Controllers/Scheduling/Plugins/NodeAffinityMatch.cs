@@ -26,6 +26,29 @@ public static class NodeAffinityMatch
         return Parsed.GetValue(pod, Parse).Matches(node);
     }
 
+    /// <summary>A PersistentVolume's required node affinity, parsed; null when the volume may be used from any node.</summary>
+    internal static NodeSelectorTerm[]? VolumeTerms(V1PersistentVolume volume) =>
+        volume.Spec?.NodeAffinity?.Required is { } required ? [.. (required.NodeSelectorTerms ?? []).Select(NodeSelectorTerm.Parse)] : null;
+
+    /// <summary>Upstream's volume CheckNodeAffinity: no terms (null) fit every node, else one of them must hold.</summary>
+    internal static bool AnyHolds(NodeSelectorTerm[]? terms, string nodeName, IReadOnlyDictionary<string, string> nodeLabels)
+    {
+        if (terms is null)
+        {
+            return true;
+        }
+
+        foreach (var term in terms)
+        {
+            if (term.Matches(nodeName, nodeLabels))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static RequiredNodeAffinity Parse(V1Pod pod)
     {
         var spec = pod.Spec!;
@@ -114,16 +137,19 @@ public static class NodeAffinityMatch
             return new NodeSelectorTerm([.. labels], [.. fields], malformed);
         }
 
-        public bool Matches(NodeInfo node)
+        public bool Matches(NodeInfo node) => Matches(node.Name, node.Labels);
+
+        public bool Matches(string nodeName, IReadOnlyDictionary<string, string> nodeLabels)
         {
-            if (malformed)
+            // A term with no requirement selects no node (upstream's nodeSelectorTerm matching).
+            if (malformed || labels.Length + fields.Length == 0)
             {
                 return false;
             }
 
             foreach (var requirement in labels)
             {
-                if (!requirement.Matches(node.Labels))
+                if (!requirement.Matches(nodeLabels))
                 {
                     return false;
                 }
@@ -131,7 +157,7 @@ public static class NodeAffinityMatch
 
             foreach (var field in fields)
             {
-                if (!field.Matches(node.Name))
+                if (!field.Matches(nodeName))
                 {
                     return false;
                 }
