@@ -22,9 +22,9 @@ public sealed partial class JobController
 
     /// <summary>
     /// Writes the status when it says something new, then records the sync's Events (once the change they tell of is
-    /// stored). A 409 means the job changed since it was read: that change enqueues it again.
+    /// stored). A 409 means the job changed since it was read: that change enqueues it again. False when not stored.
     /// </summary>
-    private async Task WriteStatusAsync(CachedObject cached, V1Job job, JobPlan plan, CancellationToken ct)
+    private async Task<bool> WriteStatusAsync(CachedObject cached, V1Job job, JobPlan plan, CancellationToken ct)
     {
         if (JobPlanner.Differs(job.Status, plan.Status))
         {
@@ -37,13 +37,46 @@ public sealed partial class JobController
             catch (ApiException e) when (e.Code == 409)
             {
                 LogStatusConflict(_logger, cached.Key);
-                return;
+                return false;
             }
         }
 
         foreach (var e in plan.Events)
         {
             _events.Record(Reference(job), e.Type, e.Reason, e.Message);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the tracking finalizer off each pod (an update of the cached version, so a newer one is not overwritten:
+    /// a 409 or a pod gone leaves it to the next sync).
+    /// </summary>
+    private async Task ReleaseAsync(IReadOnlyList<V1Pod> pods, CancellationToken ct)
+    {
+        foreach (var pod in pods)
+        {
+            if (_pods.Get(pod.Metadata.NamespaceProperty, pod.Metadata.Name) is not { } cached || cached.Uid != pod.Metadata.Uid)
+            {
+                continue;
+            }
+
+            var json = cached.ToJsonObject();
+            if (json["metadata"]?["finalizers"] is not JsonArray finalizers)
+            {
+                continue;
+            }
+
+            json["metadata"]!["finalizers"] = new JsonArray([.. finalizers.Where(f => f?.GetValue<string>() != JobTracking.Finalizer).Select(f => f?.DeepClone())]);
+            try
+            {
+                await _writer.UpdateAsync(BuiltInKinds.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, json, ct).ConfigureAwait(false);
+            }
+            catch (ApiException e) when (e.Code is 404 or 409)
+            {
+                LogReleaseRetried(_logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, e.Code);
+            }
         }
     }
 
@@ -56,6 +89,9 @@ public sealed partial class JobController
 
     [LoggerMessage(EventId = 7903, Level = LogLevel.Debug, Message = "Job {Key}: the status write met a newer version; its sync writes it")]
     private static partial void LogStatusConflict(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 7905, Level = LogLevel.Debug, Message = "Pod {Namespace}/{Name}: its tracking finalizer stays for now ({Code}); a later sync removes it")]
+    private static partial void LogReleaseRetried(ILogger logger, string @namespace, string name, int code);
 
     [LoggerMessage(EventId = 7904, Level = LogLevel.Information, Message = "Job {Namespace}/{Name}: ttlSecondsAfterFinished passed, deleting it")]
     private static partial void LogExpired(ILogger logger, string @namespace, string name);

@@ -54,21 +54,37 @@ public sealed partial class JobController : IReconciler
     /// Has the informers' events enqueue job keys on <paramref name="loop"/>, lowering the expectations as pods come
     /// and go. Every change of a job's pod concerns it: a phase change is a success or a failure to count.
     /// </summary>
-    public void Watch(ReconcileLoop loop) => _owners.Watch(loop, _pods, Expectations);
+    public void Watch(ReconcileLoop loop)
+    {
+        _owners.Watch(loop, _pods, Expectations);
+        _pods.AddHandler(new UntrackedPodEvents(this, loop));
+    }
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
+        if (key.StartsWith(PodKeyPrefix, StringComparison.Ordinal))
+        {
+            await ReleaseIfNoJobCountsAsync(key[PodKeyPrefix.Length..], ct).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         if (_jobs.Get(key[..slash], key[(slash + 1)..]) is not { } cached)
         {
             Expectations.Delete(key);
+
+            // The job is gone: no one counts its pods any more, so their finalizers go (the garbage collector takes them).
+            await ReleaseAsync([.. _pods.ByIndex(Indexers.Namespace, key[..slash]).Select(Parsed)
+                .Where(p => JobTracking.Tracked(p) && PodFacts.ControllerOf(p.Metadata) is { Kind: "Job" } c && c.Name == key[(slash + 1)..])], ct).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 
         var job = cached.As<V1Job>();
         if (job.Metadata.DeletionTimestamp is not null)
         {
-            return ReconcileResult.Done; // the garbage collector takes its pods
+            // The garbage collector takes its pods; nothing counts them any more, so their finalizers go.
+            await ReleaseAsync([.. _pods.ByIndex(Indexers.OwnerUid, job.Metadata.Uid).Select(Parsed).Where(JobTracking.Tracked)], ct).ConfigureAwait(false);
+            return ReconcileResult.Done;
         }
 
         // Asked before the pods are read, as upstream: a pod arriving in between could otherwise be created twice.
@@ -88,7 +104,12 @@ public sealed partial class JobController : IReconciler
             failure ??= await CreatePodsAsync(key, job, plan.Create, ct).ConfigureAwait(false);
         }
 
-        await WriteStatusAsync(cached, job, plan, ct).ConfigureAwait(false);
+        if (await WriteStatusAsync(cached, job, plan, ct).ConfigureAwait(false))
+        {
+            // Only once the status naming them is stored (JobTracking).
+            await ReleaseAsync(plan.Release, ct).ConfigureAwait(false);
+        }
+
         if (failure is not null)
         {
             throw new JobSyncException(key, failure);

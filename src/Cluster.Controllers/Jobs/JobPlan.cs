@@ -14,4 +14,8 @@ public sealed record JobPlan(
     IReadOnlyList<V1Pod> Delete,
     IReadOnlyList<JobEvent> Events,
     TimeSpan? RequeueAfter,
-    bool DeleteJob = false);
+    bool DeleteJob = false)
+{
+    /// <summary>The pods whose tracking finalizer goes once the status is stored (<see cref="JobTracking"/>).</summary>
+    public IReadOnlyList<V1Pod> Release { get; init; } = [];
+}

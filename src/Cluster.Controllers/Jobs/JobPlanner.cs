@@ -28,9 +28,11 @@ public static class JobPlanner
         var status = job.Status is null ? new V1JobStatus() : KubernetesJson.Deserialize<V1JobStatus>(KubernetesJson.Serialize(job.Status));
         if (JobFacts.IsFinished(job))
         {
-            return Expire(job, status, now);
+            // A finished job counts no more: its pods' finalizers go.
+            return Expire(job, status, now) with { Release = [.. pods.Where(JobTracking.Tracked)] };
         }
 
+        var release = JobTracking.Track(pods, status, p => PodFailurePolicy.Judge(job, p).CountsFailure);
         var facts = new Counts(job, pods, status);
         var events = new List<JobEvent>();
         var suspended = job.Spec.Suspend == true;
@@ -69,7 +71,9 @@ public static class JobPlanner
         if (ending is not null)
         {
             delete = facts.Active;
-            if (facts.Active.Count == 0 && facts.Terminating == 0)
+
+            // Finished only once every pod is counted for good (upstream flushes the uncounted pods first).
+            if (facts.Active.Count == 0 && facts.Terminating == 0 && JobTracking.Uncounted(status) == 0)
             {
                 requeue = Finish(job, status, ending, events, now);
             }
@@ -91,11 +95,8 @@ public static class JobPlanner
         status.Active = NullIfZero(facts.Active.Count);
         status.Ready = facts.Active.Count(JobFacts.IsPodReady);
         status.Terminating = facts.Terminating;
-        status.Succeeded = NullIfZero(facts.Succeeded);
-        status.Failed = NullIfZero(facts.Failed);
         status.CompletedIndexes = JobFacts.IsIndexed(job) ? JobPods.FormatIndexes(facts.CompletedIndexes) : null;
-        status.UncountedTerminatedPods ??= new V1UncountedTerminatedPods();
-        return new JobPlan(status, create, delete, events, requeue);
+        return new JobPlan(status, create, delete, events, requeue) { Release = release };
     }
 
     /// <summary>Whether <paramref name="now"/> differs from what is stored (a status write is due).</summary>
@@ -219,7 +220,7 @@ public static class JobPlanner
 
     private static int? NullIfZero(int value) => value == 0 ? null : value;
 
-    /// <summary>The job's pods counted once. Counts never go down: a finished pod someone deleted still counted.</summary>
+    /// <summary>The job's pods counted once: what the status counted for good and what it names as uncounted (<see cref="JobTracking"/>).</summary>
     private sealed class Counts
     {
         public Counts(V1Job job, IReadOnlyList<V1Pod> pods, V1JobStatus status)
@@ -227,9 +228,9 @@ public static class JobPlanner
             Active = [.. pods.Where(JobFacts.IsPodActive)];
             Terminating = pods.Count(JobFacts.IsPodTerminating);
             var succeeded = pods.Where(p => p.Status?.Phase == "Succeeded").ToList();
-            Succeeded = Math.Max(status.Succeeded ?? 0, succeeded.Count);
+            Succeeded = (status.Succeeded ?? 0) + (status.UncountedTerminatedPods?.Succeeded?.Count ?? 0);
             var failed = pods.Where(p => p.Status?.Phase == "Failed").Select(p => PodFailurePolicy.Judge(job, p)).ToList();
-            Failed = Math.Max(status.Failed ?? 0, failed.Count(v => v.CountsFailure));
+            Failed = (status.Failed ?? 0) + (status.UncountedTerminatedPods?.Failed?.Count ?? 0);
             FailJobMessage = failed.Select(v => v.FailJobMessage).FirstOrDefault(m => m is not null);
             var completions = job.Spec.Completions ?? 0;
             var known = JobFacts.IsIndexed(job) ? ParseIndexes(status.CompletedIndexes) : [];

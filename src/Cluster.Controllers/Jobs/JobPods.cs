@@ -46,7 +46,8 @@ public static class JobPods
                 NamespaceProperty = job.Metadata.NamespaceProperty,
                 Labels = labels,
                 Annotations = annotations.Count > 0 ? annotations : null,
-                Finalizers = template.Metadata?.Finalizers is { Count: > 0 } finalizers ? [.. finalizers] : null,
+                // The job's own finalizer, so the pod is counted before it can go (JobTracking).
+                Finalizers = [.. template.Metadata?.Finalizers ?? [], JobTracking.Finalizer],
                 OwnerReferences = [ControllerRef(job)],
             },
             Spec = spec,

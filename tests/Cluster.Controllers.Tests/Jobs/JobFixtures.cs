@@ -44,6 +44,13 @@ internal static class JobFixtures
         Status = status,
     };
 
+    /// <summary>The pod once the controller took its tracking finalizer off (it is counted for good at the next sync).</summary>
+    public static V1Pod Untracked(V1Pod pod)
+    {
+        pod.Metadata.Finalizers = null;
+        return pod;
+    }
+
     /// <summary>A pod of the job in <paramref name="phase"/>; finished ones finished at <paramref name="finished"/>.</summary>
     public static V1Pod Pod(string name, string phase = "Running", DateTimeOffset? finished = null, int? index = null, bool ready = false, bool terminating = false, int restarts = 0) => new()
     {
@@ -56,6 +63,7 @@ internal static class JobFixtures
             DeletionTimestamp = terminating ? Start.UtcDateTime : null,
             Annotations = index is { } i ? new Dictionary<string, string> { [JobFacts.CompletionIndexKey] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } : null,
             OwnerReferences = [new V1OwnerReference { ApiVersion = "batch/v1", Kind = "Job", Name = "pi", Uid = "job-uid", Controller = true }],
+            Finalizers = [JobTracking.Finalizer],
         },
         Spec = new V1PodSpec { NodeName = "node-1", Containers = [new V1Container { Name = "pi", Image = "perl" }] },
         Status = new V1PodStatus

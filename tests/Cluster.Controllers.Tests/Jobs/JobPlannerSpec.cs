@@ -75,12 +75,17 @@ public sealed class JobPlannerSpec
     public void Plan_SuccessCriteriaMetNoPodLeft_CompleteWithCompletionTimeAndEvent()
     {
         var clock = Clock();
-        var first = JobPlanner.Plan(Job(completions: 1), [Pod("a", "Succeeded", Start)], clock.GetUtcNow());
+        var counting = JobPlanner.Plan(Job(completions: 1), [Pod("a", "Succeeded", Start)], clock.GetUtcNow());
+        var first = JobPlanner.Plan(Job(completions: 1, status: counting.Status), [Untracked(Pod("a", "Succeeded", Start))], clock.GetUtcNow());
         clock.Advance(TimeSpan.FromSeconds(3));
 
-        var plan = JobPlanner.Plan(Job(completions: 1, status: first.Status), [Pod("a", "Succeeded", Start)], clock.GetUtcNow());
+        var plan = JobPlanner.Plan(Job(completions: 1, status: first.Status), [Untracked(Pod("a", "Succeeded", Start))], clock.GetUtcNow());
 
-        // With no pod running, the success criteria and the completion are reached in one sync.
+        // The pod is first named uncounted (its finalizer then goes), and the job is complete only once it is counted for good.
+        Assert.Equal(["uid-a"], counting.Status.UncountedTerminatedPods.Succeeded);
+        Assert.Equal((null, "True"), (Condition(counting.Status, JobFacts.Complete)?.Status, Condition(counting.Status, JobFacts.SuccessCriteriaMet)?.Status));
+        Assert.Equal(["a"], counting.Release.Select(p => p.Metadata.Name));
+        Assert.Empty(first.Status.UncountedTerminatedPods.Succeeded);
         Assert.Equal("True", Condition(first.Status, JobFacts.Complete)?.Status);
         Assert.Equal(1, first.Status.Succeeded);
         Assert.Equal(Start.UtcDateTime, first.Status.CompletionTime);
@@ -95,7 +100,8 @@ public sealed class JobPlannerSpec
         V1Pod[] failed = [Pod("a", "Failed", Start), Pod("b", "Failed", Start)];
 
         var running = JobPlanner.Plan(Job(completions: 3, parallelism: 2, backoffLimit: 1), [.. failed, Pod("c")], Start);
-        var stopped = JobPlanner.Plan(Job(completions: 3, parallelism: 2, backoffLimit: 1, status: running.Status), failed, Start.AddSeconds(1));
+        // Once the failed pods' finalizers are gone (they are counted for good), the job is Failed.
+        var stopped = JobPlanner.Plan(Job(completions: 3, parallelism: 2, backoffLimit: 1, status: running.Status), [.. failed.Select(Untracked)], Start.AddSeconds(1));
 
         Assert.Equal("BackoffLimitExceeded", Condition(running.Status, JobFacts.FailureTarget)?.Reason);
         Assert.Null(Condition(running.Status, JobFacts.Failed));
@@ -170,7 +176,8 @@ public sealed class JobPlannerSpec
     public void Plan_FinishedWithTtl_RequeuedUntilItThenDeletesTheJob()
     {
         var clock = Clock();
-        var done = JobPlanner.Plan(Job(ttl: 60), [Pod("a", "Succeeded", Start)], clock.GetUtcNow());
+        var counting = JobPlanner.Plan(Job(ttl: 60), [Pod("a", "Succeeded", Start)], clock.GetUtcNow());
+        var done = JobPlanner.Plan(Job(ttl: 60, status: counting.Status), [Untracked(Pod("a", "Succeeded", Start))], clock.GetUtcNow());
         clock.Advance(TimeSpan.FromSeconds(59));
         var early = JobPlanner.Plan(Job(ttl: 60, status: done.Status), [], clock.GetUtcNow());
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -184,9 +191,10 @@ public sealed class JobPlannerSpec
     [Fact]
     public void Plan_FinishedWithoutTtl_KeepsJobAndPods()
     {
-        var done = JobPlanner.Plan(Job(), [Pod("a", "Succeeded", Start)], Start);
+        var counting = JobPlanner.Plan(Job(), [Pod("a", "Succeeded", Start)], Start);
+        var done = JobPlanner.Plan(Job(status: counting.Status), [Untracked(Pod("a", "Succeeded", Start))], Start);
 
-        var plan = JobPlanner.Plan(Job(status: done.Status), [Pod("a", "Succeeded", Start)], Start.AddDays(1));
+        var plan = JobPlanner.Plan(Job(status: done.Status), [Untracked(Pod("a", "Succeeded", Start))], Start.AddDays(1));
 
         Assert.Equal((false, null, 0, 0), (plan.DeleteJob, plan.RequeueAfter, plan.Delete.Count, plan.Create.Count));
     }

@@ -70,7 +70,8 @@ public sealed class PodFailurePolicySpec
 
         var counted = JobPlanner.Plan(job, [Failed("a", 137), Failed("c", 1)], Start.AddMinutes(10));
         Assert.Equal("BackoffLimitExceeded", Condition(counted.Status, JobFacts.FailureTarget)?.Reason);
-        Assert.Equal(1, counted.Status.Failed);
+        Assert.Equal(["uid-c"], counted.Status.UncountedTerminatedPods.Failed);
+        Assert.Equal(["a", "c"], counted.Release.Select(p => p.Metadata.Name).Order());
     }
 
     private static V1Job WithPolicy(params V1PodFailurePolicyRule[] rules)

@@ -123,6 +123,67 @@ public sealed class JobControllerTests : IAsyncLifetime
         [.. _test.Registry.Cache(BuiltInKinds.Pod).List(BatchTestHost.Ns).Items.Select(p => k8s.KubernetesJson.Deserialize<V1Pod>(System.Text.Encoding.UTF8.GetString(p.Json)))
             .Where(p => p.Metadata.OwnerReferences?.Any(o => o.Uid == uid && o.Controller == true) == true)];
 
+    [Fact]
+    public async Task Job_SucceededPodsDeletedMidRun_CountKeptNoExtraCompletionRun()
+    {
+        await _test.CreateAsync(BuiltInKinds.Job, Manifest("tidy", """ "completions":3,"parallelism":2 """));
+        await _test.UntilAsync(() => _test.PodsOf("tidy").Count == 2, "two pods");
+        Assert.All(_test.PodsOf("tidy"), p => Assert.Contains(JobTracking.Finalizer, p.Metadata.Finalizers));
+        foreach (var pod in _test.PodsOf("tidy"))
+        {
+            await _test.FinishPodAsync(pod.Metadata.Name, succeeded: true);
+        }
+
+        // Counted for good once their finalizers are off; then a user clears the finished pods away.
+        await _test.UntilAsync(() => _test.Get<V1Job>(BuiltInKinds.Job, "tidy")!.Status?.Succeeded == 2 && _test.PodsOf("tidy").Count == 3, "two counted, the third started");
+        foreach (var pod in _test.PodsOf("tidy").Where(p => p.Status?.Phase == "Succeeded"))
+        {
+            await _test.Registry.DeleteAsync(BuiltInKinds.Pod, BatchTestHost.Ns, pod.Metadata.Name, DeleteOptions.Default, CancellationToken.None);
+        }
+
+        await _test.UntilAsync(() => _test.PodsOf("tidy").Count == 1, "the finished pods gone");
+        await _test.FinishPodAsync(_test.PodsOf("tidy")[0].Metadata.Name, succeeded: true);
+        await _test.UntilAsync(() => JobFacts.IsSucceeded(_test.Get<V1Job>(BuiltInKinds.Job, "tidy")!), "the Complete condition");
+
+        Assert.Equal(3, _test.Get<V1Job>(BuiltInKinds.Job, "tidy")!.Status.Succeeded);
+        Assert.Single(_test.PodsOf("tidy")); // no fourth pod: the deleted ones stayed counted
+        Assert.Empty(_test.PodsOf("tidy")[0].Metadata.Finalizers ?? []);
+    }
+
+    [Fact]
+    public async Task Job_DeletedWhilePodsRun_FinalizersTakenOff()
+    {
+        await _test.CreateAsync(BuiltInKinds.Job, Manifest("short", """ "parallelism":2,"completions":2 """));
+        await _test.UntilAsync(() => _test.PodsOf("short").Count == 2, "two pods");
+
+        await _test.Registry.DeleteAsync(BuiltInKinds.Job, BatchTestHost.Ns, "short", new DeleteOptions(PropagationPolicy: "Background"), CancellationToken.None);
+
+        // With no job left to count them, their finalizers are taken off (this host runs no garbage collector to delete them).
+        await _test.UntilAsync(() => _test.PodsOf("short") is { Count: 2 } pods && pods.All(p => (p.Metadata.Finalizers ?? []).Count == 0), "the pods without the finalizer");
+    }
+
+    [Fact]
+    public async Task Job_DeletedOrphaningItsPods_FinalizerTakenOff()
+    {
+        await _test.CreateAsync(BuiltInKinds.Job, Manifest("left", """ "parallelism":1,"completions":1 """));
+        await _test.UntilAsync(() => _test.PodsOf("left").Count == 1, "the pod");
+
+        await _test.Registry.DeleteAsync(BuiltInKinds.Job, BatchTestHost.Ns, "left", new DeleteOptions(PropagationPolicy: "Orphan"), CancellationToken.None);
+
+        // The job waits for the garbage collector (not run here) to orphan its pods; being deleted, it counts them no more.
+        await _test.UntilAsync(() => _test.PodsOf("left") is [{ } pod] && (pod.Metadata.Finalizers ?? []).Count == 0, "the pod without the finalizer");
+    }
+
+    [Fact]
+    public async Task PodWithTheFinalizerButNoJob_FinalizerTakenOff()
+    {
+        // What the garbage collector leaves of an orphaned job pod: the finalizer, no owner.
+        await _test.CreateAsync(BuiltInKinds.Pod, """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"stray","labels":{"batch.kubernetes.io/job-name":"none"},"finalizers":["FINALIZER"]},"spec":{"containers":[{"name":"main","image":"busybox"}]}}"""
+            .Replace("FINALIZER", JobTracking.Finalizer, StringComparison.Ordinal));
+
+        await _test.UntilAsync(() => _test.Get<V1Pod>(BuiltInKinds.Pod, "stray") is { } pod && (pod.Metadata.Finalizers ?? []).Count == 0, "the finalizer off");
+    }
+
     private static string Manifest(string name, string spec) =>
         "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{" + spec
         + ",\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]}}}}";
