@@ -1,6 +1,7 @@
 using Cluster.Node.Agent;
 using Cluster.Node.Configuration;
 using Cluster.Node.Management;
+using Cluster.Node.Metrics;
 using Akka.Configuration;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
@@ -103,6 +104,7 @@ public static class NodeHost
         builder.Services.AddAkka(settings.ActorSystemName, (akka, services) =>
         {
             akka.AddHocon(akkaConfig, HoconAddMode.Prepend);
+            akka.AddHocon(MetricsGossipActor.Config, HoconAddMode.Append);
             akka.WithClusterPersistence().WithRegistry();
             akka.ConfigureLoggers(loggers =>
             {
@@ -115,6 +117,8 @@ public static class NodeHost
                 // With the simulated runtime the node's own agent is its first simulated node.
                 var agentSettings = settingsForAgent;
                 registry.Register<NodeAgentActor>(system.ActorOf(NodeAgentActor.Props(agentSettings, agentLogger), "node-agent"));
+                var runtime = services.GetRequiredService<AgentRuntime>();
+                system.ActorOf(MetricsGossipActor.Props(() => runtime.Latest, services.GetRequiredService<ClusterResourceMetrics>(), TimeSpan.FromSeconds(1)), "metrics-gossip");
             });
             if (membership.Roles.Contains("control-plane"))
             {

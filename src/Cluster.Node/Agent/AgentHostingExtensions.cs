@@ -18,7 +18,9 @@ public static class AgentHostingExtensions
             Endpoint = sp.GetService<Cluster.Api.ApiServerSettings>()?.Endpoint() is var (host, port) && port > 0 ? (host, port) : null,
         });
         services.AddSingleton<Cluster.Api.Streaming.IAgentDirectory>(sp => sp.GetRequiredService<AgentRuntime>());
-        services.AddSingleton<Cluster.Api.Metrics.IResourceMetrics>(sp => sp.GetRequiredService<AgentRuntime>());
+        // Every member serves the whole cluster's usage: its own agents' and what the others publish (MetricsGossipActor).
+        services.AddSingleton(sp => new Metrics.ClusterResourceMetrics(sp.GetRequiredService<TimeProvider>(), Metrics.ClusterResourceMetrics.StaleAfterFor(settings.MetricsInterval)));
+        services.AddSingleton<Cluster.Api.Metrics.IResourceMetrics>(sp => sp.GetRequiredService<Metrics.ClusterResourceMetrics>());
         services.AddSingleton<Cluster.Api.Resources.IPodLogs>(sp => new PodLogs(sp.GetRequiredService<AgentRuntime>()));
         services.AddSingleton<Cluster.Api.Streaming.IPodStreams>(sp => new PodStreams(sp.GetRequiredService<AgentRuntime>()));
         services.AddHostedService(sp => new NodeAgentStarter(

@@ -4,7 +4,10 @@ using Cluster.Node.Tests.Kubectl;
 
 namespace Cluster.Node.Tests.MultiNode;
 
-/// <summary>Logs, exec and port-forward asked of one member for a pod whose node's agent runs on another: the request is passed to that member.</summary>
+/// <summary>
+/// Logs, exec and port-forward asked of one member for a pod whose node's agent runs on another: the request is passed
+/// to that member. Resource metrics asked of one member include every member's agents' measurements.
+/// </summary>
 [Collection(MultiNodeCollection.Name)]
 public sealed class CrossMemberStreamTests : IDisposable
 {
@@ -56,6 +59,39 @@ public sealed class CrossMemberStreamTests : IDisposable
         {
             await KubectlAsync(first, "delete", "pod", "remote", "--timeout=60s");
         }
+    }
+
+    [PostgresFact]
+    public async Task PodOnAnotherMembersNode_KubectlTopThroughTheFirstMember()
+    {
+        await using var cluster = await MultiNodeCluster.StartAsync(2, ["--agent:runtime=simulated", "--agent:metrics-interval=1s"]);
+        var (first, second) = (cluster.Members[0], cluster.Members[1]);
+        var manifest = Path.Combine(_work, "busy.yaml");
+        await File.WriteAllTextAsync(manifest, $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: busy, namespace: default, annotations: {simulated.cluster.io/cpu-usage: 250m}}
+            spec:
+              nodeName: {{{second.Name}}}-sim-1
+              containers:
+              - {name: app, image: simulated}
+            """);
+        await KubectlAsync(first, "apply", "-f", manifest);
+        await KubectlAsync(first, "wait", "--for=condition=Ready", "pod/busy", "--timeout=60s");
+
+        // The second member's agent measures the pod; the first serves it (and both members' nodes) as metrics-server would.
+        var top = "";
+        for (var i = 0; i < 120 && !top.Contains("busy", StringComparison.Ordinal); i++)
+        {
+            using var kubectl = Start(first, "top", "pod", "busy", "--no-headers");
+            top = (await kubectl.WaitForExitAsync(KubectlCluster.CallTimeout)).StdOut;
+            await Task.Delay(500);
+        }
+
+        Assert.StartsWith("busy", top, StringComparison.Ordinal);
+        var nodes = await KubectlAsync(first, "top", "nodes", "--no-headers");
+        Assert.Contains(first.Name + "-sim-1", nodes, StringComparison.Ordinal);
+        Assert.Contains(second.Name + "-sim-1", nodes, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
