@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Cluster.Core.Registry.Admission;
 using k8s.Models;
 
 namespace Cluster.Controllers.Volumes;
@@ -10,8 +11,8 @@ namespace Cluster.Controllers.Volumes;
 /// </summary>
 public static class InUseProtection
 {
-    public const string ClaimFinalizer = "kubernetes.io/pvc-protection";
-    public const string VolumeFinalizer = "kubernetes.io/pv-protection";
+    public const string ClaimFinalizer = StorageProtectionAdmission.ClaimFinalizer;
+    public const string VolumeFinalizer = StorageProtectionAdmission.VolumeFinalizer;
 
     /// <summary>Not being deleted and without the finalizer: it is added (upstream NeedToAddFinalizer).</summary>
     public static bool NeedsFinalizer(V1ObjectMeta meta, string finalizer) =>

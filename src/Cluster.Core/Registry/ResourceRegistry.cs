@@ -232,6 +232,8 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
                 Admission.DefaultStorageClassAdmission.Apply(obj, [.. Feed.Cache(BuiltInKinds.StorageClass).List(null).Items.Select(c => c.ToJsonObject())]);
             }
 
+            Admission.StorageProtectionAdmission.Apply(kind, obj);
+
             try
             {
                 return kind == BuiltInKinds.Service

@@ -24,6 +24,8 @@ public sealed class VolumeControllerTests : IAsyncLifetime
     private EventRecorder _events = null!;
     private ReconcileLoop _binder = null!;
     private ReconcileLoop _provisioner = null!;
+    private ReconcileLoop _claimProtection = null!;
+    private ReconcileLoop _volumeProtection = null!;
 
     private ResourceRegistry Registry => _host.Registry;
 
@@ -39,7 +41,15 @@ public sealed class VolumeControllerTests : IAsyncLifetime
         var provisioner = new LocalVolumeProvisioner(_host.Informers, new RegistryWriter(Registry, "provisioner"), _events, settings, _log);
         _provisioner = new ReconcileLoop(provisioner, workers: 2, TimeProvider.System, _log);
         provisioner.Watch(_provisioner);
-        await _host.RunAsync(_binder, _provisioner);
+
+        // The admission's protection finalizers are taken off by their controllers, as in a whole control plane.
+        var claimProtection = InUseProtectionController.ForClaims(_host.Informers, new RegistryWriter(Registry, "pvc-protection-controller"), _log);
+        _claimProtection = new ReconcileLoop(claimProtection, workers: 1, TimeProvider.System, _log);
+        claimProtection.Watch(_claimProtection);
+        var volumeProtection = InUseProtectionController.ForVolumes(_host.Informers, new RegistryWriter(Registry, "pv-protection-controller"), _log);
+        _volumeProtection = new ReconcileLoop(volumeProtection, workers: 1, TimeProvider.System, _log);
+        volumeProtection.Watch(_volumeProtection);
+        await _host.RunAsync(_binder, _provisioner, _claimProtection, _volumeProtection);
         await UntilAsync(() => Get<V1StorageClass>(BuiltInKinds.StorageClass, "", "local-path") is not null, "the default StorageClass");
     }
 
