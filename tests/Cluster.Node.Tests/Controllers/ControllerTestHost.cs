@@ -1,9 +1,12 @@
 using System.Text.Json.Nodes;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.Informers;
+using Cluster.Controllers.Volumes;
+using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Objects;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cluster.Node.Tests.Controllers;
@@ -34,6 +37,18 @@ internal sealed class ControllerTestHost : IAsyncDisposable
         await host._host.StartAsync();
         host.Informers = new InformerFactory(new RegistrySource(host.Registry), TimeProvider.System, NullLoggerFactory.Instance);
         return host;
+    }
+
+    /// <summary>The pvc-protection and pv-protection controllers' loops on this host's informers, watching (not yet started).</summary>
+    public (ReconcileLoop Claims, ReconcileLoop Volumes) ProtectionLoops(ILogger log)
+    {
+        var claims = InUseProtectionController.ForClaims(Informers, new RegistryWriter(Registry, "pvc-protection-controller"), log);
+        var claimLoop = new ReconcileLoop(claims, workers: 2, TimeProvider.System, log);
+        claims.Watch(claimLoop);
+        var volumes = InUseProtectionController.ForVolumes(Informers, new RegistryWriter(Registry, "pv-protection-controller"), log);
+        var volumeLoop = new ReconcileLoop(volumes, workers: 2, TimeProvider.System, log);
+        volumes.Watch(volumeLoop);
+        return (claimLoop, volumeLoop);
     }
 
     /// <summary>Starts the informers and, once they have listed, <paramref name="loops"/> (disposed with the host).</summary>

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Cluster.Controllers.Framework;
 using Cluster.Controllers.Volumes;
-using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Objects;
 using k8s;
@@ -24,12 +23,7 @@ public sealed class InUseProtectionControllerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await ControllerTestHost.StartAsync("protection-node");
-        var claims = InUseProtectionController.ForClaims(_host.Informers, new RegistryWriter(Registry, "pvc-protection-controller"), _log);
-        _claims = new ReconcileLoop(claims, workers: 2, TimeProvider.System, _log);
-        claims.Watch(_claims);
-        var volumes = InUseProtectionController.ForVolumes(_host.Informers, new RegistryWriter(Registry, "pv-protection-controller"), _log);
-        _volumes = new ReconcileLoop(volumes, workers: 2, TimeProvider.System, _log);
-        volumes.Watch(_volumes);
+        (_claims, _volumes) = _host.ProtectionLoops(_log);
         await _host.RunAsync(_claims, _volumes);
     }
 

@@ -43,12 +43,7 @@ public sealed class VolumeControllerTests : IAsyncLifetime
         provisioner.Watch(_provisioner);
 
         // The admission's protection finalizers are taken off by their controllers, as in a whole control plane.
-        var claimProtection = InUseProtectionController.ForClaims(_host.Informers, new RegistryWriter(Registry, "pvc-protection-controller"), _log);
-        _claimProtection = new ReconcileLoop(claimProtection, workers: 1, TimeProvider.System, _log);
-        claimProtection.Watch(_claimProtection);
-        var volumeProtection = InUseProtectionController.ForVolumes(_host.Informers, new RegistryWriter(Registry, "pv-protection-controller"), _log);
-        _volumeProtection = new ReconcileLoop(volumeProtection, workers: 1, TimeProvider.System, _log);
-        volumeProtection.Watch(_volumeProtection);
+        (_claimProtection, _volumeProtection) = _host.ProtectionLoops(_log);
         await _host.RunAsync(_binder, _provisioner, _claimProtection, _volumeProtection);
         await UntilAsync(() => Get<V1StorageClass>(BuiltInKinds.StorageClass, "", "local-path") is not null, "the default StorageClass");
     }
