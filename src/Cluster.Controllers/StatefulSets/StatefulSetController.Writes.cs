@@ -26,6 +26,9 @@ public sealed partial class StatefulSetController
                     case CreateMissingClaims missing:
                         await CreateClaimsAsync(set, missing.Pod, missing.Claims, ct).ConfigureAwait(false);
                         break;
+                    case UpdateClaimOwners owners:
+                        await UpdateClaimOwnersAsync(owners, ct).ConfigureAwait(false);
+                        break;
                     case DeleteStatefulPod delete:
                         LogDeleting(_logger, set.Metadata.Name, delete.Pod.Metadata.Name, delete.Reason);
                         await DeletePodAsync(set, delete.Pod, ct).ConfigureAwait(false);
@@ -39,6 +42,20 @@ public sealed partial class StatefulSetController
         }
 
         return null;
+    }
+
+    /// <summary>An update of the cached claim (a newer version makes it a 409, and the retried sync plans again).</summary>
+    private async Task UpdateClaimOwnersAsync(UpdateClaimOwners step, CancellationToken ct)
+    {
+        var claim = step.Claim;
+        if (_claims.Get(claim.Metadata.NamespaceProperty, claim.Metadata.Name) is not { } cached || cached.Uid != claim.Metadata.Uid)
+        {
+            return;
+        }
+
+        var json = cached.ToJsonObject();
+        json["metadata"]!["ownerReferences"] = JsonNode.Parse(KubernetesJson.Serialize(step.Owners));
+        await _writer.UpdateAsync(BuiltInKinds.PersistentVolumeClaim, claim.Metadata.NamespaceProperty, claim.Metadata.Name, json, ct).ConfigureAwait(false);
     }
 
     /// <summary>Upstream's createPersistentVolumeClaims: a claim already there (made by an earlier sync, or by hand) is used as it is.</summary>

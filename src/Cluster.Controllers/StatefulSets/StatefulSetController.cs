@@ -89,7 +89,9 @@ public sealed partial class StatefulSetController : IReconciler
         var plan = StatefulSetPlanner.Plan(set, current, update, collisionCount, pods, claims, _clock.GetUtcNow());
         LogPlanned(_logger, key, plan.Steps.Count);
 
-        var failure = await ExecuteAsync(set, plan.Steps, ct).ConfigureAwait(false);
+        // The claims' owners first, so a claim of a pod about to be scaled down already goes with it.
+        var retention = ClaimRetention.Plan(set, pods, name => _claims.Get(set.Metadata.NamespaceProperty, name)?.As<V1PersistentVolumeClaim>());
+        var failure = await ExecuteAsync(set, [.. retention, .. plan.Steps], ct).ConfigureAwait(false);
         await WriteStatusAsync(cached, set, plan.Status, ct).ConfigureAwait(false);
         if (failure is not null)
         {

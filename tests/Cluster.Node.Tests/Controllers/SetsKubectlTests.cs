@@ -135,6 +135,40 @@ public sealed class SetsKubectlTests(SetsKubectlTests.Cluster cluster) : IClassF
         await cluster.RunAsync("delete", "namespace", ns, "--wait=false");
     }
 
+    [Fact]
+    public async Task StatefulSet_WhenScaledDelete_ScaledDownPodsClaimGoesTheOthersStayAfterTheSet()
+    {
+        await cluster.WaitForReadyNodesAsync();
+        const string ns = "retention";
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", ns));
+        KubectlAssert.Succeeded(await cluster.RunAsync("apply", "-n", ns, "-f", cluster.WriteFile("db.yaml",
+            "---\n{apiVersion: apps/v1, kind: StatefulSet, metadata: {name: db}, spec: {replicas: 2, serviceName: db, podManagementPolicy: Parallel, selector: {matchLabels: {app: db}}, " +
+            "persistentVolumeClaimRetentionPolicy: {whenScaled: Delete, whenDeleted: Retain}, " +
+            "template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: simulated/db:1, volumeMounts: [{name: data, mountPath: /data}]}]}}, " +
+            "volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Mi}}}}]}}")));
+        KubectlAssert.Succeeded(await cluster.RunAsync("rollout", "status", "statefulset/db", "-n", ns, "--timeout=90s"));
+        Assert.Equal("data-db-0 data-db-1", (await cluster.OutputAsync("get", "pvc", "-n", ns, "-o", "jsonpath={.items[*].metadata.name}")).Trim());
+
+        KubectlAssert.Succeeded(await cluster.RunAsync("scale", "statefulset/db", "-n", ns, "--replicas=1"));
+        var claims = "";
+        for (var i = 0; i < 300 && claims != "data-db-0"; i++)
+        {
+            claims = (await cluster.OutputAsync("get", "pvc", "-n", ns, "-o", "jsonpath={.items[*].metadata.name}")).Trim();
+            await Task.Delay(100);
+        }
+
+        // The scaled-down pod owned its claim, so the claim went with it; whenDeleted Retain keeps the rest after the set.
+        Assert.Equal("data-db-0", claims);
+        KubectlAssert.Succeeded(await cluster.RunAsync("delete", "statefulset", "db", "-n", ns, "--timeout=60s"));
+        for (var i = 0; i < 100 && (await cluster.OutputAsync("get", "pods", "-n", ns, "-o", "jsonpath={.items[*].metadata.name}")).Trim().Length > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("data-db-0", (await cluster.OutputAsync("get", "pvc", "-n", ns, "-o", "jsonpath={.items[*].metadata.name}")).Trim());
+        await cluster.RunAsync("delete", "namespace", ns, "--wait=false");
+    }
+
     /// <summary>Phase@node of the pods, sorted, once there are <paramref name="count"/> Running ones.</summary>
     private async Task<string[]> PlacedAsync(string ns, string selector, int count)
     {
