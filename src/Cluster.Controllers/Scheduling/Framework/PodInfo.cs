@@ -29,6 +29,7 @@ public sealed class PodInfo
         (Requests, NonZeroRequests) = ComputeRequests(pod.Spec);
         HostPorts = [.. (pod.Spec?.Containers ?? []).SelectMany(c => c.Ports ?? []).Where(p => p.HostPort is > 0)
             .Select(p => new HostPort(string.IsNullOrEmpty(p.HostIP) ? HostPort.AnyIp : p.HostIP, p.Protocol ?? "TCP", p.HostPort!.Value))];
+        HasClaims = pod.Spec?.Volumes?.Any(v => v.PersistentVolumeClaim is not null) == true;
         var affinity = pod.Spec?.Affinity;
         RequiredAffinityTerms = Terms(affinity?.PodAffinity?.RequiredDuringSchedulingIgnoredDuringExecution, Namespace);
         RequiredAntiAffinityTerms = Terms(affinity?.PodAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution, Namespace);
@@ -72,6 +73,9 @@ public sealed class PodInfo
     public IReadOnlyList<WeightedAffinityTerm> PreferredAntiAffinityTerms { get; }
 
     /// <summary>Whether any pod-affinity or anti-affinity term is stated (such pods are indexed per node).</summary>
+    /// <summary>The pod mounts a PersistentVolumeClaim (the VolumeBinding plugin has nothing to check otherwise).</summary>
+    public bool HasClaims { get; }
+
     public bool HasAffinity => RequiredAffinityTerms.Count + RequiredAntiAffinityTerms.Count + PreferredAffinityTerms.Count + PreferredAntiAffinityTerms.Count > 0;
 
     public static PodInfo From(V1Pod pod) => new(pod);

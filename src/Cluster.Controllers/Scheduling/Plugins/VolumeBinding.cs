@@ -28,6 +28,11 @@ public sealed class VolumeBinding(IVolumeLookup volumes) : IPreFilterPlugin, IFi
 
     public FilterResult PreFilter(CycleState state, PodInfo pod, IClusterSnapshot snapshot)
     {
+        if (!pod.HasClaims)
+        {
+            return FilterResult.Fits;
+        }
+
         List<NodeAffinityMatch.NodeSelectorTerm[]>? bound = null;
         List<NodeAffinityMatch.NodeSelectorTerm[]?[]>? delayed = null;
         foreach (var volume in pod.Pod.Spec?.Volumes ?? [])
@@ -80,7 +85,8 @@ public sealed class VolumeBinding(IVolumeLookup volumes) : IPreFilterPlugin, IFi
 
     public FilterResult Filter(CycleState state, PodInfo pod, NodeInfo node)
     {
-        if (state.Read<Claims>(StateKey) is not { } claims)
+        // Most pods mount no claim: nothing to look up for each of thousands of nodes.
+        if (!pod.HasClaims || state.Read<Claims>(StateKey) is not { } claims)
         {
             return FilterResult.Fits;
         }
