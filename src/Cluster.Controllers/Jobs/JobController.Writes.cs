@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Cluster.Controllers.GarbageCollection;
 using Cluster.Controllers.ReplicaSets;
 using Cluster.Controllers.Writes;
 using Cluster.Core.Registry;
@@ -63,12 +64,11 @@ public sealed partial class JobController
             }
 
             var json = cached.ToJsonObject();
-            if (json["metadata"]?["finalizers"] is not JsonArray finalizers)
+            if (!MetadataEdits.RemoveFinalizer(json, JobTracking.Finalizer))
             {
                 continue;
             }
 
-            json["metadata"]!["finalizers"] = new JsonArray([.. finalizers.Where(f => f?.GetValue<string>() != JobTracking.Finalizer).Select(f => f?.DeepClone())]);
             try
             {
                 await _writer.UpdateAsync(BuiltInKinds.Pod, pod.Metadata.NamespaceProperty, pod.Metadata.Name, json, ct).ConfigureAwait(false);

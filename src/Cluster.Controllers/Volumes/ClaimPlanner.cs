@@ -104,7 +104,7 @@ public static class ClaimPlanner
         {
             // The pod went to the selected node: only a volume usable from there serves it (a local volume is one node's).
             // A node not known cannot be judged: every volume stays a candidate.
-            var labels = new Dictionary<string, string>(selectedNode.Metadata?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            var labels = selectedNode.Metadata?.Labels?.AsReadOnly() ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
             volumes = [.. volumes.Where(v => NodeAffinityMatch.AnyHolds(NodeAffinityMatch.VolumeTerms(v), selected, labels))];
         }
 

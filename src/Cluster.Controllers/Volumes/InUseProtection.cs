@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Cluster.Core.Registry.Admission;
 using k8s.Models;
 
@@ -58,26 +57,6 @@ public static class InUseProtection
 
     /// <summary>A volume is in use while a claim is bound to it (upstream's pv-protection checks the phase only).</summary>
     public static bool VolumeInUse(V1PersistentVolume volume) => volume.Status?.Phase == "Bound";
-
-    /// <summary>Adds <paramref name="finalizer"/> to the stored object's metadata.finalizers; false when it was there.</summary>
-    public static bool AddFinalizer(JsonObject obj, string finalizer)
-    {
-        var metadata = obj["metadata"] as JsonObject ?? [];
-        obj["metadata"] = metadata;
-        if (metadata["finalizers"] is not JsonArray finalizers)
-        {
-            metadata["finalizers"] = new JsonArray(finalizer);
-            return true;
-        }
-
-        if (finalizers.Any(f => f?.GetValue<string>() == finalizer))
-        {
-            return false;
-        }
-
-        finalizers.Add(finalizer);
-        return true;
-    }
 
     // ephemeral.VolumeClaimName: the pod's name and the volume's, joined by a dash.
     private static string EphemeralClaimName(V1Pod pod, V1Volume volume) => pod.Metadata.Name + "-" + volume.Name;

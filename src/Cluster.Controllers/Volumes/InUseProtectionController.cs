@@ -81,7 +81,7 @@ public sealed partial class InUseProtectionController : IReconciler
         else if (InUseProtection.NeedsFinalizer(meta, _finalizer))
         {
             var obj = cached.ToJsonObject();
-            InUseProtection.AddFinalizer(obj, _finalizer);
+            ObjectMeta.AddFinalizer(obj, _finalizer);
             await _writer.UpdateAsync(_kind, ns, name, obj, ct).ConfigureAwait(false);
         }
 

@@ -42,6 +42,25 @@ public static class ObjectMeta
 
     public static IReadOnlyDictionary<string, string> Annotations(JsonObject obj) => StringMap(obj["metadata"]?["annotations"]);
 
+    /// <summary>Adds <paramref name="finalizer"/> to metadata.finalizers (made when absent); false when it was there.</summary>
+    public static bool AddFinalizer(JsonObject obj, string finalizer)
+    {
+        var metadata = Metadata(obj);
+        if (metadata["finalizers"] is not JsonArray finalizers)
+        {
+            metadata["finalizers"] = new JsonArray(finalizer);
+            return true;
+        }
+
+        if (finalizers.Any(f => f is JsonValue v && v.TryGetValue<string>(out var s) && s == finalizer))
+        {
+            return false;
+        }
+
+        finalizers.Add(finalizer);
+        return true;
+    }
+
     /// <summary>metadata.finalizers (empty when absent).</summary>
     public static IReadOnlyList<string> Finalizers(JsonObject obj) =>
         obj["metadata"]?["finalizers"] is JsonArray a

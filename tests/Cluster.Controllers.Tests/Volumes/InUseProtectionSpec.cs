@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Cluster.Controllers.Volumes;
+using Cluster.Core.Registry;
 using k8s.Models;
 
 namespace Cluster.Controllers.Tests.Volumes;
@@ -70,12 +71,12 @@ public sealed class InUseProtectionSpec
     public void AddFinalizer_AppendsOnce_KeepsOthers()
     {
         var obj = JsonNode.Parse("""{"metadata":{"name":"x","finalizers":["other"]}}""")!.AsObject();
-        Assert.True(InUseProtection.AddFinalizer(obj, F));
-        Assert.False(InUseProtection.AddFinalizer(obj, F));
+        Assert.True(ObjectMeta.AddFinalizer(obj, F));
+        Assert.False(ObjectMeta.AddFinalizer(obj, F));
         Assert.Equal("""["other","kubernetes.io/pvc-protection"]""", obj["metadata"]!["finalizers"]!.ToJsonString());
 
         var bare = JsonNode.Parse("""{"metadata":{"name":"y"}}""")!.AsObject();
-        Assert.True(InUseProtection.AddFinalizer(bare, F));
+        Assert.True(ObjectMeta.AddFinalizer(bare, F));
         Assert.Equal("""["kubernetes.io/pvc-protection"]""", bare["metadata"]!["finalizers"]!.ToJsonString());
     }
 

@@ -16,21 +16,9 @@ public static class StorageProtectionAdmission
     public static void Apply(ResourceKind kind, JsonObject obj)
     {
         var finalizer = kind == BuiltInKinds.PersistentVolumeClaim ? ClaimFinalizer : kind == BuiltInKinds.PersistentVolume ? VolumeFinalizer : null;
-        if (finalizer is null)
+        if (finalizer is not null)
         {
-            return;
-        }
-
-        var metadata = ObjectMeta.Metadata(obj);
-        if (metadata["finalizers"] is not JsonArray finalizers)
-        {
-            finalizers = [];
-            metadata["finalizers"] = finalizers;
-        }
-
-        if (!finalizers.Any(f => f is JsonValue v && v.TryGetValue<string>(out var s) && s == finalizer))
-        {
-            finalizers.Add(finalizer);
+            ObjectMeta.AddFinalizer(obj, finalizer);
         }
     }
 }

@@ -122,7 +122,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
                 : new Decision(null, current);
         }
 
-        AddPropagationFinalizer(metadata, options.PropagationPolicy);
+        AddPropagationFinalizer(obj, options.PropagationPolicy);
         var grace = GracePeriod(obj, options);
         if (grace > 0 || !IsRemovable(obj, ignoreDeletionTimestamp: true))
         {
@@ -292,7 +292,7 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
         return obj["spec"]?["terminationGracePeriodSeconds"] is JsonValue v && v.TryGetValue<long>(out var seconds) ? Math.Max(0, seconds) : 30;
     }
 
-    private static void AddPropagationFinalizer(JsonObject metadata, string? policy)
+    private static void AddPropagationFinalizer(JsonObject obj, string? policy)
     {
         var finalizer = policy switch
         {
@@ -300,20 +300,9 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             "Orphan" => "orphan",
             _ => null,
         };
-        if (finalizer is null)
+        if (finalizer is not null)
         {
-            return;
-        }
-
-        if (metadata["finalizers"] is not JsonArray list)
-        {
-            list = [];
-            metadata["finalizers"] = list;
-        }
-
-        if (!list.Any(n => n?.GetValue<string>() == finalizer))
-        {
-            list.Add(finalizer);
+            ObjectMeta.AddFinalizer(obj, finalizer);
         }
     }
 
@@ -411,9 +400,10 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
     }
 
     /// <summary>
-    /// The object as stored (its values all JSON-backed, as if read from the wire: values created in code, an int, and
-    /// parsed ones, a JSON number, then read alike, as JsonValue.TryGetValue is exact about CLR types): re-read from its serialized form, with the empty metadata collections left out, as Go's
-    /// omitempty leaves them out of every stored object (a patch that sends "annotations": {} changes nothing).
+    /// The object as stored, a copy re-read from its serialized form: every value JSON-backed, as if read from the wire
+    /// (a value made in code, an int, and a parsed one, a JSON number, then read alike: JsonValue.TryGetValue is exact
+    /// about CLR types), and the empty metadata collections left out, as Go's omitempty leaves them out of every stored
+    /// object (a patch that sends "annotations": {} changes nothing).
     /// </summary>
     private static JsonObject Normalized(JsonObject obj)
     {
@@ -473,11 +463,8 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
     /// </summary>
     private static JsonNode? Reparsed(JsonNode? node) =>
         node is JsonValue value && (!value.TryGetValue<JsonElement>(out var element) || element.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-            ? JsonNode.Parse(value.ToJsonString(), documentOptions: DeepDocuments)
+            ? JsonNode.Parse(value.ToJsonString(), documentOptions: ObjectState.DocumentOptions)
             : null;
-
-    /// <summary>As deep as <see cref="ObjectState"/> parses (a wrapped object may be deep).</summary>
-    private static readonly JsonDocumentOptions DeepDocuments = new() { MaxDepth = 256 };
 
     private static void DropEmptyMetadata(JsonObject obj)
     {

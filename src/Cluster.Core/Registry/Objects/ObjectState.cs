@@ -19,7 +19,7 @@ public sealed record ObjectState(byte[]? Json, long Ordering)
     /// accepts (64 levels), so serializing never fails on depth.
     /// </summary>
     private static readonly JsonSerializerOptions Options = new() { MaxDepth = 256, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
+    internal static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
     public static ObjectState Empty { get; } = new(null, 0);
 
