@@ -32,6 +32,12 @@ public static class NodeConfiguration
         ["--simulated-nodes"] = "agent:simulated-nodes",
     };
 
+    /// <summary>Switches: given alone they set their key to true (<c>--insecure-http</c>), or to the value after '='.</summary>
+    private static readonly Dictionary<string, string> SwitchAliases = new(StringComparer.Ordinal)
+    {
+        ["--insecure-http"] = "api:insecure-http",
+    };
+
     /// <summary>Flags that may be given more than once; each occurrence becomes the next list element.</summary>
     private static readonly HashSet<string> RepeatableFlags = new(StringComparer.Ordinal) { "--join" };
 
@@ -45,7 +51,11 @@ public static class NodeConfiguration
             var arg = args[i];
             var equals = arg.IndexOf('=', StringComparison.Ordinal);
             var flag = equals > 0 ? arg[..equals] : arg;
-            if (FlagAliases.TryGetValue(flag, out var key))
+            if (SwitchAliases.TryGetValue(flag, out var switchKey))
+            {
+                result.Add($"--{switchKey}={(equals > 0 ? arg[(equals + 1)..] : "true")}");
+            }
+            else if (FlagAliases.TryGetValue(flag, out var key))
             {
                 var value = equals > 0 ? arg[(equals + 1)..] : i + 1 < args.Length ? args[++i] : throw new SettingsException($"{flag} needs a value");
                 if (RepeatableFlags.Contains(flag))
