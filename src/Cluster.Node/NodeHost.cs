@@ -6,6 +6,7 @@ using Akka.Configuration;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Cluster.Api;
+using Cluster.Api.Security;
 using Cluster.Controllers.Hosting;
 using Cluster.Controllers.Scheduling;
 using Cluster.Core.Configuration;
@@ -29,6 +30,8 @@ public static class NodeHost
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var app = CreateBuilder(args, environment).Build();
+        app.UseKubernetesSecurity();
+        app.MapAuthReviews();
         app.MapKubernetesApi();
         app.MapClusterManagement();
         app.Services.GetRequiredService<KubeconfigWriter>().Attach(app);
@@ -89,18 +92,15 @@ public static class NodeHost
         var dataDirectory = Path.GetFullPath(settings.DataDirectory);
         var akkaConfig = AkkaConfig(builder.Configuration, settings, membership, dataDirectory);
 
+        var security = Cluster.Api.Security.SecuritySettings.FromConfiguration(builder.Configuration);
         builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            var (host, port) = apiSettings.Endpoint();
-            kestrel.Listen(System.Net.IPAddress.Parse(host == "localhost" ? "127.0.0.1" : host), port);
-            kestrel.Limits.MaxRequestBodySize = null;
-        });
+        NodeSecurity.Configure(builder, security, apiSettings, settings, dataDirectory);
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(membership);
         builder.Services.AddKubernetesApi(apiSettings);
-        builder.Services.AddSingleton(sp => new KubeconfigWriter(dataDirectory, settings, apiSettings, sp.GetRequiredService<ApiReadiness>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<KubeconfigWriter>()));
+        builder.Services.AddSingleton(sp => new KubeconfigWriter(
+            dataDirectory, settings, apiSettings, security.InsecureHttp ? null : sp.GetRequiredService<Cluster.Api.Security.Pki.ClusterPki>(), sp.GetRequiredService<ApiReadiness>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<KubeconfigWriter>()));
         builder.Services.AddAkka(settings.ActorSystemName, (akka, services) =>
         {
             akka.AddHocon(akkaConfig, HoconAddMode.Prepend);

@@ -183,7 +183,7 @@ internal sealed class NodeProcess : IDisposable
     private void Signal(string signal)
     {
         using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
+        kill.WaitForExit(10_000);
     }
 
     private void Append(string? line)

@@ -80,6 +80,9 @@ public sealed class NodeProcess : IAsyncDisposable
         {
             "-c", GuardScript, "node-guard", DotnetHost(), NodeAssembly,
             "--data-dir", directory, "--api-address", $"127.0.0.1:{apiPort}",
+
+            // The benchmarks' clients speak plain HTTP on loopback (the development mode) unless told otherwise.
+            "--insecure-http",
         }.Concat(arguments))
         {
             info.ArgumentList.Add(argument);

@@ -29,8 +29,6 @@ public static class NodeProxy
 
     private static readonly string[] UpgradeHeaders = ["Connection", "Upgrade", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol", "X-Stream-Protocol-Version"];
 
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(10) }) { Timeout = Timeout.InfiniteTimeSpan };
-
     /// <summary>Passes the request on when the node's agent is elsewhere; false when this process hosts it.</summary>
     public static async Task<bool> TryForwardAsync(HttpContext context, ResourceRegistry registry, string nodeName, CancellationToken ct)
     {
@@ -47,24 +45,25 @@ public static class NodeProxy
         var node = registry.Cache(BuiltInKinds.Node).Get("", nodeName) is { } cached ? ObjectState.Parse(cached.Json) : null;
         var endpoint = node?["metadata"]?["annotations"]?[EndpointAnnotation]?.GetValue<string>()
             ?? throw ApiException.Unavailable($"node {nodeName} has no agent endpoint to reach its containers through");
-        var target = new Uri($"http://{endpoint}{context.Request.Path}{context.Request.QueryString}");
+        var transport = context.RequestServices.GetService<NodeProxyTransport>() ?? NodeProxyTransport.Plain;
+        var target = new Uri($"{transport.Scheme}://{endpoint}{context.Request.Path}{context.Request.QueryString}");
         if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade && context.Request.Headers.Upgrade.Count > 0)
         {
-            await RelayUpgradeAsync(context, upgrade, target, ct).ConfigureAwait(false);
+            await RelayUpgradeAsync(context, upgrade, transport, target, ct).ConfigureAwait(false);
         }
         else
         {
-            await RelayAsync(context, target, ct).ConfigureAwait(false);
+            await RelayAsync(context, transport.Http, target, ct).ConfigureAwait(false);
         }
 
         return true;
     }
 
-    private static async Task RelayAsync(HttpContext context, Uri target, CancellationToken ct)
+    private static async Task RelayAsync(HttpContext context, HttpClient http, Uri target, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), target);
         request.Headers.TryAddWithoutValidation(ForwardedHeader, "1");
-        using var response = await Send(request, ct).ConfigureAwait(false);
+        using var response = await Send(http, request, ct).ConfigureAwait(false);
         context.Response.StatusCode = (int)response.StatusCode;
         context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
         await context.Response.StartAsync(ct).ConfigureAwait(false);
@@ -87,11 +86,11 @@ public static class NodeProxy
         }
     }
 
-    private static async Task<HttpResponseMessage> Send(HttpRequestMessage request, CancellationToken ct)
+    private static async Task<HttpResponseMessage> Send(HttpClient http, HttpRequestMessage request, CancellationToken ct)
     {
         try
         {
-            return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
@@ -100,7 +99,7 @@ public static class NodeProxy
     }
 
     /// <summary>Sends the upgrade request on a connection of its own; on 101 joins the two upgraded connections, otherwise relays the refusal.</summary>
-    private static async Task RelayUpgradeAsync(HttpContext context, IHttpUpgradeFeature upgrade, Uri target, CancellationToken ct)
+    private static async Task RelayUpgradeAsync(HttpContext context, IHttpUpgradeFeature upgrade, NodeProxyTransport transport, Uri target, CancellationToken ct)
     {
         using var socket = new TcpClient { NoDelay = true };
         try
@@ -112,7 +111,7 @@ public static class NodeProxy
             throw ApiException.Unavailable($"the agent endpoint {target.Authority} does not answer: {e.Message}");
         }
 
-        var upstream = socket.GetStream();
+        await using var upstream = await transport.ConnectAsync(socket, target.Host, ct).ConfigureAwait(false);
         var head = new StringBuilder().Append(context.Request.Method).Append(' ').Append(target.PathAndQuery).Append(" HTTP/1.1\r\nHost: ").Append(target.Authority).Append("\r\n");
         foreach (var name in UpgradeHeaders)
         {
@@ -159,7 +158,7 @@ public static class NodeProxy
         await client.WriteAsync(early, ct).ConfigureAwait(false);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var down = upstream.CopyToAsync(client, done.Token);
-        var up = CopyThenHalfCloseAsync(client, socket, done.Token);
+        var up = CopyThenHalfCloseAsync(client, upstream, socket, done.Token);
 
         // One side finished sending: what the other still sends (a last Status, a close reply) gets a moment to pass.
         var first = await Task.WhenAny(down, up).ConfigureAwait(false);
@@ -173,10 +172,15 @@ public static class NodeProxy
     }
 
     /// <summary>Client to the other member; at the client's end, the connection to the member is half-closed as well.</summary>
-    private static async Task CopyThenHalfCloseAsync(Stream client, TcpClient upstream, CancellationToken ct)
+    private static async Task CopyThenHalfCloseAsync(Stream client, Stream upstream, TcpClient socket, CancellationToken ct)
     {
-        await client.CopyToAsync(upstream.GetStream(), ct).ConfigureAwait(false);
-        upstream.Client.Shutdown(SocketShutdown.Send);
+        await client.CopyToAsync(upstream, ct).ConfigureAwait(false);
+        if (upstream is System.Net.Security.SslStream tls)
+        {
+            await tls.ShutdownAsync().ConfigureAwait(false);
+        }
+
+        socket.Client.Shutdown(SocketShutdown.Send);
     }
 
     /// <summary>The status line and headers of an HTTP/1.1 response, and whatever bytes came after them in the same reads.</summary>

@@ -5,29 +5,31 @@ using Spectre.Console;
 namespace Cluster.Node.Management;
 
 /// <summary>
-/// <c>Cluster.Node cluster members|shards [REGION]|controllers|leave ADDRESS|down ADDRESS [--server URL]</c>:
-/// the management endpoints of a running node, printed as tables. The server defaults to the
-/// node's default API address.
+/// <c>Cluster.Node cluster members|shards [REGION]|controllers|leave ADDRESS|down ADDRESS [--kubeconfig FILE] [--server URL]</c>:
+/// the management endpoints of a running node, printed as tables. The server and credentials come from the
+/// kubeconfig (by default the node's data/admin.kubeconfig); --server overrides the address.
 /// </summary>
 public static class ClusterCli
 {
-    public const string DefaultServer = "http://127.0.0.1:6443";
+    public const string DefaultServer = "https://127.0.0.1:6443";
+    public const string DefaultKubeconfig = "data/admin.kubeconfig";
 
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
-        var server = DefaultServer;
+        string? server = null;
+        var kubeconfig = DefaultKubeconfig;
         var words = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--server" && i + 1 < args.Length)
+            if (Option(args, ref i, "--server") is { } s)
             {
-                server = args[++i];
+                server = s;
             }
-            else if (args[i].StartsWith("--server=", StringComparison.Ordinal))
+            else if (Option(args, ref i, "--kubeconfig") is { } k)
             {
-                server = args[i]["--server=".Length..];
+                kubeconfig = k;
             }
             else
             {
@@ -35,8 +37,10 @@ public static class ClusterCli
             }
         }
 
-        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        http.BaseAddress = new Uri(server);
+        using var http = handler is not null ? new HttpClient(handler, disposeHandler: false)
+            : File.Exists(kubeconfig) ? Cluster.Api.Security.KubeconfigHttp.CreateClient(kubeconfig)
+            : new HttpClient();
+        http.BaseAddress = new Uri(server ?? http.BaseAddress?.ToString() ?? DefaultServer);
         http.Timeout = TimeSpan.FromSeconds(15);
         try
         {
@@ -53,9 +57,20 @@ public static class ClusterCli
         }
         catch (HttpRequestException e)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] cannot reach {server}: {e.Message}");
+            console.MarkupLineInterpolated($"[red]error:[/] cannot reach {http.BaseAddress}: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>The value of <c>--NAME VALUE</c> or <c>--NAME=VALUE</c> at <paramref name="i"/> (advancing past it), else null.</summary>
+    private static string? Option(string[] args, ref int i, string name)
+    {
+        if (args[i] == name && i + 1 < args.Length)
+        {
+            return args[++i];
+        }
+
+        return args[i].StartsWith(name + "=", StringComparison.Ordinal) ? args[i][(name.Length + 1)..] : null;
     }
 
     private static async Task<int> MembersAsync(HttpClient http, IAnsiConsole console)

@@ -52,13 +52,10 @@ public class DockerCluster : KubectlCluster
             return;
         }
 
-        using var list = Process.Start(new ProcessStartInfo("docker", ["ps", "-aq", "--filter", "label=io.cluster.node.uid=" + NodeUid]) { RedirectStandardOutput = true })!;
-        var ids = (await list.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        await list.WaitForExitAsync();
+        var ids = (await RunDockerAsync(["ps", "-aq", "--filter", "label=io.cluster.node.uid=" + NodeUid])).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (ids.Length > 0)
         {
-            using var remove = Process.Start(new ProcessStartInfo("docker", ["rm", "-f", .. ids]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            await remove.WaitForExitAsync();
+            await RunDockerAsync(["rm", "-f", .. ids]);
         }
     }
 
@@ -86,11 +83,30 @@ public class DockerCluster : KubectlCluster
     /// <summary>Runs the docker CLI and answers its output; throws when it fails.</summary>
     public static string Docker(params string[] args)
     {
+        var (code, output, error) = RunDockerAsync(args).GetAwaiter().GetResult();
+        return code == 0 ? output : throw new InvalidOperationException($"docker {string.Join(' ', args)}: {error}");
+    }
+
+    /// <summary>
+    /// The docker CLI with a time limit: a wedged dockerd must fail the test that met it, not hold the whole run
+    /// until CI's own limit.
+    /// </summary>
+    public static async Task<(int Code, string Output, string Error)> RunDockerAsync(IReadOnlyList<string> args, int seconds = 120)
+    {
         using var docker = Process.Start(new ProcessStartInfo("docker", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = docker.StandardOutput.ReadToEnd();
-        var error = docker.StandardError.ReadToEnd();
-        docker.WaitForExit();
-        return docker.ExitCode == 0 ? output : throw new InvalidOperationException($"docker {string.Join(' ', args)}: {error}");
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var output = docker.StandardOutput.ReadToEndAsync(limit.Token);
+        var error = docker.StandardError.ReadToEndAsync(limit.Token);
+        try
+        {
+            await docker.WaitForExitAsync(limit.Token);
+            return (docker.ExitCode, await output, await error);
+        }
+        catch (OperationCanceledException)
+        {
+            docker.Kill(entireProcessTree: true);
+            throw new TimeoutException($"docker {string.Join(' ', args)} did not finish in {seconds} s");
+        }
     }
 
     /// <summary>The ids of the Docker containers (running or not) of a pod, found by the labels the agent gives them.</summary>
@@ -102,9 +118,7 @@ public class DockerCluster : KubectlCluster
             args.Insert(1, "-a");
         }
 
-        using var docker = Process.Start(new ProcessStartInfo("docker", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = await docker.StandardOutput.ReadToEndAsync();
-        await docker.WaitForExitAsync();
+        var (_, output, _) = await RunDockerAsync(args);
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal)];
     }
 }

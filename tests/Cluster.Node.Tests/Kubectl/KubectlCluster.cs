@@ -113,16 +113,8 @@ public class KubectlCluster : IAsyncLifetime
     public async Task<string> JsonPathAsync(string resource, string ns, string path) =>
         (await OutputAsync("get", resource, "-n", ns, "-o", "jsonpath=" + path)).TrimEnd('\n');
 
-    /// <summary>
-    /// The official Kubernetes C# client, configured from the server address in the node's kubeconfig (the kubeconfig
-    /// itself names a user without credentials, which the client refuses until the API has authentication).
-    /// </summary>
-    public k8s.Kubernetes Client()
-    {
-        var kubeconfig = File.ReadAllLines(Path.Combine(DataDir, "admin.kubeconfig"));
-        var server = kubeconfig.Select(l => l.Trim()).First(l => l.StartsWith("server:", StringComparison.Ordinal))["server:".Length..].Trim().Trim('"');
-        return new k8s.Kubernetes(new k8s.KubernetesClientConfiguration { Host = server });
-    }
+    /// <summary>The official Kubernetes C# client, configured from the node's admin.kubeconfig as a user would.</summary>
+    public k8s.Kubernetes Client() => new(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.Combine(DataDir, "admin.kubeconfig")));
 
     public string WriteFile(string name, string content)
     {

@@ -58,7 +58,7 @@ public sealed class ControllerFailoverTests(ITestOutputHelper output)
         Assert.NotEqual(host.Address, newHost);
         Assert.NotEqual(host.Address, await SingletonMemberAsync(survivor, "/cluster/scheduler", except: host.Address));
         await WaitUntilAsync(() => census.Live(set.Metadata.Uid) == 12, TimeSpan.FromSeconds(90), census.Describe);
-        var table = await MultiNodeTests.CliAsync("controllers", "--server", survivor.ApiBase.ToString());
+        var table = await MultiNodeTests.CliAsync("controllers", "--server", survivor.ApiBase.ToString(), "--kubeconfig", survivor.Kubeconfig);
         output.WriteLine(table);
         Assert.Contains("controller manager on " + newHost, table, StringComparison.Ordinal);
         Assert.Contains("replicaset", table, StringComparison.Ordinal);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using Cluster.Api.Security.Pki;
 using k8s;
 using Npgsql;
 
@@ -20,6 +22,8 @@ public sealed class MultiNodeCluster : IAsyncDisposable
     private readonly List<Member> _members = [];
 
     private readonly string _connectionString;
+    private X509Certificate2? _admin;
+    private X509Certificate2? _trust;
 
     private MultiNodeCluster(string connectionString)
     {
@@ -45,6 +49,7 @@ public sealed class MultiNodeCluster : IAsyncDisposable
     private static async Task<MultiNodeCluster> StartAsync(int size, string connection, PartitionProxy? proxy, string[] extraArgs)
     {
         var cluster = new MultiNodeCluster(connection);
+        cluster.CreateAuthority();
         await using (var dataSource = NpgsqlDataSource.Create(connection))
         await using (var create = dataSource.CreateCommand($"CREATE SCHEMA {cluster._schema}"))
         {
@@ -71,6 +76,38 @@ public sealed class MultiNodeCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The cluster CA every member is given (so kubectl trusts each), and the admin credentials the tests' HTTP clients present.</summary>
+    private void CreateAuthority()
+    {
+        Directory.CreateDirectory(_root);
+        using var authority = CertificateAuthority.Create("multinode-ca", TimeProvider.System, TimeSpan.FromDays(1));
+        PemFiles.WriteCertificate(CaCertificate, authority.Certificate);
+        PemFiles.WritePrivateKey(CaKey, authority.Certificate);
+        _admin = authority.IssueClient("admin", ["system:masters"], TimeSpan.FromDays(1), TimeProvider.System);
+        _trust = X509CertificateLoader.LoadCertificate(authority.Certificate.RawData);
+    }
+
+    private string CaCertificate => Path.Combine(_root, "ca.crt");
+
+    private string CaKey => Path.Combine(_root, "ca.key");
+
+    /// <summary>An HTTP handler that trusts the cluster CA only and presents the admin certificate.</summary>
+    private SocketsHttpHandler AdminHandler()
+    {
+        var trust = _trust ?? throw new InvalidOperationException("no CA yet");
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.ClientCertificates = [_admin!];
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.CustomTrustStore.Add(trust);
+            return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        };
+        return handler;
     }
 
     /// <summary>Waits until <paramref name="count"/> members are Up and reachable, as every running member sees it.</summary>
@@ -170,7 +207,7 @@ public sealed class MultiNodeCluster : IAsyncDisposable
 
         public string Kubeconfig => Path.Combine(DataDir, "admin.kubeconfig");
 
-        public Uri ApiBase => new($"http://127.0.0.1:{_apiPort}");
+        public Uri ApiBase => new($"https://127.0.0.1:{_apiPort}");
 
         public bool IsRunning => _process is { HasExited: false };
 
@@ -191,7 +228,7 @@ public sealed class MultiNodeCluster : IAsyncDisposable
             private set => _lastOutput = value;
         }
 
-        public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(40) };
+        public HttpClient Http { get; } = new(cluster.AdminHandler()) { Timeout = TimeSpan.FromSeconds(40) };
 
         public async Task StartAsync()
         {
@@ -233,6 +270,8 @@ public sealed class MultiNodeCluster : IAsyncDisposable
                 $"--join=127.0.0.1:{cluster._members[0].ClusterPort}",
                 "--journal=postgres",
                 "--akka:persistence:journal:cluster-sql:schema=" + cluster._schema,
+                "--api:tls:ca-cert-file=" + cluster.CaCertificate,
+                "--api:tls:ca-key-file=" + cluster.CaKey,
                 .. extraArgs,
                 .. publicPort != 0 ? (string[])[$"--akka:remote:dot-netty:tcp:public-port={publicPort}", "--akka:remote:dot-netty:tcp:public-hostname=127.0.0.1"] : [],
             ];
@@ -265,7 +304,7 @@ public sealed class MultiNodeCluster : IAsyncDisposable
             return JsonNode.Parse(text) as JsonObject ?? throw new InvalidOperationException($"{path} on {Name}: {text}");
         }
 
-        /// <summary>The typed client of the official Kubernetes C# library, pointed at this member (no credentials: the API has no authentication yet).</summary>
-        public Kubernetes Client() => new(new KubernetesClientConfiguration { Host = ApiBase.ToString() });
+        /// <summary>The typed client of the official Kubernetes C# library, as the member's admin.kubeconfig says (its server, the CA, the admin certificate).</summary>
+        public Kubernetes Client() => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
     }
 }

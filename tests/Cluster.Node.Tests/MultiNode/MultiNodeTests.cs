@@ -47,12 +47,12 @@ public sealed class MultiNodeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(cluster.Members.Select(m => m.Address).Order(), regions.Select(r => r!["address"]!.GetValue<string>()).Order());
 
         // The management CLI prints the same, and a member asked to leave leaves (and its process ends).
-        var members = await CliAsync("members", "--server", cluster.Members[0].ApiBase.ToString());
+        var members = await CliAsync("members", "--server", cluster.Members[0].ApiBase.ToString(), "--kubeconfig", cluster.Members[0].Kubeconfig);
         Assert.All(cluster.Members, m => Assert.Contains(m.Address, members, StringComparison.Ordinal));
         Assert.Equal(3, members.Split('\n').Count(line => line.Contains(" Up ", StringComparison.Ordinal)));
-        var shardTable = await CliAsync("shards", "--server", cluster.Members[1].ApiBase.ToString());
+        var shardTable = await CliAsync("shards", "--server", cluster.Members[1].ApiBase.ToString(), "--kubeconfig", cluster.Members[1].Kubeconfig);
         Assert.All(cluster.Members, m => Assert.Contains(m.Address, shardTable, StringComparison.Ordinal));
-        var leaving = await CliAsync("leave", $"127.0.0.1:{cluster.Members[2].ClusterPort}", "--server", cluster.Members[0].ApiBase.ToString());
+        var leaving = await CliAsync("leave", $"127.0.0.1:{cluster.Members[2].ClusterPort}", "--server", cluster.Members[0].ApiBase.ToString(), "--kubeconfig", cluster.Members[0].Kubeconfig);
         Assert.Contains("Leaving " + cluster.Members[2].Address, leaving, StringComparison.Ordinal);
         await cluster.WaitForUpAsync(2, TimeSpan.FromSeconds(30));
         Assert.NotEqual(0, await cluster.Members[2].WaitForExitAsync(TimeSpan.FromSeconds(30)));

@@ -1,0 +1,57 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using k8s;
+
+namespace Cluster.Api.Security;
+
+/// <summary>
+/// An <see cref="HttpClient"/> that talks to the API as a kubeconfig's user: its server, its CA as the only trust
+/// root, its client certificate or bearer token. The node's own tools (the <c>cluster</c> command, benchmarks, tests)
+/// use it; KubernetesClient reads the same file for its typed client.
+/// </summary>
+public static class KubeconfigHttp
+{
+    public static HttpClient CreateClient(string kubeconfigPath, string? context = null, TimeSpan? timeout = null)
+    {
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath, currentContext: context);
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (config.SslCaCerts is { Count: > 0 } authorities)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors, authorities);
+        }
+
+        if (!string.IsNullOrEmpty(config.ClientCertificateData) || !string.IsNullOrEmpty(config.ClientCertificateFilePath))
+        {
+            handler.SslOptions.ClientCertificates = [CertUtils.GeneratePfx(config)];
+        }
+
+        var client = new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri(config.Host) };
+        if (timeout is { } t)
+        {
+            client.Timeout = t;
+        }
+
+        if (!string.IsNullOrEmpty(config.AccessToken))
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", config.AccessToken);
+        }
+
+        return client;
+    }
+
+    /// <summary>The server's certificate chains to one of the kubeconfig's CAs and names the host (no OS trust store).</summary>
+    private static bool Trusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection authorities)
+    {
+        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Security.Authentication;
+using Cluster.Api.Security;
+using Cluster.Api.Security.Authentication;
+using Cluster.Api.Security.Pki;
+using Cluster.Api.Streaming;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Cluster.Node;
+
+/// <summary>
+/// The node's API door: HTTPS with the cluster PKI (DATA-DIR/pki, or the CA configuration names), client
+/// certificates asked for in the handshake and checked by the authenticator, RBAC; or, with api.insecure-http,
+/// plain HTTP on loopback for development.
+/// </summary>
+internal static class NodeSecurity
+{
+    /// <summary>The identity one member presents to another when it passes on a pod's stream (upstream's apiserver-kubelet-client).</summary>
+    private const string ProxyUser = "kube-apiserver-proxy";
+
+    public static void Configure(WebApplicationBuilder builder, SecuritySettings security, Cluster.Api.ApiServerSettings api, NodeSettings settings, string dataDirectory)
+    {
+        var (host, port) = api.Endpoint();
+        security.ValidateAddress(host);
+        var address = IPAddress.Parse(host == "localhost" ? "127.0.0.1" : host);
+        if (!security.InsecureHttp)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.Services.AddSingleton(sp => ClusterPki.LoadOrCreate(
+                dataDirectory, settings.ActorSystemName, security, ServingNames(address, settings.Name), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ClusterPki>()));
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, port, listen =>
+            {
+                if (!security.InsecureHttp)
+                {
+                    listen.UseHttps(Https(kestrel.ApplicationServices.GetRequiredService<ClusterPki>()));
+                }
+            });
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Services.AddKubernetesSecurity(security, sp => security.InsecureHttp
+            ? null
+            : new CaCertificateVerifier(sp.GetRequiredService<ClusterPki>().Authority, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            if (security.InsecureHttp)
+            {
+                return NodeProxyTransport.Plain;
+            }
+
+            var pki = sp.GetRequiredService<ClusterPki>();
+            return new NodeProxyTransport(pki.IssueClient(ProxyUser, ["system:masters"]), pki.Authority.Certificate);
+        });
+    }
+
+    /// <summary>
+    /// The handshake asks for a client certificate but lets a connection without one through (token users share the
+    /// port), and accepts any certificate at this point: the authenticator checks it against the cluster CA, so a
+    /// bad one gets a 401 Status rather than a dropped connection. Go cannot answer a renegotiation, so the
+    /// certificate must be asked for in the first handshake.
+    /// </summary>
+    private static HttpsConnectionAdapterOptions Https(ClusterPki pki) => new()
+    {
+        ServerCertificateSelector = (_, _) => pki.Serving.Current,
+        ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+        ClientCertificateValidation = (_, _, _) => true,
+        SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+    };
+
+    /// <summary>The addresses and names clients reach this node by: the bound address (every interface's when it is a wildcard) and the node's name.</summary>
+    private static List<string> ServingNames(IPAddress bound, string nodeName)
+    {
+        var names = new List<string> { nodeName };
+        if (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
+        {
+            foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                names.AddRange(nic.GetIPProperties().UnicastAddresses.Select(a => a.Address.ToString()));
+            }
+        }
+        else
+        {
+            names.Add(bound.ToString());
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Cluster.Api.Security.Authentication;
+using Microsoft.AspNetCore.Http;
+
+namespace Cluster.Api.Tests.Security.Authentication;
+
+public sealed class RequestAuthenticatorTests
+{
+    private static readonly TokenFile Tokens = TokenFile.Parse(["good,bob,b1,ops"], "tokens");
+
+    [Fact]
+    public void Authenticate_GoodCertificate_CommonNameAndOrganizationsPlusAuthenticated()
+    {
+        using var certificate = SelfSigned("CN=alice, O=dev, O=system:masters");
+        var authenticator = new RequestAuthenticator(new Verifier(true), []);
+
+        var outcome = authenticator.Authenticate(Context(certificate, null));
+
+        Assert.Equal("alice", outcome.User!.Name);
+        Assert.Equal(["dev", "system:masters", "system:authenticated"], outcome.User.Groups);
+    }
+
+    [Fact]
+    public void Authenticate_CertificateTheVerifierRefuses_FailureNotUser()
+    {
+        using var certificate = SelfSigned("CN=alice");
+        var authenticator = new RequestAuthenticator(new Verifier(false), [new StaticTokenAuthenticator(Tokens)]);
+
+        var outcome = authenticator.Authenticate(Context(certificate, "Bearer good"));
+
+        Assert.Null(outcome.User);
+        Assert.Equal("client certificate refused: not ours", outcome.Failure);
+    }
+
+    [Fact]
+    public void Authenticate_CertificateWithoutCommonName_Refused()
+    {
+        using var certificate = SelfSigned("O=dev");
+
+        var outcome = new RequestAuthenticator(new Verifier(true), []).Authenticate(Context(certificate, null));
+
+        Assert.Equal("client certificate refused: its subject has no common name", outcome.Failure);
+    }
+
+    [Theory]
+    [InlineData("Bearer good", "bob")]
+    [InlineData("bearer good", "bob")]
+    [InlineData("Bearer   good  ", "bob")]
+    public void Authenticate_KnownBearerToken_ItsUser(string header, string user)
+    {
+        var outcome = new RequestAuthenticator(null, [new StaticTokenAuthenticator(Tokens)]).Authenticate(Context(null, header));
+
+        Assert.Equal(user, outcome.User!.Name);
+        Assert.Equal(["ops", "system:authenticated"], outcome.User.Groups);
+    }
+
+    [Theory]
+    [InlineData("Bearer bad", "invalid bearer token")]
+    [InlineData("Basic dXNlcjpwYXNz", null)]
+    [InlineData("Bearer ", null)]
+    [InlineData(null, null)]
+    public void Authenticate_NoOrUnknownCredentials_NoUser(string? header, string? failure)
+    {
+        var outcome = new RequestAuthenticator(null, [new StaticTokenAuthenticator(Tokens)]).Authenticate(Context(null, header));
+
+        Assert.Null(outcome.User);
+        Assert.Equal(failure, outcome.Failure);
+    }
+
+    private static DefaultHttpContext Context(X509Certificate2? certificate, string? authorization)
+    {
+        var context = new DefaultHttpContext();
+        context.Connection.ClientCertificate = certificate;
+        if (authorization is not null)
+        {
+            context.Request.Headers.Authorization = authorization;
+        }
+
+        return context;
+    }
+
+    private static X509Certificate2 SelfSigned(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        return request.CreateSelfSigned(DateTimeOffset.UnixEpoch.AddYears(40), DateTimeOffset.UnixEpoch.AddYears(80));
+    }
+
+    private sealed class Verifier(bool accepts) : IClientCertificateVerifier
+    {
+        public bool Verify(X509Certificate2 certificate, out string? reason)
+        {
+            reason = accepts ? null : "not ours";
+            return accepts;
+        }
+    }
+}
