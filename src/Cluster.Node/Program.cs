@@ -18,6 +18,11 @@ try
         return await ClusterCli.RunAsync(clusterArgs, Spectre.Console.AnsiConsole.Console);
     }
 
+    if (args is ["kubeconfig", .. var kubeconfigArgs])
+    {
+        return await KubeconfigCommand.RunAsync(kubeconfigArgs, Console.Out, Console.Error);
+    }
+
     await using var app = NodeHost.Build(args);
     await app.RunAsync();
 
