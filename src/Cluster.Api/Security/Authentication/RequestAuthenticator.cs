@@ -46,8 +46,9 @@ public sealed class RequestAuthenticator(IClientCertificateVerifier? certificate
                 return new(null, "client certificate refused: " + reason);
             }
 
-            return ClientCertificateIdentity.From(certificate) is { } user
-                ? new(WithAuthenticatedGroup(user), null)
+            var (name, groups) = Pki.CertificateAuthority.ClientSubject(certificate);
+            return name.Length > 0
+                ? new(WithAuthenticatedGroup(new UserInfo(name, groups)), null)
                 : new(null, "client certificate refused: its subject has no common name");
         }
 

@@ -14,7 +14,7 @@ namespace Cluster.Api.Security.Pki;
 public sealed record KubeconfigEntry(
     string Cluster,
     string Server,
-    string CaPem,
+    string? CaPem,
     string User,
     string? ClientCertPem,
     string? ClientKeyPem,
@@ -40,7 +40,9 @@ public static partial class KubeconfigFile
         SetIfMissing(root, "apiVersion", "v1");
         SetIfMissing(root, "kind", "Config");
 
-        var cluster = new YamlMappingNode { { "server", Scalar(entry.Server) }, { "certificate-authority-data", Base64(entry.CaPem) } };
+        // No CA only for a plain-HTTP development server.
+        var cluster = new YamlMappingNode { { "server", Scalar(entry.Server) } };
+        AddIfGiven(cluster, "certificate-authority-data", entry.CaPem is null ? null : Base64(entry.CaPem));
         Upsert(root, "clusters", entry.Cluster, "cluster", cluster);
 
         var user = new YamlMappingNode();

@@ -12,7 +12,7 @@ public sealed class RequestAuthenticatorTests
     [Fact]
     public void Authenticate_GoodCertificate_CommonNameAndOrganizationsPlusAuthenticated()
     {
-        using var certificate = SelfSigned("CN=alice, O=dev, O=system:masters");
+        using var certificate = SelfSigned("alice", "dev", "system:masters");
         var authenticator = new RequestAuthenticator(new Verifier(true), []);
 
         var outcome = authenticator.Authenticate(Context(certificate, null));
@@ -24,7 +24,7 @@ public sealed class RequestAuthenticatorTests
     [Fact]
     public void Authenticate_CertificateTheVerifierRefuses_FailureNotUser()
     {
-        using var certificate = SelfSigned("CN=alice");
+        using var certificate = SelfSigned("alice");
         var authenticator = new RequestAuthenticator(new Verifier(false), [new StaticTokenAuthenticator(Tokens)]);
 
         var outcome = authenticator.Authenticate(Context(certificate, "Bearer good"));
@@ -36,7 +36,7 @@ public sealed class RequestAuthenticatorTests
     [Fact]
     public void Authenticate_CertificateWithoutCommonName_Refused()
     {
-        using var certificate = SelfSigned("O=dev");
+        using var certificate = SelfSigned(null, "dev");
 
         var outcome = new RequestAuthenticator(new Verifier(true), []).Authenticate(Context(certificate, null));
 
@@ -80,10 +80,22 @@ public sealed class RequestAuthenticatorTests
         return context;
     }
 
-    private static X509Certificate2 SelfSigned(string subject)
+    /// <summary>A certificate whose subject holds the O values, then the CN (if any), in that stored order.</summary>
+    private static X509Certificate2 SelfSigned(string? commonName, params string[] organizations)
     {
+        var subject = new X500DistinguishedNameBuilder();
+        foreach (var organization in organizations)
+        {
+            subject.AddOrganizationName(organization);
+        }
+
+        if (commonName is not null)
+        {
+            subject.AddCommonName(commonName);
+        }
+
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         return request.CreateSelfSigned(DateTimeOffset.UnixEpoch.AddYears(40), DateTimeOffset.UnixEpoch.AddYears(80));
     }
 
