@@ -34,7 +34,7 @@ public sealed partial class ResourceHandlers
 
         foreach (var warning in SchemaErrors.Warnings(report, validation))
         {
-            context.Response.Headers.Append("Warning", "299 - \"" + warning.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"");
+            WarningHeaders.Add(context.Response, warning);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Cluster.Api.Http;
 using Cluster.Core.Registry;
+using Cluster.Core.Registry.Admission;
 using Cluster.Core.Registry.Objects;
 using Microsoft.AspNetCore.Http;
 
@@ -15,7 +16,8 @@ public sealed partial class ResourceHandlers
         CheckTypeMeta(path.Kind, obj);
         CheckBodyNamespace(path, obj);
         CheckFields(context, path.Kind, obj, raw);
-        var reply = await registry.CreateAsync(path.Kind.Storage, Namespace(path), Stored(path.Kind, obj, creating: true), ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
+        var stored = Stored(path.Kind, obj, creating: true);
+        var reply = await AdmittedAsync(context, ApiQuery.Write(context.Request), options => registry.CreateAsync(path.Kind.Storage, Namespace(path), stored, options, ct)).ConfigureAwait(false);
         await ResponseWriter.WriteBytesAsync(context, 201, Served(path.Kind, reply.Json), ct).ConfigureAwait(false);
     }
 
@@ -35,7 +37,8 @@ public sealed partial class ResourceHandlers
         }
 
         CheckFields(context, path.Kind, obj, raw);
-        var reply = await registry.UpdateAsync(path.Kind.Storage, Namespace(path), path.Name!, Stored(path.Kind, obj, creating: false), subresource, ApiQuery.Write(context.Request), ct).ConfigureAwait(false);
+        var stored = Stored(path.Kind, obj, creating: false);
+        var reply = await AdmittedAsync(context, ApiQuery.Write(context.Request), options => registry.UpdateAsync(path.Kind.Storage, Namespace(path), path.Name!, stored, subresource, options, ct)).ConfigureAwait(false);
         await ResponseWriter.WriteBytesAsync(context, 200, Served(path.Kind, reply.Json), ct).ConfigureAwait(false);
     }
 
@@ -62,10 +65,32 @@ public sealed partial class ResourceHandlers
             CheckFields(context, path.Kind, merge, raw, isPatch: true);
         }
 
-        var reply = path.Kind.StoredAs is null
-            ? await registry.PatchAsync(path.Kind, Namespace(path), path.Name!, type, patch, subresource, options, ct).ConfigureAwait(false)
-            : await PatchOtherVersionAsync(path, type, patch, subresource, options, ct).ConfigureAwait(false);
+        var reply = await AdmittedAsync(context, options, admitted => path.Kind.StoredAs is null
+            ? registry.PatchAsync(path.Kind, Namespace(path), path.Name!, type, patch, subresource, admitted, ct)
+            : PatchOtherVersionAsync(path, type, patch, subresource, admitted, ct)).ConfigureAwait(false);
         await ResponseWriter.WriteBytesAsync(context, reply.Created ? 201 : 200, Served(path.Kind, reply.Json), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a write with a collector for what admission hands back (upstream's warning recorder): its warnings become
+    /// Warning headers whether the write went through or was refused. The collector stays on the request as a feature,
+    /// where an audit log can read its audit annotations.
+    /// </summary>
+    private static async Task<ObjectReply> AdmittedAsync(HttpContext context, WriteOptions options, Func<WriteOptions, Task<ObjectReply>> write)
+    {
+        var notes = new AdmissionNotes();
+        context.Features.Set(notes);
+        try
+        {
+            return await write(options with { Notes = notes }).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var warning in notes.Warnings)
+            {
+                WarningHeaders.Add(context.Response, warning);
+            }
+        }
     }
 
     /// <summary>apiVersion and kind, when given, must name this resource (kubectl always sends them); missing ones are filled in.</summary>

@@ -5,7 +5,7 @@ using Cluster.Core.Registry.Objects;
 
 namespace Cluster.Core.Registry;
 
-/// <summary>The admission plugins a create goes through, in upstream's order: LimitRanger, Priority, then ResourceQuota last.</summary>
+/// <summary>The admission plugins a create goes through, in upstream's order: LimitRanger, Priority, PodSecurity, then ResourceQuota last.</summary>
 public sealed partial class ResourceRegistry
 {
     /// <summary>Upstream's quota admission retries a conflicting quota write this many times before failing the create.</summary>
@@ -27,6 +27,9 @@ public sealed partial class ResourceRegistry
         {
             PodPriorityAdmission.Apply(obj, [.. Feed.Cache(BuiltInKinds.PriorityClass).List(null).Items.Select(c => c.ToJsonObject())]);
         }
+
+        // Validating admission sees the mutated object; a refused pod must not be charged to a quota.
+        AdmitPodSecurityCreate(kind, ns, obj, options);
 
         if (!ResourceQuotaAdmission.Ignores(kind) && Feed.Cache(BuiltInKinds.ResourceQuota).List(ns).Items.Count > 0
             && Decoded(kind, obj) is { } decoded)

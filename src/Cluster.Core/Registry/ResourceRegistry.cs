@@ -247,10 +247,13 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         }
     }
 
-    public Task<ObjectReply> UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, string? subresource, WriteOptions options, CancellationToken cancellationToken) =>
-        kind == BuiltInKinds.Service && subresource is null
-            ? ChangeServiceAsync(ns, name, (rules, current) => rules.Update(current, (JsonObject)obj.DeepClone(), null, options), o => new ObjectCommand.Update(obj, null, o), options, cancellationToken)
-            : SendAsync(kind, ns, name, new ObjectCommand.Update(obj, subresource, options), cancellationToken);
+    public async Task<ObjectReply> UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, string? subresource, WriteOptions options, CancellationToken cancellationToken)
+    {
+        await AdmitPodSecurityChangeAsync(kind, ns, name, subresource, _ => obj, options, cancellationToken).ConfigureAwait(false);
+        return kind == BuiltInKinds.Service && subresource is null
+            ? await ChangeServiceAsync(ns, name, (rules, current) => rules.Update(current, (JsonObject)obj.DeepClone(), null, options), o => new ObjectCommand.Update(obj, null, o), options, cancellationToken).ConfigureAwait(false)
+            : await SendAsync(kind, ns, name, new ObjectCommand.Update(obj, subresource, options), cancellationToken).ConfigureAwait(false);
+    }
 
     public Task<ObjectReply> PatchAsync(ResourceKind kind, string ns, string name, PatchType type, JsonNode patch, string? subresource, WriteOptions options, CancellationToken cancellationToken) =>
         PatchCoreAsync(kind, ns, name, type, patch, subresource, options, cancellationToken);
@@ -314,6 +317,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
             }
         }
 
+        await AdmitPodSecurityChangeAsync(kind, ns, name, subresource, current => Patched(kind, current, type, patch, options), options, cancellationToken).ConfigureAwait(false);
         if (kind == BuiltInKinds.Service && subresource is null)
         {
             return await ChangeServiceAsync(ns, name, (rules, current) => rules.Patch(current, type, patch.DeepClone(), null, options), o => new ObjectCommand.Patch(type, patch, null, o), options, cancellationToken).ConfigureAwait(false);

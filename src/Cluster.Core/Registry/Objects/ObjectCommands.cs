@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Cluster.Core.Registry.Objects;
 
@@ -13,6 +14,13 @@ public sealed record WriteOptions(bool DryRun = false, string? FieldManager = nu
 
     /// <summary>Names one request across the registry's attempts at it, so a repeated attempt is not applied twice (see <see cref="ObjectCommand.RequestIdOf"/>).</summary>
     public Guid RequestId { get; init; }
+
+    /// <summary>
+    /// Where admission leaves warnings and audit annotations for the request (null: nobody listens). It stays on the
+    /// member that took the request: the object's actor, wherever it lives, has no use for it.
+    /// </summary>
+    [JsonIgnore]
+    public Admission.AdmissionNotes? Notes { get; init; }
 
     public static WriteOptions Default { get; } = new();
 }
