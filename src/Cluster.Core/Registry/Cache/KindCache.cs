@@ -27,6 +27,7 @@ public sealed partial class KindCache
     private int _historyCount;
     private long _historyStart;
     private long _resourceVersion;
+    private long _lastChange;
     private Watcher[] _watchers = [];
 
     /// <summary>The watchers without a trigger, which see every event of their scope.</summary>
@@ -80,6 +81,13 @@ public sealed partial class KindCache
             }
         }
     }
+
+    /// <summary>
+    /// The journal ordering of this kind's latest object change. <see cref="ResourceVersion"/> moves with every kind's
+    /// events; this moves only when an object of this kind changes, so state derived from a whole kind (the RBAC
+    /// authorizer's index) is rebuilt only then. Read without the lock: a check on every request.
+    /// </summary>
+    public long LastChangeVersion => Volatile.Read(ref _lastChange);
 
     public int Count
     {
@@ -195,6 +203,7 @@ public sealed partial class KindCache
             }
 
             _resourceVersion = changed.ResourceVersion;
+            Volatile.Write(ref _lastChange, changed.ResourceVersion);
             if (!live)
             {
                 _historyStart = changed.ResourceVersion;

@@ -42,6 +42,21 @@ public sealed class KindCacheSpec
         Assert.Equal([2L, 4L], fromHistory.Initial.Select(e => e.ResourceVersion));
     }
 
+    [Fact]
+    public void LastChangeVersion_OtherKindsEventsAdvanceTheCache_StaysAtItsOwnLastChange()
+    {
+        var cache = new KindCache(BuiltInKinds.ConfigMap, 10);
+
+        cache.Apply(Object("a", "c1", 3), removed: false, live: true);
+        cache.AdvanceTo(7, live: true);
+        var afterOthers = (cache.ResourceVersion, cache.LastChangeVersion);
+        cache.Apply(Object("a", "c1", 9), removed: true, live: true);
+        cache.Apply(Object("a", "never-cached", 11), removed: true, live: true);
+
+        Assert.Equal((7L, 3L), afterOthers);
+        Assert.Equal((11L, 9L), (cache.ResourceVersion, cache.LastChangeVersion));
+    }
+
     private static List<long> Drain(Watcher watcher)
     {
         var versions = new List<long>();
