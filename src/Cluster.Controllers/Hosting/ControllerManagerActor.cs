@@ -185,6 +185,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             Run(controller, controller.Watch);
         }
 
+        if (_settings.Enabled.IsEnabled("clusterrole-aggregation"))
+        {
+            var controller = new Rbac.ClusterRoleAggregationController(informers, new RegistryWriter(_registry, Rbac.ClusterRoleAggregationController.Component), _loggers.CreateLogger<Rbac.ClusterRoleAggregationController>());
+            Run(controller, controller.Watch);
+        }
+
         _ = StartAsync(informers, _stopping.Token);
     }
 

@@ -99,6 +99,21 @@ internal sealed class ControllerTestHost : IAsyncDisposable
             JsonNode.Parse($$$"""{"status":{"phase":"Running","podIP":"{{{ip}}}","conditions":[{"type":"Ready","status":"{{{(ready ? "True" : "False")}}}"}]}}""")!,
             "status", WriteOptions.Default, CancellationToken.None);
 
+    /// <summary>Waits (30 s at most) until <paramref name="condition"/> holds; a failure names what never happened and <paramref name="state"/>'s account of the loops.</summary>
+    public static async Task UntilAsync(Func<bool> condition, string what, Func<string> state)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"never reached: {what}; {state()}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var loop in _loops)
