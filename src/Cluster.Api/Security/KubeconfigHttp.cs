@@ -22,7 +22,7 @@ public static class KubeconfigHttp
 
         if (!string.IsNullOrEmpty(config.ClientCertificateData) || !string.IsNullOrEmpty(config.ClientCertificateFilePath))
         {
-            handler.SslOptions.ClientCertificates = [CertUtils.GeneratePfx(config)];
+            handler.SslOptions.ClientCertificates = [ClientCertificate(config)];
         }
 
         var client = new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri(config.Host) };
@@ -37,6 +37,18 @@ public static class KubeconfigHttp
         }
 
         return client;
+    }
+
+    /// <summary>The user's certificate and key, embedded (*-data, base64 PEM) or in files.</summary>
+    private static X509Certificate2 ClientCertificate(KubernetesClientConfiguration config)
+    {
+        var certificate = string.IsNullOrEmpty(config.ClientCertificateData)
+            ? File.ReadAllText(config.ClientCertificateFilePath)
+            : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(config.ClientCertificateData));
+        var key = string.IsNullOrEmpty(config.ClientCertificateKeyData)
+            ? File.ReadAllText(config.ClientKeyFilePath)
+            : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(config.ClientCertificateKeyData));
+        return X509Certificate2.CreateFromPem(certificate, key);
     }
 
     /// <summary>The server's certificate chains to one of the kubeconfig's CAs and names the host (no OS trust store).</summary>

@@ -50,7 +50,9 @@ public sealed partial class RequestGuard(SecuritySettings settings, RequestAuthe
         }
 
         context.SetUser(user);
-        var request = RequestInfo.Parse(context.Request.Method, path, context.Request.Query["watch"].ToString() is { Length: > 0 } w ? w : null);
+        var query = context.Request.Query;
+        var request = RequestInfo.Parse(
+            context.Request.Method, path, query["watch"].ToString() is { Length: > 0 } w ? w : null, query["fieldSelector"].ToString() is { Length: > 0 } f ? f : null);
         var decision = authorizer.Authorize(user, request);
         if (decision.Allowed)
         {

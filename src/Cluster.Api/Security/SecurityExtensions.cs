@@ -26,7 +26,7 @@ public static class SecurityExtensions
         services.TryAddSingleton(_ => settings.TokenFile.Length == 0 ? TokenFile.Empty : TokenFile.Load(settings.TokenFile));
         services.AddSingleton<ITokenAuthenticator>(sp => new StaticTokenAuthenticator(sp.GetRequiredService<TokenFile>()));
         services.TryAddSingleton(sp => new RequestAuthenticator(certificates(sp), sp.GetServices<ITokenAuthenticator>()));
-        services.TryAddSingleton<IRequestAuthorizer>(sp => settings.AlwaysAllow ? new AlwaysAllowAuthorizer() : new RbacAuthorizer(sp.GetRequiredService<ResourceRegistry>()));
+        services.TryAddSingleton<IRequestAuthorizer>(sp => settings.AlwaysAllow ? new AlwaysAllowAuthorizer() : new RbacAuthorizer(sp.GetRequiredService<ResourceRegistry>(), sp.GetRequiredService<ILogger<RbacAuthorizer>>()));
         services.TryAddSingleton(sp => new RequestGuard(settings, sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<IRequestAuthorizer>(), sp.GetRequiredService<ILogger<RequestGuard>>()));
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using k8s;
 using System.Text.Json.Nodes;
 using Cluster.Api.Security.Pki;
 using Cluster.Node.Tests.Kubectl;
