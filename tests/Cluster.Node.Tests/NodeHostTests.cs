@@ -103,7 +103,7 @@ internal sealed class NodeProcess : IDisposable
     /// <summary>Starts the node with extra environment variables.</summary>
     public static NodeProcess Start(string[] args, IReadOnlyDictionary<string, string> environment)
     {
-        var isCommand = args is ["cluster", ..] or ["config", ..];
+        var isCommand = args is ["cluster", ..] or ["config", ..] or ["kubeconfig", ..];
         if (!isCommand && !args.Any(a => a.StartsWith("--data-dir", StringComparison.Ordinal)))
         {
             args = [.. args, "--data-dir=" + Path.Combine(Path.GetTempPath(), "node-proc-" + Guid.NewGuid().ToString("N"))];

@@ -142,11 +142,17 @@ public class KubectlCluster : IAsyncLifetime
 
     private Dictionary<string, string> Environment(IReadOnlyDictionary<string, string> extra)
     {
-        var environment = new Dictionary<string, string>(extra)
+        // The caller's variables win: a test may point kubectl at other kubeconfig files.
+        var environment = new Dictionary<string, string>
         {
             ["KUBECONFIG"] = Path.Combine(DataDir, "admin.kubeconfig"),
             ["HOME"] = _home,
         };
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
+        }
+
         return environment;
     }
 

@@ -61,7 +61,7 @@ public sealed class AccessKubectlTests(SecureCluster cluster) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
 
         var kubectl = await cluster.RunWithEnvironmentAsync(new Dictionary<string, string> { ["KUBECONFIG"] = "/dev/null" },
-            "get", "pods", "--server", cluster.Server.ToString(), "--certificate-authority", cluster.CaCertificatePath);
+            "get", "pods", "--server", cluster.Server.ToString(), "--certificate-authority", cluster.CaCertificatePath, "--token", "not-a-token");
         KubectlAssert.FailedWith(kubectl, "error: You must be logged in to the server (Unauthorized)");
     }
 
@@ -70,9 +70,10 @@ public sealed class AccessKubectlTests(SecureCluster cluster) : IClassFixture<Se
     {
         using var foreign = CertificateAuthority.Create("elsewhere-ca", TimeProvider.System, TimeSpan.FromDays(1));
         using var authority = cluster.Authority();
-        var past = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-3));
+        // Issued four minutes ago for two (the CA dates from this fixture's start, so that is within its life): expired now.
+        var past = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-4));
         using var mallory = foreign.IssueClient("mallory", ["system:masters"], TimeSpan.FromDays(1), TimeProvider.System);
-        using var expired = authority.IssueClient("admin", ["system:masters"], TimeSpan.FromDays(1), past);
+        using var expired = authority.IssueClient("admin", ["system:masters"], TimeSpan.FromMinutes(2), past);
         using var fresh = authority.IssueClient("admin", ["system:masters"], TimeSpan.FromDays(1), TimeProvider.System);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(mallory));
