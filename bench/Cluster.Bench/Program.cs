@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "persistence" => await PersistenceBenchmark.Run(args[1..]),
     "etcd" => await EtcdBenchmark.Run(args[1..]),
     "api" => await ApiBenchmark.Run(args[1..]),
+    "security" => await SecurityBenchmark.Run(args[1..]),
     "cluster" => await ClusterBenchmark.Run(args[1..]),
     "remote" => await RemoteCost.Run(args[1..]),
     "protobuf" => ProtobufBenchmark.Run(args[1..]),
@@ -34,6 +35,8 @@ static int Usage()
     Console.Error.WriteLine("                     recovery rate; etcd at the same concurrency and the ratio. Without --postgres (or CLUSTER_TEST_POSTGRES)");
     Console.Error.WriteLine("                     a throwaway PostgreSQL is started with scripts/postgres.sh; --dir holds the SQLite files and etcd's data");
     Console.Error.WriteLine("  hocon [iterations] HOCON parse time of Akka's reference.conf and hocon/reference.conf");
+    Console.Error.WriteLine("  " + SecurityBenchmark.Usage + "  the API's create/update/get and paced runs over plain HTTP, then over HTTPS with a client");
+    Console.Error.WriteLine("                     certificate and RBAC as a bound user: throughput ratio and p99 difference (target: 80%, +5 ms)");
     Console.Error.WriteLine("  " + ProtobufBenchmark.Usage + "  decoding a 2 KB Deployment protobuf body into JSON: µs and bytes allocated per body");
     Console.Error.WriteLine("  " + SimulatedNodesBenchmark.Usage + "  one node process hosting N simulated nodes: time until all are Ready,");
     Console.Error.WriteLine("                     time until M pods bound to them are Running, memory per simulated node");

@@ -164,7 +164,20 @@ public sealed class NodeConfigurationTests
     {
         var settings = Cluster.Controllers.Hosting.ControllerSettings.FromConfiguration(configuration);
         return $"{settings.Enabled} {settings.Workers} {settings.ResyncPeriod} {settings.NodeMonitorGracePeriod} {settings.ResourceQuotaSyncPeriod} {settings.TerminatedPodGcThreshold}" + JsonSerializer.Serialize(Cluster.Controllers.Scheduling.SchedulerSettings.FromConfiguration(configuration))
-            + JsonSerializer.Serialize(settings.LocalVolumes) + JsonSerializer.Serialize(settings.Autoscaler);
+            + JsonSerializer.Serialize(settings.LocalVolumes) + JsonSerializer.Serialize(settings.Autoscaler) + Security(configuration);
+    }
+
+    /// <summary>The security settings, or the key they refuse (a CA file without its key is refused: the key was read).</summary>
+    private static string Security(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(Cluster.Api.Security.SecuritySettings.FromConfiguration(configuration));
+        }
+        catch (SettingsException e)
+        {
+            return "refused " + e.Key;
+        }
     }
 
     private static string Describe((ClusterMembershipSettings Cluster, NodeSettings Node, Config Akka, RegistrySettings Registry, ApiServerSettings Api) settings) =>

@@ -57,7 +57,7 @@ public sealed class NodeHostTests
         var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(78, exitCode);
-        Assert.Contains($"error: Failed to bind to address http://127.0.0.1:{port}: address already in use.", node.Output, StringComparison.Ordinal);
+        Assert.Contains($"error: Failed to bind to address https://127.0.0.1:{port}: address already in use.", node.Output, StringComparison.Ordinal);
         Assert.Contains("--api-address", node.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", node.Output, StringComparison.Ordinal);
     }

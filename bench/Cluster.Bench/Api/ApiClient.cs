@@ -14,7 +14,8 @@ public sealed class ApiClient : IDisposable
     public static readonly MediaTypeHeaderValue Json = new("application/json");
     public static readonly MediaTypeHeaderValue MergePatch = new("application/merge-patch+json");
 
-    public ApiClient(Uri baseUri, int maxConnections)
+    /// <param name="tls">For an HTTPS node: the credentials and trust to set on the connection handler.</param>
+    public ApiClient(Uri baseUri, int maxConnections, Action<SocketsHttpHandler>? tls = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -24,6 +25,7 @@ public sealed class ApiClient : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
             AutomaticDecompression = DecompressionMethods.None,
         };
+        tls?.Invoke(handler);
         Http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(5) };
     }
 

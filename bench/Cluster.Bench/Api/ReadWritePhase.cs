@@ -10,9 +10,9 @@ public static class ReadWritePhase
     private const string PodsPath = "/api/v1/namespaces/" + Namespace + "/pods";
 
     /// <summary>Rows: create, update, get (closed loop), then the paced writes and reads.</summary>
-    public static async Task<IReadOnlyList<ApiRow>> RunAsync(NodeProcess node, ApiBenchOptions options, TextWriter log, CancellationToken ct)
+    public static async Task<IReadOnlyList<ApiRow>> RunAsync(NodeProcess node, ApiBenchOptions options, TextWriter log, CancellationToken ct, Action<SocketsHttpHandler>? tls = null)
     {
-        using var api = new ApiClient(node.BaseUri, options.Clients);
+        using var api = new ApiClient(node.BaseUri, options.Clients, tls);
         await api.EnsureNamespaceAsync(Namespace, ct);
         var clients = options.Clients;
         var all = long.MaxValue;
@@ -44,7 +44,7 @@ public static class ReadWritePhase
                 api.SendAsync(HttpMethod.Get, $"{PodsPath}/rw-{random[worker].NextInt64(pods)}", null, null, ct), ct)));
 
         log.WriteLine(Report.F($"  paced: {options.WriteRate:N0} PATCH/s and {options.ReadRate:N0} GET/s for {options.PacedDuration.TotalSeconds:0.#} s, open loop"));
-        using var paced = new ApiClient(node.BaseUri, 2048);
+        using var paced = new ApiClient(node.BaseUri, 2048, tls);
         var writeRandom = new Random(options.Seed + 1000);
         var readRandom = new Random(options.Seed + 2000);
         var load = MachineLoad.Start(node.Pid);

@@ -4,6 +4,7 @@ using Cluster.Core.Registry;
 using Cluster.Core.Registry.Admission;
 using Cluster.Core.Registry.Objects;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cluster.Api.Resources;
 
@@ -80,9 +81,14 @@ public sealed partial class ResourceHandlers
     {
         var notes = new AdmissionNotes();
         context.Features.Set(notes);
+
+        // Writes of roles and bindings are checked for escalation when RBAC decides who may do what.
+        var grants = context.RequestServices.GetService<Security.Authorization.IRequestAuthorizer>() is Security.Authorization.RbacAuthorizer rbac
+            ? new Security.Authorization.EscalationCheck(Security.HttpContextUser.KubernetesUser(context), rbac, context.RequestServices.GetRequiredService<ResourceRegistry>())
+            : null;
         try
         {
-            return await write(options with { Notes = notes }).ConfigureAwait(false);
+            return await write(options with { Notes = notes, Grants = grants }).ConfigureAwait(false);
         }
         finally
         {

@@ -30,6 +30,7 @@ public sealed partial class ResourceRegistry
 
         // Validating admission sees the mutated object; a refused pod must not be charged to a quota.
         AdmitPodSecurityCreate(kind, ns, obj, options);
+        AdmitGrantsCreate(kind, ns, obj, options);
 
         if (!ResourceQuotaAdmission.Ignores(kind) && Feed.Cache(BuiltInKinds.ResourceQuota).List(ns).Items.Count > 0
             && Decoded(kind, obj) is { } decoded)

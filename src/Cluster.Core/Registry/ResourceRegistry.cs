@@ -255,6 +255,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
     public async Task<ObjectReply> UpdateAsync(ResourceKind kind, string ns, string name, JsonObject obj, string? subresource, WriteOptions options, CancellationToken cancellationToken)
     {
         await AdmitPodSecurityChangeAsync(kind, ns, name, subresource, _ => obj, options, cancellationToken).ConfigureAwait(false);
+        await AdmitGrantsChangeAsync(kind, ns, name, subresource, _ => obj, options, cancellationToken).ConfigureAwait(false);
         return kind == BuiltInKinds.Service && subresource is null
             ? await ChangeServiceAsync(ns, name, (rules, current) => rules.Update(current, (JsonObject)obj.DeepClone(), null, options), o => new ObjectCommand.Update(obj, null, o), options, cancellationToken).ConfigureAwait(false)
             : await SendAsync(kind, ns, name, new ObjectCommand.Update(obj, subresource, options), cancellationToken).ConfigureAwait(false);
@@ -323,6 +324,7 @@ public sealed partial class ResourceRegistry : IAsyncDisposable
         }
 
         await AdmitPodSecurityChangeAsync(kind, ns, name, subresource, current => Patched(kind, current, type, patch, options), options, cancellationToken).ConfigureAwait(false);
+        await AdmitGrantsChangeAsync(kind, ns, name, subresource, current => Patched(kind, current, type, patch, options), options, cancellationToken).ConfigureAwait(false);
         if (kind == BuiltInKinds.Service && subresource is null)
         {
             return await ChangeServiceAsync(ns, name, (rules, current) => rules.Patch(current, type, patch.DeepClone(), null, options), o => new ObjectCommand.Patch(type, patch, null, o), options, cancellationToken).ConfigureAwait(false);

@@ -102,8 +102,9 @@ public sealed partial class DockerPodTests
         using var client = cluster.Client();
         using var socket = new System.Net.WebSockets.ClientWebSocket();
         socket.Options.AddSubProtocol("channel.k8s.io");
+        cluster.UseAdminCredentials(socket.Options);
         var query = "container=app&stdout=true&stderr=true&command=sh&command=-c&command=" + Uri.EscapeDataString("echo hi; exit 3");
-        await socket.ConnectAsync(new Uri($"ws://{client.BaseUri.Authority}/api/v1/namespaces/{ns}/pods/old/exec?{query}"), CancellationToken.None);
+        await socket.ConnectAsync(new Uri($"wss://{client.BaseUri.Authority}/api/v1/namespaces/{ns}/pods/old/exec?{query}"), CancellationToken.None);
         var received = new List<(int Channel, string Text)>();
         var buffer = new byte[4096];
         while (true)

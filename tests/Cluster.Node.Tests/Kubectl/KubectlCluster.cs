@@ -116,6 +116,23 @@ public class KubectlCluster : IAsyncLifetime
     /// <summary>The official Kubernetes C# client, configured from the node's admin.kubeconfig as a user would.</summary>
     public k8s.Kubernetes Client() => new(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.Combine(DataDir, "admin.kubeconfig")));
 
+    /// <summary>A raw WebSocket as the admin: the admin certificate of the node's PKI, the cluster CA as the only trust root.</summary>
+    public void UseAdminCredentials(System.Net.WebSockets.ClientWebSocketOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var pki = Path.Combine(DataDir, Cluster.Api.Security.Pki.ClusterPki.DirectoryName);
+        var authority = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(pki, "ca.crt"));
+        options.ClientCertificates = [Cluster.Api.Security.Pki.PemFiles.Load(Path.Combine(pki, "admin.crt"), Path.Combine(pki, "admin.key"))];
+        options.RemoteCertificateValidationCallback = (_, presented, _, _) =>
+        {
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            return presented is not null && chain.Build(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(presented.GetRawCertData()));
+        };
+    }
+
     public string WriteFile(string name, string content)
     {
         File.WriteAllText(Path.Combine(WorkDir, name), content);

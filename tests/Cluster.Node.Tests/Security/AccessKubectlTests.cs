@@ -32,6 +32,22 @@ public sealed class AccessKubectlTests(SecureCluster cluster) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task NamespaceAdmin_CannotGrantWhatTheyLack_MayGrantWhatTheyHold()
+    {
+        await cluster.IssueKubeconfigAsync("--user", "dave", "--context", "dave-admin");
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", "esc"));
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "rolebinding", "dave-admin", "-n", "esc", "--clusterrole=admin", "--user=dave"));
+
+        var clusterAdmin = await cluster.AsAsync("dave-admin", "create", "rolebinding", "dave-everything", "-n", "esc", "--clusterrole=cluster-admin", "--user=dave");
+        var nodes = await cluster.AsAsync("dave-admin", "create", "role", "node-reader", "-n", "esc", "--verb=get", "--resource=nodes");
+
+        KubectlAssert.FailedWith(clusterAdmin, "rolebindings.rbac.authorization.k8s.io \"dave-everything\" is forbidden: user \"dave\" (groups=[\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:");
+        KubectlAssert.FailedWith(nodes, "{APIGroups:[\"\"], Resources:[\"nodes\"], Verbs:[\"get\"]}");
+        KubectlAssert.Succeeded(await cluster.AsAsync("dave-admin", "create", "role", "pod-reader", "-n", "esc", "--verb=get,list", "--resource=pods"));
+        KubectlAssert.Succeeded(await cluster.AsAsync("dave-admin", "create", "rolebinding", "erin-edit", "-n", "esc", "--clusterrole=edit", "--user=erin"));
+    }
+
+    [Fact]
     public async Task ContextSwitch_ChangesWhoAmI()
     {
         await cluster.IssueKubeconfigAsync("--user", "carol", "--group", "qa", "--group", "dev", "--context", "carol-ctx");

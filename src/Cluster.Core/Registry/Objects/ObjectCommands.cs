@@ -22,6 +22,10 @@ public sealed record WriteOptions(bool DryRun = false, string? FieldManager = nu
     [JsonIgnore]
     public Admission.AdmissionNotes? Notes { get; init; }
 
+    /// <summary>The requesting user's RBAC escalation check for writes of roles and bindings (null: the write is the cluster's own).</summary>
+    [JsonIgnore]
+    public Admission.IGrantCheck? Grants { get; init; }
+
     public static WriteOptions Default { get; } = new();
 }
 

@@ -12,7 +12,8 @@ public sealed class RequestAuthenticatorTests
     [Fact]
     public void Authenticate_GoodCertificate_CommonNameAndOrganizationsPlusAuthenticated()
     {
-        using var certificate = SelfSigned("alice", "dev", "system:masters");
+        using var authority = Cluster.Api.Security.Pki.CertificateAuthority.Create("test-ca", TimeProvider.System, TimeSpan.FromDays(1));
+        using var certificate = authority.IssueClient("alice", ["dev", "system:masters"], TimeSpan.FromDays(1), TimeProvider.System);
         var authenticator = new RequestAuthenticator(new Verifier(true), []);
 
         var outcome = authenticator.Authenticate(Context(certificate, null));
@@ -80,7 +81,7 @@ public sealed class RequestAuthenticatorTests
         return context;
     }
 
-    /// <summary>A certificate whose subject holds the O values, then the CN (if any), in that stored order.</summary>
+    /// <summary>A self-signed certificate with the given CN (if any) and O values.</summary>
     private static X509Certificate2 SelfSigned(string? commonName, params string[] organizations)
     {
         var subject = new X500DistinguishedNameBuilder();
