@@ -181,9 +181,11 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken ct)
     {
-        // /readyz answers anyone; the CA that signs an HTTPS node's certificate is made as it starts, so it cannot be trusted ahead.
+        // An HTTPS node makes its CA as it starts: the CA it has written by the time it answers is the one to trust.
         var handler = new SocketsHttpHandler { UseProxy = false };
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        var authority = Path.Combine(DataDirectory, Cluster.Api.Security.Pki.ClusterPki.DirectoryName, "ca.crt");
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => File.Exists(authority)
+            && Cluster.Api.Security.Pki.CertificateTrust.ChainsTo(presented, System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(authority));
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
         while (true)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Cluster.Api.Security.Pki;
@@ -71,15 +70,7 @@ public static class SecurityBenchmark
     private static Action<SocketsHttpHandler> Credentials(X509Certificate2 certificate, X509Certificate2 authority) => handler =>
     {
         handler.SslOptions.ClientCertificates = [certificate];
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, errors) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.CustomTrustStore.Add(authority);
-            return presented is not null && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
-                && chain.Build(X509CertificateLoader.LoadCertificate(presented.GetRawCertData()));
-        };
+        handler.SslOptions.RemoteCertificateValidationCallback = CertificateTrust.Callback(checkName: true, authority);
     };
 
     /// <summary>As admin: the namespace, a ClusterRole for namespaces bound to the user, edit in the namespace; then waits until the user is let in.</summary>

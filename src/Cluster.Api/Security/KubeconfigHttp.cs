@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using k8s;
 
@@ -17,7 +16,7 @@ public static class KubeconfigHttp
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         if (config.SslCaCerts is { Count: > 0 } authorities)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors, authorities);
+            handler.SslOptions.RemoteCertificateValidationCallback = Pki.CertificateTrust.Callback(checkName: true, [.. authorities]);
         }
 
         if (!string.IsNullOrEmpty(config.ClientCertificateData) || !string.IsNullOrEmpty(config.ClientCertificateFilePath))
@@ -49,21 +48,5 @@ public static class KubeconfigHttp
             ? File.ReadAllText(config.ClientKeyFilePath)
             : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(config.ClientCertificateKeyData));
         return X509Certificate2.CreateFromPem(certificate, key);
-    }
-
-    /// <summary>The server's certificate chains to one of the kubeconfig's CAs and names the host (no OS trust store).</summary>
-    private static bool Trusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection authorities)
-    {
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
     }
 }

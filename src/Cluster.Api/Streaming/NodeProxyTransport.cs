@@ -59,21 +59,6 @@ public sealed class NodeProxyTransport
         TargetHost = host,
         ClientCertificates = _clientCertificate is null ? null : [_clientCertificate],
         ApplicationProtocols = [SslApplicationProtocol.Http11],
-        RemoteCertificateValidationCallback = (_, certificate, _, _) => SignedByAuthority(certificate),
+        RemoteCertificateValidationCallback = (_, certificate, _, _) => _authority is not null && Security.Pki.CertificateTrust.ChainsTo(certificate, _authority),
     };
-
-    private bool SignedByAuthority(X509Certificate? certificate)
-    {
-        if (certificate is null || _authority is null)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.Add(_authority);
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
-    }
 }

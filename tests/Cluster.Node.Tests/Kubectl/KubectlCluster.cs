@@ -123,14 +123,7 @@ public class KubectlCluster : IAsyncLifetime
         var pki = Path.Combine(DataDir, Cluster.Api.Security.Pki.ClusterPki.DirectoryName);
         var authority = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(pki, "ca.crt"));
         options.ClientCertificates = [Cluster.Api.Security.Pki.PemFiles.Load(Path.Combine(pki, "admin.crt"), Path.Combine(pki, "admin.key"))];
-        options.RemoteCertificateValidationCallback = (_, presented, _, _) =>
-        {
-            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-            chain.ChainPolicy.CustomTrustStore.Add(authority);
-            return presented is not null && chain.Build(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(presented.GetRawCertData()));
-        };
+        options.RemoteCertificateValidationCallback = Cluster.Api.Security.Pki.CertificateTrust.Callback(checkName: true, authority);
     }
 
     public string WriteFile(string name, string content)

@@ -99,14 +99,7 @@ public sealed class MultiNodeCluster : IAsyncDisposable
         var trust = _trust ?? throw new InvalidOperationException("no CA yet");
         var handler = new SocketsHttpHandler();
         handler.SslOptions.ClientCertificates = [_admin!];
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.CustomTrustStore.Add(trust);
-            return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-        };
+        handler.SslOptions.RemoteCertificateValidationCallback = CertificateTrust.Callback(checkName: true, trust);
         return handler;
     }
 

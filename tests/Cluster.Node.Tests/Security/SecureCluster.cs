@@ -55,16 +55,7 @@ public sealed class SecureCluster : KubectlCluster
             handler.SslOptions.ClientCertificates = [certificate];
         }
 
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, errors) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.CustomTrustStore.Add(authority);
-            // The OS store does not know the cluster CA (chain errors expected); the name must match all the same.
-            return presented is not null && (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) == 0
-                && chain.Build(X509CertificateLoader.LoadCertificate(presented.GetRawCertData()));
-        };
+        handler.SslOptions.RemoteCertificateValidationCallback = CertificateTrust.Callback(checkName: true, authority);
         var client = new HttpClient(handler) { BaseAddress = Server, Timeout = CallTimeout };
         if (bearer is not null)
         {
