@@ -41,7 +41,8 @@ public sealed class AuditMiddleware(AuditLog log, long maxRequestBodyBytes, Time
         if (maxLevel >= AuditLevel.Request && !longRunning && context.Request.ContentLength is not 0 && context.Request.Method is not ("GET" or "HEAD"))
         {
             // Buffered so the body the handler read can be read again for requestObject (kept in memory up to 30 KiB, on disk beyond).
-            context.Request.EnableBuffering(maxRequestBodyBytes);
+            // The margin lets the handler's own limit answer an oversized chunked body with its 413 first.
+            context.Request.EnableBuffering(maxRequestBodyBytes + (64 * 1024));
         }
 
         (ResponseTee Tee, Func<Task> Remove)? tee = maxLevel == AuditLevel.RequestResponse && !longRunning
