@@ -7,6 +7,7 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Cluster.Api;
 using Cluster.Api.Security;
+using Cluster.Api.Security.Audit;
 using Cluster.Controllers.Hosting;
 using Cluster.Controllers.Scheduling;
 using Cluster.Core.Configuration;
@@ -30,6 +31,7 @@ public static class NodeHost
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var app = CreateBuilder(args, environment).Build();
+        app.UseKubernetesAudit();
         app.UseKubernetesSecurity();
         app.MapAuthReviews();
         app.MapKubernetesApi();
@@ -95,6 +97,7 @@ public static class NodeHost
         var security = Cluster.Api.Security.SecuritySettings.FromConfiguration(builder.Configuration);
         builder.WebHost.UseKestrelCore();
         NodeSecurity.Configure(builder, security, apiSettings, settings, dataDirectory);
+        builder.Services.AddKubernetesAudit(AuditSettings.FromConfiguration(builder.Configuration).InDataDirectory(dataDirectory));
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(membership);

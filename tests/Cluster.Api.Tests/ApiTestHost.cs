@@ -34,6 +34,9 @@ public sealed class ApiTestHost : IAsyncDisposable
     private readonly string _memoryName = "api-test-" + Guid.NewGuid().ToString("N");
     private WebApplication? _app;
 
+    /// <summary>Extra services, and middleware before the API's endpoints (security, audit).</summary>
+    private (Action<WebApplicationBuilder> Services, Action<WebApplication> Pipeline)? _extra;
+
     private ApiTestHost(string backend, ITestOutputHelper? output, RegistrySettings settings, Config akkaConfig, TimeProvider? clock)
     {
         _clock = clock;
@@ -64,9 +67,11 @@ public sealed class ApiTestHost : IAsyncDisposable
     public Akka.Actor.ActorSystem ActorSystem => _app!.Services.GetRequiredService<Akka.Actor.ActorSystem>();
 
     /// <summary>Starts a host; <paramref name="akkaConfig"/> (HOCON) goes before the test defaults; <paramref name="clock"/> replaces the system clock (kept across restarts).</summary>
-    public static async Task<ApiTestHost> StartAsync(string backend, ITestOutputHelper? output = null, RegistrySettings? settings = null, string? akkaConfig = null, TimeProvider? clock = null)
+    public static async Task<ApiTestHost> StartAsync(
+        string backend, ITestOutputHelper? output = null, RegistrySettings? settings = null, string? akkaConfig = null, TimeProvider? clock = null,
+        (Action<WebApplicationBuilder> Services, Action<WebApplication> Pipeline)? extra = null)
     {
-        var host = new ApiTestHost(backend, output, settings ?? RegistrySettings.Default, ConfigurationFactory.ParseString(akkaConfig ?? ""), clock);
+        var host = new ApiTestHost(backend, output, settings ?? RegistrySettings.Default, ConfigurationFactory.ParseString(akkaConfig ?? ""), clock) { _extra = extra };
         await host.StartCoreAsync();
         return host;
     }
@@ -157,7 +162,9 @@ public sealed class ApiTestHost : IAsyncDisposable
             akka.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
         });
         builder.Services.AddClusterRegistry(_registrySettings);
+        _extra?.Services(builder);
         _app = builder.Build();
+        _extra?.Pipeline(_app);
         _app.MapKubernetesApi();
         await _app.StartAsync();
         _app.Services.GetRequiredService<ApiReadiness>().MarkReady();

@@ -34,6 +34,9 @@ public static class ResponseWriter
             context.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        // The audit log records the failure's reason and message (responseStatus).
+        context.Features.Set(error);
+
         return WriteAsync(context, error.Code, ApiJson.Status(error), CancellationToken.None);
     }
 

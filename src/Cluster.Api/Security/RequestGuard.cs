@@ -54,6 +54,8 @@ public sealed partial class RequestGuard(SecuritySettings settings, RequestAuthe
         var request = RequestInfo.Parse(
             context.Request.Method, path, query["watch"].ToString() is { Length: > 0 } w ? w : null, query["fieldSelector"].ToString() is { Length: > 0 } f ? f : null);
         var decision = authorizer.Authorize(user, request);
+        // For the audit log's authorization.k8s.io annotations.
+        context.Features.Set(decision);
         if (decision.Allowed)
         {
             return null;
