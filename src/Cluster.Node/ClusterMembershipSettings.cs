@@ -52,13 +52,21 @@ public sealed record ClusterMembershipSettings
         }
     }
 
-    /// <summary>Akka's settings for this membership: transport address, seed nodes, roles; the shards of the registry go to control-plane members.</summary>
-    public Config ToAkkaConfig(string actorSystemName)
+    /// <summary>The host of <see cref="Address"/>, without brackets.</summary>
+    public string Host => TryEndpoint(Address, out var host, out _) ? host : "";
+
+    /// <summary>
+    /// Akka's settings for this membership: transport address, seed nodes, roles; the shards of the registry go to
+    /// control-plane members. With <paramref name="tls"/> the transport's scheme is ssl.tcp (Akka names addresses so).
+    /// </summary>
+    public Config ToAkkaConfig(string actorSystemName, bool tls = false)
     {
         TryEndpoint(Address, out var host, out var port);
-        var seeds = Join.Select(seed => $"akka.tcp://{actorSystemName}@{seed}").ToArray();
+        var scheme = tls ? "akka.ssl.tcp" : "akka.tcp";
+        var seeds = Join.Select(seed => $"{scheme}://{actorSystemName}@{seed}").ToArray();
         var lines = new[]
         {
+            AkkaConfigBridge.Setting("akka.remote.dot-netty.tcp.enable-ssl", tls),
             AkkaConfigBridge.Setting("akka.remote.dot-netty.tcp.hostname", host),
             AkkaConfigBridge.Setting("akka.remote.dot-netty.tcp.port", port),
             AkkaConfigBridge.Setting("akka.cluster.seed-nodes", seeds),

@@ -2,6 +2,7 @@ using Cluster.Node.Agent;
 using Cluster.Node.Configuration;
 using Cluster.Node.Management;
 using Cluster.Node.Metrics;
+using Cluster.Node.Remoting;
 using Akka.Configuration;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
@@ -92,9 +93,10 @@ public static class NodeHost
         var schedulerSettings = SchedulerSettings.FromConfiguration(builder.Configuration);
         var settingsForAgent = agentSettings.Runtime == RuntimeChoice.Simulated ? settings with { Name = settings.Name + "-sim-1" } : settings;
         var dataDirectory = Path.GetFullPath(settings.DataDirectory);
-        var akkaConfig = AkkaConfig(builder.Configuration, settings, membership, dataDirectory);
-
         var security = Cluster.Api.Security.SecuritySettings.FromConfiguration(builder.Configuration);
+        RemotingSecurity.ValidateAddress(security, membership);
+        var akkaConfig = AkkaConfig(builder.Configuration, settings, membership, RemotingSecurity.UsesTls(security), dataDirectory);
+
         builder.WebHost.UseKestrelCore();
         NodeSecurity.Configure(builder, security, apiSettings, settings, dataDirectory);
         builder.Services.AddKubernetesAudit(AuditSettings.FromConfiguration(builder.Configuration).InDataDirectory(dataDirectory));
@@ -107,6 +109,7 @@ public static class NodeHost
         builder.Services.AddAkka(settings.ActorSystemName, (akka, services) =>
         {
             akka.AddHocon(akkaConfig, HoconAddMode.Prepend);
+            RemotingSecurity.Configure(akka, services, security, settings, akkaConfig);
             akka.AddHocon(MetricsGossipActor.Config, HoconAddMode.Append);
             akka.WithClusterPersistence().WithRegistry();
             akka.ConfigureLoggers(loggers =>
@@ -174,9 +177,9 @@ public static class NodeHost
     /// Akka's configuration: the <c>akka</c> section of the node's files, the cluster membership,
     /// and the SQLite file in the data directory when no journal connection is configured.
     /// </summary>
-    private static Config AkkaConfig(Microsoft.Extensions.Configuration.IConfiguration configuration, NodeSettings settings, ClusterMembershipSettings membership, string dataDirectory)
+    private static Config AkkaConfig(Microsoft.Extensions.Configuration.IConfiguration configuration, NodeSettings settings, ClusterMembershipSettings membership, bool tls, string dataDirectory)
     {
-        var config = membership.ToAkkaConfig(settings.ActorSystemName).WithFallback(AkkaConfigBridge.FromConfiguration(configuration));
+        var config = membership.ToAkkaConfig(settings.ActorSystemName, tls).WithFallback(AkkaConfigBridge.FromConfiguration(configuration));
         var journal = config.GetConfig(JournalPluginSettings.JournalPath);
         if (journal is null || (journal.GetString("connection-string", "").Length == 0 && journal.GetString("connection-string-file", "").Length == 0))
         {

@@ -15,7 +15,15 @@ try
 
     if (args is ["cluster", .. var clusterArgs])
     {
-        return await ClusterCli.RunAsync(clusterArgs, Spectre.Console.AnsiConsole.Console);
+        var console = Spectre.Console.AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            // Piped output is read by scripts: a table squeezed into Spectre's default 80 columns (TLS
+            // addresses, akka.ssl.tcp://..., make the members table wider) would wrap its cells.
+            console.Profile.Width = 200;
+        }
+
+        return await ClusterCli.RunAsync(clusterArgs, console);
     }
 
     if (args is ["kubeconfig", .. var kubeconfigArgs])

@@ -185,7 +185,7 @@ public static class ClusterCli
     private static int Usage(IAnsiConsole console)
     {
         console.WriteLine("usage: Cluster.Node cluster members|shards [REGION]|controllers|leave ADDRESS|down ADDRESS [--server URL]");
-        console.WriteLine("  ADDRESS is a member's akka.tcp://SYSTEM@HOST:PORT or HOST:PORT; URL defaults to " + DefaultServer);
+        console.WriteLine("  ADDRESS is a member's akka[.ssl].tcp://SYSTEM@HOST:PORT or HOST:PORT; URL defaults to " + DefaultServer);
         return 2;
     }
 }

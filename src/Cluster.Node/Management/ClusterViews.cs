@@ -58,7 +58,7 @@ internal static class ClusterViews
             }).ToArray()),
     };
 
-    /// <summary>A member named by its full address (akka.tcp://system@host:port) or by host:port alone.</summary>
+    /// <summary>A member named by its full address (akka.ssl.tcp://system@host:port, akka.tcp:// with plain remoting) or by host:port alone.</summary>
     public static bool Matches(Member member, string address)
     {
         var full = member.Address.ToString();

@@ -78,6 +78,15 @@ public sealed class MultiNodeCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Launches one more member joining the first, without waiting for it; its arguments win over the shared ones (another CA, say).</summary>
+    public Member Add(params string[] extraArgs)
+    {
+        var member = new Member(this, _members.Count + 1, FreePort(), FreePort(), 0, extraArgs);
+        _members.Add(member);
+        member.Launch();
+        return member;
+    }
+
     /// <summary>The cluster CA every member is given (so kubectl trusts each), and the admin credentials the tests' HTTP clients present.</summary>
     private void CreateAuthority()
     {
@@ -87,6 +96,13 @@ public sealed class MultiNodeCluster : IAsyncDisposable
         PemFiles.WritePrivateKey(CaKey, authority.Certificate);
         _admin = authority.IssueClient("admin", ["system:masters"], TimeSpan.FromDays(1), TimeProvider.System);
         _trust = X509CertificateLoader.LoadCertificate(authority.Certificate.RawData);
+    }
+
+    /// <summary>A certificate of the cluster CA, as a test's own TLS client presents it.</summary>
+    public X509Certificate2 Issue(Func<CertificateAuthority, X509Certificate2> issue)
+    {
+        using var authority = CertificateAuthority.FromPem(File.ReadAllText(CaCertificate), File.ReadAllText(CaKey));
+        return issue(authority);
     }
 
     private string CaCertificate => Path.Combine(_root, "ca.crt");
@@ -194,13 +210,16 @@ public sealed class MultiNodeCluster : IAsyncDisposable
         public int ClusterPort => publicPort != 0 ? publicPort : _bindPort;
 
         /// <summary>This member's Akka address, as the management endpoints name it.</summary>
-        public string Address => $"akka.tcp://cluster@127.0.0.1:{ClusterPort}";
+        public string Address => $"akka.{(Insecure ? "" : "ssl.")}tcp://cluster@127.0.0.1:{ClusterPort}";
+
+        /// <summary>Started with --insecure-http: plain HTTP without authentication, plain remoting.</summary>
+        public bool Insecure => extraArgs.Contains("--insecure-http");
 
         public string DataDir => Path.Combine(cluster._root, Name);
 
         public string Kubeconfig => Path.Combine(DataDir, "admin.kubeconfig");
 
-        public Uri ApiBase => new($"https://127.0.0.1:{_apiPort}");
+        public Uri ApiBase => new($"{(Insecure ? "http" : "https")}://127.0.0.1:{_apiPort}");
 
         public bool IsRunning => _process is { HasExited: false };
 
@@ -249,6 +268,9 @@ public sealed class MultiNodeCluster : IAsyncDisposable
                 }
             }
         }
+
+        /// <summary>Starts the process and returns: for a member that may never get as far as serving.</summary>
+        public void Launch() => StartProcess();
 
         private void StartProcess()
         {

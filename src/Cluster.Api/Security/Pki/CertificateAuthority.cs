@@ -16,6 +16,12 @@ public sealed class CertificateAuthority : IDisposable
 
     private CertificateAuthority(X509Certificate2 certificate) => Certificate = certificate;
 
+    /// <summary>A node certificate's CN is this and the node's name, as upstream names kubelets.</summary>
+    public const string NodeUserPrefix = "system:node:";
+
+    /// <summary>The group (O) every node certificate carries.</summary>
+    public const string NodesGroup = "system:nodes";
+
     /// <summary>The EKU OIDs leaf certificates carry.</summary>
     public static class Usages
     {
@@ -94,7 +100,34 @@ public sealed class CertificateAuthority : IDisposable
             sans.AddIpAddress(ip);
         }
 
-        return Issue(subject.Build(), Usages.ServerAuth, sans.Build(), validity, clock);
+        return Issue(subject.Build(), sans.Build(), validity, clock, Usages.ServerAuth);
+    }
+
+    /// <summary>
+    /// A cluster member's certificate for its remoting transport: CN=system:node:NAME, O=system:nodes (upstream's
+    /// kubelet identity), EKUs serverAuth and clientAuth (a member both accepts and opens connections), the names
+    /// other members reach it by as SANs. Returned with its private key.
+    /// </summary>
+    public X509Certificate2 IssueNode(string nodeName, IEnumerable<string> dnsNames, IEnumerable<IPAddress> ips, TimeSpan validity, TimeProvider clock)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nodeName);
+        ArgumentNullException.ThrowIfNull(dnsNames);
+        ArgumentNullException.ThrowIfNull(ips);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName(NodeUserPrefix + nodeName);
+        subject.AddOrganizationName(NodesGroup);
+        var sans = new SubjectAlternativeNameBuilder();
+        foreach (var dns in dnsNames.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            sans.AddDnsName(dns);
+        }
+
+        foreach (var ip in ips.Distinct())
+        {
+            sans.AddIpAddress(ip);
+        }
+
+        return Issue(subject.Build(), sans.Build(), validity, clock, Usages.ServerAuth, Usages.ClientAuth);
     }
 
     /// <summary>
@@ -115,7 +148,7 @@ public sealed class CertificateAuthority : IDisposable
             subject.AddOrganizationName(group);
         }
 
-        return Issue(subject.Build(), Usages.ClientAuth, null, validity, clock);
+        return Issue(subject.Build(), null, validity, clock, Usages.ClientAuth);
     }
 
     /// <summary>The user (CN) and groups (every O, in DER order) a client certificate names, as Kubernetes reads them.</summary>
@@ -190,7 +223,7 @@ public sealed class CertificateAuthority : IDisposable
 
     public void Dispose() => Certificate.Dispose();
 
-    private X509Certificate2 Issue(X500DistinguishedName subject, string eku, X509Extension? sans, TimeSpan validity, TimeProvider clock)
+    private X509Certificate2 Issue(X500DistinguishedName subject, X509Extension? sans, TimeSpan validity, TimeProvider clock, params string[] usages)
     {
         ArgumentNullException.ThrowIfNull(clock);
         var now = clock.GetUtcNow();
@@ -208,7 +241,13 @@ public sealed class CertificateAuthority : IDisposable
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(eku)], false));
+        var ekus = new OidCollection();
+        foreach (var usage in usages)
+        {
+            ekus.Add(new Oid(usage));
+        }
+
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(ekus, false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         if (sans is not null)
