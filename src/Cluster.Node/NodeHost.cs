@@ -6,6 +6,7 @@ using Akka.Configuration;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Cluster.Api;
+using Cluster.Api.Limits;
 using Cluster.Api.Security;
 using Cluster.Controllers.Hosting;
 using Cluster.Controllers.Scheduling;
@@ -30,7 +31,9 @@ public static class NodeHost
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var app = CreateBuilder(args, environment).Build();
+        app.UseKubernetesErrors();
         app.UseKubernetesSecurity();
+        app.UseKubernetesFairness();
         app.MapAuthReviews();
         app.MapKubernetesApi();
         app.MapClusterManagement();
@@ -95,6 +98,7 @@ public static class NodeHost
         var security = Cluster.Api.Security.SecuritySettings.FromConfiguration(builder.Configuration);
         builder.WebHost.UseKestrelCore();
         NodeSecurity.Configure(builder, security, apiSettings, settings, dataDirectory);
+        NodeLimits.Configure(builder, ApiLimitsSettings.FromConfiguration(builder.Configuration));
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(membership);
