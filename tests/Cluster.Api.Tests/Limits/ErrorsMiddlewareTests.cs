@@ -2,11 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Cluster.Api.Limits;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Cluster.Api.Tests.Limits;
 
@@ -16,20 +12,12 @@ public sealed class ErrorsMiddlewareTests : IAsyncLifetime
     private WebApplication _app = null!;
     private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (_app, _client) = await MiddlewareHost.StartAsync(_ => { }, app =>
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
-        builder.Services.AddRoutingCore();
-        builder.Services.AddLogging();
-        _app = builder.Build();
-        _app.UseKubernetesErrors();
-        _app.MapGet("/boom", (HttpContext _) => throw new InvalidOperationException("secret-detail at Some.Type"));
-        _app.MapGet("/{**rest}", (HttpContext context) => context.Response.WriteAsync("reached " + context.Request.Path));
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
-    }
+        app.UseKubernetesErrors();
+        app.MapGet("/boom", (HttpContext _) => throw new InvalidOperationException("secret-detail at Some.Type"));
+        app.MapGet("/{**rest}", (HttpContext context) => context.Response.WriteAsync("reached " + context.Request.Path));
+    });
 
     [Fact]
     public async Task UnhandledException_InternalErrorStatus_WithoutTypeOrStack()
