@@ -7,6 +7,7 @@ using Akka.Configuration;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Cluster.Api;
+using Cluster.Api.Limits;
 using Cluster.Api.Security;
 using Cluster.Api.Security.Audit;
 using Cluster.Controllers.Hosting;
@@ -32,8 +33,10 @@ public static class NodeHost
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var app = CreateBuilder(args, environment).Build();
+        app.UseKubernetesErrors();
         app.UseKubernetesAudit();
         app.UseKubernetesSecurity();
+        app.UseKubernetesFairness();
         app.MapAuthReviews();
         app.MapKubernetesApi();
         app.MapClusterManagement();
@@ -100,6 +103,7 @@ public static class NodeHost
         builder.WebHost.UseKestrelCore();
         NodeSecurity.Configure(builder, security, apiSettings, settings, dataDirectory);
         builder.Services.AddKubernetesAudit(AuditSettings.FromConfiguration(builder.Configuration).InDataDirectory(dataDirectory));
+        NodeLimits.Configure(builder, ApiLimitsSettings.FromConfiguration(builder.Configuration));
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(membership);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Security.Authentication;
+using Cluster.Api.Limits;
 using Cluster.Api.Security;
 using Cluster.Api.Security.Authentication;
 using Cluster.Api.Security.Pki;
@@ -41,7 +42,7 @@ internal static class NodeSecurity
             {
                 if (!security.InsecureHttp)
                 {
-                    listen.UseHttps(Https(kestrel.ApplicationServices.GetRequiredService<ClusterPki>()));
+                    listen.UseHttps(Https(kestrel.ApplicationServices.GetRequiredService<ClusterPki>(), kestrel.ApplicationServices.GetRequiredService<ApiLimitsSettings>().TlsHandshakeTimeout));
                 }
             });
             kestrel.Limits.MaxRequestBodySize = null;
@@ -67,8 +68,9 @@ internal static class NodeSecurity
     /// bad one gets a 401 Status rather than a dropped connection. Go cannot answer a renegotiation, so the
     /// certificate must be asked for in the first handshake.
     /// </summary>
-    private static HttpsConnectionAdapterOptions Https(ClusterPki pki) => new()
+    private static HttpsConnectionAdapterOptions Https(ClusterPki pki, TimeSpan handshakeTimeout) => new()
     {
+        HandshakeTimeout = handshakeTimeout,
         ServerCertificateSelector = (_, _) => pki.Serving.Current,
         ClientCertificateMode = ClientCertificateMode.AllowCertificate,
         ClientCertificateValidation = (_, _, _) => true,

@@ -12,8 +12,11 @@ namespace Cluster.Api.Http;
 public static class RequestBody
 {
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    /// <summary>Nesting deeper than this is a 400 (the registry serializes objects at the same limit).</summary>
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = YamlToJson.MaxDepth };
+    /// <summary>
+    /// Nesting deeper than this is a 400 (the registry serializes objects at the same limit). A property named twice is
+    /// a 400 at parse time: JsonObject would otherwise throw only when a handler first reads that object.
+    /// </summary>
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = YamlToJson.MaxDepth, AllowDuplicateProperties = false };
 
     /// <summary>The raw body; 413 when it exceeds <paramref name="limit"/> bytes.</summary>
     public static async Task<byte[]> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken)

@@ -132,7 +132,7 @@ internal static class SpecialTypes
 
         try
         {
-            return JsonNode.Parse(raw, documentOptions: new JsonDocumentOptions { MaxDepth = Math.Max(1, depthLeft) });
+            return JsonNode.Parse(raw, documentOptions: new JsonDocumentOptions { MaxDepth = Math.Max(1, depthLeft), AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

@@ -39,6 +39,10 @@ public sealed partial class ResourceHandlers(ResourceRegistry registry, ApiServe
             // The database is unreachable (a consistent read asks it for its latest version): retry.
             await ResponseWriter.WriteStatusAsync(context, ApiException.Unavailable("the journal store is unavailable: " + e.Message)).ConfigureAwait(false);
         }
+        catch (BadHttpRequestException e)
+        {
+            await ResponseWriter.WriteStatusAsync(context, Limits.LimitsExtensions.KestrelRefusal(e)).ConfigureAwait(false);
+        }
         catch (Exception e)
         {
             LogUnexpected(logger, e, context.Request.Method, context.Request.Path.Value ?? "");

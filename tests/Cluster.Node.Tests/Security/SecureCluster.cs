@@ -9,7 +9,7 @@ namespace Cluster.Node.Tests.Security;
 /// A node with its default security (HTTPS, client certificates, RBAC) and a static token file, plus the tools to act
 /// as other users: kubeconfig entries issued by <c>Cluster.Node kubeconfig</c>, and raw HTTPS clients with any certificate.
 /// </summary>
-public sealed class SecureCluster : KubectlCluster
+public class SecureCluster : KubectlCluster
 {
     public const string BobToken = "s3cr3t-bob-token";
 
