@@ -57,7 +57,7 @@ public sealed class ServiceAccountKubectlTests(SecureCluster cluster) : IClassFi
 
         KubectlAssert.Succeeded(await cluster.RunAsync("delete", "sa", "shortlived", "-n", "default"));
 
-        await UntilAsync(async () => (await AsTokenAsync(token, "auth", "whoami")).ExitCode != 0);
+        await Poll.UntilAsync(async () => (await AsTokenAsync(token, "auth", "whoami")).ExitCode != 0, "the token refused after its ServiceAccount was deleted");
         KubectlAssert.FailedWith(await AsTokenAsync(token, "auth", "whoami"), "error: You must be logged in to the server (Unauthorized)");
         KubectlAssert.FailedWith(await cluster.RunAsync("create", "token", "shortlived", "-n", "default"), "serviceaccounts \"shortlived\" not found");
     }
@@ -75,7 +75,7 @@ public sealed class ServiceAccountKubectlTests(SecureCluster cluster) : IClassFi
 
         KubectlAssert.Succeeded(await cluster.RunAsync("delete", "pod", "bound", "-n", "default", "--grace-period=0", "--force"));
 
-        await UntilAsync(async () => !(await ReviewAsync(token))["authenticated"]!.GetValue<bool>());
+        await Poll.UntilAsync(async () => !(await ReviewAsync(token))["authenticated"]!.GetValue<bool>(), "the token refused after its pod was deleted");
         Assert.Equal("the pod default/bound the token is bound to no longer exists", (await ReviewAsync(token))["error"]!.GetValue<string>());
     }
 
@@ -84,14 +84,14 @@ public sealed class ServiceAccountKubectlTests(SecureCluster cluster) : IClassFi
     {
         KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", "fresh"));
 
-        await UntilAsync(async () => (await cluster.RunAsync("get", "sa", "default", "-n", "fresh")).ExitCode == 0);
-        await UntilAsync(async () => (await cluster.RunAsync("get", "configmap", "kube-root-ca.crt", "-n", "fresh")).ExitCode == 0);
+        await Poll.UntilAsync(async () => (await cluster.RunAsync("get", "sa", "default", "-n", "fresh")).ExitCode == 0, "the default ServiceAccount in fresh");
+        await Poll.UntilAsync(async () => (await cluster.RunAsync("get", "configmap", "kube-root-ca.crt", "-n", "fresh")).ExitCode == 0, "kube-root-ca.crt in fresh");
         var ca = await cluster.JsonPathAsync("configmap/kube-root-ca.crt", "fresh", "{.data.ca\\.crt}");
         Assert.Equal((await File.ReadAllTextAsync(cluster.CaCertificatePath)).Trim(), ca.Trim());
 
         var uid = await cluster.JsonPathAsync("sa/default", "fresh", "{.metadata.uid}");
         KubectlAssert.Succeeded(await cluster.RunAsync("delete", "sa", "default", "-n", "fresh"));
-        await UntilAsync(async () => (await cluster.RunAsync("get", "sa", "default", "-n", "fresh", "-o", "jsonpath={.metadata.uid}")) is { ExitCode: 0 } r && r.StdOut.Trim() != uid);
+        await Poll.UntilAsync(async () => (await cluster.RunAsync("get", "sa", "default", "-n", "fresh", "-o", "jsonpath={.metadata.uid}")) is { ExitCode: 0 } r && r.StdOut.Trim() != uid, "the default ServiceAccount recreated");
     }
 
     /// <summary>kubectl with no kubeconfig credentials but the bearer token (a client certificate would win over it).</summary>
@@ -112,20 +112,5 @@ public sealed class ServiceAccountKubectlTests(SecureCluster cluster) : IClassFi
         var file = cluster.WriteFile("review-" + Guid.NewGuid().ToString("N") + ".json", body.ToJsonString());
         var reply = KubectlAssert.Succeeded(await cluster.RunAsync("create", "--raw", "/apis/authentication.k8s.io/v1/tokenreviews", "-f", file));
         return JsonNode.Parse(reply.StdOut)!["status"]!;
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> done)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await done())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("the condition never held");
     }
 }
