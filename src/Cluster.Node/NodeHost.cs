@@ -136,7 +136,9 @@ public static class NodeHost
                 akka.WithSingleton<ControllerManagerActor>(
                     "controller-manager",
                     (_, _, _) => ControllerManagerActor.Props(
-                        services.GetRequiredService<ResourceRegistry>(), controllerSettings, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>(),
+                        services.GetRequiredService<ResourceRegistry>(),
+                        controllerSettings with { RootCaCertificate = services.GetService<Cluster.Api.Security.Pki.ClusterPki>() is { } pki ? Cluster.Api.Security.Pki.PemFiles.CertificatePem(pki.Authority.Certificate) : "" },
+                        services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>(),
                         new PodMetricsSource(services.GetService<Cluster.Api.Metrics.IResourceMetrics>())),
                     new ClusterSingletonOptions { Role = "control-plane" },
                     createProxyToo: true);

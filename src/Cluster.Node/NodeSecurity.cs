@@ -47,6 +47,9 @@ internal static class NodeSecurity
             });
             kestrel.Limits.MaxRequestBodySize = null;
         });
+        builder.Services.AddSingleton(sp => security.InsecureHttp
+            ? Cluster.Api.Security.ServiceAccounts.ServiceAccountKey.LoadOrCreate(Path.Combine(dataDirectory, ClusterPki.DirectoryName), security)
+            : sp.GetRequiredService<ClusterPki>().ServiceAccountKey);
         builder.Services.AddKubernetesSecurity(security, sp => security.InsecureHttp
             ? null
             : new CaCertificateVerifier(sp.GetRequiredService<ClusterPki>().Authority, sp.GetRequiredService<TimeProvider>()));

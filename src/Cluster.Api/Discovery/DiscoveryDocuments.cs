@@ -159,6 +159,7 @@ public sealed class DiscoveryDocuments(KindCatalog kinds)
         "scale" => ("autoscaling", "v1", "Scale", ["get", "patch", "update"]),
         "binding" => ("", "v1", "Binding", ["create"]),
         "eviction" => ("policy", "v1", "Eviction", ["create"]),
+        "token" => ("authentication.k8s.io", "v1", "TokenRequest", ["create"]),
         "log" => ("", "v1", "Pod", ["get"]),
         "exec" => ("", "v1", "PodExecOptions", ["create", "get"]),
         "attach" => ("", "v1", "PodAttachOptions", ["create", "get"]),

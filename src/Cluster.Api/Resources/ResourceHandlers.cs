@@ -79,6 +79,7 @@ public sealed partial class ResourceHandlers(ResourceRegistry registry, ApiServe
             ("binding", "POST") when path.Kind == BuiltInKinds.Pod => BindAsync(context, path, ct),
             ("eviction", "POST") when path.Kind == BuiltInKinds.Pod => EvictAsync(context, path, ct),
             ("log", "GET") when path.Kind == BuiltInKinds.Pod => LogAsync(context, path, ct),
+            ("token", "POST") when path.Kind == BuiltInKinds.ServiceAccount => TokenAsync(context, path, ct),
             ("exec", "GET" or "POST") when path.Kind == BuiltInKinds.Pod => ExecAsync(context, path, ct),
             ("attach", "GET" or "POST") when path.Kind == BuiltInKinds.Pod => AttachAsync(context, path, ct),
             ("portforward", "GET" or "POST") when path.Kind == BuiltInKinds.Pod => PortForwardAsync(context, path, ct),

@@ -2,6 +2,7 @@ using Cluster.Api.Http;
 using Cluster.Api.Security.Authentication;
 using Cluster.Api.Security.Authorization;
 using Cluster.Api.Security.Reviews;
+using Cluster.Api.Security.ServiceAccounts;
 using Cluster.Core.Registry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -25,6 +26,7 @@ public static class SecurityExtensions
         services.TryAddSingleton(settings);
         services.TryAddSingleton(_ => settings.TokenFile.Length == 0 ? TokenFile.Empty : TokenFile.Load(settings.TokenFile));
         services.AddSingleton<ITokenAuthenticator>(sp => new StaticTokenAuthenticator(sp.GetRequiredService<TokenFile>()));
+        services.AddServiceAccountTokens(settings);
         services.TryAddSingleton(sp => new RequestAuthenticator(certificates(sp), sp.GetServices<ITokenAuthenticator>()));
         services.TryAddSingleton<IRequestAuthorizer>(sp => settings.AlwaysAllow ? new AlwaysAllowAuthorizer() : new RbacAuthorizer(sp.GetRequiredService<ResourceRegistry>(), sp.GetRequiredService<ILogger<RbacAuthorizer>>()));
         services.TryAddSingleton(sp => new RequestGuard(settings, sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<IRequestAuthorizer>(), sp.GetRequiredService<ILogger<RequestGuard>>()));

@@ -30,6 +30,12 @@ public sealed record SecuritySettings
     /// <summary>api.tls.client-validity: how long a client certificate issued by the node (admin, users) is valid.</summary>
     public TimeSpan ClientValidity { get; init; } = TimeSpan.FromDays(365);
 
+    /// <summary>api.tls.service-account-key-file: the PEM ECDSA P-256 key ServiceAccount tokens are signed with; empty: DATA-DIR/pki/sa.key.</summary>
+    public string ServiceAccountKeyFile { get; init; } = "";
+
+    /// <summary>api.service-account-issuer: the iss of ServiceAccount tokens, and the audience the API accepts (upstream's --service-account-issuer).</summary>
+    public string ServiceAccountIssuer { get; init; } = ServiceAccounts.ServiceAccountTokens.DefaultIssuer;
+
     /// <summary>api.authentication.token-file: static bearer tokens, CSV lines token,user,uid,"group1,group2" (upstream's --token-auth-file).</summary>
     public string TokenFile { get; init; } = "";
 
@@ -56,6 +62,8 @@ public sealed record SecuritySettings
             ServingValidity = SettingsReader.Duration(section, "tls:serving-validity", d.ServingValidity),
             RenewBefore = SettingsReader.Duration(section, "tls:renew-before", d.RenewBefore),
             ClientValidity = SettingsReader.Duration(section, "tls:client-validity", d.ClientValidity),
+            ServiceAccountKeyFile = SettingsReader.String(section, "tls:service-account-key-file", d.ServiceAccountKeyFile),
+            ServiceAccountIssuer = SettingsReader.String(section, "service-account-issuer", d.ServiceAccountIssuer),
             TokenFile = SettingsReader.String(section, "authentication:token-file", d.TokenFile),
             Anonymous = SettingsReader.Bool(section, "authentication:anonymous", d.Anonymous),
             AuthorizationMode = SettingsReader.String(section, "authorization:mode", d.AuthorizationMode),
@@ -70,6 +78,7 @@ public sealed record SecuritySettings
         SettingsException.Require(ServingValidity > TimeSpan.FromMinutes(1), "api.tls.serving-validity", ServingValidity, "must be longer than a minute");
         SettingsException.Require(RenewBefore > TimeSpan.Zero && RenewBefore < ServingValidity, "api.tls.renew-before", RenewBefore, "must be positive and shorter than api.tls.serving-validity");
         SettingsException.Require(ClientValidity > TimeSpan.FromMinutes(1), "api.tls.client-validity", ClientValidity, "must be longer than a minute");
+        SettingsException.Require(ServiceAccountIssuer.Contains(':', StringComparison.Ordinal), "api.service-account-issuer", ServiceAccountIssuer, "must be a URL (or another name with a colon, as upstream requires)");
         SettingsException.Require(AuthorizationMode is "RBAC" or "AlwaysAllow", "api.authorization.mode", AuthorizationMode, "must be RBAC or AlwaysAllow");
     }
 

@@ -191,6 +191,18 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             Run(controller, controller.Watch);
         }
 
+        if (_settings.Enabled.IsEnabled("serviceaccount"))
+        {
+            var controller = ServiceAccounts.NamespaceObjectController.ServiceAccounts(informers, new RegistryWriter(_registry, "serviceaccount-controller"), _loggers.CreateLogger<ServiceAccounts.NamespaceObjectController>());
+            Run(controller, controller.Watch);
+        }
+
+        if (_settings.Enabled.IsEnabled("root-ca-cert-publisher") && _settings.RootCaCertificate.Length > 0)
+        {
+            var controller = ServiceAccounts.NamespaceObjectController.RootCaPublisher(informers, new RegistryWriter(_registry, "root-ca-cert-publisher"), _settings.RootCaCertificate, _loggers.CreateLogger<ServiceAccounts.NamespaceObjectController>());
+            Run(controller, controller.Watch);
+        }
+
         _ = StartAsync(informers, _stopping.Token);
     }
 

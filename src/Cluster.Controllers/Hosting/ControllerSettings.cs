@@ -10,7 +10,7 @@ public sealed record ControllerSettings
     public const string SectionName = "controllers";
 
     /// <summary>The controllers this build has, by upstream's names.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["clusterrole-aggregation", "cronjob", "daemonset", "deployment", "disruption", "endpoint", "endpointslice", "garbagecollector", "horizontalpodautoscaling", "job", "local-volume-provisioner", "namespace", "nodelifecycle", "persistentvolume-binder", "podgc", "pv-protection", "pvc-protection", "replicaset", "replicationcontroller", "resourcequota", "statefulset", "taint-eviction-controller"];
+    public static IReadOnlyList<string> Known { get; } = ["clusterrole-aggregation", "cronjob", "daemonset", "deployment", "disruption", "endpoint", "endpointslice", "garbagecollector", "horizontalpodautoscaling", "job", "local-volume-provisioner", "namespace", "nodelifecycle", "persistentvolume-binder", "podgc", "pv-protection", "pvc-protection", "replicaset", "replicationcontroller", "resourcequota", "root-ca-cert-publisher", "serviceaccount", "statefulset", "taint-eviction-controller"];
 
     /// <summary>controllers.enabled: kube-controller-manager's --controllers list.</summary>
     public ControllerSelection Enabled { get; init; } = ControllerSelection.Default;
@@ -35,6 +35,12 @@ public sealed record ControllerSettings
 
     /// <summary>controllers.local-volumes: the built-in local provisioner's settings.</summary>
     public Volumes.LocalVolumeSettings LocalVolumes { get; init; } = new();
+
+    /// <summary>
+    /// The cluster CA certificate (PEM) the root-ca-cert-publisher puts in every namespace's kube-root-ca.crt ConfigMap;
+    /// not a configuration key: the node hands over its PKI's. Empty (a node without TLS): that controller does not run.
+    /// </summary>
+    public string RootCaCertificate { get; init; } = "";
 
     /// <summary>controllers.resource-quota-sync-period: how often every quota's usage is recounted (upstream's --resource-quota-sync-period, 5 min).</summary>
     public TimeSpan ResourceQuotaSyncPeriod { get; init; } = TimeSpan.FromMinutes(5);

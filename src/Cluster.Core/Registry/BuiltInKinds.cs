@@ -26,7 +26,7 @@ public static class BuiltInKinds
 
     public static ResourceKind Event { get; } = new("", "v1", "Event", "events", Namespaced: true) { ShortNames = ["ev"] };
 
-    public static ResourceKind ServiceAccount { get; } = new("", "v1", "ServiceAccount", "serviceaccounts", Namespaced: true) { ShortNames = ["sa"] };
+    public static ResourceKind ServiceAccount { get; } = new("", "v1", "ServiceAccount", "serviceaccounts", Namespaced: true) { ShortNames = ["sa"], Subresources = ["token"] };
 
     public static ResourceKind Deployment { get; } = new("apps", "v1", "Deployment", "deployments", Namespaced: true) { ShortNames = ["deploy"], Categories = All_, Subresources = StatusAndScale, TracksGeneration = true };
 

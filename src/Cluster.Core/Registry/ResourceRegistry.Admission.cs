@@ -5,7 +5,7 @@ using Cluster.Core.Registry.Objects;
 
 namespace Cluster.Core.Registry;
 
-/// <summary>The admission plugins a create goes through, in upstream's order: LimitRanger, Priority, PodSecurity, then ResourceQuota last.</summary>
+/// <summary>The admission plugins a create goes through, in upstream's order: LimitRanger, ServiceAccount, Priority, PodSecurity, then ResourceQuota last.</summary>
 public sealed partial class ResourceRegistry
 {
     /// <summary>Upstream's quota admission retries a conflicting quota write this many times before failing the create.</summary>
@@ -25,6 +25,11 @@ public sealed partial class ResourceRegistry
 
         if (kind == BuiltInKinds.Pod)
         {
+            ServiceAccountAdmission.Apply(
+                obj,
+                name => Feed.Cache(BuiltInKinds.ServiceAccount).Get(ns, name)?.ToJsonObject(),
+                Feed.Cache(BuiltInKinds.ConfigMap).Get(ns, ServiceAccountAdmission.RootCaConfigMap) is not null,
+                RandomSuffix);
             PodPriorityAdmission.Apply(obj, [.. Feed.Cache(BuiltInKinds.PriorityClass).List(null).Items.Select(c => c.ToJsonObject())]);
         }
 

@@ -32,7 +32,8 @@ public static class AgentHostingExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<NodeAgentActor>(),
             sp.GetRequiredService<Akka.Actor.ActorSystem>(),
-            node ?? new NodeSettings()));
+            node ?? new NodeSettings(),
+            sp.GetService<Cluster.Api.Security.ServiceAccounts.TokenRequests>()));
         return services;
     }
 }
@@ -40,7 +41,7 @@ public static class AgentHostingExtensions
 /// <summary>Finds the container runtime (agent.runtime) and hands it, with the started registry, to the node agent.</summary>
 internal sealed partial class NodeAgentStarter(
     IRequiredActor<NodeAgentActor> agent, ResourceRegistry registry, AgentRuntime shared, AgentSettings settings, bool worker, TimeProvider clock, ILogger logger,
-    Akka.Actor.ActorSystem system, NodeSettings node) : IHostedService
+    Akka.Actor.ActorSystem system, NodeSettings node, Cluster.Api.Security.ServiceAccounts.TokenRequests? tokens = null) : IHostedService
 {
     private DockerRuntime? _runtime;
 
@@ -54,7 +55,7 @@ internal sealed partial class NodeAgentStarter(
             for (var i = 1; i <= settings.SimulatedNodes; i++)
             {
                 var simulatedAgent = i == 1 ? first : system.ActorOf(NodeAgentActor.Props(node with { Name = SimulatedName(i) }, logger), "node-agent-sim-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                simulatedAgent.Tell(new NodeAgentActor.Start(registry, settings, simulated, clock, shared, Simulated: true, PublishMetrics: i == 1), Akka.Actor.ActorRefs.NoSender);
+                simulatedAgent.Tell(new NodeAgentActor.Start(registry, settings, simulated, clock, shared, Simulated: true, PublishMetrics: i == 1, Tokens: tokens), Akka.Actor.ActorRefs.NoSender);
             }
 
             LogSimulated(logger, settings.SimulatedNodes, SimulatedName(1));
@@ -71,7 +72,7 @@ internal sealed partial class NodeAgentStarter(
         }
 
         var actor = await agent.GetAsync(cancellationToken).ConfigureAwait(false);
-        actor.Tell(new NodeAgentActor.Start(registry, settings, _runtime, clock, shared), Akka.Actor.ActorRefs.NoSender);
+        actor.Tell(new NodeAgentActor.Start(registry, settings, _runtime, clock, shared, Tokens: tokens), Akka.Actor.ActorRefs.NoSender);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed partial class NodeAgentActor
     /// <param name="Shared">What the process's agents share (prober, pod watch), and where the agent publishes its runtime for the API's log reads.</param>
     /// <param name="Simulated">A simulated node: synthetic host facts instead of this machine's.</param>
     /// <param name="PublishMetrics">This agent's measurements are the ones the metrics API serves (one agent per process).</param>
-    public sealed record Start(ResourceRegistry Registry, AgentSettings Settings, IContainerRuntime? Runtime, TimeProvider Clock, AgentRuntime Shared, bool Simulated = false, bool PublishMetrics = true);
+    public sealed record Start(ResourceRegistry Registry, AgentSettings Settings, IContainerRuntime? Runtime, TimeProvider Clock, AgentRuntime Shared, bool Simulated = false, bool PublishMetrics = true, Cluster.Api.Security.ServiceAccounts.TokenRequests? Tokens = null);
 
     private sealed record NodeWritten(V1Node Node, string RuntimeVersion);
 

@@ -199,7 +199,7 @@ public sealed partial class NodeAgentActor : UntypedActor, IWithTimers
         _publishMetrics = start.PublishMetrics;
         var host = Host();
         var runtime = start.Runtime ?? NoRuntime.Instance;
-        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, start.Shared.Prober, new VolumeManager(start.Registry, _settings.DataDirectory));
+        _agent = new AgentContext(_settings.Name, start.Settings, runtime, start.Registry, new EnvResolver(start.Registry), start.Clock, _logger, host.Address, start.Shared.Prober, new VolumeManager(start.Registry, _settings.DataDirectory, start.Tokens));
         _runtime = start.Runtime;
         _shared = start.Shared;
         RegisterAsync(host, start.Runtime).PipeTo(Self, failure: e => new RegistrationFailed(e));

@@ -11,12 +11,12 @@ namespace Cluster.Node.Agent;
 
 /// <summary>
 /// A pod's volumes as directories on the host, bind-mounted into its containers (the kubelet's volume manager):
-/// emptyDir (a tmpfs mounted on the directory for medium Memory), hostPath, configMap, secret and downwardAPI
+/// emptyDir (a tmpfs mounted on the directory for medium Memory), hostPath, configMap, secret, downwardAPI and projected
 /// (files written with the kubelet's atomic writer: a timestamped directory behind a <c>..data</c> link, swapped in
 /// one rename, so a running container sees an update whole and at once), and a persistentVolumeClaim bound to a
 /// hostPath PersistentVolume. Everything lives under <c>&lt;data-dir&gt;/pods/&lt;uid&gt;/volumes</c> and goes with the pod.
 /// </summary>
-public sealed partial class VolumeManager(ResourceRegistry registry, string dataDirectory)
+public sealed partial class VolumeManager(ResourceRegistry registry, string dataDirectory, Cluster.Api.Security.ServiceAccounts.TokenRequests? tokens = null)
 {
     /// <summary>Makes every volume of the pod ready (and brings configMap, secret and downwardAPI files up to date); answers each volume's host directory.</summary>
     public async Task<IReadOnlyDictionary<string, string>> PrepareAsync(V1Pod pod, CancellationToken ct)
@@ -54,6 +54,7 @@ public sealed partial class VolumeManager(ResourceRegistry registry, string data
     /// <summary>Removes the pod's volume directories (unmounting a memory emptyDir first).</summary>
     public void Remove(string podUid)
     {
+        ForgetTokens(podUid);
         var root = PodRoot(podUid);
         if (!Directory.Exists(root))
         {
@@ -132,12 +133,17 @@ public sealed partial class VolumeManager(ResourceRegistry registry, string data
             return Write(dir("downward-api"), files);
         }
 
+        if (volume.Projected is { } projected)
+        {
+            return Write(dir("projected"), await ProjectedAsync(pod, volume, projected, ct).ConfigureAwait(false));
+        }
+
         if (volume.PersistentVolumeClaim is { } claimSource)
         {
             return await ClaimPathAsync(pod, volume, claimSource.ClaimName, ct).ConfigureAwait(false);
         }
 
-        throw Failed(volume, "this node mounts emptyDir, hostPath, configMap, secret, downwardAPI and persistentVolumeClaim volumes only");
+        throw Failed(volume, "this node mounts emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim volumes only");
     }
 
     private async Task<string> ClaimPathAsync(V1Pod pod, V1Volume volume, string claimName, CancellationToken ct)

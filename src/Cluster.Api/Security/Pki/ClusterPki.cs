@@ -7,7 +7,8 @@ namespace Cluster.Api.Security.Pki;
 /// <summary>
 /// The node's PKI in DATA-DIR/pki: ca.crt and ca.key (unless the CA is given by api.tls.ca-cert-file
 /// and ca-key-file: then those are read and not copied, so the key stays where its owner put it),
-/// apiserver.crt/.key (the serving certificate) and admin.crt/.key (admin.kubeconfig's client certificate).
+/// apiserver.crt/.key (the serving certificate), admin.crt/.key (admin.kubeconfig's client certificate) and
+/// sa.key/sa.pub (the ServiceAccount token signing key, unless api.tls.service-account-key-file names one).
 /// </summary>
 public sealed partial class ClusterPki : IDisposable
 {
@@ -21,8 +22,9 @@ public sealed partial class ClusterPki : IDisposable
     private readonly SecuritySettings _settings;
     private readonly TimeProvider _clock;
 
-    private ClusterPki(string directory, CertificateAuthority authority, string caCertificatePath, ServingCertificate serving, X509Certificate2 admin, SecuritySettings settings, TimeProvider clock)
+    private ClusterPki(string directory, CertificateAuthority authority, string caCertificatePath, ServingCertificate serving, X509Certificate2 admin, ServiceAccounts.ServiceAccountKey serviceAccountKey, SecuritySettings settings, TimeProvider clock)
     {
+        ServiceAccountKey = serviceAccountKey;
         Directory = directory;
         Authority = authority;
         CaCertificatePath = caCertificatePath;
@@ -41,6 +43,9 @@ public sealed partial class ClusterPki : IDisposable
     public X509Certificate2 Admin { get; }
 
     public ServingCertificate Serving { get; }
+
+    /// <summary>The key ServiceAccount tokens are signed and verified with.</summary>
+    public ServiceAccounts.ServiceAccountKey ServiceAccountKey { get; }
 
     /// <summary>pki/ca.crt, or the given api.tls.ca-cert-file.</summary>
     public string CaCertificatePath { get; }
@@ -86,7 +91,8 @@ public sealed partial class ClusterPki : IDisposable
                 c => LeafCertificates.ReissueReason(authority, c, clock.GetUtcNow(), settings.RenewBefore, CertificateAuthority.Usages.ClientAuth),
                 () => authority.IssueClient(AdminUser, [MastersGroup], settings.ClientValidity, clock),
                 logger);
-            return new ClusterPki(directory, authority, caCertificatePath, serving, admin, settings, clock);
+            var serviceAccountKey = ServiceAccounts.ServiceAccountKey.LoadOrCreate(directory, settings);
+            return new ClusterPki(directory, authority, caCertificatePath, serving, admin, serviceAccountKey, settings, clock);
         }
         catch
         {
@@ -138,6 +144,7 @@ public sealed partial class ClusterPki : IDisposable
     {
         Serving.DisposeCurrent();
         Admin.Dispose();
+        ServiceAccountKey.Dispose();
         Authority.Dispose();
     }
 

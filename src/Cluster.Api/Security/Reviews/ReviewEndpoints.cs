@@ -29,6 +29,8 @@ public static class ReviewEndpoints
                 RespondAsync(context, Authentication + "/" + version, "SelfSubjectReview", (_, user, _) => new JsonObject { ["userInfo"] = UserJson(user) }));
         }
 
+        endpoints.MapPost($"/apis/{Authentication}/v1/tokenreviews", (HttpContext context) =>
+            RespondAsync(context, Authentication + "/v1", "TokenReview", TokenReviews.Status));
         endpoints.MapPost($"/apis/{Authorization}/v1/selfsubjectaccessreviews", (HttpContext context) =>
             RespondAsync(context, Authorization + "/v1", "SelfSubjectAccessReview", AccessStatus));
         endpoints.MapPost($"/apis/{Authorization}/v1/selfsubjectrulesreviews", (HttpContext context) =>
@@ -36,7 +38,7 @@ public static class ReviewEndpoints
         return endpoints;
     }
 
-    private static async Task RespondAsync(HttpContext context, string apiVersion, string kind, Func<JsonObject, UserInfo, IServiceProvider, JsonObject> status)
+    internal static async Task RespondAsync(HttpContext context, string apiVersion, string kind, Func<JsonObject, UserInfo, IServiceProvider, JsonObject> status)
     {
         try
         {
@@ -122,7 +124,7 @@ public static class ReviewEndpoints
         };
     }
 
-    private static JsonObject UserJson(UserInfo user)
+    internal static JsonObject UserJson(UserInfo user)
     {
         var json = new JsonObject { ["username"] = user.Name };
         if (user.Uid.Length > 0)
