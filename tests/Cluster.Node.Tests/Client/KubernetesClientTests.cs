@@ -35,9 +35,10 @@ public sealed class KubernetesClientTests(KubectlCluster cluster) : IClassFixtur
         Assert.Equal("v3", read.Data["value"]);
         Assert.Equal(["cm2", "cm4"], (await client.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: "tier=even")).Items.Select(c => c.Metadata.Name));
 
+        // cm1..cm5 and kube-root-ca.crt, which every namespace has.
         var first = await client.CoreV1.ListNamespacedConfigMapAsync(ns, limit: 2);
         Assert.Equal(["cm1", "cm2"], first.Items.Select(c => c.Metadata.Name));
-        Assert.Equal(3, first.Metadata.RemainingItemCount);
+        Assert.Equal(4, first.Metadata.RemainingItemCount);
         var second = await client.CoreV1.ListNamespacedConfigMapAsync(ns, limit: 2, continueParameter: first.Metadata.ContinueProperty);
         Assert.Equal(["cm3", "cm4"], second.Items.Select(c => c.Metadata.Name));
 
