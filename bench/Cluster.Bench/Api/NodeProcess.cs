@@ -83,6 +83,10 @@ public sealed class NodeProcess : IAsyncDisposable
         {
             "-c", GuardScript, "node-guard", DotnetHost(), NodeAssembly,
             "--data-dir", directory, "--api-address", $"127.0.0.1:{apiPort}",
+
+            // No container runtime unless a benchmark asks for one (`--runtime docker`, later, wins): with dockerd up,
+            // the API benchmarks' pods would otherwise start real containers, and outlive a killed node.
+            "--runtime", "none",
         }.Concat(secure ? [] : ["--insecure-http"]).Concat(arguments))
         {
             info.ArgumentList.Add(argument);
