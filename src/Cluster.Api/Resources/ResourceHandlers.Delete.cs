@@ -13,6 +13,12 @@ public sealed partial class ResourceHandlers
     private async Task DeleteAsync(HttpContext context, ApiPath path, CancellationToken ct)
     {
         var options = await ReadDeleteOptionsAsync(context.Request, ct).ConfigureAwait(false);
+        if (Security.Admission.NodeRestriction.For(Security.HttpContextUser.KubernetesUser(context)) is { } restriction)
+        {
+            await registry.SyncAsync(ct).ConfigureAwait(false);
+            restriction.AdmitDelete(path.Kind.Storage, path.Name!, registry.Cache(path.Kind.Storage).Get(Namespace(path), path.Name!)?.ToJsonObject());
+        }
+
         var reply = await registry.DeleteAsync(path.Kind.Storage, Namespace(path), path.Name!, options, ct).ConfigureAwait(false);
 
         // 200 whether the object is gone or waits for finalizers or a grace period, as upstream

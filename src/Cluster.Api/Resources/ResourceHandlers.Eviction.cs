@@ -35,6 +35,7 @@ public sealed partial class ResourceHandlers
         var ns = Namespace(path);
         var options = DeleteOptionsOf(eviction["deleteOptions"] as JsonObject, context.Request);
         var pod = (await registry.GetAsync(BuiltInKinds.Pod, ns, path.Name!, null, ct).ConfigureAwait(false)).ToJsonObject();
+        Security.Admission.NodeRestriction.For(Security.HttpContextUser.KubernetesUser(context))?.AdmitEviction(pod);
         if (!CanIgnoreBudget(pod))
         {
             await SpendDisruptionAsync(ns, pod, options.DryRun, ct).ConfigureAwait(false);

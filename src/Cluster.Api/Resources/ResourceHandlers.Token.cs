@@ -13,6 +13,12 @@ public sealed partial class ResourceHandlers
         // A server without the security services (a bare API in tests) has no key to sign with.
         var requests = context.RequestServices.GetService<TokenRequests>() ?? throw NotFound();
         var (request, _) = await RequestBody.ReadObjectAsync(context.Request, settings.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        if (Security.Admission.NodeRestriction.For(Security.HttpContextUser.KubernetesUser(context)) is { } restriction)
+        {
+            await registry.SyncAsync(ct).ConfigureAwait(false);
+            restriction.AdmitTokenRequest(request, pod => registry.Cache(Core.Registry.BuiltInKinds.Pod).Get(Namespace(path), pod)?.ToJsonObject());
+        }
+
         var created = await requests.CreateAsync(Namespace(path), path.Name!, request, ct).ConfigureAwait(false);
         await ResponseWriter.WriteAsync(context, 201, created, ct).ConfigureAwait(false);
     }

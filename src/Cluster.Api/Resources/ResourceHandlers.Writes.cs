@@ -83,12 +83,13 @@ public sealed partial class ResourceHandlers
         context.Features.Set(notes);
 
         // Writes of roles and bindings are checked for escalation when RBAC decides who may do what.
-        var grants = context.RequestServices.GetService<Security.Authorization.IRequestAuthorizer>() is Security.Authorization.RbacAuthorizer rbac
-            ? new Security.Authorization.EscalationCheck(Security.HttpContextUser.KubernetesUser(context), rbac, context.RequestServices.GetRequiredService<ResourceRegistry>())
+        var grants = context.RequestServices.GetService<Security.Authorization.IRequestAuthorizer>() is { } authorizer and not Security.Authorization.AlwaysAllowAuthorizer
+            ? new Security.Authorization.EscalationCheck(Security.HttpContextUser.KubernetesUser(context), authorizer, context.RequestServices.GetRequiredService<ResourceRegistry>())
             : null;
         try
         {
-            return await write(options with { Notes = notes, Grants = grants }).ConfigureAwait(false);
+            var requester = Security.Admission.NodeRestriction.For(Security.HttpContextUser.KubernetesUser(context));
+            return await write(options with { Notes = notes, Grants = grants, Requester = requester }).ConfigureAwait(false);
         }
         finally
         {

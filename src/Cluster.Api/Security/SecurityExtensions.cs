@@ -28,7 +28,13 @@ public static class SecurityExtensions
         services.AddSingleton<ITokenAuthenticator>(sp => new StaticTokenAuthenticator(sp.GetRequiredService<TokenFile>()));
         services.AddServiceAccountTokens(settings);
         services.TryAddSingleton(sp => new RequestAuthenticator(certificates(sp), sp.GetServices<ITokenAuthenticator>()));
-        services.TryAddSingleton<IRequestAuthorizer>(sp => settings.AlwaysAllow ? new AlwaysAllowAuthorizer() : new RbacAuthorizer(sp.GetRequiredService<ResourceRegistry>(), sp.GetRequiredService<ILogger<RbacAuthorizer>>()));
+        services.TryAddSingleton(sp => new RbacAuthorizer(sp.GetRequiredService<ResourceRegistry>(), sp.GetRequiredService<ILogger<RbacAuthorizer>>()));
+        services.TryAddSingleton<IRequestAuthorizer>(sp => settings.AuthorizationMode switch
+        {
+            SecuritySettings.AlwaysAllowMode => new AlwaysAllowAuthorizer(),
+            SecuritySettings.RbacMode => sp.GetRequiredService<RbacAuthorizer>(),
+            _ => new NodeAuthorizer(sp.GetRequiredService<RbacAuthorizer>(), sp.GetRequiredService<ResourceRegistry>()),
+        });
         services.TryAddSingleton(sp => new RequestGuard(settings, sp.GetRequiredService<RequestAuthenticator>(), sp.GetRequiredService<IRequestAuthorizer>(), sp.GetRequiredService<ILogger<RequestGuard>>()));
         return services;
     }

@@ -42,10 +42,17 @@ public sealed record SecuritySettings
     /// <summary>api.authentication.anonymous: serve requests without credentials as system:anonymous (RBAC still decides).</summary>
     public bool Anonymous { get; init; }
 
-    /// <summary>api.authorization.mode: RBAC, or AlwaysAllow (every authenticated request allowed, as upstream's mode of that name).</summary>
-    public string AuthorizationMode { get; init; } = "RBAC";
+    public const string NodeRbacMode = "Node,RBAC";
+    public const string RbacMode = "RBAC";
+    public const string AlwaysAllowMode = "AlwaysAllow";
 
-    public bool AlwaysAllow => AuthorizationMode == "AlwaysAllow";
+    /// <summary>
+    /// api.authorization.mode: Node,RBAC (the Node authorizer for node agents, then RBAC, as upstream's usual
+    /// --authorization-mode), RBAC alone, or AlwaysAllow (every authenticated request allowed, as upstream's mode of that name).
+    /// </summary>
+    public string AuthorizationMode { get; init; } = NodeRbacMode;
+
+    public bool AlwaysAllow => AuthorizationMode == AlwaysAllowMode;
 
     public static SecuritySettings Default { get; } = new();
 
@@ -79,7 +86,7 @@ public sealed record SecuritySettings
         SettingsException.Require(RenewBefore > TimeSpan.Zero && RenewBefore < ServingValidity, "api.tls.renew-before", RenewBefore, "must be positive and shorter than api.tls.serving-validity");
         SettingsException.Require(ClientValidity > TimeSpan.FromMinutes(1), "api.tls.client-validity", ClientValidity, "must be longer than a minute");
         SettingsException.Require(ServiceAccountIssuer.Contains(':', StringComparison.Ordinal), "api.service-account-issuer", ServiceAccountIssuer, "must be a URL (or another name with a colon, as upstream requires)");
-        SettingsException.Require(AuthorizationMode is "RBAC" or "AlwaysAllow", "api.authorization.mode", AuthorizationMode, "must be RBAC or AlwaysAllow");
+        SettingsException.Require(AuthorizationMode is NodeRbacMode or RbacMode or AlwaysAllowMode, "api.authorization.mode", AuthorizationMode, "must be Node,RBAC, RBAC or AlwaysAllow");
     }
 
     /// <summary>Plain HTTP is refused on any address but loopback: credentials would cross the network in clear.</summary>

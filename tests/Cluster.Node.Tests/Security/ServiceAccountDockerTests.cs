@@ -44,4 +44,60 @@ public sealed class ServiceAccountDockerTests(DockerCluster cluster) : IClassFix
         Assert.Equal("[\"reader\"]", review["user"]!["extra"]!["authentication.kubernetes.io/pod-name"]!.ToJsonString());
         Assert.Equal("[\"" + cluster.NodeName + "\"]", review["user"]!["extra"]!["authentication.kubernetes.io/node-name"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task PodToken_CallsTheApiFromInsideThePod_WithTheRightsItsBindingsGive()
+    {
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", "sa-caller"));
+        await Poll.UntilAsync(async () => (await cluster.RunAsync("get", "sa/default", "configmap/kube-root-ca.crt", "-n", "sa-caller")).ExitCode == 0, "the default ServiceAccount and kube-root-ca.crt in sa-caller");
+
+        // kubectl itself (a static binary) runs inside the pod with its in-cluster configuration: the projected token,
+        // ca.crt (it checks the server's certificate with it) and namespace, and the API's address from the two
+        // variables upstream's kubelet sets from the kubernetes Service; here the pod spec gives them, as the pod is on
+        // the host's network and reaches the API where this node serves it (loopback).
+        var server = new Uri(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.Combine(cluster.DataDir, "admin.kubeconfig")).Host);
+        var file = cluster.WriteFile("sa-caller.yaml", $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: caller}
+            spec:
+              nodeName: {{cluster.NodeName}}
+              hostNetwork: true
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: main
+                image: {{DockerCluster.Image}}
+                command: ["sleep", "3600"]
+                env:
+                - {name: KUBERNETES_SERVICE_HOST, value: "{{server.Host}}"}
+                - {name: KUBERNETES_SERVICE_PORT, value: "{{server.Port}}"}
+                - {name: HOME, value: /home}
+                volumeMounts:
+                - {name: kubectl, mountPath: /opt/kubectl, readOnly: true}
+                - {name: home, mountPath: /home}
+              volumes:
+              - name: kubectl
+                hostPath: {path: /usr/bin/kubectl, type: File}
+              - name: home
+                emptyDir: {}
+            """);
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "-n", "sa-caller", "-f", file));
+        await cluster.UntilAsync("caller", "sa-caller", "{.status.phase}", v => v == "Running", seconds: 60);
+
+        var whoami = KubectlAssert.Succeeded(await InPodAsync("auth", "whoami", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.extra.authentication\\.kubernetes\\.io/pod-name[0]}"));
+        KubectlAssert.FailedWith(await InPodAsync("get", "pods", "-o", "name"), "User \"system:serviceaccount:sa-caller:default\" cannot list resource \"pods\" in API group \"\" in the namespace \"sa-caller\"");
+
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "rolebinding", "caller-view", "-n", "sa-caller", "--clusterrole=view", "--serviceaccount=sa-caller:default"));
+        KubectlResult pods = null!;
+        await Poll.UntilAsync(async () => (pods = await InPodAsync("get", "pods", "-o", "name")).ExitCode == 0, "the view binding to reach the pod's requests");
+
+        Assert.Equal("system:serviceaccount:sa-caller:default caller", whoami.StdOut.Trim());
+        Assert.Equal("pod/caller", pods.StdOut.Trim());
+        KubectlAssert.FailedWith(await InPodAsync("get", "secrets"), "cannot list resource \"secrets\"");
+        KubectlAssert.FailedWith(await InPodAsync("delete", "pod", "caller"), "cannot delete resource \"pods\"");
+        KubectlAssert.FailedWith(await InPodAsync("get", "pods", "-n", "default"), "in the namespace \"default\"");
+    }
+
+    private Task<KubectlResult> InPodAsync(params string[] args) =>
+        cluster.RunAsync(["exec", "caller", "-n", "sa-caller", "--", "/opt/kubectl", .. args]);
 }

@@ -1,4 +1,4 @@
-using Cluster.Core.Registry.Selectors;
+using FieldSelectorParser = Cluster.Core.Registry.Selectors.FieldSelector;
 using Cluster.Core.Registry.Validation;
 
 namespace Cluster.Api.Security.Authorization;
@@ -67,8 +67,21 @@ public sealed record RequestInfo(bool IsResourceRequest, string Path, string Ver
             verb = "deletecollection";
         }
 
-        return new RequestInfo(true, path, verb, group, version, ns, resource, subresource, name);
+        return new RequestInfo(true, path, verb, group, version, ns, resource, subresource, name)
+        {
+            FieldSelector = verb is "list" or "watch" ? fieldSelector ?? "" : "",
+        };
     }
+
+    /// <summary>A list's or watch's <c>?fieldSelector</c> as sent (empty otherwise): the Node authorizer lets a node list only its own pods.</summary>
+    public string FieldSelector { get; init; } = "";
+
+    /// <summary>Whether the list or watch is pinned to <paramref name="field"/>=<paramref name="value"/>.</summary>
+    public bool SelectsExactly(string field, string value) =>
+        FieldSelector.Length > 0
+        && FieldSelectorParser.TryParse(FieldSelector, out var selector, out _)
+        && selector.TryGetExactMatch(field, out var selected)
+        && selected == value;
 
     // Exactly as sent: upstream maps only the canonical upper-case methods.
     private static string MethodVerb(string method) => method switch
@@ -83,7 +96,7 @@ public sealed record RequestInfo(bool IsResourceRequest, string Path, string Ver
 
     private static string NameFromFieldSelector(string? fieldSelector) =>
         fieldSelector is { Length: > 0 }
-        && FieldSelector.TryParse(fieldSelector, out var selector, out _)
+        && FieldSelectorParser.TryParse(fieldSelector, out var selector, out _)
         && selector.TryGetExactMatch("metadata.name", out var name)
         && NameValidation.IsValidPathSegmentName(name, false).Count == 0
             ? name

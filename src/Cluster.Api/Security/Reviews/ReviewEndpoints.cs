@@ -104,14 +104,17 @@ public static class ReviewEndpoints
     private static JsonObject RulesStatus(JsonObject review, UserInfo user, IServiceProvider services)
     {
         var ns = review["spec"] is JsonObject spec ? Text(spec, "namespace") : "";
-        if (services.GetRequiredService<IRequestAuthorizer>() is RbacAuthorizer rbac)
+        var authorizer = services.GetRequiredService<IRequestAuthorizer>();
+        if ((authorizer as RbacAuthorizer ?? (authorizer as NodeAuthorizer)?.Rbac) is { } rbac)
         {
             var (resources, nonResources) = rbac.RulesFor(user, ns);
             return new JsonObject
             {
                 ["resourceRules"] = JsonNode.Parse(k8s.KubernetesJson.Serialize(resources)),
                 ["nonResourceRules"] = JsonNode.Parse(k8s.KubernetesJson.Serialize(nonResources)),
-                ["incomplete"] = false,
+
+                // A node's rights depend on its pods, which rules cannot spell out (upstream's Node authorizer says so too).
+                ["incomplete"] = authorizer is NodeAuthorizer && NodeIdentity.TryGetNode(user, out _),
             };
         }
 

@@ -26,6 +26,10 @@ public sealed record WriteOptions(bool DryRun = false, string? FieldManager = nu
     [JsonIgnore]
     public Admission.IGrantCheck? Grants { get; init; }
 
+    /// <summary>Admission for the requesting user, as NodeRestriction for node agents (null: nothing depends on who asks).</summary>
+    [JsonIgnore]
+    public Admission.IRequesterAdmission? Requester { get; init; }
+
     public static WriteOptions Default { get; } = new();
 }
 

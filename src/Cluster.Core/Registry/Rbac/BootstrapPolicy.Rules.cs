@@ -59,6 +59,9 @@ public static partial class BootstrapPolicy
     /// What a node agent needs to run its pods. As upstream, leases are granted everywhere (a node renews its heartbeat
     /// lease in kube-node-lease) and reads are not limited to the node's own pods: that is the Node authorizer's job.
     /// </summary>
+    /// <summary>What a node agent may do at most (the system:node role); the Node authorizer narrows it to the agent's own objects.</summary>
+    public static IReadOnlyList<JsonObject> NodeAgentRules() => NodeRules();
+
     private static JsonObject[] NodeRules() =>
     [
         Rule(Read, "services", Core),

@@ -61,10 +61,9 @@ public static partial class BootstrapPolicy
         Binding("system:basic-user", ("Group", "system:authenticated")),
         Binding("system:public-info-viewer", ("Group", "system:authenticated"), ("Group", "system:unauthenticated")),
 
-        // Upstream leaves this binding without subjects: its Node authorizer (with the NodeRestriction admission)
-        // authorizes node agents, each for its own node and pods. This cluster has no Node authorizer yet, so nodes
-        // are authorized by RBAC through this role, every node for every node's objects.
-        Binding("system:node", ("Group", "system:nodes")),
+        // Without subjects, as upstream's: binding the group would let every node change every node's objects. The Node
+        // authorizer (with the NodeRestriction admission) authorizes node agents, each for its own node and pods.
+        Binding("system:node"),
         Binding("system:kube-scheduler", ("User", "system:kube-scheduler")),
         Binding("system:volume-scheduler", ("User", "system:kube-scheduler")),
         Binding("system:kube-controller-manager", ("User", "system:kube-controller-manager")),
