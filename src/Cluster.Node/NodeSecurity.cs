@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.NetworkInformation;
+using System.Net.Security;
 using System.Security.Authentication;
 using Cluster.Api.Limits;
 using Cluster.Api.Security;
@@ -69,15 +70,22 @@ internal static class NodeSecurity
     /// The handshake asks for a client certificate but lets a connection without one through (token users share the
     /// port), and accepts any certificate at this point: the authenticator checks it against the cluster CA, so a
     /// bad one gets a 401 Status rather than a dropped connection. Go cannot answer a renegotiation, so the
-    /// certificate must be asked for in the first handshake.
+    /// certificate must be asked for in the first handshake. Every handshake gets the serving certificate's one TLS
+    /// context (<see cref="ServingCertificate.CurrentContext"/>): no chain is built per connection, and sessions resume.
     /// </summary>
-    private static HttpsConnectionAdapterOptions Https(ClusterPki pki, TimeSpan handshakeTimeout) => new()
+    private static TlsHandshakeCallbackOptions Https(ClusterPki pki, TimeSpan handshakeTimeout) => new()
     {
         HandshakeTimeout = handshakeTimeout,
-        ServerCertificateSelector = (_, _) => pki.Serving.Current,
-        ClientCertificateMode = ClientCertificateMode.AllowCertificate,
-        ClientCertificateValidation = (_, _, _) => true,
-        SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = pki.Serving.CurrentContext,
+            ClientCertificateRequired = true,
+#pragma warning disable CA5359 // The client's certificate is checked by the authenticator, which answers 401 with a Status.
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+#pragma warning restore CA5359
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+        }),
     };
 
     /// <summary>The addresses and names clients reach this node by: the bound address (every interface's when it is a wildcard) and the node's name.</summary>

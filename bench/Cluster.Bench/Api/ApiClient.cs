@@ -14,6 +14,8 @@ public sealed class ApiClient : IDisposable
     public static readonly MediaTypeHeaderValue Json = new("application/json");
     public static readonly MediaTypeHeaderValue MergePatch = new("application/merge-patch+json");
 
+    private readonly Version _version;
+
     /// <param name="tls">For an HTTPS node: the credentials and trust to set on the connection handler.</param>
     public ApiClient(Uri baseUri, int maxConnections, Action<SocketsHttpHandler>? tls = null)
     {
@@ -26,6 +28,9 @@ public sealed class ApiClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
         };
         tls?.Invoke(handler);
+
+        // A TLS setup that enables HTTP/2 gets it for every request, as client-go speaks to an HTTPS server.
+        _version = handler.EnableMultipleHttp2Connections ? HttpVersion.Version20 : HttpVersion.Version11;
         Http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(5) };
     }
 
@@ -57,7 +62,7 @@ public sealed class ApiClient : IDisposable
     public async Task<Reply> SendAsync(
         HttpMethod method, string path, byte[]? body, MediaTypeHeaderValue? type, TimeSpan timeout, bool readVersion, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, path);
+        using var request = new HttpRequestMessage(method, path) { Version = _version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);

@@ -11,6 +11,8 @@ namespace Cluster.Api.Tests.Limits;
 /// <summary>The fairness middleware over a real Kestrel socket, with a share of one request per user and no queue.</summary>
 public sealed class FairnessMiddlewareTests : IAsyncLifetime
 {
+    private const string HoldPath = "/api/v1/namespaces/default/configmaps?hold=1";
+
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication _app = null!;
     private HttpClient _client = null!;
@@ -41,8 +43,7 @@ public sealed class FairnessMiddlewareTests : IAsyncLifetime
     [Fact]
     public async Task UserBeyondShareAndQueue_TooManyRequestsStatusWithRetryAfter()
     {
-        var held = GetAsync("bob", "/api/v1/namespaces/default/configmaps?hold=1");
-        await UntilRefusedAsync("bob", "/api/v1/namespaces/default/configmaps");
+        var held = await HeldAsync("bob");
 
         using var refused = await GetAsync("bob", "/api/v1/namespaces/default/configmaps");
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
@@ -67,11 +68,7 @@ public sealed class FairnessMiddlewareTests : IAsyncLifetime
     [InlineData("admin", "/api/v1/namespaces/default/configmaps")]
     public async Task LongRunningProbeOrMasters_NotCounted_ServedWhileUserAtShare(string user, string path)
     {
-        var held = GetAsync(user, "/api/v1/namespaces/default/configmaps?hold=1");
-        if (user != "admin")
-        {
-            await UntilRefusedAsync(user, "/api/v1/namespaces/default/configmaps");
-        }
+        var held = user == "admin" ? GetAsync(user, HoldPath) : await HeldAsync(user);
 
         using var response = await GetAsync(user, path);
 
@@ -80,23 +77,35 @@ public sealed class FairnessMiddlewareTests : IAsyncLifetime
         (await held).Dispose();
     }
 
-    /// <summary>Until the held request has its slot: a plain request of the same user is refused.</summary>
-    private async Task UntilRefusedAsync(string user, string path)
+    /// <summary>
+    /// A request of <paramref name="user"/> that holds the user's one slot: sent, then probed until a plain request is
+    /// refused. A probe can overtake it on another connection and take the slot first, and the held request is then
+    /// the one refused; it is sent again.
+    /// </summary>
+    private async Task<Task<HttpResponseMessage>> HeldAsync(string user)
     {
         // Generous: on a loaded CI machine the held request can take seconds to reach its handler.
         var deadline = DateTime.UtcNow.AddSeconds(30);
+        var held = GetAsync(user, HoldPath);
         while (DateTime.UtcNow < deadline)
         {
-            using var probe = await GetAsync(user, path);
-            if (probe.StatusCode == HttpStatusCode.TooManyRequests)
+            if (held.IsCompleted)
             {
-                return;
+                (await held).Dispose();
+                held = GetAsync(user, HoldPath);
+            }
+
+            using var probe = await GetAsync(user, "/api/v1/namespaces/default/configmaps");
+            if (probe.StatusCode == HttpStatusCode.TooManyRequests && !held.IsCompleted)
+            {
+                return held;
             }
 
             await Task.Delay(25);
         }
 
         Assert.Fail("the held request never took its slot");
+        return held;
     }
 
     private Task<HttpResponseMessage> GetAsync(string user, string path)

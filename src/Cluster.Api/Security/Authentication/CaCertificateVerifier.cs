@@ -15,11 +15,18 @@ public sealed class CaCertificateVerifier(CertificateAuthority authority, TimePr
 
     private readonly ConcurrentDictionary<string, string?> _chained = new(StringComparer.Ordinal);
 
+    public bool IsCurrent(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var now = clock.GetUtcNow();
+        return now >= certificate.NotBefore.ToUniversalTime() && now <= certificate.NotAfter.ToUniversalTime();
+    }
+
     public bool Verify(X509Certificate2 certificate, out string? reason)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var now = clock.GetUtcNow();
-        if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
+        if (!IsCurrent(certificate))
         {
             reason = "certificate has expired or is not yet valid";
             return false;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Cluster.Api.Security.Authentication;
@@ -7,6 +8,9 @@ namespace Cluster.Api.Security.Authentication;
 public interface IClientCertificateVerifier
 {
     bool Verify(X509Certificate2 certificate, out string? reason);
+
+    /// <summary>Whether a certificate <see cref="Verify"/> accepted is still within its validity now.</summary>
+    bool IsCurrent(X509Certificate2 certificate);
 }
 
 /// <summary>Maps a bearer token to its user (static tokens, ServiceAccount tokens); null when the token is not its kind.</summary>
@@ -41,15 +45,22 @@ public sealed class RequestAuthenticator(IClientCertificateVerifier? certificate
         ArgumentNullException.ThrowIfNull(context);
         if (context.Connection.ClientCertificate is { } certificate && certificates is not null)
         {
-            if (!certificates.Verify(certificate, out var reason))
+            // A connection presents one certificate for its life: its requests after the first reuse the outcome,
+            // except that each one is still held to the certificate's validity (the verifier's first check).
+            var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+            if (items?.TryGetValue(ConnectionUserKey, out var cached) == true && cached is ConnectionUser known
+                && ReferenceEquals(known.Certificate, certificate) && known.Outcome.User is not null && certificates.IsCurrent(certificate))
             {
-                return new(null, "client certificate refused: " + reason);
+                return known.Outcome;
             }
 
-            var (name, groups) = Pki.CertificateAuthority.ClientSubject(certificate);
-            return name.Length > 0
-                ? new(WithAuthenticatedGroup(new UserInfo(name, groups)), null)
-                : new(null, "client certificate refused: its subject has no common name");
+            var outcome = AuthenticateCertificate(certificate);
+            if (items is not null)
+            {
+                items[ConnectionUserKey] = new ConnectionUser(certificate, outcome);
+            }
+
+            return outcome;
         }
 
         if (BearerToken(context.Request.Headers.Authorization.ToString()) is { } token)
@@ -69,6 +80,19 @@ public sealed class RequestAuthenticator(IClientCertificateVerifier? certificate
     }
 
     /// <summary>The token of an <c>Authorization: Bearer TOKEN</c> header (scheme case-insensitive, as upstream).</summary>
+    private AuthenticationOutcome AuthenticateCertificate(X509Certificate2 certificate)
+    {
+        if (!certificates!.Verify(certificate, out var reason))
+        {
+            return new(null, "client certificate refused: " + reason);
+        }
+
+        var (name, groups) = Pki.CertificateAuthority.ClientSubject(certificate);
+        return name.Length > 0
+            ? new(WithAuthenticatedGroup(new UserInfo(name, groups)), null)
+            : new(null, "client certificate refused: its subject has no common name");
+    }
+
     public static string? BearerToken(string header)
     {
         const string scheme = "Bearer ";
@@ -80,6 +104,10 @@ public sealed class RequestAuthenticator(IClientCertificateVerifier? certificate
         var token = header[scheme.Length..].Trim();
         return token.Length == 0 ? null : token;
     }
+
+    private const string ConnectionUserKey = "cluster.certificate-user";
+
+    private sealed record ConnectionUser(X509Certificate2 Certificate, AuthenticationOutcome Outcome);
 
     private static UserInfo WithAuthenticatedGroup(UserInfo user) =>
         user.Groups.Contains(AuthenticatedGroup) ? user : user with { Groups = [.. user.Groups, AuthenticatedGroup] };

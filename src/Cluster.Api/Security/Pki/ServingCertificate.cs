@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,7 @@ public sealed partial class ServingCertificate
     private readonly ILogger _logger;
     private readonly Lock _renewing = new();
     private X509Certificate2 _current;
+    private Context? _context;
     private long _nextCheckTicks;
 
     internal ServingCertificate(CertificateAuthority authority, ServingNames names, string certificatePath, string keyPath, SecuritySettings settings, TimeProvider clock, ILogger logger)
@@ -58,6 +60,31 @@ public sealed partial class ServingCertificate
             return Volatile.Read(ref _current);
         }
     }
+
+    /// <summary>
+    /// <see cref="Current"/> as a TLS context, made once per certificate: a handshake given the certificate alone makes
+    /// its own context (a chain build each time), and only a context kept across handshakes lets clients resume their
+    /// TLS sessions.
+    /// </summary>
+    public SslStreamCertificateContext CurrentContext
+    {
+        get
+        {
+            var certificate = Current;
+            var context = Volatile.Read(ref _context);
+            if (context is not null && ReferenceEquals(context.Certificate, certificate))
+            {
+                return context.Tls;
+            }
+
+            // Two handshakes racing at a renewal may each make one; the last one kept is as good as the other.
+            context = new Context(certificate, SslStreamCertificateContext.Create(certificate, [_authority.Certificate], offline: true));
+            Volatile.Write(ref _context, context);
+            return context.Tls;
+        }
+    }
+
+    private sealed record Context(X509Certificate2 Certificate, SslStreamCertificateContext Tls);
 
     internal void DisposeCurrent() => Volatile.Read(ref _current).Dispose();
 

@@ -34,6 +34,15 @@ public sealed class ServiceAccountTokens(ServiceAccountKey key, string issuer, T
     /// <summary>Clock skew allowed on nbf and exp (upstream's jwt leeway is a minute's fraction; a few seconds do here too).</summary>
     public static readonly TimeSpan Leeway = TimeSpan.FromSeconds(10);
 
+    private const int MaxRemembered = 4096;
+
+    /// <summary>
+    /// The payloads of tokens whose signature checked out, by token: a client sends its token with every request, and
+    /// the signature check is most of a request's authentication. Only the signature is remembered; expiry, audience
+    /// and (in the authenticator) the service account and bound object are checked on every use.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _verified = new(StringComparer.Ordinal);
+
     public string Issuer => issuer;
 
     /// <summary>The audiences a token without requested ones is for, and the ones the API server accepts: the issuer.</summary>
@@ -81,18 +90,32 @@ public sealed class ServiceAccountTokens(ServiceAccountKey key, string issuer, T
     public (TokenClaims? Claims, string? Error) Verify(string token, IReadOnlyCollection<string>? audiences = null)
     {
         JsonObject? payload;
-        try
+        if (_verified.TryGetValue(token, out var known))
         {
-            payload = Jwt.Decode(token, key);
+            payload = JsonNode.Parse(known)!.AsObject();
         }
-        catch (InvalidDataException e)
+        else
         {
-            return (null, e.Message);
-        }
+            try
+            {
+                payload = Jwt.Decode(token, key);
+            }
+            catch (InvalidDataException e)
+            {
+                return (null, e.Message);
+            }
 
-        if (payload is null)
-        {
-            return (null, null);
+            if (payload is null)
+            {
+                return (null, null);
+            }
+
+            if (_verified.Count >= MaxRemembered)
+            {
+                _verified.Clear();
+            }
+
+            _verified[token] = payload.ToJsonString();
         }
 
         if (payload["iss"]?.ToString() != issuer)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Cluster.Api.Security.Authentication;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Cluster.Api.Tests.Security.Authentication;
@@ -69,6 +70,31 @@ public sealed class RequestAuthenticatorTests
         Assert.Equal(failure, outcome.Failure);
     }
 
+    [Fact]
+    public void Authenticate_SecondRequestOnAConnection_ReusesTheVerifiedUserWhileTheCertificateIsValid()
+    {
+        using var certificate = SelfSigned("alice", "dev");
+        var verifier = new Verifier(true);
+        var authenticator = new RequestAuthenticator(verifier, []);
+        var connection = new ConnectionItems();
+
+        var first = authenticator.Authenticate(OnConnection(certificate, connection));
+        var second = authenticator.Authenticate(OnConnection(certificate, connection));
+        verifier.Current = false;
+        var expired = authenticator.Authenticate(OnConnection(certificate, connection));
+
+        Assert.Same(first.User, second.User);
+        Assert.Null(expired.User);
+        Assert.Equal(2, verifier.Verified);
+    }
+
+    private static DefaultHttpContext OnConnection(X509Certificate2 certificate, IConnectionItemsFeature connection)
+    {
+        var context = Context(certificate, null);
+        context.Features.Set(connection);
+        return context;
+    }
+
     private static DefaultHttpContext Context(X509Certificate2? certificate, string? authorization)
     {
         var context = new DefaultHttpContext();
@@ -102,10 +128,22 @@ public sealed class RequestAuthenticatorTests
 
     private sealed class Verifier(bool accepts) : IClientCertificateVerifier
     {
+        public int Verified { get; private set; }
+
+        public bool Current { get; set; } = true;
+
         public bool Verify(X509Certificate2 certificate, out string? reason)
         {
-            reason = accepts ? null : "not ours";
-            return accepts;
+            Verified++;
+            reason = accepts && Current ? null : "not ours";
+            return accepts && Current;
         }
+
+        public bool IsCurrent(X509Certificate2 certificate) => Current;
+    }
+
+    private sealed class ConnectionItems : IConnectionItemsFeature
+    {
+        public IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
     }
 }

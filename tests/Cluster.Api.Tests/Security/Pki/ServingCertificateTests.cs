@@ -33,6 +33,22 @@ public sealed class ServingCertificateTests : IDisposable
     }
 
     [Fact]
+    public void CurrentContext_BetweenRenewals_OneContextForEveryHandshake_ThenTheRenewedCertificates()
+    {
+        using var pki = _pki.LoadOrCreate(PkiFixture.Settings);
+        var first = pki.Serving.CurrentContext;
+        var again = pki.Serving.CurrentContext;
+
+        _pki.Clock.Advance(PkiFixture.Settings.ServingValidity - PkiFixture.Settings.RenewBefore + TimeSpan.FromMinutes(1));
+        var renewed = pki.Serving.CurrentContext;
+
+        Assert.Same(first, again);
+        Assert.NotSame(first, renewed);
+        Assert.Equal(pki.Serving.Current.Thumbprint, renewed.TargetCertificate.Thumbprint);
+        Assert.NotEqual(first.TargetCertificate.Thumbprint, renewed.TargetCertificate.Thumbprint);
+    }
+
+    [Fact]
     public void Current_BeforeRenewBefore_KeepsTheCertificate()
     {
         using var pki = _pki.LoadOrCreate(PkiFixture.Settings);

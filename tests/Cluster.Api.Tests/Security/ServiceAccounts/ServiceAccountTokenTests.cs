@@ -95,6 +95,19 @@ public sealed class ServiceAccountTokenTests : IDisposable
     }
 
     [Fact]
+    public void Verify_TokenSeenBefore_StillHeldToItsExpiryAndAudience()
+    {
+        var tokens = Tokens();
+        var token = tokens.Issue(Claims());
+        Assert.NotNull(tokens.Verify(token).Claims);
+        Assert.NotNull(tokens.Verify(token).Claims);
+
+        Assert.Equal("token audiences are not accepted", tokens.Verify(token, ["vault"]).Error);
+        _clock.Advance(TimeSpan.FromHours(1) + ServiceAccountTokens.Leeway + TimeSpan.FromSeconds(1));
+        Assert.Equal("token has expired", tokens.Verify(token).Error);
+    }
+
+    [Fact]
     public void Authenticate_WrongAudience_Refused_UnlessReviewAsksForIt()
     {
         var token = Tokens().Issue(Claims(audiences: ["vault"]));
