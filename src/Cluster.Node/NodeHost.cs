@@ -1,4 +1,5 @@
 using Cluster.Node.Agent;
+using Cluster.Node.Dns;
 using Cluster.Node.Configuration;
 using Cluster.Node.Management;
 using Cluster.Node.Metrics;
@@ -176,6 +177,7 @@ public static class NodeHost
         });
         builder.Services.AddClusterRegistry(registrySettings);
         builder.Services.AddNodeAgent(agentSettings, worker: membership.Roles.Contains("worker"), settings);
+        builder.Services.AddClusterDns(DnsSettings.FromConfiguration(builder.Configuration));
         return builder;
     }
 

@@ -49,25 +49,25 @@ public sealed class PodFeedTests : IAsyncLifetime
         var racing = await CreatePodAsync("racing", "node-a");
         var agent = Inbox.Create(System);
         await feed.SubscribeAsync("node-a", agent.Receiver, CancellationToken.None);
-        Assert.IsType<NodeAgentActor.PodsListed>(await other.ReceiveAsync(Wait));
+        Assert.IsType<NodeAgentActor.PodsListed>(await ReceiveAsync(other, Wait));
 
-        Assert.Equal([before, racing], [Uid(await agent.ReceiveAsync(Wait)), Uid(await agent.ReceiveAsync(Wait))]);
-        Assert.IsType<NodeAgentActor.PodsListed>(await agent.ReceiveAsync(Wait));
+        Assert.Equal([before, racing], [Uid(await ReceiveAsync(agent, Wait)), Uid(await ReceiveAsync(agent, Wait))]);
+        Assert.IsType<NodeAgentActor.PodsListed>(await ReceiveAsync(agent, Wait));
 
         var after = await CreatePodAsync("after", "node-a");
         await CreatePodAsync("elsewhere-too", "node-b");
         await Registry.PatchAsync(BuiltInKinds.Pod, "default", "before", PatchType.Merge, new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["changed"] = "yes" } } }, null, WriteOptions.Default, CancellationToken.None);
         await Registry.DeleteAsync(BuiltInKinds.Pod, "default", "racing", new DeleteOptions(GracePeriodSeconds: 0), CancellationToken.None);
 
-        var added = Seen(await agent.ReceiveAsync(Wait));
+        var added = Seen(await ReceiveAsync(agent, Wait));
         Assert.Equal(after, added.Uid);
-        var changed = Seen(await agent.ReceiveAsync(Wait));
+        var changed = Seen(await ReceiveAsync(agent, Wait));
         Assert.Equal(before, changed.Uid);
         Assert.Contains("\"changed\":\"yes\"", global::System.Text.Encoding.UTF8.GetString(changed.Pod!.Json), StringComparison.Ordinal);
-        var deleted = Seen(await agent.ReceiveAsync(Wait));
+        var deleted = Seen(await ReceiveAsync(agent, Wait));
         Assert.Equal((racing, null), (deleted.Uid, deleted.Pod));
-        await Assert.ThrowsAsync<TimeoutException>(() => agent.ReceiveAsync(TimeSpan.FromMilliseconds(500)));
-        await Assert.ThrowsAsync<TimeoutException>(() => other.ReceiveAsync(TimeSpan.FromMilliseconds(100)));
+        await Assert.ThrowsAsync<TimeoutException>(() => ReceiveAsync(agent, TimeSpan.FromMilliseconds(500)));
+        await Assert.ThrowsAsync<TimeoutException>(() => ReceiveAsync(other, TimeSpan.FromMilliseconds(100)));
     }
 
     [Fact]
@@ -80,10 +80,10 @@ public sealed class PodFeedTests : IAsyncLifetime
         var pending = await CreatePodAsync("pending", nodeName: null);
         await Registry.BindAsync("default", "pending", "node-a", WriteOptions.Default, CancellationToken.None);
 
-        var bound = Seen(await agent.ReceiveAsync(Wait));
+        var bound = Seen(await ReceiveAsync(agent, Wait));
         Assert.Equal(pending, bound.Uid);
         Assert.Contains("\"nodeName\":\"node-a\"", global::System.Text.Encoding.UTF8.GetString(bound.Pod!.Json), StringComparison.Ordinal);
-        await Assert.ThrowsAsync<TimeoutException>(() => other.ReceiveAsync(TimeSpan.FromMilliseconds(500)));
+        await Assert.ThrowsAsync<TimeoutException>(() => ReceiveAsync(other, TimeSpan.FromMilliseconds(500)));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class PodFeedTests : IAsyncLifetime
         await CreatePodAsync("unheard", "node-a");
 
         Assert.Equal(0, feed.Subscribers);
-        await Assert.ThrowsAsync<TimeoutException>(() => agent.ReceiveAsync(TimeSpan.FromMilliseconds(500)));
+        await Assert.ThrowsAsync<TimeoutException>(() => ReceiveAsync(agent, TimeSpan.FromMilliseconds(500)));
     }
 
     [Fact]
@@ -119,17 +119,17 @@ public sealed class PodFeedTests : IAsyncLifetime
         {
             if (pods.TryGetValue(node, out var uid))
             {
-                Assert.Equal(uid, Uid(await agents[node].ReceiveAsync(Wait)));
+                Assert.Equal(uid, Uid(await ReceiveAsync(agents[node], Wait)));
             }
 
-            Assert.IsType<NodeAgentActor.PodsListed>(await agents[node].ReceiveAsync(Wait));
+            Assert.IsType<NodeAgentActor.PodsListed>(await ReceiveAsync(agents[node], Wait));
         }
 
         var late = await CreatePodAsync("late", nodes[^1]);
-        Assert.Equal(late, Uid(await agents[nodes[^1]].ReceiveAsync(Wait)));
+        Assert.Equal(late, Uid(await ReceiveAsync(agents[nodes[^1]], Wait)));
         foreach (var node in nodes[..^1])
         {
-            await Assert.ThrowsAsync<TimeoutException>(() => agents[node].ReceiveAsync(TimeSpan.FromMilliseconds(20)));
+            await Assert.ThrowsAsync<TimeoutException>(() => ReceiveAsync(agents[node], TimeSpan.FromMilliseconds(20)));
         }
     }
 
@@ -151,9 +151,16 @@ public sealed class PodFeedTests : IAsyncLifetime
     {
         var agent = Inbox.Create(System);
         await feed.SubscribeAsync(nodeName, agent.Receiver, CancellationToken.None);
-        Assert.IsType<NodeAgentActor.PodsListed>(await agent.ReceiveAsync(Wait));
+        Assert.IsType<NodeAgentActor.PodsListed>(await ReceiveAsync(agent, Wait));
         return agent;
     }
+
+    /// <summary>
+    /// The inbox's next message, or a TimeoutException once <paramref name="timeout"/> has passed. The wait is bounded
+    /// here as well: under a loaded CI run an Akka Inbox's 20 ms receive once never timed out, and held the run for good.
+    /// </summary>
+    private static Task<object> ReceiveAsync(Inbox inbox, TimeSpan timeout) =>
+        inbox.ReceiveAsync(timeout).WaitAsync(timeout + TimeSpan.FromSeconds(5));
 
     private static NodeAgentActor.PodSeen Seen(object message) => Assert.IsType<NodeAgentActor.PodSeen>(message);
 

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text;
+using Cluster.Core.Registry;
+using Cluster.Core.Registry.Cache;
+using k8s;
+using k8s.Models;
+
+namespace Cluster.Node.Dns;
+
+/// <summary>One port of a Service or of an endpoint: what an SRV record names.</summary>
+public sealed record NamedPort(string Name, string Protocol, int Port);
+
+/// <summary>A ready (or published not-ready) address of a Service's endpoints, with the hostname a StatefulSet pod gives it.</summary>
+public sealed record ServiceEndpoint(IPAddress Address, string? Hostname, IReadOnlyList<NamedPort> Ports);
+
+/// <summary>What the DNS specification needs of a Service: its cluster IPs (none when headless), ExternalName, ports and endpoints.</summary>
+public sealed record ServiceEntry(
+    string Namespace,
+    string Name,
+    IReadOnlyList<IPAddress> ClusterIps,
+    string? ExternalName,
+    IReadOnlyList<NamedPort> Ports,
+    IReadOnlyList<ServiceEndpoint> Endpoints)
+{
+    public bool Headless => ClusterIps.Count == 0 && ExternalName is null;
+}
+
+/// <summary>
+/// The Services and their endpoints as cluster DNS answers from them, read from the registry's watch caches. Every
+/// query needs it, so it is an immutable snapshot rebuilt only when a Service or an EndpointSlice changed since the
+/// last build (two volatile reads tell), as the RBAC index is.
+/// </summary>
+public sealed class ServiceDirectory(ResourceRegistry registry)
+{
+    private readonly Lock _building = new();
+    private volatile Snapshot? _current;
+
+    /// <summary>The Service, or null.</summary>
+    public ServiceEntry? Find(string ns, string name) => Current().Services.GetValueOrDefault((ns, name));
+
+    /// <summary>The name a cluster or endpoint IP answers to in reverse lookups (without the trailing dot), or null.</summary>
+    public string? ReverseName(IPAddress address) => Current().Reverse.GetValueOrDefault(address);
+
+    /// <summary>Whether any Service lives in the namespace (so a name under it is known even when the Service is not).</summary>
+    public bool HasNamespace(string ns) => Current().Namespaces.Contains(ns);
+
+    /// <summary>The cluster domain the reverse names end in.</summary>
+    public string Domain { get; init; } = "cluster.local";
+
+    private Snapshot Current()
+    {
+        var services = registry.Cache(BuiltInKinds.Service);
+        var slices = registry.Cache(BuiltInKinds.EndpointSlice);
+        var current = _current;
+        if (current is not null && current.ServicesVersion == services.LastChangeVersion && current.SlicesVersion == slices.LastChangeVersion)
+        {
+            return current;
+        }
+
+        lock (_building)
+        {
+            current = _current;
+            if (current is not null && current.ServicesVersion == services.LastChangeVersion && current.SlicesVersion == slices.LastChangeVersion)
+            {
+                return current;
+            }
+
+            // The versions are read first: a change during the build leaves them behind, and the next query builds again.
+            var built = Build(services.LastChangeVersion, slices.LastChangeVersion, Read<V1Service>(services), Read<V1EndpointSlice>(slices));
+            _current = built;
+            return built;
+        }
+    }
+
+    private Snapshot Build(long servicesVersion, long slicesVersion, List<V1Service> services, List<V1EndpointSlice> slices)
+    {
+        var endpoints = new Dictionary<(string, string), List<ServiceEndpoint>>();
+        foreach (var slice in slices)
+        {
+            if (slice.GetLabel("kubernetes.io/service-name") is not { Length: > 0 } owner || slice.AddressType is not ("IPv4" or "IPv6"))
+            {
+                continue;
+            }
+
+            var ports = (slice.Ports ?? []).Where(p => p.Port is not null).Select(p => new NamedPort(p.Name ?? "", p.Protocol ?? "TCP", p.Port!.Value)).ToList();
+            var list = endpoints.TryGetValue((slice.Namespace(), owner), out var found) ? found : endpoints[(slice.Namespace(), owner)] = [];
+            foreach (var endpoint in slice.Endpoints ?? [])
+            {
+                // The EndpointSlice controller marks a Service's publishNotReadyAddresses endpoints ready itself.
+                if (endpoint.Conditions?.Ready == false)
+                {
+                    continue;
+                }
+
+                foreach (var address in endpoint.Addresses ?? [])
+                {
+                    if (IPAddress.TryParse(address, out var ip))
+                    {
+                        list.Add(new ServiceEndpoint(ip, endpoint.Hostname, ports));
+                    }
+                }
+            }
+        }
+
+        var entries = new Dictionary<(string, string), ServiceEntry>();
+        var reverse = new Dictionary<IPAddress, string>();
+        foreach (var service in services)
+        {
+            var (ns, name) = (service.Namespace(), service.Name());
+            var external = service.Spec?.Type == "ExternalName" ? service.Spec.ExternalName : null;
+            var ips = external is null
+                ? (service.Spec?.ClusterIPs ?? [service.Spec?.ClusterIP ?? ""]).Select(ip => IPAddress.TryParse(ip, out var parsed) ? parsed : null).OfType<IPAddress>().ToList()
+                : [];
+            var ports = (service.Spec?.Ports ?? []).Select(p => new NamedPort(p.Name ?? "", p.Protocol ?? "TCP", p.Port)).ToList();
+            var entry = new ServiceEntry(ns, name, ips, external, ports, endpoints.GetValueOrDefault((ns, name)) ?? []);
+            entries[(ns, name)] = entry;
+            var serviceName = $"{name}.{ns}.svc.{Domain}";
+            foreach (var ip in ips)
+            {
+                reverse[ip] = serviceName;
+            }
+
+            if (entry.Headless)
+            {
+                foreach (var endpoint in entry.Endpoints.Where(e => e.Hostname is { Length: > 0 }))
+                {
+                    reverse[endpoint.Address] = endpoint.Hostname + "." + serviceName;
+                }
+            }
+        }
+
+        return new Snapshot(servicesVersion, slicesVersion, entries, reverse, [.. entries.Keys.Select(k => k.Item1)]);
+    }
+
+    private static List<T> Read<T>(KindCache cache) =>
+        [.. cache.List(null).Items.Select(item => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(item.Json)))];
+
+    private sealed record Snapshot(
+        long ServicesVersion,
+        long SlicesVersion,
+        Dictionary<(string, string), ServiceEntry> Services,
+        Dictionary<IPAddress, string> Reverse,
+        HashSet<string> Namespaces);
+}
