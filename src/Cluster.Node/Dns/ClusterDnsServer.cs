@@ -35,7 +35,7 @@ public sealed partial class ClusterDnsServer(DnsSettings settings, ClusterDnsRes
         var endpoint = settings.Port == 0 ? new IPEndPoint(settings.Endpoint.Address, FreePort(settings.Endpoint.Address)) : settings.Endpoint;
         try
         {
-            _server = new DnsServer(new UdpServerTransport(endpoint), new TcpServerTransport(endpoint));
+            _server = new DnsServer(new GuardedServerTransport(new UdpServerTransport(endpoint)), new GuardedServerTransport(new TcpServerTransport(endpoint)));
             _server.QueryReceived += OnQueryReceivedAsync;
             _server.ExceptionThrown += OnExceptionAsync;
             _server.Start();
