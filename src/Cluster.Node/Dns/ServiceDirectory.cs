@@ -28,51 +28,30 @@ public sealed record ServiceEntry(
 /// <summary>
 /// The Services and their endpoints as cluster DNS answers from them, read from the registry's watch caches. Every
 /// query needs it, so it is an immutable snapshot rebuilt only when a Service or an EndpointSlice changed since the
-/// last build (two volatile reads tell), as the RBAC index is.
+/// last build (<see cref="CacheDerived{T}"/>), as the RBAC index is.
 /// </summary>
-public sealed class ServiceDirectory(ResourceRegistry registry)
+public sealed class ServiceDirectory
 {
-    private readonly Lock _building = new();
-    private volatile Snapshot? _current;
+    private readonly CacheDerived<Snapshot> _snapshot;
+
+    /// <summary>Does no work: the registry's caches are read on the first query, when the registry has started.</summary>
+    public ServiceDirectory(ResourceRegistry registry)
+    {
+        _snapshot = new CacheDerived<Snapshot>(
+            () => [registry.Cache(BuiltInKinds.Service), registry.Cache(BuiltInKinds.EndpointSlice)],
+            () => Build(Read<V1Service>(registry.Cache(BuiltInKinds.Service)), Read<V1EndpointSlice>(registry.Cache(BuiltInKinds.EndpointSlice))));
+    }
 
     /// <summary>The Service, or null.</summary>
-    public ServiceEntry? Find(string ns, string name) => Current().Services.GetValueOrDefault((ns, name));
+    public ServiceEntry? Find(string ns, string name) => _snapshot.Value.Services.GetValueOrDefault((ns, name));
 
     /// <summary>The name a cluster or endpoint IP answers to in reverse lookups (without the trailing dot), or null.</summary>
-    public string? ReverseName(IPAddress address) => Current().Reverse.GetValueOrDefault(address);
-
-    /// <summary>Whether any Service lives in the namespace (so a name under it is known even when the Service is not).</summary>
-    public bool HasNamespace(string ns) => Current().Namespaces.Contains(ns);
+    public string? ReverseName(IPAddress address) => _snapshot.Value.Reverse.GetValueOrDefault(address);
 
     /// <summary>The cluster domain the reverse names end in.</summary>
     public string Domain { get; init; } = "cluster.local";
 
-    private Snapshot Current()
-    {
-        var services = registry.Cache(BuiltInKinds.Service);
-        var slices = registry.Cache(BuiltInKinds.EndpointSlice);
-        var current = _current;
-        if (current is not null && current.ServicesVersion == services.LastChangeVersion && current.SlicesVersion == slices.LastChangeVersion)
-        {
-            return current;
-        }
-
-        lock (_building)
-        {
-            current = _current;
-            if (current is not null && current.ServicesVersion == services.LastChangeVersion && current.SlicesVersion == slices.LastChangeVersion)
-            {
-                return current;
-            }
-
-            // The versions are read first: a change during the build leaves them behind, and the next query builds again.
-            var built = Build(services.LastChangeVersion, slices.LastChangeVersion, Read<V1Service>(services), Read<V1EndpointSlice>(slices));
-            _current = built;
-            return built;
-        }
-    }
-
-    private Snapshot Build(long servicesVersion, long slicesVersion, List<V1Service> services, List<V1EndpointSlice> slices)
+    private Snapshot Build(List<V1Service> services, List<V1EndpointSlice> slices)
     {
         var endpoints = new Dictionary<(string, string), List<ServiceEndpoint>>();
         foreach (var slice in slices)
@@ -129,16 +108,13 @@ public sealed class ServiceDirectory(ResourceRegistry registry)
             }
         }
 
-        return new Snapshot(servicesVersion, slicesVersion, entries, reverse, [.. entries.Keys.Select(k => k.Item1)]);
+        return new Snapshot(entries, reverse);
     }
 
     private static List<T> Read<T>(KindCache cache) =>
         [.. cache.List(null).Items.Select(item => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(item.Json)))];
 
     private sealed record Snapshot(
-        long ServicesVersion,
-        long SlicesVersion,
         Dictionary<(string, string), ServiceEntry> Services,
-        Dictionary<IPAddress, string> Reverse,
-        HashSet<string> Namespaces);
+        Dictionary<IPAddress, string> Reverse);
 }

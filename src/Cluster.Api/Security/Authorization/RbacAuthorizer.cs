@@ -14,7 +14,7 @@ namespace Cluster.Api.Security.Authorization;
 /// <summary>
 /// RBAC (api.authorization.mode RBAC) over the registry's watch caches of ClusterRoles, Roles, ClusterRoleBindings and
 /// RoleBindings. It runs on every request, so it answers from an immutable <see cref="RbacSnapshot"/>, rebuilt only when
-/// an object of one of the four kinds changed since the last build (four volatile reads tell) and swapped in whole.
+/// an object of one of the four kinds changed since the last build (<see cref="CacheDerived{T}"/>) and swapped in whole.
 /// Like upstream's informer-fed authorizer it sees a change once the watch cache has it.
 /// </summary>
 public sealed partial class RbacAuthorizer : IRequestAuthorizer
@@ -23,54 +23,32 @@ public sealed partial class RbacAuthorizer : IRequestAuthorizer
 
     private readonly ResourceRegistry _registry;
     private readonly ILogger _logger;
-    private readonly Lock _building = new();
-    private volatile Built? _current;
+    private readonly CacheDerived<RbacSnapshot> _snapshot;
 
     /// <summary>Does no work: the registry's caches are read on the first request, when the registry has started.</summary>
     public RbacAuthorizer(ResourceRegistry registry, ILogger<RbacAuthorizer>? logger = null)
     {
         _registry = registry;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _snapshot = new CacheDerived<RbacSnapshot>(() => [.. Kinds.Select(_registry.Cache)], Build);
     }
 
     /// <summary>How many times the index was built: the tests' way to see that other kinds' writes do not rebuild it.</summary>
-    internal int Builds { get; private set; }
+    internal int Builds => _snapshot.Builds;
 
-    public AuthorizationDecision Authorize(UserInfo user, RequestInfo request) => Snapshot().Authorize(user, request);
+    public AuthorizationDecision Authorize(UserInfo user, RequestInfo request) => _snapshot.Value.Authorize(user, request);
 
     /// <summary>The rules that apply to the user in the namespace (cluster-wide ones plus the namespace's), for SelfSubjectRulesReview.</summary>
     public (IReadOnlyList<V1ResourceRule> ResourceRules, IReadOnlyList<V1NonResourceRule> NonResourceRules) RulesFor(UserInfo user, string @namespace) =>
-        Snapshot().RulesFor(user, @namespace);
+        _snapshot.Value.RulesFor(user, @namespace);
 
-    private RbacSnapshot Snapshot()
+    private RbacSnapshot Build()
     {
-        var current = _current;
-        if (current is not null && current.IsCurrent())
-        {
-            return current.Snapshot;
-        }
-
-        lock (_building)
-        {
-            // Another request may have rebuilt it while this one waited; requests that wait see the change they waited for.
-            current = _current;
-            if (current is not null && current.IsCurrent())
-            {
-                return current.Snapshot;
-            }
-
-            var caches = current?.Caches ?? [.. Kinds.Select(_registry.Cache)];
-            var started = Stopwatch.GetTimestamp();
-
-            // The versions are read before the objects: a change landing during the build leaves them behind, so the
-            // next request builds again rather than keep a snapshot that misses it.
-            var versions = caches.Select(c => c.LastChangeVersion).ToArray();
-            var snapshot = RbacSnapshot.Build(Read<V1ClusterRole>(caches[0]), Read<V1Role>(caches[1]), Read<V1ClusterRoleBinding>(caches[2]), Read<V1RoleBinding>(caches[3]));
-            _current = new Built(snapshot, caches, versions);
-            Builds++;
-            LogSnapshotBuilt(_logger, caches[2].Count + caches[3].Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return snapshot;
-        }
+        var started = Stopwatch.GetTimestamp();
+        var caches = Kinds.Select(_registry.Cache).ToArray();
+        var snapshot = RbacSnapshot.Build(Read<V1ClusterRole>(caches[0]), Read<V1Role>(caches[1]), Read<V1ClusterRoleBinding>(caches[2]), Read<V1RoleBinding>(caches[3]));
+        LogSnapshotBuilt(_logger, caches[2].Count + caches[3].Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return snapshot;
     }
 
     private List<T> Read<T>(KindCache cache)
@@ -91,22 +69,6 @@ public sealed partial class RbacAuthorizer : IRequestAuthorizer
         }
 
         return typed;
-    }
-
-    private sealed record Built(RbacSnapshot Snapshot, KindCache[] Caches, long[] Versions)
-    {
-        public bool IsCurrent()
-        {
-            for (var i = 0; i < Caches.Length; i++)
-            {
-                if (Caches[i].LastChangeVersion != Versions[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
     }
 
     [LoggerMessage(EventId = 9120, Level = LogLevel.Debug, Message = "RBAC index rebuilt: {Bindings} bindings in {Milliseconds:0.0} ms")]
