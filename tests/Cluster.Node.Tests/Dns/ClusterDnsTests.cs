@@ -108,7 +108,7 @@ public sealed class ClusterDnsTests : IAsyncLifetime
     [Fact]
     public async Task Server_UdpAndTcp_AnswersAndSurvivesMalformedPackets()
     {
-        var settings = new DnsSettings { Address = "127.0.0.1", Port = 0, Upstream = ["127.0.0.1"], UpstreamTimeout = TimeSpan.FromMilliseconds(200) };
+        var settings = new DnsSettings { Enabled = true, Address = "127.0.0.1", Port = 0, Upstream = ["127.0.0.1"], UpstreamTimeout = TimeSpan.FromMilliseconds(200) };
         using var server = new ClusterDnsServer(settings, _resolver, NullLogger<ClusterDnsServer>.Instance);
         await server.StartAsync(CancellationToken.None);
         var endpoint = server.Endpoint!;

@@ -116,7 +116,7 @@ public sealed class DnsDigTests(DnsDigTests.Cluster cluster) : IClassFixture<Dns
     {
         public int DnsPort { get; } = FreePort();
 
-        protected override string[] NodeArguments => ["--dns:address=127.0.0.1", "--dns:port=" + DnsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        protected override string[] NodeArguments => ["--dns:enabled=true", "--dns:address=127.0.0.1", "--dns:port=" + DnsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 
         private static int FreePort()
         {
