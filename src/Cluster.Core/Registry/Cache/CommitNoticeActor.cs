@@ -80,11 +80,13 @@ public sealed class CommitNoticeActor : ReceiveActor, IWithTimers
 
     private void Publish(long ordering)
     {
-        _mediator.Tell(new Publish(Topic, new JournalCommitNotice(ordering, _origin)));
+        // The window opens before the notice leaves, so whoever sees the notice sees the window already running.
         if (_window > TimeSpan.Zero)
         {
             Timers.StartSingleTimer(nameof(WindowEnded), WindowEnded.Instance, _window);
         }
+
+        _mediator.Tell(new Publish(Topic, new JournalCommitNotice(ordering, _origin)));
     }
 
     /// <summary>This process committed through <paramref name="Ordering"/>.</summary>
