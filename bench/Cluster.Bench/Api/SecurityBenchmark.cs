@@ -11,16 +11,29 @@ namespace Cluster.Bench.Api;
 /// a client certificate, the Node and RBAC authorizers, admission, audit) as a user whose rights come from bindings (an
 /// edit RoleBinding in the namespace, a ClusterRoleBinding for namespaces), in the same run, for <c>--rounds</c> rounds.
 /// Target: at most 20% of throughput and 5 ms of p99.
+/// <para>
+/// Throughput is judged on the closed-loop rows, p99 on the paced rows. A closed loop of N clients keeps N requests
+/// waiting, so its latency is N / throughput (Little's law): its p99 difference restates the throughput ratio (10%
+/// fewer creates a second at 64 clients is already +5 ms) and is printed, not judged. The paced rows offer both
+/// servers the same load with headroom (by default 1,000 PATCH/s and 1,000 GET/s, half of <c>api</c>'s rates, which
+/// fill this 2-core machine): there p99 is what a request costs, not how long the queue is.
+/// </para>
 /// </summary>
 public static class SecurityBenchmark
 {
-    public const string Usage = "security [--rounds N] [--seconds N] [--clients N] [--quick]";
+    public const string Usage = "security [--rounds N] [--seconds N] [--clients N] [--write-rate N] [--read-rate N] [--quick]";
+    private const double PacedRate = 1_000;
     private const double ThroughputTarget = 0.8, P99DifferenceTarget = 5;
     private const string User = "bench-user";
 
     public static async Task<int> Run(string[] args)
     {
         var options = ApiBenchOptions.Parse(args);
+        options = options with
+        {
+            WriteRate = args.Contains("--write-rate") ? options.WriteRate : PacedRate,
+            ReadRate = args.Contains("--read-rate") ? options.ReadRate : PacedRate,
+        };
         var rounds = args.Select((a, i) => (a, i)).Where(p => p.a == "--rounds" && p.i + 1 < args.Length)
             .Select(p => int.Parse(args[p.i + 1], System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(1).Last();
         var output = Console.Out;
@@ -51,15 +64,15 @@ public static class SecurityBenchmark
             var errors = pairs.Sum(p => p.Secure[i].Summary.Errors);
             var (ratio, difference) = (Median(ratios), Median(differences));
 
-            // The paced rows run at a fixed rate: their throughput is the rate, only their p99 says anything.
+            // Closed-loop rows (the first three) are judged by throughput, paced rows (fixed rate) by p99; see above.
             var closedLoop = i < 3;
-            met &= (!closedLoop || ratio >= ThroughputTarget) && difference <= P99DifferenceTarget && errors == 0;
+            met &= (closedLoop ? ratio >= ThroughputTarget : difference <= P99DifferenceTarget) && errors == 0;
             var first = pairs.Select(p => p.Secure[i]).FirstOrDefault(r => r.Summary.Errors > 0);
             output.WriteLine(Report.F(
-                $" {pairs[0].Plain[i].Name,-34} throughput {ratio,5:P0} [{ratios.Min(),4:P0} .. {ratios.Max(),4:P0}]  p99 {difference,6:+0.00;-0.00} ms [{differences.Min():+0.0;-0.0} .. {differences.Max():+0.0;-0.0}]{(first is not null ? Report.F($"  {errors} errors: {first.Summary.FirstError}") : "")}"));
+                $" {pairs[0].Plain[i].Name,-34} throughput {ratio,5:P0} [{ratios.Min(),4:P0} .. {ratios.Max(),4:P0}]{(closedLoop ? "*" : " ")} p99 {difference,6:+0.00;-0.00} ms [{differences.Min():+0.0;-0.0} .. {differences.Max():+0.0;-0.0}]{(closedLoop ? " " : "*")}{(first is not null ? Report.F($"  {errors} errors: {first.Summary.FirstError}") : "")}"));
         }
 
-        output.WriteLine(Report.F($" target: throughput >= {ThroughputTarget:P0} of plain (closed-loop rows), p99 at most {P99DifferenceTarget} ms more: {(met ? "met" : "NOT met")}"));
+        output.WriteLine(Report.F($" target (* the judged figure): throughput >= {ThroughputTarget:P0} of plain on closed-loop rows, p99 at most {P99DifferenceTarget} ms more at a fixed rate: {(met ? "met" : "NOT met")}"));
         return 0;
     }
 

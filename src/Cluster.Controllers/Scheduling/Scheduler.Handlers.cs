@@ -70,7 +70,7 @@ public sealed partial class Scheduler
         if (IsPending(pod) && IsOurs(pod))
         {
             // A status-only update (such as the scheduler's own Unschedulable condition) is no reason to try again.
-            var retry = oldObj is null || !SameLabels(oldObj, nowObj) || !SameJson(oldObj.As<V1Pod>().Spec, pod.Spec);
+            var change = oldObj is null ? PodUpdate.Other : Changed(oldObj, nowObj, pod);
             var info = PodInfo.From(pod);
             if (pod.Status?.NominatedNodeName is { Length: > 0 } nominated)
             {
@@ -84,7 +84,7 @@ public sealed partial class Scheduler
                 }
             }
 
-            Queue.AddOrUpdate(info, retry);
+            Queue.AddOrUpdate(info, change);
         }
         else
         {
@@ -149,6 +149,49 @@ public sealed partial class Scheduler
         && SameLabels(a.Metadata?.Labels, b.Metadata?.Labels)
         && SameJson(a.Spec?.Taints, b.Spec?.Taints)
         && SameJson(a.Status?.Allocatable, b.Status?.Allocatable);
+
+    /// <summary>What changed in a pending pod, for the queueing hints (upstream's PodSchedulingPropertiesChange).</summary>
+    private static PodUpdate Changed(CachedObject oldObj, CachedObject nowObj, V1Pod now)
+    {
+        var change = SameLabels(oldObj, nowObj) ? PodUpdate.None : PodUpdate.Labels;
+        var before = oldObj.As<V1Pod>().Spec;
+        var after = now.Spec;
+        if (SameJson(before, after))
+        {
+            return change;
+        }
+
+        if (!SameJson(before?.Tolerations, after?.Tolerations))
+        {
+            change |= PodUpdate.Tolerations;
+        }
+
+        if (!SameJson(Requests(before), Requests(after)))
+        {
+            change |= PodUpdate.Requests;
+        }
+
+        // Anything else (or a change the hints do not tell apart): every plugin may care.
+        var rest = (Before: Without(before), After: Without(after));
+        return SameJson(rest.Before, rest.After) ? change : change | PodUpdate.Other;
+
+        static List<IDictionary<string, ResourceQuantity>?>? Requests(V1PodSpec? spec) => spec?.Containers?.Select(c => c.Resources?.Requests).ToList();
+
+        static V1PodSpec? Without(V1PodSpec? spec) => spec is null ? null : KubernetesJson.Deserialize<V1PodSpec>(KubernetesJson.Serialize(spec)) is var copy
+            ? Strip(copy)
+            : null;
+
+        static V1PodSpec Strip(V1PodSpec spec)
+        {
+            spec.Tolerations = null;
+            foreach (var container in spec.Containers ?? [])
+            {
+                container.Resources = null;
+            }
+
+            return spec;
+        }
+    }
 
     private static bool SameLabels(CachedObject a, CachedObject b) =>
         a.Labels.Count == b.Labels.Count && a.Labels.All(l => b.Labels.TryGetValue(l.Key, out var value) && value == l.Value);

@@ -176,7 +176,7 @@ public sealed partial class Scheduler : IAsyncDisposable
         if (assumed is null)
         {
             Interlocked.Increment(ref _unschedulable);
-            Queue.Unschedulable(queued);
+            Queue.Unschedulable(queued, result.Error!.Plugins);
             await ReportUnschedulableAsync(pod, result.Error!, ct).ConfigureAwait(false);
             if (preemption is not null)
             {

@@ -31,7 +31,7 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
         var state = new CycleState();
         if (PreFilter(state, pod, snapshot) is { IsSuccess: false } refused)
         {
-            return new ScheduleResult(null, new FitError(nodes.Count, new Dictionary<string, FilterResult>(), string.Join(", ", refused.Reasons)), 0, 0);
+            return new ScheduleResult(null, new FitError(nodes.Count, new Dictionary<string, FilterResult>(), string.Join(", ", refused.Reasons), refused.Plugin), 0, 0);
         }
 
         var wanted = NumFeasibleNodesToFind(nodes.Count);
@@ -82,7 +82,7 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
             var result = plugin.Filter(state, pod, node);
             if (!result.IsSuccess)
             {
-                return result;
+                return result with { Plugin = plugin.Name };
             }
         }
 
@@ -125,7 +125,7 @@ public sealed class SchedulingAlgorithm(SchedulerProfile profile, Random random)
             var result = plugin.PreFilter(state, pod, snapshot);
             if (!result.IsSuccess)
             {
-                return result;
+                return result with { Plugin = plugin.Name };
             }
         }
 

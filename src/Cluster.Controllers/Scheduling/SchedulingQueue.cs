@@ -14,6 +14,8 @@ namespace Cluster.Controllers.Scheduling;
 /// </summary>
 public sealed class SchedulingQueue(TimeProvider clock)
 {
+    private static readonly IReadOnlySet<string> NoPlugins = new HashSet<string>();
+
     public static readonly TimeSpan InitialBackoff = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
@@ -57,7 +59,13 @@ public sealed class SchedulingQueue(TimeProvider clock)
     /// A pending pod, new or changed: queued if new; a waiting unschedulable pod is tried again when
     /// <paramref name="retry"/> says the change could matter (its spec or labels changed).
     /// </summary>
-    public void AddOrUpdate(PodInfo pod, bool retry = true)
+    public void AddOrUpdate(PodInfo pod, bool retry = true) => AddOrUpdate(pod, retry ? PodUpdate.Other : PodUpdate.None);
+
+    /// <summary>
+    /// A pending pod, new or changed: queued if new; a waiting unschedulable pod is tried again when a plugin that
+    /// refused it cares about <paramref name="change"/> (<see cref="QueueingHints"/>).
+    /// </summary>
+    public void AddOrUpdate(PodInfo pod, PodUpdate change)
     {
         lock (_gate)
         {
@@ -70,7 +78,7 @@ public sealed class SchedulingQueue(TimeProvider clock)
             }
 
             queued.Info = pod;
-            if (retry && queued.Where == Place.Unschedulable)
+            if (queued.Where == Place.Unschedulable && QueueingHints.WorthRetrying(queued.UnschedulablePlugins, change))
             {
                 ToBackoffOrActive(queued);
             }
@@ -142,7 +150,8 @@ public sealed class SchedulingQueue(TimeProvider clock)
     /// The pod fits nowhere now. It waits for a cluster change, unless one came while it was in flight: then the
     /// change may already have made room and it only backs off.
     /// </summary>
-    public void Unschedulable(QueuedPod pod)
+    /// <param name="plugins">The plugins that refused it (empty: unknown).</param>
+    public void Unschedulable(QueuedPod pod, IReadOnlySet<string>? plugins = null)
     {
         lock (_gate)
         {
@@ -150,6 +159,8 @@ public sealed class SchedulingQueue(TimeProvider clock)
             {
                 return;
             }
+
+            pod.UnschedulablePlugins = plugins ?? NoPlugins;
 
             if (_moveRequestCycle >= pod.PoppedInCycle)
             {
@@ -295,5 +306,8 @@ public sealed class SchedulingQueue(TimeProvider clock)
         internal long PoppedInCycle { get; set; }
 
         internal DateTimeOffset UnschedulableSince { get; set; }
+
+        /// <summary>The plugins that refused the pod in its last attempt (empty: unknown).</summary>
+        public IReadOnlySet<string> UnschedulablePlugins { get; internal set; } = NoPlugins;
     }
 }

@@ -24,6 +24,18 @@ public sealed class SchedulingAlgorithmSpec
     }
 
     [Fact]
+    public void Schedule_FitsNowhere_NamesThePluginsThatRefused()
+    {
+        var cache = Cache(
+            (Node("small", memory: "1Gi"), []),
+            (Node("cordoned", unschedulable: true), []));
+
+        var result = Algorithm().Schedule(PodInfo.From(Pod("p", memory: "2Gi")), cache);
+
+        Assert.Equal(["NodeResourcesFit", "NodeUnschedulable"], result.Error!.Plugins.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Schedule_NoNodes_SaysZeroOfZero()
     {
         var result = Algorithm().Schedule(PodInfo.From(Pod("p")), new SchedulerCache());

@@ -122,4 +122,28 @@ public sealed class SchedulingQueueSpec
         Assert.Equal("kept", (await queue.PopAsync(CancellationToken.None)).Info.Name);
         Assert.Equal(1, queue.Count);
     }
+
+    [Theory]
+    [InlineData("TaintToleration", PodUpdate.Labels, false)]
+    [InlineData("TaintToleration", PodUpdate.Tolerations, true)]
+    [InlineData("NodeAffinity", PodUpdate.Labels | PodUpdate.Tolerations | PodUpdate.Requests, false)]
+    [InlineData("NodeAffinity", PodUpdate.Other, true)]
+    [InlineData("InterPodAffinity", PodUpdate.Labels, true)]
+    [InlineData("PodTopologySpread", PodUpdate.Labels, true)]
+    [InlineData("NodeResourcesFit", PodUpdate.Requests, true)]
+    [InlineData("NodeResourcesFit", PodUpdate.None, false)]
+    [InlineData("SomeOutOfTreePlugin", PodUpdate.Labels, true)]
+    [InlineData("", PodUpdate.Labels, true)]
+    public async Task AddOrUpdate_UnschedulablePodChanged_TriedAgainOnlyWhenARefusingPluginCares(string refusedBy, PodUpdate change, bool retried)
+    {
+        var queue = new SchedulingQueue(_clock);
+        queue.AddOrUpdate(P("p"));
+        var popped = await queue.PopAsync(CancellationToken.None);
+        queue.Unschedulable(popped, refusedBy.Length == 0 ? new HashSet<string>() : new HashSet<string> { refusedBy });
+        _clock.Advance(TimeSpan.FromSeconds(30));
+
+        queue.AddOrUpdate(P("p"), change);
+
+        Assert.Equal(retried ? (1, 0, 0) : (0, 0, 1), queue.Depths);
+    }
 }

@@ -6,8 +6,16 @@ namespace Cluster.Controllers.Scheduling.Framework;
 /// Why a pod fits nowhere (upstream's FitError): each node's failing reasons, counted and told as
 /// <c>0/3 nodes are available: 1 Insufficient memory, 2 node(s) had untolerated taint {k: v}.</c>
 /// </summary>
-public sealed class FitError(int allNodes, IReadOnlyDictionary<string, FilterResult> byNode, string? preFilterMessage = null)
+public sealed class FitError(int allNodes, IReadOnlyDictionary<string, FilterResult> byNode, string? preFilterMessage = null, string? preFilterPlugin = null)
 {
+    /// <summary>
+    /// The plugins that refused the pod (upstream's UnschedulablePlugins): only a change one of them cares about is
+    /// worth trying it again for. Empty when unknown, which any change is.
+    /// </summary>
+    public IReadOnlySet<string> Plugins => field ??= preFilterPlugin is not null
+        ? new HashSet<string>(StringComparer.Ordinal) { preFilterPlugin }
+        : ByNode.Values.Select(r => r.Plugin).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
     public int AllNodes { get; } = allNodes;
 
     /// <summary>The failing verdict per node name (empty when a pre-filter refused the pod before any node was looked at).</summary>

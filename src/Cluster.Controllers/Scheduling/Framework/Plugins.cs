@@ -17,6 +17,9 @@ public readonly record struct FilterResult(FilterCode Code, IReadOnlyList<string
 {
     public static FilterResult Fits { get; } = new(FilterCode.Success, []);
 
+    /// <summary>The plugin that refused (set by the framework, not by the plugin): what the queue's hints go by.</summary>
+    public string? Plugin { get; init; }
+
     public bool IsSuccess => Code == FilterCode.Success;
 
     public static FilterResult Unschedulable(params string[] reasons) => new(FilterCode.Unschedulable, reasons);
