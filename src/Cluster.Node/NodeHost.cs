@@ -1,5 +1,6 @@
 using Cluster.Node.Agent;
 using Cluster.Node.Dns;
+using Cluster.Node.Proxy;
 using Cluster.Node.Configuration;
 using Cluster.Node.Management;
 using Cluster.Node.Metrics;
@@ -178,6 +179,7 @@ public static class NodeHost
         builder.Services.AddClusterRegistry(registrySettings);
         builder.Services.AddNodeAgent(agentSettings, worker: membership.Roles.Contains("worker"), settings);
         builder.Services.AddClusterDns(DnsSettings.FromConfiguration(builder.Configuration));
+        builder.Services.AddServiceProxy(ProxySettings.FromConfiguration(builder.Configuration), agentSettings, membership.Roles.Contains("worker"), settingsForAgent);
         return builder;
     }
 

@@ -150,14 +150,14 @@ public sealed class NodeConfigurationTests
     public void ReferenceConf_EveryKey_IsReadBySomeSettingsRecord()
     {
         var reference = Build([]);
-        var baseline = Describe(Settings(reference)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(reference)) + Controllers(reference) + JsonSerializer.Serialize(AuditSettings.FromConfiguration(reference)) + JsonSerializer.Serialize(ApiLimitsSettings.FromConfiguration(reference)) + JsonSerializer.Serialize(Cluster.Node.Dns.DnsSettings.FromConfiguration(reference));
+        var baseline = Describe(Settings(reference)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(reference)) + Controllers(reference) + JsonSerializer.Serialize(AuditSettings.FromConfiguration(reference)) + JsonSerializer.Serialize(ApiLimitsSettings.FromConfiguration(reference)) + JsonSerializer.Serialize(Cluster.Node.Dns.DnsSettings.FromConfiguration(reference)) + JsonSerializer.Serialize(Cluster.Node.Proxy.ProxySettings.FromConfiguration(reference));
         var keys = reference.AsEnumerable().Where(kv => kv.Value is not null).ToList();
         Assert.NotEmpty(keys);
         foreach (var (key, value) in keys)
         {
             // The maximum image age must exceed the minimum (2m), as the kubelet validates it.
-            var other = Build([$"--{key}={key switch { "agent:image-maximum-gc-age" => "1h", "controllers:enabled" => "-endpoint", "registry:service-cluster-ip-range" => "10.0.0.0/16", "registry:service-node-port-range" => "31000-31999", "api:audit:policy-file" => typeof(NodeConfigurationTests).Assembly.Location, "api:audit:max-size" => "50MiB", "dns:address" => "127.0.0.1", "dns:cluster-domain" => "example.internal", _ => OtherValidValue(value!) }}"]);
-            var changed = Describe(Settings(other)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(other)) + Controllers(other) + JsonSerializer.Serialize(AuditSettings.FromConfiguration(other)) + JsonSerializer.Serialize(ApiLimitsSettings.FromConfiguration(other)) + JsonSerializer.Serialize(Cluster.Node.Dns.DnsSettings.FromConfiguration(other));
+            var other = Build([$"--{key}={key switch { "agent:image-maximum-gc-age" => "1h", "controllers:enabled" => "-endpoint", "registry:service-cluster-ip-range" => "10.0.0.0/16", "registry:service-node-port-range" => "31000-31999", "api:audit:policy-file" => typeof(NodeConfigurationTests).Assembly.Location, "api:audit:max-size" => "50MiB", "dns:address" => "127.0.0.1", "dns:cluster-domain" => "example.internal", "proxy:mode" => "iptables", "proxy:cluster-cidr" => "10.244.0.0/16", "proxy:poll-interval" => "200ms", _ => OtherValidValue(value!) }}"]);
+            var changed = Describe(Settings(other)) + JsonSerializer.Serialize(AgentSettings.FromConfiguration(other)) + Controllers(other) + JsonSerializer.Serialize(AuditSettings.FromConfiguration(other)) + JsonSerializer.Serialize(ApiLimitsSettings.FromConfiguration(other)) + JsonSerializer.Serialize(Cluster.Node.Dns.DnsSettings.FromConfiguration(other)) + JsonSerializer.Serialize(Cluster.Node.Proxy.ProxySettings.FromConfiguration(other));
             Assert.True(baseline != changed, $"changing {key} in reference.conf changes no setting: nothing reads it");
         }
     }

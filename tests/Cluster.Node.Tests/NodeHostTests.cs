@@ -12,7 +12,7 @@ public sealed class NodeHostTests
     public async Task NodeHost_Started_NodeAgentAnswersStatus()
     {
         var data = Path.Combine(Path.GetTempPath(), "node-host-" + Guid.NewGuid().ToString("N"));
-        await using var host = NodeHost.Build(["--node:name=test-node", "--api-address=127.0.0.1:0", "--data-dir=" + data]);
+        await using var host = NodeHost.Build(["--node:name=test-node", "--api-address=127.0.0.1:0", "--data-dir=" + data, "--proxy:mode=none"]);
         await host.StartAsync();
         var agent = host.Services.GetRequiredService<IRequiredActor<NodeAgentActor>>().ActorRef;
         var status = await agent.Ask<NodeAgentActor.NodeStatus>(NodeAgentActor.GetStatus.Instance, TimeSpan.FromSeconds(5));
@@ -112,6 +112,13 @@ internal sealed class NodeProcess : IDisposable
         if (!isCommand && !args.Any(a => a.StartsWith("--api-address", StringComparison.Ordinal)))
         {
             args = [.. args, "--api-address=127.0.0.1:0"];
+        }
+
+        // One service proxy per host, as kube-proxy: test nodes running side by side would rewrite each other's rules.
+        // The proxy's own tests ask for it.
+        if (!isCommand && !args.Any(a => a.StartsWith("--proxy:mode", StringComparison.Ordinal)))
+        {
+            args = [.. args, "--proxy:mode=none"];
         }
 
         var dll = Path.Combine(AppContext.BaseDirectory, "Cluster.Node.dll");

@@ -70,8 +70,17 @@ public sealed partial class ClusterDnsServer(DnsSettings settings, ClusterDnsRes
 
     public void Dispose()
     {
-        _server?.Stop();
+        var server = _server;
         _server = null;
+        try
+        {
+            server?.Stop();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OperationCanceledException))
+        {
+            // ARSoft's Stop cancels its listener tasks and then waits for them, which throws their cancellation:
+            // escaping the host's disposal it ended the process (exit 134) when a node's start failed after DNS bound.
+        }
     }
 
     private async Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
