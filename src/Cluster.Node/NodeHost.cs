@@ -93,7 +93,8 @@ public static class NodeHost
             registrySettings = registrySettings with { ApiServerPort = apiSettings.Endpoint().Port };
         }
 
-        var agentSettings = AgentSettings.FromConfiguration(builder.Configuration);
+        var dnsSettings = DnsSettings.FromConfiguration(builder.Configuration);
+        var agentSettings = AgentSettings.FromConfiguration(builder.Configuration) with { ClusterDomain = dnsSettings.ClusterDomain };
         var controllerSettings = ControllerSettings.FromConfiguration(builder.Configuration);
         var schedulerSettings = SchedulerSettings.FromConfiguration(builder.Configuration);
         var settingsForAgent = agentSettings.Runtime == RuntimeChoice.Simulated ? settings with { Name = settings.Name + "-sim-1" } : settings;
@@ -178,7 +179,7 @@ public static class NodeHost
         });
         builder.Services.AddClusterRegistry(registrySettings);
         builder.Services.AddNodeAgent(agentSettings, worker: membership.Roles.Contains("worker"), settings);
-        builder.Services.AddClusterDns(DnsSettings.FromConfiguration(builder.Configuration));
+        builder.Services.AddClusterDns(dnsSettings, settings.Name);
         builder.Services.AddServiceProxy(ProxySettings.FromConfiguration(builder.Configuration), agentSettings, membership.Roles.Contains("worker"), settingsForAgent);
         return builder;
     }

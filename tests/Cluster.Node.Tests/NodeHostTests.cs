@@ -12,7 +12,7 @@ public sealed class NodeHostTests
     public async Task NodeHost_Started_NodeAgentAnswersStatus()
     {
         var data = Path.Combine(Path.GetTempPath(), "node-host-" + Guid.NewGuid().ToString("N"));
-        await using var host = NodeHost.Build(["--node:name=test-node", "--api-address=127.0.0.1:0", "--data-dir=" + data, "--proxy:mode=none"]);
+        await using var host = NodeHost.Build(["--node:name=test-node", "--api-address=127.0.0.1:0", "--data-dir=" + data, "--proxy:mode=none", "--dns:enabled=false"]);
         await host.StartAsync();
         var agent = host.Services.GetRequiredService<IRequiredActor<NodeAgentActor>>().ActorRef;
         var status = await agent.Ask<NodeAgentActor.NodeStatus>(NodeAgentActor.GetStatus.Instance, TimeSpan.FromSeconds(5));
@@ -119,6 +119,12 @@ internal sealed class NodeProcess : IDisposable
         if (!isCommand && !args.Any(a => a.StartsWith("--proxy:mode", StringComparison.Ordinal)))
         {
             args = [.. args, "--proxy:mode=none"];
+        }
+
+        // Likewise one DNS server per host on port 53 (and a kube-dns Service in every test's cluster otherwise).
+        if (!isCommand && !args.Any(a => a.StartsWith("--dns:enabled", StringComparison.Ordinal)))
+        {
+            args = [.. args, "--dns:enabled=false"];
         }
 
         var dll = Path.Combine(AppContext.BaseDirectory, "Cluster.Node.dll");

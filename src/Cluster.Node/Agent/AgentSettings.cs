@@ -29,6 +29,9 @@ public sealed record AgentSettings
 
     public string InfraImage { get; init; } = "local/pause:1";
 
+    /// <summary>The cluster domain pods' search paths end in: dns.cluster-domain, set by the node (not a key of this section).</summary>
+    public string ClusterDomain { get; init; } = "cluster.local";
+
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan SyncPeriod { get; init; } = TimeSpan.FromSeconds(1);

@@ -112,7 +112,7 @@ internal sealed partial class PodSync(
                 }
 
                 state.StartTime ??= now;
-                await Try(PodNaming.SandboxName, async () => Observe(await runtime.RunSandboxAsync(pod, create.Attempt, ct).ConfigureAwait(false))).ConfigureAwait(false);
+                await Try(PodNaming.SandboxName, async () => Observe(await runtime.RunSandboxAsync(pod, create.Attempt, agent.PodDnsFor(pod), ct).ConfigureAwait(false))).ConfigureAwait(false);
                 _again = true;
                 break;
             case PodAction.StartContainers start:

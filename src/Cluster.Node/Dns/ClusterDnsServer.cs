@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Microsoft.Extensions.Hosting;
@@ -35,7 +36,7 @@ public sealed partial class ClusterDnsServer(DnsSettings settings, ClusterDnsRes
         var endpoint = settings.Port == 0 ? new IPEndPoint(settings.Endpoint.Address, FreePort(settings.Endpoint.Address)) : settings.Endpoint;
         try
         {
-            _server = new DnsServer(new GuardedServerTransport(new UdpServerTransport(endpoint)), new GuardedServerTransport(new TcpServerTransport(endpoint)));
+            _server = new DnsServer([.. UdpEndpoints(endpoint).Select(e => new GuardedServerTransport(new UdpServerTransport(e))), new GuardedServerTransport(new TcpServerTransport(endpoint))]);
             _server.QueryReceived += OnQueryReceivedAsync;
             _server.ExceptionThrown += OnExceptionAsync;
             _server.Start();
@@ -61,6 +62,21 @@ public sealed partial class ClusterDnsServer(DnsSettings settings, ClusterDnsRes
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Where to listen for UDP: on a wildcard address, each of the host's IPv4 addresses on its own. A UDP socket bound
+    /// to 0.0.0.0 answers from whatever address the route back chooses, and a pod's query reaches the node through the
+    /// kube-dns cluster IP translated to the node's address: an answer from the bridge's address instead matches no
+    /// translation, and the pod drops it. (TCP answers on the connection, from the address it was made to.)
+    /// </summary>
+    private static IEnumerable<IPEndPoint> UdpEndpoints(IPEndPoint endpoint) =>
+        !endpoint.Address.Equals(IPAddress.Any) ? [endpoint]
+            : NetworkInterface.GetAllNetworkInterfaces()
+                .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+                .Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork)
+                .Select(a => new IPEndPoint(a.Address, endpoint.Port))
+                .DistinctBy(e => e.Address)
+                .DefaultIfEmpty(endpoint);
 
     public Task StopAsync(CancellationToken cancellationToken)
     {

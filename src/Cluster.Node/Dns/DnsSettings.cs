@@ -10,7 +10,7 @@ public sealed record DnsSettings
     public const string SectionName = "dns";
 
     /// <summary>dns.enabled: serve cluster DNS on this node at all.</summary>
-    public bool Enabled { get; init; }
+    public bool Enabled { get; init; } = true;
 
     /// <summary>dns.address: the address it listens on (UDP and TCP).</summary>
     public string Address { get; init; } = "0.0.0.0";

@@ -44,7 +44,7 @@ public sealed class SimulatedUsageTests
 
     private static async Task<RuntimeContainer> StartAsync(SimulatedRuntime runtime, V1Pod pod)
     {
-        var sandbox = await runtime.RunSandboxAsync(pod, 0, CancellationToken.None);
+        var sandbox = await runtime.RunSandboxAsync(pod, 0, null, CancellationToken.None);
         return await runtime.StartContainerAsync(pod, sandbox, new ContainerRequest(pod.Spec.Containers[0], [], 0, false), CancellationToken.None);
     }
 

@@ -48,6 +48,13 @@ public class KubectlCluster : IAsyncLifetime
     /// </summary>
     public async Task RestartAsync(bool interrupt = false)
     {
+        await StopNodeAsync(interrupt);
+        await StartNodeAsync();
+    }
+
+    /// <summary>Stops the node with SIGTERM (or SIGINT) and requires a clean exit; <see cref="StartAgainAsync"/> starts it again.</summary>
+    public async Task StopNodeAsync(bool interrupt = false)
+    {
         var node = _node ?? throw new InvalidOperationException("The node is not running.");
         if (interrupt)
         {
@@ -61,8 +68,14 @@ public class KubectlCluster : IAsyncLifetime
         var exitCode = await node.WaitForExitAsync(NodeTimeout);
         Assert.True(exitCode == 0, $"The node exited with {exitCode} on {(interrupt ? "SIGINT" : "SIGTERM")}.\n{node.Output}");
         node.Dispose();
-        await StartNodeAsync();
+        _node = null;
     }
+
+    /// <summary>What the running node has printed so far.</summary>
+    public string NodeOutput => _node?.Output ?? "";
+
+    /// <summary>Starts the node stopped by <see cref="StopNodeAsync"/> again, on the same data directory.</summary>
+    public Task StartAgainAsync() => StartNodeAsync();
 
     /// <summary>Kills the node process outright (SIGKILL: no shutdown of any kind) and starts it again on the same data.</summary>
     public async Task KillAndStartAsync()

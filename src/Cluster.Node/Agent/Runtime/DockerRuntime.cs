@@ -77,7 +77,7 @@ public sealed partial class DockerRuntime(DockerClient client, string infraImage
         return containers;
     }
 
-    public async Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, CancellationToken ct)
+    public async Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, PodDns? dns, CancellationToken ct)
     {
         using var deadline = Deadline(ct);
         if (!await ImagePresentAsync(infraImage, deadline.Token).ConfigureAwait(false))
@@ -98,6 +98,11 @@ public sealed partial class DockerRuntime(DockerClient client, string infraImage
                 NetworkMode = hostNetwork ? "host" : "default",
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
                 CPUShares = 2,
+
+                // The app containers join this container's network namespace and so share its resolv.conf.
+                DNS = dns?.Nameservers.ToList(),
+                DNSSearch = dns?.Searches.ToList(),
+                DNSOptions = dns?.Options.ToList(),
             },
         };
         var id = await CreateAsync(parameters, deadline.Token).ConfigureAwait(false);

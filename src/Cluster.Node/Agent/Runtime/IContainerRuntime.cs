@@ -27,8 +27,8 @@ public interface IContainerRuntime : IAsyncDisposable
     /// <summary>Every container (sandboxes included) that belongs to a pod, running or not.</summary>
     Task<IReadOnlyList<RuntimeContainer>> ListPodContainersAsync(CancellationToken ct);
 
-    /// <summary>Creates and starts the pod's infra container; answers it with its IP.</summary>
-    Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, CancellationToken ct);
+    /// <summary>Creates and starts the pod's infra container, with <paramref name="dns"/> as its resolv.conf (null: the host's); answers it with its IP.</summary>
+    Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, PodDns? dns, CancellationToken ct);
 
     /// <summary>Creates and starts one container in the sandbox's namespaces.</summary>
     Task<RuntimeContainer> StartContainerAsync(V1Pod pod, RuntimeContainer sandbox, ContainerRequest request, CancellationToken ct);

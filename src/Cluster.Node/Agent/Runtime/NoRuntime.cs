@@ -13,7 +13,7 @@ public sealed class NoRuntime : IContainerRuntime
 
     public Task<IReadOnlyList<RuntimeContainer>> ListPodContainersAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<RuntimeContainer>>([]);
 
-    public Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, CancellationToken ct) =>
+    public Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, PodDns? dns, CancellationToken ct) =>
         throw new ContainerStartException("CreatePodSandboxError", "this node has no container runtime");
 
     public Task<RuntimeContainer> StartContainerAsync(V1Pod pod, RuntimeContainer sandbox, ContainerRequest request, CancellationToken ct) =>

@@ -34,7 +34,7 @@ public sealed class SimulatedRuntime(TimeSpan startDelay, TimeProvider clock) : 
     public Task<IReadOnlyList<RuntimeContainer>> ListPodContainersAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<RuntimeContainer>>([.. _containers.Values]);
 
-    public async Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, CancellationToken ct)
+    public async Task<RuntimeContainer> RunSandboxAsync(V1Pod pod, int attempt, PodDns? dns, CancellationToken ct)
     {
         await Delay(ct).ConfigureAwait(false);
         var n = Interlocked.Increment(ref s_addresses);
