@@ -22,6 +22,7 @@ return args.FirstOrDefault() switch
     "podstart" => await PodStartBenchmark.Run(args[1..]),
     "schedule" => await SchedulerBenchmark.Run(args[1..]),
     "deployment" => await DeploymentBenchmark.Run(args[1..]),
+    "proxy" => await Cluster.Bench.Proxy.ProxyBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -37,6 +38,8 @@ static int Usage()
     Console.Error.WriteLine("  hocon [iterations] HOCON parse time of Akka's reference.conf and hocon/reference.conf");
     Console.Error.WriteLine("  " + SecurityBenchmark.Usage + "  the API's create/update/get and paced runs over plain HTTP, then over HTTPS with a client");
     Console.Error.WriteLine("                     certificate and RBAC as a bound user: throughput ratio and p99 difference (target: 80%, +5 ms)");
+    Console.Error.WriteLine("  " + Cluster.Bench.Proxy.ProxyBenchmark.Usage + "  service proxy and DNS on a real node (root, iptables): rule sync p50/p99 after an EndpointSlice");
+    Console.Error.WriteLine("                     change with 1,000 Services, a ClusterIP beside its endpoint (connections/s, MB/s), DNS queries/s");
     Console.Error.WriteLine("  " + ProtobufBenchmark.Usage + "  decoding a 2 KB Deployment protobuf body into JSON: µs and bytes allocated per body");
     Console.Error.WriteLine("  " + SimulatedNodesBenchmark.Usage + "  one node process hosting N simulated nodes: time until all are Ready,");
     Console.Error.WriteLine("                     time until M pods bound to them are Running, memory per simulated node");

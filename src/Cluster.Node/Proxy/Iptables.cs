@@ -41,6 +41,13 @@ public sealed class Iptables(string iptables = "iptables", string restore = "ipt
         }
     }
 
+    /// <summary>What <c>iptables-save</c> prints for <paramref name="table"/>: valid restore input, rules as iptables words them.</summary>
+    public async Task<string> SaveAsync(string table, CancellationToken ct)
+    {
+        var (code, output) = await RunAsync(save, ["-t", table], null, ct).ConfigureAwait(false);
+        return code == 0 ? output : throw new IptablesException($"iptables-save -t {table} exited with {code}: {output.Trim()}");
+    }
+
     /// <summary>The chains of <paramref name="table"/> whose names start with one of <paramref name="prefixes"/>.</summary>
     public async Task<IReadOnlyList<string>> ChainsAsync(string table, IReadOnlyList<string> prefixes, CancellationToken ct)
     {

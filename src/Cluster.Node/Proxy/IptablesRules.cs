@@ -4,8 +4,12 @@ using System.Text;
 
 namespace Cluster.Node.Proxy;
 
-/// <summary>A restore text and the per-service chains it leaves in place.</summary>
-public sealed record RuleSet(string Text, IReadOnlySet<string> ServiceChains);
+/// <summary>
+/// A rule set: <see cref="Text"/> writes all of it; <see cref="PartialText"/> only the fixed chains and the per-service
+/// chains that differ from the bodies it was built against (upstream's minimal restore: a change to one Service
+/// rewrites its chains, not those of a thousand others). <see cref="Bodies"/> are the per-service chains' rules.
+/// </summary>
+public sealed record RuleSet(string Text, string PartialText, IReadOnlySet<string> ServiceChains, IReadOnlyDictionary<string, string> Bodies);
 
 /// <summary>
 /// The rules of kube-proxy's iptables mode for a set of service ports, as the text <c>iptables-restore --noflush</c>
@@ -62,7 +66,9 @@ public static class IptablesRules
     /// <paramref name="staleChains"/> are service chains that exist now and are no longer wanted: they are emptied
     /// and deleted in the same restore.
     /// </summary>
-    public static RuleSet Build(IReadOnlyList<ProxyServicePort> ports, string podCidr, IReadOnlyCollection<string>? staleChains = null)
+    /// <param name="applied">The per-service chains' bodies now in the kernel (for <see cref="RuleSet.PartialText"/>); null: none known.</param>
+    public static RuleSet Build(
+        IReadOnlyList<ProxyServicePort> ports, string podCidr, IReadOnlyCollection<string>? staleChains = null, IReadOnlyDictionary<string, string>? applied = null)
     {
         ArgumentNullException.ThrowIfNull(ports);
         var nat = new Table();
@@ -105,33 +111,59 @@ public static class IptablesRules
             }
         }
 
+        var bodies = wanted.ToDictionary(c => c, nat.Body, StringComparer.Ordinal);
         var text = new StringBuilder();
-        nat.WriteTo(text, "nat");
-        filter.WriteTo(text, "filter");
-        return new RuleSet(text.ToString(), wanted);
+        nat.WriteTo(text, "nat", _ => true);
+        filter.WriteTo(text, "filter", _ => true);
+        var partial = new StringBuilder();
+        nat.WriteTo(partial, "nat", c => !bodies.TryGetValue(c, out var body) || applied is null || !applied.TryGetValue(c, out var before) || before != body);
+        filter.WriteTo(partial, "filter", _ => true);
+        return new RuleSet(text.ToString(), partial.ToString(), wanted, bodies);
     }
 
-    /// <summary>The restore text that empties and deletes the proxy's chains (<paramref name="serviceChains"/>: the per-service ones now present).</summary>
-    public static string Cleanup(IReadOnlyCollection<string> serviceChains)
+    /// <summary>
+    /// The restore text that removes everything of the proxy's from the two tables as <c>iptables-save</c> printed
+    /// them: the jumps from the built-in chains into KUBE- chains (as <c>-D</c> lines), then the KUBE- chains,
+    /// emptied and deleted.
+    /// </summary>
+    public static string Cleanup(string natSave, string filterSave)
     {
-        var nat = new Table();
-        var filter = new Table();
-        foreach (var chain in NatChains.Concat(serviceChains))
-        {
-            nat.Declare(chain);
-            nat.Delete(chain);
-        }
-
-        foreach (var chain in FilterChains)
-        {
-            filter.Declare(chain);
-            filter.Delete(chain);
-        }
-
         var text = new StringBuilder();
-        nat.WriteTo(text, "nat");
-        filter.WriteTo(text, "filter");
+        foreach (var (name, save) in new[] { ("nat", natSave), ("filter", filterSave) })
+        {
+            var lines = save.Split('\n');
+            var chains = lines.Where(l => l.StartsWith(":KUBE-", StringComparison.Ordinal)).Select(l => l[1..].Split(' ')[0]).ToList();
+            text.Append('*').Append(name).Append('\n');
+            foreach (var chain in chains)
+            {
+                text.Append(':').Append(chain).Append(" - [0:0]\n");
+            }
+
+            foreach (var jump in lines.Where(l => l.StartsWith("-A ", StringComparison.Ordinal) && !l.StartsWith("-A KUBE-", StringComparison.Ordinal) && l.Contains(" -j KUBE-", StringComparison.Ordinal)))
+            {
+                text.Append("-D").Append(jump.AsSpan(2)).Append('\n');
+            }
+
+            foreach (var chain in chains)
+            {
+                text.Append("-X ").Append(chain).Append('\n');
+            }
+
+            text.Append("COMMIT\n");
+        }
+
         return text.ToString();
+    }
+
+    /// <summary>Whether <paramref name="save"/> (iptables-save output) has the jump <paramref name="rule"/> in <paramref name="chain"/>.</summary>
+    public static bool HasJump(string save, string chain, IReadOnlyList<string> rule)
+    {
+        var target = rule[^1];
+        var comment = rule.Select((word, i) => (word, i)).FirstOrDefault(p => p.word == "--comment").i is var at && at > 0 ? rule[at + 1] : null;
+        var ctstate = rule.Contains("--ctstate");
+        return save.Split('\n').Any(l => l.StartsWith("-A " + chain + " ", StringComparison.Ordinal) && l.EndsWith("-j " + target, StringComparison.Ordinal)
+            && (comment is null ? !l.Contains("--comment", StringComparison.Ordinal) : l.Contains(comment, StringComparison.Ordinal))
+            && l.Contains("--ctstate", StringComparison.Ordinal) == ctstate);
     }
 
     /// <summary>Upstream's servicePortPolicyClusterChain: <c>KUBE-SVC-</c> and 16 base32 characters of a SHA-256 of the port's name and protocol.</summary>
@@ -318,11 +350,11 @@ public static class IptablesRules
         return result.ToString();
     }
 
-    /// <summary>One table's part of the restore: chain declarations first, then rules, then deletions.</summary>
+    /// <summary>One table's part of the restore: chain declarations first, then each chain's rules in order, then deletions.</summary>
     private sealed class Table
     {
         private readonly List<string> _chains = [];
-        private readonly List<string> _rules = [];
+        private readonly Dictionary<string, List<string>> _rules = new(StringComparer.Ordinal);
         private readonly List<string> _deletes = [];
 
         public HashSet<string> Declared { get; } = new(StringComparer.Ordinal);
@@ -331,22 +363,46 @@ public static class IptablesRules
         {
             if (Declared.Add(chain))
             {
-                _chains.Add(":" + chain + " - [0:0]");
+                _chains.Add(chain);
+                _rules[chain] = [];
             }
 
             return chain;
         }
 
-        public void Add(string rule) => _rules.Add(rule);
+        /// <summary>A rule (<c>-A CHAIN ...</c>) of a declared chain.</summary>
+        public void Add(string rule)
+        {
+            var chain = rule.Split(' ', 3)[1];
+            _rules[chain].Add(rule);
+        }
 
         public void Delete(string chain) => _deletes.Add("-X " + chain);
 
-        public void WriteTo(StringBuilder text, string name)
+        /// <summary>The chain's rules as one text, to tell whether it changed.</summary>
+        public string Body(string chain) => string.Join('\n', _rules[chain]);
+
+        /// <summary>Declares and fills the chains <paramref name="include"/> picks (declaring one empties it); deletes run regardless.</summary>
+        public void WriteTo(StringBuilder text, string name, Func<string, bool> include)
         {
             text.Append('*').Append(name).Append('\n');
-            foreach (var line in _chains.Concat(_rules).Concat(_deletes))
+            var included = _chains.Where(include).ToList();
+            foreach (var chain in included)
             {
-                text.Append(line).Append('\n');
+                text.Append(':').Append(chain).Append(" - [0:0]\n");
+            }
+
+            foreach (var chain in included)
+            {
+                foreach (var rule in _rules[chain])
+                {
+                    text.Append(rule).Append('\n');
+                }
+            }
+
+            foreach (var delete in _deletes)
+            {
+                text.Append(delete).Append('\n');
             }
 
             text.Append("COMMIT\n");

@@ -149,19 +149,56 @@ public sealed class IptablesRulesTests
     }
 
     [Fact]
-    public void Cleanup_DeletesEveryProxyChainInBothTables()
+    public void PartialText_AfterOneServiceChanged_RewritesItsChainsAndTheFixedOnesOnly()
     {
-        var text = IptablesRules.Cleanup(["KUBE-SVC-AAAAAAAAAAAAAAAA"]);
+        var ports = Enumerable.Range(0, 5).Select(i => Port(name: "svc" + i, endpoints: Endpoint("10.0.0." + (i + 1)))).ToList();
+        var before = IptablesRules.Build(ports, PodCidr);
+        ports[2] = Port(name: "svc2", endpoints: [Endpoint("10.0.0.3"), Endpoint("10.0.1.3")]);
 
-        foreach (var chain in IptablesRules.NatChains.Append("KUBE-SVC-AAAAAAAAAAAAAAAA"))
-        {
-            Assert.Contains("-X " + chain + "\n", text, StringComparison.Ordinal);
-        }
+        var after = IptablesRules.Build(ports, PodCidr, before.ServiceChains, before.Bodies);
 
-        var filter = text[text.IndexOf("*filter", StringComparison.Ordinal)..];
-        foreach (var chain in IptablesRules.FilterChains)
-        {
-            Assert.Contains("-X " + chain + "\n", filter, StringComparison.Ordinal);
-        }
+        var declared = after.PartialText.Split('\n').Where(l => l.StartsWith(":KUBE-SVC-", StringComparison.Ordinal) || l.StartsWith(":KUBE-SEP-", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        var changed = new[] { IptablesRules.ServiceChain(ports[2]), IptablesRules.EndpointChain(ports[2], ports[2].Endpoints[1]) }.Select(c => ":" + c + " - [0:0]").Order(StringComparer.Ordinal);
+        Assert.Equal(changed, declared);
+        Assert.Contains(":KUBE-SERVICES - [0:0]", after.PartialText, StringComparison.Ordinal);
+        Assert.Equal(IptablesRules.Build(ports, PodCidr).Text, after.Text);
+    }
+
+    [Fact]
+    public void Cleanup_DeletesTheJumpsAsSavedThenEveryProxyChain()
+    {
+        const string nat = """
+            *nat
+            :PREROUTING ACCEPT [0:0]
+            :DOCKER - [0:0]
+            :KUBE-SERVICES - [0:0]
+            :KUBE-SVC-AAAAAAAAAAAAAAAA - [0:0]
+            -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+            -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+            -A KUBE-SERVICES -d 10.96.0.1/32 -j KUBE-SVC-AAAAAAAAAAAAAAAA
+            COMMIT
+            """;
+
+        var text = IptablesRules.Cleanup(nat, "*filter\nCOMMIT\n");
+
+        Assert.Contains("-D PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\n", text, StringComparison.Ordinal);
+        Assert.Contains("-X KUBE-SERVICES\n", text, StringComparison.Ordinal);
+        Assert.Contains("-X KUBE-SVC-AAAAAAAAAAAAAAAA\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("DOCKER", text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf("-D PREROUTING", StringComparison.Ordinal) < text.IndexOf("-X KUBE-SERVICES", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void HasJump_MatchesTheRuleAsIptablesSaveWordsIt()
+    {
+        const string save = "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\n-A INPUT -j KUBE-PROXY-FIREWALL\n";
+        var (_, _, prerouting) = IptablesRules.Jumps[0];
+        var (_, _, firewall) = IptablesRules.Jumps.Single(j => j.Chain == "INPUT" && j.Rule[^1] == IptablesRules.Firewall);
+        var (_, _, externals) = IptablesRules.Jumps.First(j => j.Chain == "INPUT" && j.Rule[^1] == IptablesRules.ExternalServices);
+
+        Assert.True(IptablesRules.HasJump(save, "PREROUTING", prerouting));
+        Assert.True(IptablesRules.HasJump(save, "INPUT", firewall));
+        Assert.False(IptablesRules.HasJump(save, "INPUT", externals));
+        Assert.False(IptablesRules.HasJump(save, "OUTPUT", prerouting));
     }
 }
