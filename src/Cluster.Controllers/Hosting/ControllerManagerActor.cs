@@ -191,6 +191,12 @@ public sealed partial class ControllerManagerActor : ReceiveActor
             Run(controller, controller.Watch);
         }
 
+        if (_settings.Enabled.IsEnabled(Services.ServiceLoadBalancerController.Component))
+        {
+            var controller = new Services.ServiceLoadBalancerController(informers, new RegistryWriter(_registry, Services.ServiceLoadBalancerController.Component));
+            Run(controller, controller.Watch);
+        }
+
         if (_settings.Enabled.IsEnabled("serviceaccount"))
         {
             var controller = ServiceAccounts.NamespaceObjectController.ServiceAccounts(informers, new RegistryWriter(_registry, "serviceaccount-controller"), _loggers.CreateLogger<ServiceAccounts.NamespaceObjectController>());

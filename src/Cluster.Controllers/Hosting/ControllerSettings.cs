@@ -10,7 +10,7 @@ public sealed record ControllerSettings
     public const string SectionName = "controllers";
 
     /// <summary>The controllers this build has, by upstream's names.</summary>
-    public static IReadOnlyList<string> Known { get; } = ["clusterrole-aggregation", "cronjob", "daemonset", "deployment", "disruption", "endpoint", "endpointslice", "garbagecollector", "horizontalpodautoscaling", "job", "local-volume-provisioner", "namespace", "nodelifecycle", "persistentvolume-binder", "podgc", "pv-protection", "pvc-protection", "replicaset", "replicationcontroller", "resourcequota", "root-ca-cert-publisher", "serviceaccount", "statefulset", "taint-eviction-controller"];
+    public static IReadOnlyList<string> Known { get; } = ["clusterrole-aggregation", "cronjob", "daemonset", "deployment", "disruption", "endpoint", "endpointslice", "garbagecollector", "horizontalpodautoscaling", "job", "local-volume-provisioner", "namespace", "nodelifecycle", "persistentvolume-binder", "podgc", "pv-protection", "pvc-protection", "replicaset", "replicationcontroller", "resourcequota", "root-ca-cert-publisher", "service-lb-controller", "serviceaccount", "statefulset", "taint-eviction-controller"];
 
     /// <summary>controllers.enabled: kube-controller-manager's --controllers list.</summary>
     public ControllerSelection Enabled { get; init; } = ControllerSelection.Default;
