@@ -115,8 +115,10 @@ public sealed partial class DockerPodTests(DockerCluster cluster) : IClassFixtur
             """);
 
         var restarts = await cluster.UntilAsync("crash", "agent-crash", "{.status.containerStatuses[0].restartCount}", v => int.TryParse(v, out var n) && n >= 3, seconds: 40);
-        var waiting = await cluster.UntilAsync("crash", "agent-crash", "{.status.containerStatuses[0].state.waiting.reason}", v => v == "CrashLoopBackOff");
-        var message = await cluster.JsonPathAsync("pod/crash", "agent-crash", "{.status.containerStatuses[0].state.waiting.message}");
+        // Reason and message read together: between two reads the container may already have been restarted.
+        var waitingState = await cluster.UntilAsync("crash", "agent-crash", "{.status.containerStatuses[0].state.waiting.reason}|{.status.containerStatuses[0].state.waiting.message}", v => v.StartsWith("CrashLoopBackOff|", StringComparison.Ordinal));
+        var waiting = waitingState.Split('|')[0];
+        var message = waitingState[(waiting.Length + 1)..];
         var last = await cluster.JsonPathAsync("pod/crash", "agent-crash", "{.status.containerStatuses[0].lastState.terminated.exitCode} {.status.containerStatuses[0].lastState.terminated.reason}");
 
         Assert.True(int.Parse(restarts, System.Globalization.CultureInfo.InvariantCulture) >= 3);

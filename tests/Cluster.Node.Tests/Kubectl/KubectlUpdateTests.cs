@@ -46,7 +46,7 @@ public sealed partial class KubectlUpdateTests(KubectlCluster cluster) : IClassF
         var unchanged = await cluster.RunWithEnvironmentAsync(WriteEditor("keep.sh", "true"), "edit", "deployment", "web", "-n", "edits");
         Assert.True(unchanged.ExitCode == 0 && unchanged.AllOutput.Contains("Edit cancelled, no changes made.", StringComparison.Ordinal), unchanged.ToString());
 
-        var before = await SnapshotAsync("edits");
+        var before = await SettledSnapshotAsync("edits");
         await cluster.RestartAsync(interrupt: true);
         var after = await SnapshotAsync("edits");
 
@@ -60,7 +60,7 @@ public sealed partial class KubectlUpdateTests(KubectlCluster cluster) : IClassF
     {
         await cluster.ApplyShopAsync("rollout");
         KubectlAssert.Succeeded(await cluster.RunAsync("label", "deployment", "web", "-n", "rollout", "extra=kept"));
-        var before = await SnapshotAsync("rollout");
+        var before = await SettledSnapshotAsync("rollout");
         await cluster.RestartAsync();
         Assert.Equal(before, await SnapshotAsync("rollout"));
 
@@ -132,6 +132,28 @@ public sealed partial class KubectlUpdateTests(KubectlCluster cluster) : IClassF
         "{.spec.template.spec.containers[*].name} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[*].name} generation={.metadata.generation}");
 
     /// <summary>Identity and version of the shop application's five objects, the namespace first.</summary>
+    /// <summary>
+    /// The snapshot once the controllers have stopped writing (two in a row, a second apart, the same): a status write
+    /// still under way when the node stops would otherwise look like the restart changing an object.
+    /// </summary>
+    private async Task<string> SettledSnapshotAsync(string ns)
+    {
+        var previous = await SnapshotAsync(ns);
+        for (var i = 0; i < 30; i++)
+        {
+            await Task.Delay(1000);
+            var current = await SnapshotAsync(ns);
+            if (current == previous)
+            {
+                return current;
+            }
+
+            previous = current;
+        }
+
+        return previous;
+    }
+
     private async Task<string> SnapshotAsync(string ns)
     {
         var snapshot = await cluster.OutputAsync("get", "namespace", ns, "-o", "jsonpath=" + Identity)
