@@ -1,8 +1,7 @@
 using System.Net;
-using System.Text;
+using Cluster.Controllers.Informers;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Cache;
-using k8s;
 using k8s.Models;
 
 namespace Cluster.Node.Dns;
@@ -39,7 +38,9 @@ public sealed class ServiceDirectory
     {
         _snapshot = new CacheDerived<Snapshot>(
             () => [registry.Cache(BuiltInKinds.Service), registry.Cache(BuiltInKinds.EndpointSlice)],
-            () => Build(Read<V1Service>(registry.Cache(BuiltInKinds.Service)), Read<V1EndpointSlice>(registry.Cache(BuiltInKinds.EndpointSlice))));
+            () => Build(
+                [.. registry.Cache(BuiltInKinds.Service).List(null).Items.Select(o => o.As<V1Service>())],
+                [.. registry.Cache(BuiltInKinds.EndpointSlice).List(null).Items.Select(o => o.As<V1EndpointSlice>())]));
     }
 
     /// <summary>The Service, or null.</summary>
@@ -110,9 +111,6 @@ public sealed class ServiceDirectory
 
         return new Snapshot(entries, reverse);
     }
-
-    private static List<T> Read<T>(KindCache cache) =>
-        [.. cache.List(null).Items.Select(item => KubernetesJson.Deserialize<T>(Encoding.UTF8.GetString(item.Json)))];
 
     private sealed record Snapshot(
         Dictionary<(string, string), ServiceEntry> Services,

@@ -8,8 +8,8 @@ public sealed class IptablesException(string message) : Exception(message);
 
 /// <summary>
 /// Runs iptables' own tools (the nf_tables or legacy backend, whichever the host's <c>iptables</c> is, as Docker uses):
-/// <c>iptables-restore --noflush</c> for the proxy's chains, <c>iptables -C/-I/-D</c> for the jumps from the
-/// built-in chains, <c>iptables-save</c> to see which of the proxy's chains exist. Every call waits for the xtables
+/// <c>iptables-restore --noflush</c> for the proxy's chains, <c>iptables -C/-I</c> for the jumps from the
+/// built-in chains, <c>iptables-save</c> to see what is there. Every call waits for the xtables
 /// lock (<c>-w</c>) so Docker's changes and ours never interleave.
 /// </summary>
 public sealed class Iptables(string iptables = "iptables", string restore = "iptables-restore", string save = "iptables-save")
@@ -48,21 +48,6 @@ public sealed class Iptables(string iptables = "iptables", string restore = "ipt
         return code == 0 ? output : throw new IptablesException($"iptables-save -t {table} exited with {code}: {output.Trim()}");
     }
 
-    /// <summary>The chains of <paramref name="table"/> whose names start with one of <paramref name="prefixes"/>.</summary>
-    public async Task<IReadOnlyList<string>> ChainsAsync(string table, IReadOnlyList<string> prefixes, CancellationToken ct)
-    {
-        var (code, output) = await RunAsync(save, ["-t", table], null, ct).ConfigureAwait(false);
-        if (code != 0)
-        {
-            throw new IptablesException($"iptables-save -t {table} exited with {code}: {output.Trim()}");
-        }
-
-        return [.. output.Split('\n')
-            .Where(line => line.StartsWith(':'))
-            .Select(line => line[1..].Split(' ')[0])
-            .Where(chain => prefixes.Any(p => chain.StartsWith(p, StringComparison.Ordinal)))];
-    }
-
     /// <summary>Inserts the rule at the head of the chain unless it is there already.</summary>
     public async Task EnsureRuleAsync(string table, string chain, IReadOnlyList<string> rule, CancellationToken ct)
     {
@@ -75,14 +60,6 @@ public sealed class Iptables(string iptables = "iptables", string restore = "ipt
         if (code != 0)
         {
             throw new IptablesException($"iptables -t {table} -I {chain} exited with {code}: {output.Trim()}");
-        }
-    }
-
-    /// <summary>Deletes every copy of the rule from the chain (none is fine).</summary>
-    public async Task DeleteRuleAsync(string table, string chain, IReadOnlyList<string> rule, CancellationToken ct)
-    {
-        for (var i = 0; i < 100 && (await RunAsync(iptables, ["-w", "5", "-t", table, "-D", chain, .. rule], null, ct).ConfigureAwait(false)).Code == 0; i++)
-        {
         }
     }
 

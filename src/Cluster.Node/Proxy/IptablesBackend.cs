@@ -22,15 +22,18 @@ public sealed class IptablesBackend(Iptables iptables, string podCidr) : IProxyB
         WriteSysctl("/proc/sys/net/ipv4/conf/all/route_localnet", "1");
         WriteSysctl("/proc/sys/net/bridge/bridge-nf-call-iptables", "1");
         WriteSysctl("/proc/sys/net/ipv4/ip_forward", "1");
-        _chains = (await iptables.ChainsAsync("nat", IptablesRules.ServiceChainPrefixes, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        _chains = IptablesRules.Chains(await iptables.SaveAsync("nat", ct).ConfigureAwait(false), IptablesRules.ServiceChainPrefixes);
     }
 
     public async Task<bool> ApplyAsync(IReadOnlyList<ProxyServicePort> ports, bool full, CancellationToken ct)
     {
-        if (full)
+        // One read of the nat table per full sync serves both the chains and the jumps (the restore below touches
+        // neither the built-in chains nor the jumps in them).
+        var natSave = full ? await iptables.SaveAsync("nat", ct).ConfigureAwait(false) : null;
+        if (natSave is not null)
         {
             // Chains someone else's edits left behind are found again (and deleted below unless still wanted).
-            _chains = (await iptables.ChainsAsync("nat", IptablesRules.ServiceChainPrefixes, ct).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+            _chains = IptablesRules.Chains(natSave, IptablesRules.ServiceChainPrefixes);
         }
 
         // Chains known to exist but not declared by this rule set are deleted by it; between full syncs only the
@@ -43,13 +46,13 @@ public sealed class IptablesBackend(Iptables iptables, string podCidr) : IProxyB
 
         await iptables.RestoreAsync(full || _bodies is null ? rules.Text : rules.PartialText, ct).ConfigureAwait(false);
         _bodies = rules.Bodies;
-        if (full)
+        if (natSave is not null)
         {
             // After the restore, which creates the proxy's chains: a jump needs its target. Someone may have deleted
             // one; what is there is read once per table (each iptables call reads the whole table).
             foreach (var table in new[] { "nat", "filter" })
             {
-                var saved = await iptables.SaveAsync(table, ct).ConfigureAwait(false);
+                var saved = table == "nat" ? natSave : await iptables.SaveAsync(table, ct).ConfigureAwait(false);
                 foreach (var (_, chain, rule) in IptablesRules.Jumps.Where(j => j.Table == table))
                 {
                     if (!IptablesRules.HasJump(saved, chain, rule))

@@ -132,7 +132,7 @@ public static class IptablesRules
         foreach (var (name, save) in new[] { ("nat", natSave), ("filter", filterSave) })
         {
             var lines = save.Split('\n');
-            var chains = lines.Where(l => l.StartsWith(":KUBE-", StringComparison.Ordinal)).Select(l => l[1..].Split(' ')[0]).ToList();
+            var chains = Chains(save, ["KUBE-"]);
             text.Append('*').Append(name).Append('\n');
             foreach (var chain in chains)
             {
@@ -154,6 +154,14 @@ public static class IptablesRules
 
         return text.ToString();
     }
+
+    /// <summary>The chains declared in <paramref name="save"/> (iptables-save output) whose names start with one of <paramref name="prefixes"/>.</summary>
+    public static IReadOnlySet<string> Chains(string save, IReadOnlyList<string> prefixes) =>
+        save.Split('\n')
+            .Where(line => line.StartsWith(':'))
+            .Select(line => line[1..].Split(' ')[0])
+            .Where(chain => prefixes.Any(p => chain.StartsWith(p, StringComparison.Ordinal)))
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="save"/> (iptables-save output) has the jump <paramref name="rule"/> in <paramref name="chain"/>.</summary>
     public static bool HasJump(string save, string chain, IReadOnlyList<string> rule)
