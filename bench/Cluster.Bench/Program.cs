@@ -23,6 +23,7 @@ return args.FirstOrDefault() switch
     "schedule" => await SchedulerBenchmark.Run(args[1..]),
     "deployment" => await DeploymentBenchmark.Run(args[1..]),
     "proxy" => await Cluster.Bench.Proxy.ProxyBenchmark.Run(args[1..]),
+    "proxy-sink" => Cluster.Bench.Proxy.PodSink.Serve(),
     _ => Usage(),
 };
 

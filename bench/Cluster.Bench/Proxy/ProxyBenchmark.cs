@@ -14,16 +14,18 @@ namespace Cluster.Bench.Proxy;
 /// <list type="number">
 /// <item>rule sync: an EndpointSlice gains an address; the time from the API's answer to the PATCH until the new
 /// endpoint's chain is in the kernel (<c>iptables -S</c> on it succeeds), p50/p99 over <c>--changes</c> changes;</item>
-/// <item>a ClusterIP beside the endpoint itself, in the same run: connections per second (connect, one request, one
-/// answer, close) and bulk throughput over one connection, to a sink in this process on the node's address;</item>
-/// <item>DNS: A queries for the Services' names from <c>--dns-clients</c> concurrent UDP clients for <c>--seconds</c>.</item>
+/// <item>a ClusterIP beside the endpoint itself, in the same run and in <c>--rounds</c> alternating rounds: connections
+/// per second (connect, one request, one answer, close) and bulk throughput over one connection, to a sink in a pod's
+/// network namespace (<see cref="PodSink"/>; without Docker, a sink in this process on the node's address);</item>
+/// <item>DNS: A queries for the Services' names from <c>--dns-clients</c> UDP clients of dnsperf for <c>--seconds</c>,
+/// with the node's CPU per query.</item>
 /// </list>
 /// Targets: rule sync p99 ≤ 1 s with 1,000 Services, ClusterIP ≥ 0.9× direct, ≥ 20,000 DNS queries/s. Needs root
 /// and iptables (it programs the host's nat table, removed when the node stops).
 /// </summary>
 public static class ProxyBenchmark
 {
-    public const string Usage = "proxy [--services N] [--changes N] [--seconds N] [--dns-clients N]";
+    public const string Usage = "proxy [--services N] [--changes N] [--seconds N] [--rounds N] [--dns-clients N]";
     private const string Namespace = "bench-proxy";
 
     public static async Task<int> Run(string[] args)
@@ -31,6 +33,7 @@ public static class ProxyBenchmark
         var services = CommandLine.Int(args, "--services") ?? 1000;
         var changes = CommandLine.Int(args, "--changes") ?? 50;
         var seconds = CommandLine.Int(args, "--seconds") ?? 5;
+        var rounds = CommandLine.Int(args, "--rounds") ?? 3;
         var dnsClients = CommandLine.Int(args, "--dns-clients") ?? 16;
         using var cancel = CommandLine.CancelOnCtrlC();
         var ct = cancel.Token;
@@ -43,7 +46,7 @@ public static class ProxyBenchmark
 
         try
         {
-            return await RunAsync(services, changes, seconds, dnsClients, output, ct);
+            return await RunAsync(services, changes, seconds, rounds, dnsClients, output, ct);
         }
         finally
         {
@@ -52,7 +55,7 @@ public static class ProxyBenchmark
         }
     }
 
-    private static async Task<int> RunAsync(int services, int changes, int seconds, int dnsClients, TextWriter output, CancellationToken ct)
+    private static async Task<int> RunAsync(int services, int changes, int seconds, int rounds, int dnsClients, TextWriter output, CancellationToken ct)
     {
         var dnsPort = FreeUdpPort();
         await using var node = await NodeProcess.StartAsync(Path.GetTempPath(), new Dictionary<string, string>(), NodeProcess.FreePort(),
@@ -91,29 +94,49 @@ public static class ProxyBenchmark
         var p99 = Percentiles.Of(sorted, 0.99);
         output.WriteLine(Report.F($"  rule sync after an EndpointSlice change ({changes} changes): p50 {Percentiles.Of(sorted, 0.5):0} ms  p99 {p99:0} ms  max {sorted[^1]:0} ms   target p99 <= 1000 ms: {(p99 <= 1000 ? "met" : "NOT met")}"));
 
-        // 2. ClusterIP beside direct.
-        var nodeAddress = HostAddress();
-        using var sink = new Sink(nodeAddress);
+        // 2. ClusterIP beside direct, to a pod's network namespace when Docker is there.
+        await using var pod = await PodSink.TryStartAsync(output, ct);
+        using var hostSink = pod is null ? new Sink(HostAddress()) : null;
+        var (endpoint, endpointPort, where) = pod is null
+            ? (HostAddress(), hostSink!.Port, "a sink in this process on the node's address")
+            : (pod.Address, PodSink.Port, "a sink in a pod's network namespace behind docker0");
         await Must(api.SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{Namespace}/services", Json(ServiceJson(services, "10.100.200.1")), ApiClient.Json, ct));
         await Must(api.SendAsync(HttpMethod.Post, $"/apis/discovery.k8s.io/v1/namespaces/{Namespace}/endpointslices",
-            Json(SliceJson(services, 0, $$$"""[{"addresses":["{{{nodeAddress}}}"],"conditions":{"ready":true}}]""", sink.Port)), ApiClient.Json, ct));
+            Json(SliceJson(services, 0, $$$"""[{"addresses":["{{{endpoint}}}"],"conditions":{"ready":true}}]""", endpointPort)), ApiClient.Json, ct));
         var clusterIp = IPAddress.Parse("10.100.200.1");
         await UntilAsync(async () => await Sink.TryConnectAsync(clusterIp, 80, ct), TimeSpan.FromSeconds(30), "the sink's ClusterIP");
-        output.WriteLine(Report.F($"== a ClusterIP beside its endpoint ({nodeAddress}:{sink.Port}, a sink in this process), {seconds} s each =="));
-        var direct = await Sink.ConnectionsPerSecondAsync(nodeAddress, sink.Port, seconds, ct);
-        var viaService = await Sink.ConnectionsPerSecondAsync(clusterIp, 80, seconds, ct);
-        output.WriteLine(Report.F($"  connections/s   direct {direct,9:N0}   ClusterIP {viaService,9:N0}   ratio {viaService / direct:0.00}"));
-        var directMb = await Sink.ThroughputAsync(nodeAddress, sink.Port, seconds, ct);
-        var serviceMb = await Sink.ThroughputAsync(clusterIp, 80, seconds, ct);
-        output.WriteLine(Report.F($"  throughput MB/s direct {directMb,9:N0}   ClusterIP {serviceMb,9:N0}   ratio {serviceMb / directMb:0.00}   target >= 0.90: {(serviceMb / directMb >= 0.9 && viaService / direct >= 0.9 ? "met" : "NOT met")}"));
+        output.WriteLine(Report.F($"== a ClusterIP beside its endpoint ({endpoint}:{endpointPort}, {where}), {rounds} rounds of {seconds} s each, alternating which goes first =="));
+        var (direct, viaService, directMb, serviceMb) = (0.0, 0.0, 0.0, 0.0);
+        for (var round = 0; round < rounds; round++)
+        {
+            // Alternating the order cancels a machine that grows busier or quieter over a round.
+            var first = round % 2 == 0;
+            var (d, v) = first
+                ? (await Sink.ConnectionsPerSecondAsync(endpoint, endpointPort, seconds, ct), await Sink.ConnectionsPerSecondAsync(clusterIp, 80, seconds, ct))
+                : Swap(await Sink.ConnectionsPerSecondAsync(clusterIp, 80, seconds, ct), await Sink.ConnectionsPerSecondAsync(endpoint, endpointPort, seconds, ct));
+            var (dm, vm) = first
+                ? (await Sink.ThroughputAsync(endpoint, endpointPort, seconds, ct), await Sink.ThroughputAsync(clusterIp, 80, seconds, ct))
+                : Swap(await Sink.ThroughputAsync(clusterIp, 80, seconds, ct), await Sink.ThroughputAsync(endpoint, endpointPort, seconds, ct));
+            output.WriteLine(Report.F($"  round {round + 1}: connections/s {d,8:N0} direct {v,8:N0} ClusterIP ({v / d:0.00})   MB/s {dm,6:N0} direct {vm,6:N0} ClusterIP ({vm / dm:0.00})"));
+            (direct, viaService, directMb, serviceMb) = (direct + d, viaService + v, directMb + dm, serviceMb + vm);
+        }
+
+        output.WriteLine(Report.F($"  connections/s   direct {direct / rounds,9:N0}   ClusterIP {viaService / rounds,9:N0}   ratio {viaService / direct:0.00}"));
+        output.WriteLine(Report.F($"  throughput MB/s direct {directMb / rounds,9:N0}   ClusterIP {serviceMb / rounds,9:N0}   ratio {serviceMb / directMb:0.00}   target >= 0.90: {(serviceMb / directMb >= 0.9 && viaService / direct >= 0.9 ? "met" : "NOT met")}"));
 
         // 3. DNS.
         output.WriteLine(Report.F($"== DNS: A queries for the Services' names, {dnsClients} UDP clients, {seconds} s =="));
-        var (answered, failed) = await DnsLoadAsync(new IPEndPoint(IPAddress.Loopback, dnsPort), services, dnsClients, seconds, ct);
-        var qps = answered / (double)seconds;
-        output.WriteLine(Report.F($"  {qps:N0} queries/s answered ({failed:N0} unanswered or wrong)   target >= 20,000: {(qps >= 20000 ? "met" : "NOT met")}"));
+        var names = Enumerable.Range(0, services).Select(i => $"svc-{i}.{Namespace}.svc.cluster.local").ToArray();
+        var load = Api.MachineLoad.Start(node.Pid);
+        var dns = await DnsLoad.RunAsync(new IPEndPoint(IPAddress.Loopback, dnsPort), names, dnsClients, seconds, output, ct);
+        var cpu = load.Measure();
+        var qps = dns.QueriesPerSecond;
+        output.WriteLine(Report.F($"  {qps:N0} queries/s answered by {dns.Tool} ({dns.Failed:N0} unanswered{(dns.ResponseCodes.Length > 0 ? "; responses " + dns.ResponseCodes : "")})   target >= 20,000: {(qps >= 20000 ? "met" : "NOT met")}"));
+        output.WriteLine(Report.F($"  node CPU {cpu.Nodes.TotalMicroseconds / Math.Max(1, dns.Answered):0.0} µs per query; the load generator and other processes {cpu.OtherCores:0.00} cores"));
         return 0;
     }
+
+    private static (double, double) Swap(double clusterIp, double direct) => (direct, clusterIp);
 
     private static ProxyServicePort Port(int i, int endpoints) => new(
         Namespace, "svc-" + i.ToString(CultureInfo.InvariantCulture), "http", "TCP", [], 80, 0, [], false, 10800, false, false,
@@ -165,65 +188,6 @@ public static class ProxyBenchmark
 
             await Task.Delay(5);
         }
-    }
-
-    private static async Task<(long Answered, long Failed)> DnsLoadAsync(IPEndPoint server, int services, int clients, int seconds, CancellationToken ct)
-    {
-        long answered = 0, failed = 0;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stop.CancelAfter(TimeSpan.FromSeconds(seconds));
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            await socket.ConnectAsync(server, ct);
-            var buffer = new byte[4096];
-            var random = new Random(c);
-            while (!stop.IsCancellationRequested)
-            {
-                var id = (ushort)random.Next(ushort.MaxValue);
-                var packet = Encode(id, $"svc-{random.Next(services)}.{Namespace}.svc.cluster.local");
-                try
-                {
-                    await socket.SendAsync(packet, stop.Token);
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-                    wait.CancelAfter(TimeSpan.FromSeconds(1));
-                    var read = await socket.ReceiveAsync(buffer, wait.Token);
-                    // The header is enough to judge the answer (id, NOERROR, one or more answers): parsing it whole
-                    // here cost this process the CPU the server on the same two cores needs.
-                    if (read >= 12 && ((buffer[0] << 8) | buffer[1]) == id && (buffer[3] & 0x0F) == 0 && ((buffer[6] << 8) | buffer[7]) > 0)
-                    {
-                        Interlocked.Increment(ref answered);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
-                }
-                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-                {
-                    Interlocked.Increment(ref failed);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }, ct)));
-        return (answered, failed);
-    }
-
-    /// <summary>A standard query (recursion desired) for the A record of <paramref name="name"/>.</summary>
-    private static byte[] Encode(ushort id, string name)
-    {
-        var bytes = new List<byte> { (byte)(id >> 8), (byte)id, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0 };
-        foreach (var label in name.Split('.'))
-        {
-            bytes.Add((byte)label.Length);
-            bytes.AddRange(Encoding.ASCII.GetBytes(label));
-        }
-
-        bytes.AddRange([0, 0, 1, 0, 1]);
-        return [.. bytes];
     }
 
     private static int FreeUdpPort()

@@ -10,10 +10,10 @@ internal sealed class Sink : IDisposable
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stop = new();
 
-    public Sink(IPAddress address)
+    public Sink(IPAddress address, int port = 0)
     {
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(address, 0));
+        _listener.Bind(new IPEndPoint(address, port));
         _listener.Listen(4096);
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _ = Task.Run(AcceptAsync);

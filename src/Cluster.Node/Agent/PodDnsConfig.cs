@@ -3,14 +3,22 @@ using k8s.Models;
 namespace Cluster.Node.Agent;
 
 /// <summary>A pod's <c>/etc/resolv.conf</c>: nameservers, search domains and options.</summary>
-public sealed record PodDns(IReadOnlyList<string> Nameservers, IReadOnlyList<string> Searches, IReadOnlyList<string> Options);
+public sealed record PodDns(IReadOnlyList<string> Nameservers, IReadOnlyList<string> Searches, IReadOnlyList<string> Options)
+{
+    /// <summary>The file's text, as Docker writes it from its <c>--dns</c> flags.</summary>
+    public string ResolvConf() =>
+        string.Concat(Nameservers.Select(n => "nameserver " + n + "\n"))
+        + (Searches.Count > 0 ? "search " + string.Join(' ', Searches) + "\n" : "")
+        + (Options.Count > 0 ? "options " + string.Join(' ', Options) + "\n" : "");
+}
 
 /// <summary>
 /// The kubelet's choice of a pod's DNS (its getPodDNS), by dnsPolicy:
 /// <code>
 ///   ClusterFirst (the default) ─▶ the cluster DNS, search &lt;ns&gt;.svc.&lt;domain&gt; svc.&lt;domain&gt; &lt;domain&gt; and the host's, ndots:5
 ///                                  (a hostNetwork pod, or no cluster DNS known: the host's, as Default)
-///   ClusterFirstWithHostNet    ─▶ the cluster DNS, host network or not
+///   ClusterFirstWithHostNet    ─▶ the cluster DNS, host network or not (a host-network sandbox's resolv.conf is
+///                                  its own file, written by the runtime)
 ///   Default                    ─▶ the host's resolv.conf
 ///   None                       ─▶ only what dnsConfig says
 /// </code>
@@ -50,7 +58,7 @@ public static class PodDnsConfig
 
     /// <summary>
     /// The pod's DNS, or null when it simply gets the host's (Docker copies the host's resolv.conf into a container
-    /// by itself, and a host-network container cannot be given another).
+    /// by itself).
     /// </summary>
     /// <param name="clusterDns">The cluster DNS Service's address (kube-system/kube-dns), or null when there is none.</param>
     public static PodDns? For(V1Pod pod, string? clusterDns, string clusterDomain, PodDns host)
@@ -61,11 +69,6 @@ public static class PodDnsConfig
         var config = pod.Spec?.DnsConfig;
         var policy = pod.Spec?.DnsPolicy is { Length: > 0 } p ? p : "ClusterFirst";
         var cluster = policy == "ClusterFirstWithHostNet" || (policy == "ClusterFirst" && !hostNetwork);
-        if (hostNetwork)
-        {
-            return null;
-        }
-
         PodDns dns;
         if (policy == "None")
         {

@@ -66,10 +66,27 @@ public sealed class PodDnsConfigTests
     }
 
     [Fact]
-    public void ClusterFirstWithHostNet_HostNetworkPodStillGetsTheHosts_AsDockerCannotChangeIt()
+    public void ClusterFirstWithHostNet_HostNetworkPod_GetsTheClusterDns()
     {
-        // Upstream gives such a pod the cluster DNS; a host-network container here shares the host's resolv.conf.
-        Assert.Null(PodDnsConfig.For(Pod("ClusterFirstWithHostNet", hostNetwork: true), "10.96.0.10", "cluster.local", Host));
+        var dns = PodDnsConfig.For(Pod("ClusterFirstWithHostNet", hostNetwork: true), "10.96.0.10", "cluster.local", Host)!;
+
+        Assert.Equal(["10.96.0.10"], dns.Nameservers);
+        Assert.Equal("shop.svc.cluster.local", dns.Searches[0]);
         Assert.NotNull(PodDnsConfig.For(Pod("ClusterFirstWithHostNet"), "10.96.0.10", "cluster.local", Host));
+    }
+
+    [Fact]
+    public void ClusterFirst_HostNetworkPod_KeepsTheHosts()
+    {
+        Assert.Null(PodDnsConfig.For(Pod("ClusterFirst", hostNetwork: true), "10.96.0.10", "cluster.local", Host));
+    }
+
+    [Fact]
+    public void ResolvConf_RendersNameserversSearchesAndOptions()
+    {
+        var text = new PodDns(["10.96.0.10"], ["a.svc.cluster.local", "cluster.local"], ["ndots:5"]).ResolvConf();
+
+        Assert.Equal("nameserver 10.96.0.10\nsearch a.svc.cluster.local cluster.local\noptions ndots:5\n", text);
+        Assert.Equal("", new PodDns([], [], []).ResolvConf());
     }
 }

@@ -107,6 +107,16 @@ public sealed class ServiceProxyDockerTests(ServiceProxyDockerTests.Cluster clus
         Assert.Contains($"search {ns}.svc.cluster.local svc.cluster.local cluster.local", resolv, StringComparison.Ordinal);
         Assert.Contains("options ndots:5", resolv, StringComparison.Ordinal);
         Assert.Contains("Address: " + clusterIp, await cluster.ExecAsync(ns, $"nslookup web.{ns}.svc.cluster.local"), StringComparison.Ordinal);
+
+        // A host-network pod asking for ClusterFirstWithHostNet gets the cluster DNS in its own resolv.conf, and
+        // resolves Service names through it from the host's network; the host's file is left as it was.
+        var hostFile = await File.ReadAllTextAsync("/etc/resolv.conf");
+        await cluster.RunClientAsync(ns, "host-client", """{"spec":{"hostNetwork":true,"dnsPolicy":"ClusterFirstWithHostNet"}}""");
+        var hostPodResolv = await cluster.ExecAsync(ns, "cat /etc/resolv.conf", pod: "host-client");
+        Assert.Contains("nameserver 10.96.0.10", hostPodResolv, StringComparison.Ordinal);
+        Assert.Contains($"search {ns}.svc.cluster.local", hostPodResolv, StringComparison.Ordinal);
+        Assert.Contains("Address: " + clusterIp, await cluster.ExecAsync(ns, $"nslookup web.{ns}.svc.cluster.local", pod: "host-client"), StringComparison.Ordinal);
+        Assert.Equal(hostFile, await File.ReadAllTextAsync("/etc/resolv.conf"));
     }
 
     [Fact]
@@ -317,17 +327,19 @@ public sealed class ServiceProxyDockerTests(ServiceProxyDockerTests.Cluster clus
         }
 
         /// <summary>Starts the busybox client pod in <paramref name="ns"/> and waits until it runs.</summary>
-        public async Task RunClientAsync(string ns)
+        public async Task RunClientAsync(string ns, string name = "client", string? overrides = null)
         {
-            var run = await RunAsync("run", "client", "-n", ns, "--image=" + Image, "--image-pull-policy=Never", "--restart=Never", "--command", "--", "sleep", "3600");
+            var run = await RunAsync([
+                "run", name, "-n", ns, "--image=" + Image, "--image-pull-policy=Never", "--restart=Never",
+                .. overrides is null ? Array.Empty<string>() : ["--overrides=" + overrides], "--command", "--", "sleep", "3600"]);
             Assert.True(run.ExitCode == 0, run.StdErr);
-            await UntilAsync("client", ns, "{.status.phase}", phase => phase == "Running", 60);
+            await UntilAsync(name, ns, "{.status.phase}", phase => phase == "Running", 60);
         }
 
-        /// <summary>Runs a shell command in the client pod; its standard output.</summary>
-        public async Task<string> ExecAsync(string ns, string command, bool check = true)
+        /// <summary>Runs a shell command in a client pod; its standard output.</summary>
+        public async Task<string> ExecAsync(string ns, string command, bool check = true, string pod = "client")
         {
-            var result = await RunAsync("exec", "-n", ns, "client", "--", "sh", "-c", command);
+            var result = await RunAsync("exec", "-n", ns, pod, "--", "sh", "-c", command);
             Assert.True(!check || result.ExitCode == 0, $"{command}: exit {result.ExitCode}: {result.StdErr}");
             return result.StdOut;
         }

@@ -99,16 +99,42 @@ public sealed partial class DockerRuntime(DockerClient client, string infraImage
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
                 CPUShares = 2,
 
-                // The app containers join this container's network namespace and so share its resolv.conf.
-                DNS = dns?.Nameservers.ToList(),
-                DNSSearch = dns?.Searches.ToList(),
-                DNSOptions = dns?.Options.ToList(),
+                // The app containers join this container's network namespace and so share its resolv.conf. Docker
+                // refuses these flags with the host's network: that resolv.conf is written below instead.
+                DNS = hostNetwork ? null : dns?.Nameservers.ToList(),
+                DNSSearch = hostNetwork ? null : dns?.Searches.ToList(),
+                DNSOptions = hostNetwork ? null : dns?.Options.ToList(),
             },
         };
         var id = await CreateAsync(parameters, deadline.Token).ConfigureAwait(false);
         await client.Containers.StartContainerAsync(id, new ContainerStartParameters(), deadline.Token).ConfigureAwait(false);
+
+        // After the start: starting is when Docker copies the host's file in.
+        if (hostNetwork && dns is not null)
+        {
+            await WriteResolvConfAsync(id, dns, deadline.Token).ConfigureAwait(false);
+        }
+
         return await InspectAsync(id, deadline.Token).ConfigureAwait(false)
             ?? throw new ContainerStartException("CreatePodSandboxError", "the pod's infra container vanished right after it started");
+    }
+
+    /// <summary>
+    /// A host-network sandbox's resolv.conf, rewritten as dockershim's rewriteResolvFile did: Docker gives every
+    /// container its own copy of the host's file (the app containers share the sandbox's), so the pod's DNS policy
+    /// changes that copy and nothing of the host.
+    /// </summary>
+    private async Task WriteResolvConfAsync(string id, PodDns dns, CancellationToken ct)
+    {
+        var inspected = await client.Containers.InspectContainerAsync(id, ct).ConfigureAwait(false);
+        try
+        {
+            await File.WriteAllTextAsync(inspected.ResolvConfPath, dns.ResolvConf(), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new ContainerStartException("CreatePodSandboxError", $"cannot write the pod's resolv.conf ({inspected.ResolvConfPath}): {e.Message}", e);
+        }
     }
 
     public async Task<RuntimeContainer> StartContainerAsync(V1Pod pod, RuntimeContainer sandbox, ContainerRequest request, CancellationToken ct)
