@@ -21,7 +21,7 @@ namespace Cluster.Bench.Api;
 /// </summary>
 public static class SecurityBenchmark
 {
-    public const string Usage = "security [--rounds N] [--seconds N] [--clients N] [--write-rate N] [--read-rate N] [--quick]";
+    public const string Usage = "security [--rounds N] [--seconds N] [--clients N] [--write-rate N] [--read-rate N] [--secure-node-arg ARG]... [--tls-http1] [--quick]";
     private const double PacedRate = 1_000;
     private const double ThroughputTarget = 0.8, P99DifferenceTarget = 5;
     private const string User = "bench-user";
@@ -36,6 +36,10 @@ public static class SecurityBenchmark
         };
         var rounds = args.Select((a, i) => (a, i)).Where(p => p.a == "--rounds" && p.i + 1 < args.Length)
             .Select(p => int.Parse(args[p.i + 1], System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(1).Last();
+        // For taking the cost apart: further arguments for the secure node (--api:audit:enabled=false, ...) and
+        // HTTP/1.1 instead of HTTP/2 over TLS.
+        var secureArguments = args.Select((a, i) => (a, i)).Where(p => p.a == "--secure-node-arg" && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToList();
+        var http2 = !args.Contains("--tls-http1");
         var output = Console.Out;
         using var cancel = CommandLine.CancelOnCtrlC();
 
@@ -48,8 +52,8 @@ public static class SecurityBenchmark
             var plain = await PlainAsync(options, output, cancel.Token);
             Report.PrintRows(output, plain);
             output.WriteLine();
-            output.WriteLine(Report.F($"== round {round} of {rounds}: secure: HTTPS (HTTP/2, as client-go) with a client certificate ({User}), RBAC through bindings =="));
-            var secure = await SecureAsync(options, output, cancel.Token);
+            output.WriteLine(Report.F($"== round {round} of {rounds}: secure: HTTPS ({(http2 ? "HTTP/2, as client-go" : "HTTP/1.1")}) with a client certificate ({User}), RBAC through bindings{(secureArguments.Count > 0 ? "; node arguments " + string.Join(' ', secureArguments) : "")} =="));
+            var secure = await SecureAsync(options, secureArguments, http2, output, cancel.Token);
             Report.PrintRows(output, secure);
             output.WriteLine();
             pairs.Add((plain, secure));
@@ -86,16 +90,16 @@ public static class SecurityBenchmark
     /// The node's defaults but the fairness gate: the plain node's user is system:unsecured, which the gate exempts
     /// (as upstream exempts system:masters), so the gate would otherwise weigh on one side only.
     /// </summary>
-    private static async Task<IReadOnlyList<ApiRow>> SecureAsync(ApiBenchOptions options, TextWriter output, CancellationToken ct)
+    private static async Task<IReadOnlyList<ApiRow>> SecureAsync(ApiBenchOptions options, IReadOnlyList<string> arguments, bool http2, TextWriter output, CancellationToken ct)
     {
-        await using var node = await NodeProcess.StartAsync(options.DataParent, options.NodeEnvironment, NodeProcess.FreePort(), ["--insecure-http=false", "--api:fairness:enabled=false"], ct);
+        await using var node = await NodeProcess.StartAsync(options.DataParent, options.NodeEnvironment, NodeProcess.FreePort(), ["--insecure-http=false", "--api:fairness:enabled=false", .. arguments], ct);
         var pki = Path.Combine(node.DataDirectory, ClusterPki.DirectoryName);
         using var authority = CertificateAuthority.FromPem(File.ReadAllText(Path.Combine(pki, "ca.crt")), File.ReadAllText(Path.Combine(pki, "ca.key")));
         using var trust = X509CertificateLoader.LoadCertificate(authority.Certificate.RawData);
         using var admin = PemFiles.Load(Path.Combine(pki, "admin.crt"), Path.Combine(pki, "admin.key"));
         using var user = authority.IssueClient(User, [], TimeSpan.FromDays(1), TimeProvider.System);
         await GrantAsync(node, Credentials(admin, trust), Credentials(user, trust), ct);
-        return await ReadWritePhase.RunAsync(node, options, output, ct, Credentials(user, trust));
+        return await ReadWritePhase.RunAsync(node, options, output, ct, Credentials(user, trust, http2));
     }
 
     private static double Median(List<double> values)
@@ -105,10 +109,10 @@ public static class SecurityBenchmark
     }
 
     /// <summary>The user's handler settings: its certificate, the cluster CA as the only trust root, HTTP/2 (as client-go over TLS).</summary>
-    private static Action<SocketsHttpHandler> Credentials(X509Certificate2 certificate, X509Certificate2 authority) => handler =>
+    private static Action<SocketsHttpHandler> Credentials(X509Certificate2 certificate, X509Certificate2 authority, bool http2 = true) => handler =>
     {
         handler.SslOptions.ClientCertificates = [certificate];
-        handler.EnableMultipleHttp2Connections = true;
+        handler.EnableMultipleHttp2Connections = http2;
         handler.SslOptions.RemoteCertificateValidationCallback = CertificateTrust.Callback(checkName: true, authority);
     };
 

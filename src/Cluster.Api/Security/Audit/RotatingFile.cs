@@ -14,8 +14,10 @@ public sealed class RotatingFile(string path, long maxSize, int maxBackups) : IA
     /// <summary>Appends whole lines, rotating before a line that would not fit (a line larger than the limit gets a file of its own).</summary>
     public void Write(ReadOnlySpan<byte> line)
     {
+        // Position, not Length: in append mode it is the file's size, kept by the stream, where Length asks the
+        // kernel (an fstat per audit line).
         var stream = Open();
-        if (stream.Length > 0 && stream.Length + line.Length > maxSize)
+        if (stream.Position > 0 && stream.Position + line.Length > maxSize)
         {
             Rotate();
             stream = Open();
