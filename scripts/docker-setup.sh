@@ -8,10 +8,10 @@ cd "$(dirname "$0")"
 
 log() { echo "docker-setup: $*"; }
 
-if ! command -v dockerd >/dev/null || ! command -v busybox >/dev/null || ! command -v gcc >/dev/null || ! command -v dig >/dev/null; then
-  log "installing docker.io, busybox-static, gcc, dnsutils (dig, for the cluster DNS tests)"
+if ! command -v dockerd >/dev/null || ! command -v busybox >/dev/null || ! command -v gcc >/dev/null || ! command -v dig >/dev/null || ! command -v conntrack >/dev/null; then
+  log "installing docker.io, busybox-static, gcc, dnsutils (dig, for the cluster DNS tests), conntrack (the proxy's UDP flow cleanup)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static gcc libc6-dev dnsutils >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static gcc libc6-dev dnsutils conntrack >/dev/null
 fi
 
 if ! docker info >/dev/null 2>&1; then

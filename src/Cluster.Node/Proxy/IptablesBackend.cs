@@ -4,11 +4,13 @@ namespace Cluster.Node.Proxy;
 /// kube-proxy's iptables mode: the rules of <see cref="IptablesRules"/> written with one <c>iptables-restore
 /// --noflush</c> per change, the jumps into them ensured on every full sync, and the per-service chains no longer
 /// wanted deleted in the same restore. On start the chains a previous run left are found and taken over, so a
-/// restarted proxy rebuilds the same rules without duplicates.
+/// restarted proxy rebuilds the same rules without duplicates. After a restore, the UDP flows the change left
+/// pointing at a removed endpoint are deleted with <paramref name="conntrack"/> (<see cref="StaleUdpFlows"/>).
 /// </summary>
-public sealed class IptablesBackend(Iptables iptables, string podCidr) : IProxyBackend
+public sealed class IptablesBackend(Iptables iptables, string podCidr, Conntrack? conntrack = null) : IProxyBackend
 {
     private IReadOnlySet<string> _chains = new HashSet<string>();
+    private IReadOnlyList<ProxyServicePort> _ports = [];
     private string? _applied;
     private IReadOnlyDictionary<string, string>? _bodies;
 
@@ -66,6 +68,16 @@ public sealed class IptablesBackend(Iptables iptables, string podCidr) : IProxyB
         var changed = rules.Text != _applied;
         _applied = rules.Text;
         _chains = rules.ServiceChains;
+        if (conntrack is not null)
+        {
+            // After the restore: a flow deleted before it would be translated by the old rules again.
+            foreach (var filter in StaleUdpFlows.Between(_ports, ports))
+            {
+                await conntrack.DeleteAsync(filter, ct).ConfigureAwait(false);
+            }
+        }
+
+        _ports = ports;
         return changed;
     }
 
@@ -79,6 +91,7 @@ public sealed class IptablesBackend(Iptables iptables, string podCidr) : IProxyB
         _applied = null;
         _bodies = null;
         _chains = new HashSet<string>();
+        _ports = [];
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -68,7 +68,7 @@ public sealed partial class ServiceProxy(
             return;
         }
 
-        _backend = mode == ProxyMode.Iptables ? new IptablesBackend(iptables, podCidr) : new UserspaceBackend(logger);
+        _backend = mode == ProxyMode.Iptables ? new IptablesBackend(iptables, podCidr, new Conntrack(logger)) : new UserspaceBackend(logger);
         await _backend.StartAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => RunAsync(_backend, _stopping.Token), CancellationToken.None);
     }

@@ -120,6 +120,67 @@ public sealed class ServiceProxyDockerTests(ServiceProxyDockerTests.Cluster clus
     }
 
     [Fact]
+    public async Task UdpEndpointReplaced_ItsConntrackFlowIsDeleted_SoTheNextDatagramGoesToTheNewOne()
+    {
+        const string ns = "px-udp";
+        // A Service without a selector and its own EndpointSlice: endpoint addresses on the Docker bridge where
+        // nothing answers, so the flows stay unreplied (and the kernel would keep them 30 s).
+        var manifest = $$$"""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: {{{ns}}}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: echo, namespace: {{{ns}}}}
+            spec:
+              ports: [{name: echo, port: 7, protocol: UDP}]
+            """;
+        Assert.Equal(0, (await cluster.RunWithInputAsync(manifest, "apply", "-f", "-")).ExitCode);
+        var clusterIp = await cluster.JsonPathAsync("service/echo", ns, "{.spec.clusterIP}");
+        await SetUdpEndpointAsync(ns, "172.17.255.250", create: true);
+
+        using var client = new UdpClient(new IPEndPoint(IPAddress.Any, 0));
+        var first = "";
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                await client.SendAsync(new byte[] { 1 }, new IPEndPoint(IPAddress.Parse(clusterIp), 7));
+            }
+            catch (SocketException)
+            {
+                // Until the proxy has the endpoint, the Service rejects (EPERM on a local send).
+            }
+
+            first = await FlowsAsync(clusterIp);
+            return first.Contains("src=172.17.255.250", StringComparison.Ordinal);
+        }, "a flow translated to the first endpoint", seconds: 30);
+
+        await SetUdpEndpointAsync(ns, "172.17.255.251", create: false);
+        await Poll.UntilAsync(async () => !(await FlowsAsync(clusterIp)).Contains("src=172.17.255.250", StringComparison.Ordinal), "the first endpoint's flow deleted", seconds: 5);
+        await client.SendAsync(new byte[] { 2 }, new IPEndPoint(IPAddress.Parse(clusterIp), 7));
+        Assert.Contains("src=172.17.255.251", await FlowsAsync(clusterIp), StringComparison.Ordinal);
+    }
+
+    private async Task SetUdpEndpointAsync(string ns, string address, bool create)
+    {
+        var slice = $$$"""
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: echo-1, namespace: {{{ns}}}, labels: {kubernetes.io/service-name: echo, endpointslice.kubernetes.io/managed-by: test}}
+            addressType: IPv4
+            ports: [{name: echo, port: 7, protocol: UDP}]
+            endpoints: [{addresses: ["{{{address}}}"], conditions: {ready: true}}]
+            """;
+        var applied = await cluster.RunWithInputAsync(slice, create ? "create" : "replace", "-f", "-");
+        Assert.True(applied.ExitCode == 0, applied.StdErr);
+    }
+
+    /// <summary>The kernel's UDP flows to <paramref name="clusterIp"/>, as <c>conntrack -L</c> prints them.</summary>
+    private static Task<string> FlowsAsync(string clusterIp) => RunAsync("conntrack", ["-L", "-p", "udp", "--orig-dst", clusterIp]);
+
+    [Fact]
     public async Task Restart_RulesRebuiltWithoutDuplicates_AndACleanStopLeavesNoRules()
     {
         const string ns = "px-restart";
