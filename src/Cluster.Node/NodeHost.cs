@@ -1,5 +1,6 @@
 using Cluster.Node.Agent;
 using Cluster.Node.Dns;
+using Cluster.Node.Endpoints;
 using Cluster.Node.Proxy;
 using Cluster.Node.Configuration;
 using Cluster.Node.Management;
@@ -104,7 +105,7 @@ public static class NodeHost
         var akkaConfig = AkkaConfig(builder.Configuration, settings, membership, RemotingSecurity.UsesTls(security), dataDirectory);
 
         builder.WebHost.UseKestrelCore();
-        NodeSecurity.Configure(builder, security, apiSettings, settings, dataDirectory);
+        NodeSecurity.Configure(builder, security, apiSettings, settings, dataDirectory, registrySettings.ServiceClusterIPRange.First);
         builder.Services.AddKubernetesAudit(AuditSettings.FromConfiguration(builder.Configuration).InDataDirectory(dataDirectory));
         NodeLimits.Configure(builder, ApiLimitsSettings.FromConfiguration(builder.Configuration));
         builder.Services.AddRoutingCore();
@@ -180,6 +181,7 @@ public static class NodeHost
         builder.Services.AddClusterRegistry(registrySettings);
         builder.Services.AddNodeAgent(agentSettings, worker: membership.Roles.Contains("worker"), settings);
         builder.Services.AddClusterDns(dnsSettings, settings.Name);
+        builder.Services.AddApiServerEndpoints(apiSettings.Endpoint(), settings.Name);
         builder.Services.AddServiceProxy(ProxySettings.FromConfiguration(builder.Configuration), agentSettings, membership.Roles.Contains("worker"), settingsForAgent);
         return builder;
     }

@@ -25,7 +25,7 @@ internal static class NodeSecurity
     /// <summary>The identity one member presents to another when it passes on a pod's stream (upstream's apiserver-kubelet-client).</summary>
     private const string ProxyUser = "kube-apiserver-proxy";
 
-    public static void Configure(WebApplicationBuilder builder, SecuritySettings security, Cluster.Api.ApiServerSettings api, NodeSettings settings, string dataDirectory)
+    public static void Configure(WebApplicationBuilder builder, SecuritySettings security, Cluster.Api.ApiServerSettings api, NodeSettings settings, string dataDirectory, string kubernetesServiceIp)
     {
         var (host, port) = api.Endpoint();
         security.ValidateAddress(host);
@@ -34,7 +34,7 @@ internal static class NodeSecurity
         {
             builder.WebHost.UseKestrelHttpsConfiguration();
             builder.Services.AddSingleton(sp => ClusterPki.LoadOrCreate(
-                dataDirectory, settings.ActorSystemName, security, ServingNames(address, settings.Name), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ClusterPki>()));
+                dataDirectory, settings.ActorSystemName, security, ServingNames(address, settings.Name, kubernetesServiceIp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ClusterPki>()));
         }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -88,10 +88,14 @@ internal static class NodeSecurity
         }),
     };
 
-    /// <summary>The addresses and names clients reach this node by: the bound address (every interface's when it is a wildcard) and the node's name.</summary>
-    private static List<string> ServingNames(IPAddress bound, string nodeName)
+    /// <summary>
+    /// The addresses and names clients reach this node by: the bound address (every interface's when it is a
+    /// wildcard), the node's name, and the kubernetes Service's cluster IP, which pods dial (client-go's in-cluster
+    /// configuration takes KUBERNETES_SERVICE_HOST) and the service proxy carries to this node.
+    /// </summary>
+    private static List<string> ServingNames(IPAddress bound, string nodeName, string kubernetesServiceIp)
     {
-        var names = new List<string> { nodeName };
+        var names = new List<string> { nodeName, kubernetesServiceIp };
         if (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
         {
             foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())

@@ -1,4 +1,5 @@
 using System.Text;
+using Cluster.Controllers.Informers;
 using Cluster.Core.Registry;
 using Cluster.Node.Agent.Runtime;
 using k8s.Models;
@@ -8,16 +9,24 @@ namespace Cluster.Node.Agent;
 /// <summary>
 /// A container's environment as the kubelet makes it (makeEnvironmentVariables): envFrom first (ConfigMaps and
 /// Secrets, each key with the prefix), then env in order, where a value may name earlier variables as $(NAME) and
-/// valueFrom reads a ConfigMap or Secret key or one of the pod's own fields. A missing object or key that is not
-/// optional is a CreateContainerConfigError with the kubelet's message.
+/// valueFrom reads a ConfigMap or Secret key or one of the pod's own fields; then the Service variables
+/// (<see cref="ServiceEnv"/>) the container does not set itself, which $(NAME) may name too. A missing object or key
+/// that is not optional is a CreateContainerConfigError with the kubelet's message.
 /// </summary>
 public sealed class EnvResolver(ResourceRegistry registry)
 {
     public async Task<IReadOnlyList<string>> ResolveAsync(V1Pod pod, V1Container container, CancellationToken ct)
     {
         var ns = pod.Metadata.NamespaceProperty;
+        var services = ServiceEnv.For(
+            registry.Cache(BuiltInKinds.Service).List(ns).Items.Concat(registry.Cache(BuiltInKinds.Service).List(ServiceEnv.MasterNamespace).Items).Select(o => o.As<V1Service>()),
+            ns,
+            pod.Spec.EnableServiceLinks ?? true);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var order = new List<string>();
+
+        // What $(NAME) may name: the variables set so far, and the Service variables (as the kubelet's mapping).
+        var lookup = services.ToDictionary(StringComparer.Ordinal);
         void Set(string name, string value)
         {
             if (!values.ContainsKey(name))
@@ -26,6 +35,7 @@ public sealed class EnvResolver(ResourceRegistry registry)
             }
 
             values[name] = value;
+            lookup[name] = value;
         }
 
         foreach (var source in container.EnvFrom ?? [])
@@ -49,10 +59,18 @@ public sealed class EnvResolver(ResourceRegistry registry)
         {
             var value = variable.ValueFrom is { } from
                 ? await ValueFromAsync(pod, from, ct).ConfigureAwait(false)
-                : Expand(variable.Value ?? "", values);
+                : Expand(variable.Value ?? "", lookup);
             if (value is not null)
             {
                 Set(variable.Name, value);
+            }
+        }
+
+        foreach (var (name, value) in services)
+        {
+            if (!values.ContainsKey(name))
+            {
+                Set(name, value);
             }
         }
 

@@ -20,11 +20,9 @@ public sealed partial class ServiceProxy(
     ProxySettings settings, bool runsDockerPods, ResourceRegistry registry, string nodeName, TimeProvider time, ILogger<ServiceProxy> logger)
     : IHostedService, IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
+    private readonly BackgroundLoop _loop = new();
     private IProxyBackend? _backend;
     private long _syncs;
-    private int _disposed;
 
     /// <summary>The mode in force once started (never Auto).</summary>
     public ProxyMode Mode { get; private set; } = ProxyMode.None;
@@ -70,7 +68,8 @@ public sealed partial class ServiceProxy(
 
         _backend = mode == ProxyMode.Iptables ? new IptablesBackend(iptables, podCidr, new Conntrack(logger)) : new UserspaceBackend(logger);
         await _backend.StartAsync(cancellationToken).ConfigureAwait(false);
-        _loop = Task.Run(() => RunAsync(_backend, _stopping.Token), CancellationToken.None);
+        var started = _backend;
+        _loop.Start(ct => RunAsync(started, ct));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -80,8 +79,7 @@ public sealed partial class ServiceProxy(
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
+        await _loop.StopAsync().ConfigureAwait(false);
         if (settings.CleanupOnStop)
         {
             try
@@ -98,15 +96,11 @@ public sealed partial class ServiceProxy(
 
     public async ValueTask DisposeAsync()
     {
-        // The host disposes it twice: as itself and as the hosted service its factory returned.
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (!await _loop.DisposeOnceAsync().ConfigureAwait(false))
         {
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        _stopping.Dispose();
         if (_backend is not null)
         {
             await _backend.DisposeAsync().ConfigureAwait(false);

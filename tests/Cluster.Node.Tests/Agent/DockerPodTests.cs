@@ -132,6 +132,52 @@ public sealed partial class DockerPodTests(DockerCluster cluster) : IClassFixtur
     }
 
     [Fact]
+    public async Task ServiceVariables_TheKubernetesServiceAlways_TheNamespacesUnlessLinksAreOff()
+    {
+        await CreateAsync("agent-svcenv", $$$"""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web-api}
+            spec:
+              ports: [{name: http, port: 8080}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: linked}
+            spec:
+              nodeName: NODE
+              restartPolicy: Never
+              containers:
+              - name: main
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT $WEB_API_SERVICE_HOST $WEB_API_SERVICE_PORT_HTTP $WEB_API_PORT $DERIVED"]
+                env: [{name: DERIVED, value: "api=$(WEB_API_SERVICE_HOST)"}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: unlinked}
+            spec:
+              nodeName: NODE
+              restartPolicy: Never
+              enableServiceLinks: false
+              containers:
+              - name: main
+                image: {{{DockerCluster.Image}}}
+                command: ["sh", "-c", "echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT [$WEB_API_SERVICE_HOST]"]
+            """);
+        var kubernetes = await cluster.JsonPathAsync("service/kubernetes", "default", "{.spec.clusterIP}");
+        var web = await cluster.JsonPathAsync("service/web-api", "agent-svcenv", "{.spec.clusterIP}");
+
+        foreach (var pod in new[] { "linked", "unlinked" })
+        {
+            await cluster.UntilAsync(pod, "agent-svcenv", "{.status.phase}", v => v == "Succeeded");
+        }
+
+        Assert.Equal($"{kubernetes}:443 {web} 8080 tcp://{web}:8080 api={web}", KubectlAssert.Succeeded(await cluster.RunAsync("logs", "linked", "-n", "agent-svcenv")).StdOut.Trim());
+        Assert.Equal($"{kubernetes}:443 []", KubectlAssert.Succeeded(await cluster.RunAsync("logs", "unlinked", "-n", "agent-svcenv")).StdOut.Trim());
+    }
+
+    [Fact]
     public async Task RestartPolicyNever_ContainersExitZero_PodSucceedsAndReasonCompleted()
     {
         await CreateAsync("agent-done", $$$"""

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Cluster.Node.Tests.Agent;
+using Cluster.Node.Tests.Kubectl;
 using Cluster.Node.Tests.Security;
 
 namespace Cluster.Node.Tests.Proxy;
@@ -179,6 +180,48 @@ public sealed class ServiceProxyDockerTests(ServiceProxyDockerTests.Cluster clus
 
     /// <summary>The kernel's UDP flows to <paramref name="clusterIp"/>, as <c>conntrack -L</c> prints them.</summary>
     private static Task<string> FlowsAsync(string clusterIp) => RunAsync("conntrack", ["-L", "-p", "udp", "--orig-dst", clusterIp]);
+
+    [Fact]
+    public async Task KubernetesService_CarriesAPodsInClusterClientToTheApi()
+    {
+        const string ns = "px-api";
+        var nodeAddress = await cluster.JsonPathAsync("node/" + cluster.NodeName, "", "{.status.addresses[?(@.type==\"InternalIP\")].address}");
+        await Poll.UntilAsync(
+            async () => await cluster.JsonPathAsync("endpointslice/kubernetes-" + cluster.NodeName, "default", "{.endpoints[0].addresses[0]}:{.ports[0].port}") == $"{nodeAddress}:{cluster.ApiPort}",
+            "this node's API behind the kubernetes Service", seconds: 30);
+
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "namespace", ns));
+        await Poll.UntilAsync(async () => (await cluster.RunAsync("get", "sa/default", "-n", ns)).ExitCode == 0, "the default ServiceAccount in " + ns);
+
+        // kubectl (a static binary) in a pod on the pod network, with nothing but what every pod gets: the projected
+        // token and CA, and KUBERNETES_SERVICE_HOST/PORT naming the kubernetes Service's cluster IP, whose traffic the
+        // proxy carries to the API (its certificate names that IP).
+        var file = cluster.WriteFile("incluster.yaml", $$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: incluster, namespace: {{{ns}}}}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: main
+                image: {{{DockerCluster.Image}}}
+                imagePullPolicy: Never
+                command: ["sleep", "3600"]
+                env: [{name: HOME, value: /home}]
+                volumeMounts:
+                - {name: kubectl, mountPath: /opt/kubectl, readOnly: true}
+                - {name: home, mountPath: /home}
+              volumes:
+              - {name: kubectl, hostPath: {path: /usr/bin/kubectl, type: File}}
+              - {name: home, emptyDir: {}}
+            """);
+        KubectlAssert.Succeeded(await cluster.RunAsync("create", "-f", file));
+        await cluster.UntilAsync("incluster", ns, "{.status.phase}", v => v == "Running", 60);
+
+        Assert.Equal("10.96.0.1:443", (await cluster.RunAsync("exec", "incluster", "-n", ns, "--", "sh", "-c", "echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT")).StdOut.Trim());
+        var whoami = KubectlAssert.Succeeded(await cluster.RunAsync("exec", "incluster", "-n", ns, "--", "/opt/kubectl", "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"));
+        Assert.Equal($"system:serviceaccount:{ns}:default", whoami.StdOut.Trim());
+    }
 
     [Fact]
     public async Task Restart_RulesRebuiltWithoutDuplicates_AndACleanStopLeavesNoRules()
@@ -378,8 +421,14 @@ public sealed class ServiceProxyDockerTests(ServiceProxyDockerTests.Cluster clus
     {
         private readonly int _dnsPort = FreePort();
 
+        private readonly int _apiPort = FreeTcpPort();
+
+        /// <summary>The API on every address (as on a real cluster's hosts), so pods reach it through the kubernetes Service.</summary>
         protected override string[] NodeArguments =>
-            [.. base.NodeArguments, "--proxy:mode=iptables", "--dns:enabled=true", "--dns:port=" + _dnsPort.ToString(CultureInfo.InvariantCulture)];
+            [.. base.NodeArguments, "--proxy:mode=iptables", "--dns:enabled=true", "--dns:port=" + _dnsPort.ToString(CultureInfo.InvariantCulture),
+             "--api-address=0.0.0.0:" + _apiPort.ToString(CultureInfo.InvariantCulture)];
+
+        public int ApiPort => _apiPort;
 
         public override async Task InitializeAsync()
         {
@@ -403,6 +452,13 @@ public sealed class ServiceProxyDockerTests(ServiceProxyDockerTests.Cluster clus
             var result = await RunAsync("exec", "-n", ns, pod, "--", "sh", "-c", command);
             Assert.True(!check || result.ExitCode == 0, $"{command}: exit {result.ExitCode}: {result.StdErr}");
             return result.StdOut;
+        }
+
+        private static int FreeTcpPort()
+        {
+            using var tcp = new TcpListener(IPAddress.Any, 0);
+            tcp.Start();
+            return ((IPEndPoint)tcp.LocalEndpoint).Port;
         }
 
         private static int FreePort()
