@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Cluster.Core.Registry;
 using Cluster.Core.Registry.Objects;
 using Microsoft.AspNetCore.Http;
@@ -135,18 +136,27 @@ public static class RequestBody
             throw ApiException.BadRequest("the request body is empty");
         }
 
+        // The reader checks a string's bytes only when the string is read, long after parsing: invalid UTF-8 would
+        // surface as a server error deep in a handler.
+        if (!Utf8.IsValid(raw))
+        {
+            throw ApiException.BadRequest("the body of the request could not be decoded as JSON: it is not valid UTF-8");
+        }
+
+        // In this API's words, not the runtime's: the line and byte where the JSON went wrong.
         try
         {
             return JsonNode.Parse(raw, NodeOptions, DocumentOptions);
         }
         catch (JsonException e)
         {
-            throw ApiException.BadRequest("the body of the request could not be decoded as JSON: " + e.Message);
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" : "";
+            throw ApiException.BadRequest($"the body of the request could not be decoded as JSON: invalid JSON{where}");
         }
-        catch (ArgumentException e)
+        catch (ArgumentException)
         {
             // JsonObject refuses a property name that occurs twice.
-            throw ApiException.BadRequest("the body of the request could not be decoded: " + e.Message);
+            throw ApiException.BadRequest("the body of the request could not be decoded as JSON: a field occurs twice in one object");
         }
     }
 

@@ -17,6 +17,9 @@ public sealed partial class ResourceHandlers
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
+    /// <summary>The longest timer a CancellationTokenSource takes, in whole seconds.</summary>
+    private const long MaxWatchTimeoutSeconds = (uint.MaxValue - 1L) / 1000;
+
     private async Task WatchAsync(HttpContext context, ApiPath path, CancellationToken requestAborted)
     {
         var request = context.Request;
@@ -25,8 +28,9 @@ public sealed partial class ResourceHandlers
         var sendInitialEnd = ApiQuery.Flag(request, "sendInitialEvents");
         var table = ApiQuery.Shape(request) == ResponseShape.Table;
         var include = IncludeObjectOf(request);
+        // A timeout beyond what a timer holds (49 days) is as good as none: it is clamped rather than overflowing.
         var timeout = ApiQuery.Long(request, "timeoutSeconds") is { } seconds and > 0
-            ? TimeSpan.FromSeconds(seconds)
+            ? TimeSpan.FromSeconds(Math.Min(seconds, MaxWatchTimeoutSeconds))
             : settings.MinWatchTimeout * (1 + Random.Shared.NextDouble());
         using var deadline = new CancellationTokenSource(timeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, deadline.Token);

@@ -46,7 +46,8 @@ public sealed partial class ResourceHandlers(ResourceRegistry registry, ApiServe
         catch (Exception e)
         {
             LogUnexpected(logger, e, context.Request.Method, context.Request.Path.Value ?? "");
-            await ResponseWriter.WriteStatusAsync(context, ApiException.Internal(e.Message)).ConfigureAwait(false);
+            // The runtime's message stays in the log: it means nothing to a client and may tell too much.
+            await ResponseWriter.WriteStatusAsync(context, ApiException.Internal("the server could not complete the request; its log has the details")).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cluster.Core.Registry.Cache;
@@ -120,16 +119,34 @@ public sealed partial class ResourceRegistry
 
     private static (string Key, long Version) DecodeContinue(string token)
     {
+        // The reasons in this API's words (as upstream's "continue key is not valid: ..."), never the runtime's.
+        var bytes = new byte[token.Length];
+        if (!Convert.TryFromBase64String(token, bytes, out var length))
+        {
+            throw ApiException.BadRequest("continue key is not valid: it is not base64");
+        }
+
+        JsonNode? node;
         try
         {
-            var node = JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token)));
-            var key = node?["start"]?.GetValue<string>() ?? throw new FormatException("no start key");
-            var version = node?["rv"]?.GetValue<long>() ?? throw new FormatException("no resource version");
-            return version > 0 ? (key, version) : throw new FormatException("the resource version is not positive");
+            // Invalid UTF-8 inside a string would only throw when the string is read.
+            node = System.Text.Unicode.Utf8.IsValid(bytes.AsSpan(0, length)) ? JsonNode.Parse(bytes.AsSpan(0, length)) : null;
         }
-        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            throw ApiException.BadRequest("continue key is not valid: " + e.Message);
+            throw ApiException.BadRequest("continue key is not valid: it does not hold a continue token");
         }
+
+        if (node is not JsonObject o || o["start"] is not JsonValue start || !start.TryGetValue<string>(out var key))
+        {
+            throw ApiException.BadRequest("continue key is not valid: it names no start key");
+        }
+
+        if (o["rv"] is not JsonValue rv || !rv.TryGetValue<long>(out var version) || version <= 0)
+        {
+            throw ApiException.BadRequest("continue key is not valid: its resource version is missing or not positive");
+        }
+
+        return (key, version);
     }
 }

@@ -157,8 +157,10 @@ public sealed partial class ObjectActor : UntypedPersistentActor
         }
         catch (Exception e)
         {
-            // A bug or an input the rules did not expect: the caller gets a 500 at once, not a timeout.
-            Answer(Sender, ObjectFailure.From(ApiException.Internal(e.Message)));
+            // A bug or an input the rules did not expect: the caller gets a 500 at once, not a timeout, and the
+            // runtime's message goes to the log, not to the client.
+            LogRuleFailed(_logger, e, PersistenceId, command.GetType().Name);
+            Answer(Sender, ObjectFailure.From(ApiException.Internal("the server could not complete the request; its log has the details")));
             return;
         }
 
@@ -204,6 +206,9 @@ public sealed partial class ObjectActor : UntypedPersistentActor
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Snapshot of {PersistenceId} at {SequenceNr} failed")]
     private static partial void LogSnapshotFailed(ILogger logger, Exception cause, string persistenceId, long sequenceNr);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "{Command} on {PersistenceId} failed unexpectedly")]
+    private static partial void LogRuleFailed(ILogger logger, Exception cause, string persistenceId, string command);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Write of {PersistenceId} at {SequenceNr} was refused by the journal; passivating to recover")]
     private static partial void LogRejected(ILogger logger, Exception cause, string persistenceId, long sequenceNr);

@@ -27,6 +27,9 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
 {
     /// <summary>Fields of metadata that only the registry sets; clients' values are ignored.</summary>
     private static readonly string[] OmittedWhenEmpty = ["labels", "annotations", "finalizers", "ownerReferences", "managedFields"];
+    /// <summary>A hundred years: the longest grace period a deletionTimestamp is given.</summary>
+    private const long MaxGraceSeconds = 100L * 365 * 24 * 3600;
+
     private static readonly string[] SystemMetadata = ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "resourceVersion", "selfLink"];
 
     public ResourceKind Kind => kind;
@@ -93,10 +96,23 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
 
         var patchedObject = Patched(current, type, body, kind);
 
-        // A resourceVersion in the patch is a precondition (kubectl label --resource-version).
-        if (ObjectMeta.ResourceVersion(patchedObject) != ObjectMeta.ResourceVersion(current))
+        // A resourceVersion in the patch is a precondition (kubectl label --resource-version); a patch that removed
+        // it asks for none, as upstream's patcher.
+        if (ObjectMeta.ResourceVersion(patchedObject) is { Length: > 0 } precondition && precondition != ObjectMeta.ResourceVersion(current))
         {
             throw ApiException.StaleResourceVersion(kind, ObjectMeta.Name(current));
+        }
+
+        // Upstream's checkName: a patch that renamed the object, moved it or took its metadata away is the client's
+        // mistake, not a conflict to retry.
+        if (ObjectMeta.Name(patchedObject) != ObjectMeta.Name(current))
+        {
+            throw ApiException.BadRequest($"the name of the object ({ObjectMeta.Name(patchedObject)}) does not match the name on the URL ({ObjectMeta.Name(current)})");
+        }
+
+        if (kind.Namespaced && ObjectMeta.Namespace(patchedObject) != ObjectMeta.Namespace(current))
+        {
+            throw ApiException.BadRequest($"the namespace of the object ({ObjectMeta.Namespace(patchedObject)}) does not match the namespace on the URL ({ObjectMeta.Namespace(current)})");
         }
 
         // Patch results are built from parsed JSON already; Change normalizes after the strategy's defaults.
@@ -284,12 +300,13 @@ public sealed partial class ObjectRules(ResourceKind kind, IResourceStrategy str
             return 0;
         }
 
+        // Clamped to what a deletionTimestamp can hold (a grace of a century is as good as forever).
         if (options.GracePeriodSeconds is { } requested)
         {
-            return Math.Max(0, requested);
+            return Math.Clamp(requested, 0, MaxGraceSeconds);
         }
 
-        return obj["spec"]?["terminationGracePeriodSeconds"] is JsonValue v && v.TryGetValue<long>(out var seconds) ? Math.Max(0, seconds) : 30;
+        return obj["spec"]?["terminationGracePeriodSeconds"] is JsonValue v && v.TryGetValue<long>(out var seconds) ? Math.Clamp(seconds, 0, MaxGraceSeconds) : 30;
     }
 
     private static void AddPropagationFinalizer(JsonObject obj, string? policy)

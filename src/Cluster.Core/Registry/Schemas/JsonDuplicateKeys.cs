@@ -49,9 +49,10 @@ public static class JsonDuplicateKeys
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Malformed input: the caller's parse reports it properly.
+            // Malformed input (or a key that is not UTF-8, read from a body that was YAML after all): the caller's
+            // parse reports it properly.
         }
 
         return found;

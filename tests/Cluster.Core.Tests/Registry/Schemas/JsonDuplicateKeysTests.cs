@@ -44,5 +44,14 @@ public sealed class JsonDuplicateKeysTests
         Assert.All(found, path => Assert.Equal("a", path));
     }
 
+    [Fact]
+    public void Find_KeyNotUtf8_EndsQuietly()
+    {
+        // A YAML body that looked like JSON: its parse replaced the byte, this scan reads it raw.
+        byte[] json = [.. "{\"a\": 1, \"b"u8, 0xFF, .. "\": 2}"u8];
+
+        Assert.Empty(JsonDuplicateKeys.Find(json));
+    }
+
     private static IReadOnlyList<string> Find(string json) => JsonDuplicateKeys.Find(Encoding.UTF8.GetBytes(json));
 }
