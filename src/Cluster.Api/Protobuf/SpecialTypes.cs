@@ -136,7 +136,8 @@ internal static class SpecialTypes
         }
         catch (JsonException e)
         {
-            throw ApiException.BadRequest("the body of the request could not be decoded as protobuf: an embedded object is not JSON: " + e.Message);
+            var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1})" : "";
+            throw ApiException.BadRequest("the body of the request could not be decoded as protobuf: an embedded object is not JSON" + where);
         }
     }
 

@@ -67,10 +67,10 @@ public static class ReviewEndpoints
         {
             await ResponseWriter.WriteStatusAsync(context, e).ConfigureAwait(false);
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
-            // A field of the wrong JSON type (a number for a string, say).
-            await ResponseWriter.WriteStatusAsync(context, ApiException.BadRequest("malformed review: " + e.Message)).ConfigureAwait(false);
+            // A field of the wrong JSON type (a number for a string, say); the runtime's words would name its types.
+            await ResponseWriter.WriteStatusAsync(context, ApiException.BadRequest("malformed review: a field has the wrong type")).ConfigureAwait(false);
         }
     }
 
